@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# bench/run.sh - tlsdiag throughput and memory benchmark (see bench/README.md).
+#
+#   bash bench/run.sh [--quick] [options]
+#
+# Builds the captures if missing (bench/make-bench-pcap.py, into $BENCH_DIR,
+# default /tmp/tlsdiag-bench), builds the floor (bench/floor.c), then runs,
+# alternately and N times (median reported), the floor, `tlsdiag --json` and
+# `tlsdiag` (text) on the bulk capture and on the handshake-only capture;
+# tshark and ssldump (if installed) once on the handshake-only capture; and
+# tlsdiag once on the same two captures 4x longer (peak RSS).
+#
+# Options:
+#   --quick          small captures (--scale 0.05: 5,000 connections, ~100 MB), 3 runs
+#   --runs N         rounds of the alternation (default 5; 3 with --quick)
+#   --scale X        capture scale (default 1: 100,000 connections, ~2 GB)
+#   --no-tshark      skip tshark
+#   --no-ssldump     skip ssldump (it is installed with apt-get when root)
+#   --slow-on-bulk   also run tshark and ssldump once on the bulk capture (minutes)
+#   --no-x4          skip the 4x-longer captures (memory growth)
+#   --no-check       skip the verdict cross-check against the generator's counts
+#   --tlsdiag PATH   binary to measure (default ./tlsdiag at the top of the tree)
+#   --dir DIR        where captures and results go (default /tmp/tlsdiag-bench)
+#   --clean          delete the captures at the end (they are kept for re-runs)
+# Environment: TLSDIAG_ARGS adds options to every tlsdiag run.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH="$ROOT/bench"
+DIR=${BENCH_DIR:-/tmp/tlsdiag-bench}
+RUNS=""
+SCALE=1
+QUICK=0
+TSHARK=1
+SSLDUMP=1
+SLOW_BULK=0
+X4=1
+CHECK=1
+CLEAN=0
+TLSDIAG="$ROOT/tlsdiag"
+
+usage() { sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) QUICK=1 ;;
+	--runs) RUNS=$2; shift ;;
+	--scale) SCALE=$2; shift ;;
+	--no-tshark) TSHARK=0 ;;
+	--no-ssldump) SSLDUMP=0 ;;
+	--slow-on-bulk) SLOW_BULK=1 ;;
+	--no-x4) X4=0 ;;
+	--no-check) CHECK=0 ;;
+	--tlsdiag) TLSDIAG=$2; shift ;;
+	--dir) DIR=$2; shift ;;
+	--clean) CLEAN=1 ;;
+	-h|--help) usage 0 ;;
+	*) echo "run.sh: unknown option $1" >&2; usage 2 ;;
+	esac
+	shift
+done
+if [ "$QUICK" = 1 ]; then
+	[ "$SCALE" = 1 ] && SCALE=0.05
+	DIR="$DIR/quick"
+	: "${RUNS:=3}"
+fi
+: "${RUNS:=5}"
+SCALE=$(python3 -c "print(float('$SCALE'))") || exit 2
+mkdir -p "$DIR" || exit 1
+LOG="$DIR/run.log"
+RAW="$DIR/raw.tsv"
+: > "$LOG"
+say() { echo "$*" >&2; }
+die() { say "run.sh: $*"; exit 1; }
+
+# ------------------------------------------------------------------ tools
+[ -x "$TLSDIAG" ] || die "no tlsdiag binary at $TLSDIAG (build it with ./bootstrap, or pass --tlsdiag PATH)"
+command -v python3 >/dev/null || die "python3 is needed"
+if [ ! -x /usr/bin/time ]; then
+	if [ "$(id -u)" = 0 ]; then
+		say "installing the time package"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y time >>"$LOG" 2>&1
+	fi
+	[ -x /usr/bin/time ] || die "/usr/bin/time is needed (apt-get install time)"
+fi
+if [ "$SSLDUMP" = 1 ] && ! command -v ssldump >/dev/null; then
+	if [ "$(id -u)" = 0 ] && apt-cache policy ssldump 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+		say "installing ssldump"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y ssldump >>"$LOG" 2>&1
+	fi
+	command -v ssldump >/dev/null || { say "ssldump not available: skipped"; SSLDUMP=0; }
+fi
+if [ "$TSHARK" = 1 ] && ! command -v tshark >/dev/null; then
+	say "tshark not installed: skipped"; TSHARK=0
+fi
+FLOOR="$DIR/floor"
+cc -O2 -o "$FLOOR" "$BENCH/floor.c" -lpcap || die "cannot build bench/floor.c (libpcap-dev?)"
+
+# --------------------------------------------------------------- captures
+GEN="$BENCH/make-bench-pcap.py"
+# name -> generator options
+declare -A GENOPT=(
+	[bulk]=""
+	[hs]="--handshake-only"
+	[bulk-x4]="--repeat 4"
+	[hs-x4]="--handshake-only --repeat 4"
+)
+NAMES="bulk hs"
+[ "$X4" = 1 ] && NAMES="$NAMES bulk-x4 hs-x4"
+need_mb=0
+for n in $NAMES; do
+	f="$DIR/$n.pcap"
+	if [ ! -s "$f" ] || [ ! -s "$f.meta.json" ] || [ "$GEN" -nt "$f.meta.json" ] ||
+	   ! grep -q "\"scale\": $SCALE," "$f.meta.json"; then
+		case $n in
+		bulk) need_mb=$((need_mb + 2100)) ;; hs) need_mb=$((need_mb + 450)) ;;
+		bulk-x4) need_mb=$((need_mb + 8400)) ;; hs-x4) need_mb=$((need_mb + 1800)) ;;
+		esac
+	fi
+done
+if [ "$need_mb" -gt 0 ]; then
+	need_mb=$(python3 -c "print(int($need_mb * $SCALE) + 100)")
+	avail_mb=$(df -Pm "$DIR" | awk 'NR==2 {print $4}')
+	[ "$avail_mb" -gt "$need_mb" ] || die "need about $need_mb MB free in $DIR, have $avail_mb MB"
+	for n in $NAMES; do
+		f="$DIR/$n.pcap"
+		if [ ! -s "$f" ] || [ ! -s "$f.meta.json" ] || [ "$GEN" -nt "$f.meta.json" ] ||
+		   ! grep -q "\"scale\": $SCALE," "$f.meta.json"; then
+			say "building $f"
+			# shellcheck disable=SC2086
+			python3 "$GEN" -o "$f" --scale "$SCALE" ${GENOPT[$n]} || die "make-bench-pcap.py failed"
+		fi
+	done
+fi
+
+# ------------------------------------------------------------ measurement
+# measure TOOL FILE-LABEL ROUND cmd... : wall time (bash clock), peak RSS,
+# user and system time (GNU time), exit code; standard output to /dev/null.
+: > "$RAW"
+measure() {
+	local tool=$1 label=$2 round=$3; shift 3
+	local tf="$DIR/.time.$$" t0 t1 rc
+	t0=$EPOCHREALTIME
+	/usr/bin/time -f '%M %U %S' -o "$tf" "$@" >/dev/null 2>>"$LOG"
+	rc=$?
+	t1=$EPOCHREALTIME
+	read -r rss usr sys < <(tail -n 1 "$tf")
+	rm -f "$tf"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$label" "$round" \
+	    "$(awk "BEGIN {printf \"%.4f\", $t1 - $t0}")" "$rss" "$usr" "$sys" "$rc" >> "$RAW"
+	printf '  %-14s %-8s %8.3f s  %8d KB  rc=%s\n' "$tool" "$label" \
+	    "$(awk "BEGIN {print $t1 - $t0}")" "$rss" "$rc" >&2
+}
+# shellcheck disable=SC2206
+TARGS=(${TLSDIAG_ARGS:-})
+tools_on() { # FILE-LABEL ROUND
+	local f="$DIR/$1.pcap"
+	measure floor "$1" "$2" "$FLOOR" "$f"
+	measure tlsdiag-json "$1" "$2" "$TLSDIAG" "${TARGS[@]}" --json -r "$f"
+	measure tlsdiag-text "$1" "$2" "$TLSDIAG" "${TARGS[@]}" -r "$f"
+}
+# page cache: read every file once before timing
+for n in $NAMES; do cat "$DIR/$n.pcap" > /dev/null; done
+say "tlsdiag: $TLSDIAG; captures in $DIR; $RUNS rounds"
+for r in $(seq 1 "$RUNS"); do
+	say "round $r/$RUNS"
+	tools_on bulk "$r"
+	tools_on hs "$r"
+done
+TSHARK_CMD=(tshark -n -Y tls.handshake -T fields -e tls.handshake.extensions_server_name
+	-e tls.handshake.version -e tls.handshake.ciphersuite -e tls.alert_message.desc)
+SLOW_ON="hs"
+[ "$SLOW_BULK" = 1 ] && SLOW_ON="hs bulk"
+for n in $SLOW_ON; do
+	[ "$TSHARK" = 1 ] && { say "tshark on $n (once)"; measure tshark "$n" 1 "${TSHARK_CMD[@]}" -r "$DIR/$n.pcap"; }
+	[ "$SSLDUMP" = 1 ] && { say "ssldump on $n (once)"; measure ssldump "$n" 1 ssldump -n -r "$DIR/$n.pcap"; }
+done
+if [ "$X4" = 1 ]; then
+	say "4x longer captures (once each)"
+	for n in bulk-x4 hs-x4; do
+		measure floor "$n" 1 "$FLOOR" "$DIR/$n.pcap"
+		measure tlsdiag-json "$n" 1 "$TLSDIAG" "${TARGS[@]}" --json -r "$DIR/$n.pcap"
+	done
+fi
+
+# ---------------------------------------------------------- verdict check
+CHECKOUT="$DIR/check.txt"
+: > "$CHECKOUT"
+if [ "$CHECK" = 1 ]; then
+	say "verdict cross-check (tlsdiag --json vs the generator's expected verdicts)"
+	for n in hs bulk; do
+		"$TLSDIAG" "${TARGS[@]}" --json -r "$DIR/$n.pcap" 2>>"$LOG" |
+		python3 -c '
+import json, sys
+meta = json.load(open(sys.argv[1]))
+got, bad = {}, 0
+for line in sys.stdin:
+    try:
+        c = json.loads(line)["verdict"]["code"]
+    except Exception:
+        bad += 1
+        continue
+    got[c] = got.get(c, 0) + 1
+exp = meta["expected_verdicts"]
+diff = {k: (exp.get(k, 0), got.get(k, 0)) for k in sorted(set(exp) | set(got)) if exp.get(k, 0) != got.get(k, 0)}
+print("%s: %d connections expected, %d reported%s; %s" % (
+    sys.argv[2], meta["connections"], sum(got.values()),
+    ", %d unparsable lines" % bad if bad else "",
+    "verdict counts match" if not diff else "differences (expected, got): " +
+    ", ".join("%s %d/%d" % (k, a, b) for k, (a, b) in diff.items())))
+' "$DIR/$n.pcap.meta.json" "$n" >> "$CHECKOUT"
+	done
+fi
+
+# ----------------------------------------------------------------- report
+python3 - "$RAW" "$DIR" "$CHECKOUT" "$RUNS" <<'EOF' | tee "$DIR/results.txt"
+import json, os, statistics, sys
+raw, d, checkout, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+rows = [l.rstrip('\n').split('\t') for l in open(raw) if l.strip()]
+res = {}
+for tool, label, rnd, wall, rss, usr, sy, rc in rows:
+    res.setdefault((tool, label), []).append((float(wall), int(rss), float(usr), float(sy), int(rc)))
+meta = {}
+for label in ('bulk', 'hs', 'bulk-x4', 'hs-x4'):
+    p = os.path.join(d, label + '.pcap.meta.json')
+    if os.path.exists(p):
+        meta[label] = json.load(open(p))
+def med(tool, label, i=0):
+    v = res.get((tool, label))
+    return statistics.median(x[i] for x in v) if v else None
+def rc_of(tool, label):
+    v = res.get((tool, label))
+    return sorted(set(x[4] for x in v)) if v else []
+names = {'bulk': 'bulk capture', 'hs': 'handshake-only capture',
+         'bulk-x4': 'bulk capture x4', 'hs-x4': 'handshake-only capture x4'}
+out = []
+for label in ('bulk', 'hs', 'bulk-x4', 'hs-x4'):
+    if label not in meta:
+        continue
+    m = meta[label]
+    out.append('')
+    out.append('%s: %s  %.1f MB, %d packets, %d connections, %d TLS handshakes' % (
+        names[label], os.path.basename(m['file']), m['bytes'] / 1e6, m['packets'],
+        m['connections'], m['tls_handshakes']))
+    out.append('| tool | runs | wall s (median) | MB/s | packets/s | handshakes/s | connections/s | peak RSS MB | user+sys s | vs floor |')
+    out.append('|---|---|---|---|---|---|---|---|---|---|')
+    fl = med('floor', label)
+    for tool in ('floor', 'tlsdiag-json', 'tlsdiag-text', 'tshark', 'ssldump'):
+        v = res.get((tool, label))
+        if not v:
+            continue
+        w = med(tool, label)
+        rss = max(x[1] for x in v) / 1024
+        cpu = statistics.median(x[2] + x[3] for x in v)
+        rcs = rc_of(tool, label)
+        out.append('| %s%s | %d | %.3f | %.0f | %.0f | %.0f | %.0f | %.1f | %.2f | %s |' % (
+            tool, '' if rcs == [0] else ' (exit %s)' % ','.join(map(str, rcs)), len(v), w,
+            m['bytes'] / 1e6 / w, m['packets'] / w, m['tls_handshakes'] / w,
+            m['connections'] / w, rss, cpu, '%.2fx' % (w / fl) if fl else '-'))
+out.append('')
+out.append('Ratios and targets')
+def line(s):
+    out.append('  ' + s)
+for label in ('bulk', 'hs'):
+    fl, tj, tt = med('floor', label), med('tlsdiag-json', label), med('tlsdiag-text', label)
+    if fl and tj:
+        line('%-22s tlsdiag --json / floor = %.2f, text / floor = %.2f%s' % (
+            names[label] + ':', tj / fl, tt / fl if tt else float('nan'),
+            '   [target <= 1.5: %s]' % ('met' if tj / fl <= 1.5 else 'MISSED') if label == 'bulk' else ''))
+if 'hs' in meta and med('tlsdiag-json', 'hs'):
+    cps = meta['hs']['connections'] / med('tlsdiag-json', 'hs')
+    line('handshake-heavy:       %.0f connections/s (--json), %.0f (text)   [target >= 50,000: %s]' % (
+        cps, meta['hs']['connections'] / med('tlsdiag-text', 'hs'), 'met' if cps >= 50000 else 'MISSED'))
+for tool in ('tshark', 'ssldump'):
+    for label in ('hs', 'bulk'):
+        if med(tool, label) and med('tlsdiag-json', label):
+            line('%-8s / tlsdiag --json on %s: %.1fx' % (tool, label, med(tool, label) / med('tlsdiag-json', label)))
+for label in ('bulk', 'hs'):
+    x4 = label + '-x4'
+    if med('tlsdiag-json', x4) and med('tlsdiag-json', label):
+        a = statistics.median(x[1] for x in res[('tlsdiag-json', label)]) / 1024
+        b = max(x[1] for x in res[('tlsdiag-json', x4)]) / 1024
+        line('peak RSS %-5s 1x %.1f MB, 4x %.1f MB: %+.1f%%   [target within 10%%: %s]' % (
+            label + ':', a, b, (b / a - 1) * 100, 'met' if b <= a * 1.10 else 'MISSED'))
+if os.path.getsize(checkout):
+    out.append('')
+    out.append('Verdict cross-check')
+    for l in open(checkout):
+        line(l.rstrip())
+out.append('')
+out.append('(%d rounds; wall = median; peak RSS = max over the runs; raw numbers in %s)' % (runs, raw))
+print('\n'.join(out))
+EOF
+if [ "$CLEAN" = 1 ]; then
+	for n in bulk hs bulk-x4 hs-x4; do rm -f "$DIR/$n.pcap" "$DIR/$n.pcap.meta.json"; done
+fi

@@ -1,0 +1,1150 @@
+/* analyzer.c - the one context: wires decode, flows, reassembly, TLS, verdicts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "decode.h"
+#include "flow.h"
+#include "limits.h"
+#include "rd.h"
+#include "reasm.h"
+#include "starttls.h"
+#include "timeline.h"
+#include "tls_decrypt.h"
+#include "tls_msg.h"
+#include "tls_names.h"
+#include "tls_record.h"
+#include "util.h"
+#include "verdict.h"
+#include "x509.h"
+
+struct conn_rt;
+
+/* The context of one direction of one connection, for the callbacks. */
+struct dir_ctx {
+	struct analyzer	*a;
+	struct conn_rt	*cr;
+	int		 dir;		/* enum tl_dir */
+};
+
+/* Per-connection state that the timeline does not keep. */
+struct conn_rt {
+	struct tl_conn		*tl;
+	struct flow		*flow;
+	struct reasm_dir	 rs[2];
+	struct tls_rec		 rec[2];
+	struct tls_hs		 hs[2];
+	struct dir_ctx		 dctx[2];
+	struct starttls		 st;
+	struct tls_decrypt	*dec;		/* key log state, or NULL */
+	bool			 enc[2];	/* records of dir are encrypted */
+	bool			 tls13;		/* ServerHello chose TLS 1.3 */
+	bool			 closed;	/* reported; flow is a tombstone */
+	bool			 skimming;
+	uint8_t			 reneg_events;	/* shown after the handshake */
+	size_t			 mem;		/* bytes counted in a->mem */
+	/* TLS 1.3 flight tracking (without keys). */
+	uint8_t			 phase;
+	uint32_t		 flight_bytes[4];
+	uint32_t		 flight_records[4];
+};
+
+/* TLS 1.3 phases, in order: which encrypted flight is on the wire. */
+enum {
+	PH_NONE,		/* before the ServerHello */
+	PH_SERVER_FLIGHT,	/* server EE .. Finished */
+	PH_CLIENT_FLIGHT,	/* client [Certificate, CV,] Finished */
+	PH_SERVER_ANSWER,	/* what the server did next */
+	PH_DONE,
+};
+
+struct analyzer {
+	struct analyzer_opts	 opt;
+	analyzer_conn_fn	 fn;
+	void			*fn_arg;
+	struct flow_table	*flows;
+	struct x509_cache	*certs;
+	struct x509_store	*store;
+	struct x509_store	*client_store;
+	struct keylog		*keylog;
+	struct analyzer_stats	 st;
+	uint64_t		 next_id;
+	size_t			 mem;		/* buffered payload, all flows */
+	/* The packet being processed, for event stamps. */
+	uint64_t		 frame;
+	int64_t			 now_us;
+	int64_t			 jump_us;	/* a leap ahead not yet confirmed */
+};
+
+/* A leap of the capture clock larger than this is suspect. */
+#define CLOCK_JUMP_US	(86400LL * 1000000)
+
+static void	conn_finish(struct analyzer *, struct conn_rt *, enum tl_end);
+static void	rec_record(void *, uint8_t, uint16_t, const uint8_t *, size_t);
+static void	rec_sslv2(void *, const uint8_t *, size_t);
+static void	rec_not_tls(void *, const uint8_t *, size_t);
+static void	rec_resync(void *, const char *, uint64_t);
+static void	hs_msg(void *, uint8_t, const uint8_t *, size_t, bool);
+static void	rs_data(void *, const uint8_t *, size_t);
+static void	rs_gap(void *, uint64_t);
+static void	rs_conflict(void *, uint64_t, size_t);
+
+static const struct tls_rec_cb rec_cb = {
+	rec_record, rec_sslv2, rec_not_tls, rec_resync
+};
+static const struct tls_hs_cb hs_cb = { hs_msg };
+static const struct reasm_cb rs_cb = { rs_data, rs_gap, rs_conflict };
+
+struct analyzer *
+analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
+    char errbuf[ANALYZER_ERRBUF_SIZE])
+{
+	struct analyzer *a;
+	char xerr[X509_ERRBUF_SIZE];
+	size_t i;
+
+	a = xcalloc(1, sizeof(*a));
+	a->opt = *opt;
+	a->fn = fn;
+	a->fn_arg = arg;
+	a->flows = flow_table_new(1024);
+	a->certs = x509_cache_new(LIMIT_CERT_CACHE);
+	if (opt->ca_file != NULL || opt->ca_path != NULL) {
+		a->store = x509_store_load(opt->ca_file, opt->ca_path, xerr);
+		if (a->store == NULL) {
+			snprintf(errbuf, ANALYZER_ERRBUF_SIZE, "%s", xerr);
+			analyzer_free(a);
+			return NULL;
+		}
+	}
+	if (opt->client_ca_file != NULL) {
+		a->client_store = x509_store_load(opt->client_ca_file, NULL,
+		    xerr);
+		if (a->client_store == NULL) {
+			snprintf(errbuf, ANALYZER_ERRBUF_SIZE, "%s", xerr);
+			analyzer_free(a);
+			return NULL;
+		}
+	}
+	if (opt->keylog_files != NULL && opt->keylog_files[0] != NULL) {
+		a->keylog = keylog_new();
+		for (i = 0; opt->keylog_files[i] != NULL; i++) {
+			if (!keylog_load(a->keylog, opt->keylog_files[i],
+			    errbuf, ANALYZER_ERRBUF_SIZE)) {
+				analyzer_free(a);
+				return NULL;
+			}
+		}
+		a->st.keylog_entries = keylog_entries(a->keylog);
+		a->st.keylog_bad_lines = keylog_bad_lines(a->keylog);
+	}
+	return a;
+}
+
+const struct analyzer_stats *
+analyzer_stats(const struct analyzer *a)
+{
+	return &a->st;
+}
+
+/* conn_rt_free releases a connection's runtime state and timeline. */
+static void
+conn_rt_free(struct analyzer *a, struct conn_rt *cr)
+{
+	int d;
+
+	a->mem -= cr->mem;
+	for (d = 0; d < 2; d++) {
+		reasm_cleanup(&cr->rs[d]);
+		tls_rec_cleanup(&cr->rec[d]);
+		tls_hs_cleanup(&cr->hs[d]);
+	}
+	tls_decrypt_free(cr->dec);
+	tl_conn_free(cr->tl);
+	free(cr);
+}
+
+void
+analyzer_free(struct analyzer *a)
+{
+	struct flow *f;
+
+	if (a == NULL)
+		return;
+	while ((f = flow_oldest(a->flows)) != NULL) {
+		if (f->conn != NULL)
+			conn_rt_free(a, f->conn);
+		flow_remove(a->flows, f);
+	}
+	flow_table_free(a->flows);
+	x509_cache_free(a->certs);
+	x509_store_free(a->store);
+	x509_store_free(a->client_store);
+	keylog_free(a->keylog);
+	free(a);
+}
+
+/* ev adds an event stamped with the current packet. */
+static struct tl_event *
+ev(struct analyzer *a, struct conn_rt *cr, enum tl_ev_type type, int dir)
+{
+	return tl_add_event(cr->tl, type, (enum tl_dir)dir, a->frame,
+	    a->now_us);
+}
+
+/* mem_update recounts the bytes |cr| holds and adjusts the total. */
+static void
+mem_update(struct analyzer *a, struct conn_rt *cr)
+{
+	size_t m = 0;
+	int d;
+
+	for (d = 0; d < 2; d++)
+		m += cr->rs[d].ooo_bytes + cr->rec[d].pending.cap +
+		    cr->hs[d].pending.cap;
+	a->mem = a->mem - cr->mem + m;
+	cr->mem = m;
+}
+
+static struct conn_rt *
+conn_new(struct analyzer *a, struct flow *f, const struct segment *s,
+    int dir)
+{
+	struct conn_rt *cr;
+	struct tl_conn *c;
+	size_t alen = s->af == 6 ? 16 : 4;
+	int d;
+
+	cr = xcalloc(1, sizeof(*cr));
+	c = tl_conn_new(++a->next_id);
+	a->st.connections++;
+	cr->tl = c;
+	cr->flow = f;
+	c->af = s->af;
+	if (dir == TL_C2S) {
+		memcpy(c->client_ip, s->src, alen);
+		memcpy(c->server_ip, s->dst, alen);
+		c->client_port = s->sport;
+		c->server_port = s->dport;
+	} else {
+		memcpy(c->client_ip, s->dst, alen);
+		memcpy(c->server_ip, s->src, alen);
+		c->client_port = s->dport;
+		c->server_port = s->sport;
+	}
+	c->start_us = a->now_us;
+	c->last_us = a->now_us;
+	c->first_frame = a->frame;
+	for (d = 0; d < 2; d++) {
+		reasm_init(&cr->rs[d], a->opt.max_stream_bytes);
+		tls_rec_init(&cr->rec[d], LIMIT_RECORD_BYTES + 5);
+		tls_hs_init(&cr->hs[d], LIMIT_HS_MSG_BYTES);
+		cr->dctx[d].a = a;
+		cr->dctx[d].cr = cr;
+		cr->dctx[d].dir = d;
+	}
+	starttls_init(&cr->st);
+	f->conn = cr;
+	if (!f->tcp.syn && !f->tcp.synack) {
+		/* Midstream: the stream may start inside a record, so look
+		 * for the next plausible record header. */
+		for (d = 0; d < 2; d++)
+			tls_rec_gap(&cr->rec[d], &rec_cb, &cr->dctx[d], 0);
+		cr->st.state = STARTTLS_DONE;
+	}
+	return cr;
+}
+
+/* settle switches |cr| to the fast path: the handshake is over, so the
+ * record layers only read headers and nothing more is buffered. */
+static void
+settle(struct analyzer *a, struct conn_rt *cr)
+{
+	int d;
+
+	if (cr->tl->settled)
+		return;
+	cr->tl->settled = true;
+	for (d = 0; d < 2; d++) {
+		if (cr->dec != NULL && tls_decrypt_active(cr->dec, d))
+			continue;	/* keep reading: late alerts */
+		tls_rec_skim(&cr->rec[d]);
+		tls_hs_cleanup(&cr->hs[d]);
+		tls_hs_init(&cr->hs[d], LIMIT_HS_MSG_BYTES);
+	}
+	mem_update(a, cr);
+}
+
+/* ---- TLS handshake messages ---- */
+
+static void
+copy_list(struct tls_u16_list *dst, const struct tls_u16_list *src)
+{
+	memcpy(dst, src, sizeof(*dst));
+}
+
+static void
+on_client_hello(struct analyzer *a, struct conn_rt *cr,
+    const struct tls_client_hello *h, struct tl_event *e)
+{
+	struct tl_client_hello *ch = &cr->tl->ch;
+	uint16_t maxv = h->legacy_version;
+	size_t i, j;
+
+	for (i = 0; i < h->versions.num; i++)
+		if (!tls_is_grease(h->versions.v[i]) &&
+		    h->versions.v[i] > maxv && h->versions.v[i] <= 0x0304)
+			maxv = h->versions.v[i];
+	e->version = maxv;
+	e->sslv2 = h->sslv2;
+	if (ch->present)
+		return;		/* second ClientHello after HRR */
+	(void)a;
+	ch->present = true;
+	ch->sslv2 = h->sslv2;
+	ch->frame = e->frame;
+	ch->legacy_version = h->legacy_version;
+	ch->max_version = maxv;
+	copy_list(&ch->versions, &h->versions);
+	copy_list(&ch->suites, &h->suites);
+	copy_list(&ch->groups, &h->groups);
+	copy_list(&ch->key_shares, &h->key_shares);
+	copy_list(&ch->sig_algs, &h->sig_algs);
+	copy_list(&ch->exts, &h->exts);
+	ch->has_sni = h->has_sni;
+	ch->sni = h->sni;
+	ch->alpn.len = 0;
+	for (i = 0; i < h->alpn.num; i++) {
+		const struct tls_name *pn = &h->alpn.proto[i];
+
+		if (i > 0 && ch->alpn.len < sizeof(ch->alpn.b))
+			ch->alpn.b[ch->alpn.len++] = ',';
+		for (j = 0; j < pn->len && ch->alpn.len < sizeof(ch->alpn.b);
+		    j++)
+			ch->alpn.b[ch->alpn.len++] = pn->b[j];
+	}
+	ch->alpn.wire_len = ch->alpn.len;
+	ch->has_session_id = h->session_id_len > 0;
+	ch->session_id_len = h->session_id_len;
+	memcpy(ch->session_id, h->session_id, sizeof(ch->session_id));
+	ch->has_ticket = h->has_session_ticket && h->session_ticket_len > 0;
+	ch->has_psk = h->has_psk;
+	ch->has_early_data = h->has_early_data;
+	ch->has_ech = h->has_ech;
+	memcpy(ch->random, h->random, sizeof(ch->random));
+}
+
+static void
+on_server_hello(struct analyzer *a, struct conn_rt *cr,
+    const struct tls_server_hello *h, struct tl_event *e)
+{
+	struct tl_server_hello *sh = &cr->tl->sh;
+	struct tl_client_hello *ch = &cr->tl->ch;
+	uint16_t v = tls_server_hello_version(h);
+
+	e->version = v;
+	e->cipher = h->suite;
+	if (h->is_hrr) {
+		e->hs_type = TLS_HS_HELLO_RETRY_REQUEST;
+		sh->hrr_seen = true;
+		sh->hrr_group = h->key_share_group;
+		return;
+	}
+	if (sh->present)
+		return;
+	sh->present = true;
+	sh->frame = e->frame;
+	sh->version = v;
+	sh->suite = h->suite;
+	sh->group = h->key_share_group;
+	sh->has_alpn = h->has_alpn;
+	sh->alpn = h->alpn;
+	sh->ems = h->has_ems;
+	copy_list(&sh->exts, &h->exts);
+	memcpy(sh->random, h->random, sizeof(sh->random));
+	/* TLS 1.3, its drafts (0x7fNN), Facebook's (0xfbNN) and Chrome's
+	 * experiment 0x7e01 all encrypt after the ServerHello. */
+	if (v == TLS_V_TLS13 || (v & 0xff00) == 0x7f00 ||
+	    (v & 0xff00) == 0xfb00 || v == 0x7e01) {
+		cr->tls13 = true;
+		sh->tls13 = true;
+		sh->resumed = h->has_psk;
+		/* Everything after the ServerHello is encrypted. */
+		cr->enc[TL_S2C] = true;
+		cr->phase = PH_SERVER_FLIGHT;
+	} else if (ch->present && ch->session_id_len > 0 &&
+	    h->session_id_len == ch->session_id_len &&
+	    memcmp(h->session_id, ch->session_id, h->session_id_len) == 0)
+		sh->resumed = true;
+	if (a->keylog != NULL && ch->present) {
+		cr->dec = tls_decrypt_new(a->keylog, ch->random, v, h->suite,
+		    sh->random);
+		if (cr->dec != NULL)
+			a->st.decrypted_conns++;
+	}
+}
+
+static void
+on_certificate(struct analyzer *a, struct conn_rt *cr, struct rd *body,
+    int dir, struct tl_event *e)
+{
+	struct tls_certificate m;
+	struct tl_chain *ch;
+	size_t i;
+
+	if (tls_parse_certificate(body, cr->tls13, &m) != TLS_OK) {
+		e->what = "malformed Certificate";
+		return;
+	}
+	ch = dir == TL_S2C ? &cr->tl->server_chain : &cr->tl->client_chain;
+	e->count = (uint32_t)m.total_certs;
+	if (ch->present)
+		return;
+	ch->present = true;
+	ch->frame = e->frame;
+	ch->total = m.total_certs;
+	ch->num = m.num_certs;
+	for (i = 0; i < m.num_certs; i++)
+		ch->certs[i] = x509_cache_get(a->certs, rd_ptr(&m.certs[i]),
+		    rd_left(&m.certs[i]));
+	if (a->opt.extract_dir != NULL) {
+		char xerr[X509_ERRBUF_SIZE];
+
+		for (i = 0; i < ch->num; i++)
+			if (ch->certs[i] != NULL)
+				(void)x509_write_pem(ch->certs[i],
+				    a->opt.extract_dir, xerr);
+	}
+}
+
+static void
+on_cert_request(struct conn_rt *cr, struct rd *body, struct tl_event *e)
+{
+	struct tls_cert_request m;
+	struct tl_cert_request *r = &cr->tl->cr;
+	size_t i, n;
+	char text[LIMIT_DN_TEXT];
+
+	if (tls_parse_cert_request(body, cr->tls13, &m) != TLS_OK) {
+		e->what = "malformed CertificateRequest";
+		return;
+	}
+	e->count = (uint32_t)m.total_ca_names;
+	if (r->present)
+		return;
+	r->present = true;
+	r->frame = e->frame;
+	r->total_ca = m.total_ca_names;
+	copy_list(&r->sig_algs, &m.sig_algs);
+	n = m.num_cert_types < sizeof(r->cert_types) ? m.num_cert_types :
+	    sizeof(r->cert_types);
+	memcpy(r->cert_types, m.cert_types, n);
+	r->num_cert_types = n;
+	for (i = 0; i < m.num_ca_names; i++) {
+		size_t len = rd_left(&m.ca_names[i]);
+
+		x509_name_to_text(text, sizeof(text), rd_ptr(&m.ca_names[i]),
+		    len);
+		r->ca_text[i] = xstrdup(text);
+		r->ca_der[i] = xcalloc(1, len);
+		memcpy(r->ca_der[i], rd_ptr(&m.ca_names[i]), len);
+		r->ca_der_len[i] = len;
+	}
+	r->num_ca = m.num_ca_names;
+}
+
+/* hs_msg is the handshake defragmenter's callback: one whole message. */
+static void
+hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
+    bool truncated)
+{
+	struct dir_ctx *dc = arg;
+	struct analyzer *a = dc->a;
+	struct conn_rt *cr = dc->cr;
+	struct tl_event *e;
+	struct rd r;
+	enum tls_status st = TLS_OK;
+	union {
+		struct tls_client_hello		ch;
+		struct tls_server_hello		sh;
+		struct tls_server_key_exchange	ske;
+		struct tls_cert_verify		cv;
+	} *u;
+
+	e = ev(a, cr, TL_EV_HANDSHAKE, dc->dir);
+	e->hs_type = type;
+	e->len = (uint32_t)len;
+	e->decrypted = cr->dec != NULL && tls_decrypt_active(cr->dec, dc->dir);
+	if (truncated) {
+		e->what = "message larger than the capture limit; truncated";
+		return;
+	}
+	rd_init(&r, body, len);
+	u = xcalloc(1, sizeof(*u));
+	switch (type) {
+	case TLS_HS_CLIENT_HELLO:
+		st = tls_parse_client_hello(&r, &u->ch);
+		if (st == TLS_OK)
+			on_client_hello(a, cr, &u->ch, e);
+		break;
+	case TLS_HS_SERVER_HELLO:
+		st = tls_parse_server_hello(&r, &u->sh);
+		if (st == TLS_OK)
+			on_server_hello(a, cr, &u->sh, e);
+		break;
+	case TLS_HS_CERTIFICATE:
+		on_certificate(a, cr, &r, dc->dir, e);
+		break;
+	case TLS_HS_CERTIFICATE_REQUEST:
+		on_cert_request(cr, &r, e);
+		break;
+	case TLS_HS_SERVER_KEY_EXCHANGE:
+		st = tls_parse_server_key_exchange(&r, &u->ske);
+		if (st == TLS_OK && u->ske.has_group && cr->tl->sh.group == 0)
+			cr->tl->sh.group = u->ske.group;
+		break;
+	case TLS_HS_CERTIFICATE_VERIFY:
+		st = tls_parse_cert_verify(&r, &u->cv);
+		break;
+	case TLS_HS_FINISHED:
+		cr->tl->finished[dc->dir] = true;
+		if (cr->dec != NULL && cr->tls13)
+			tls_decrypt_finished(cr->dec, dc->dir);
+		break;
+	default:
+		break;
+	}
+	free(u);
+	if (st != TLS_OK && e->what == NULL)
+		e->what = "malformed message";
+	/* TLS 1.2 and below: both Finished read means the handshake is done. */
+	if (cr->tl->finished[0] && cr->tl->finished[1])
+		settle(a, cr);
+}
+
+/* ---- TLS records ---- */
+
+/*
+ * RFC 8446 5.2: an encrypted alert is 2 bytes + 1 content type byte + a
+ * 16-byte AEAD tag = 19 bytes under every TLS 1.3 cipher suite.
+ */
+#define TLS13_ALERT_RECORD	19
+
+static void
+on_tls13_encrypted(struct analyzer *a, struct conn_rt *cr, int dir,
+    size_t len, struct tl_event *e)
+{
+	/* Advance the flight phase by who speaks. */
+	if (dir == TL_C2S && cr->phase == PH_SERVER_FLIGHT)
+		cr->phase = PH_CLIENT_FLIGHT;
+	else if (dir == TL_S2C && cr->phase == PH_CLIENT_FLIGHT)
+		cr->phase = PH_SERVER_ANSWER;
+	if (cr->phase < 4) {
+		cr->flight_bytes[cr->phase] += (uint32_t)len;
+		cr->flight_records[cr->phase]++;
+	}
+	if (len == TLS13_ALERT_RECORD) {
+		e->type = TL_EV_ALERT;
+		e->encrypted = true;
+		e->inferred = true;
+		return;
+	}
+	if (cr->phase == PH_CLIENT_FLIGHT)
+		cr->tl->encrypted_hs[TL_C2S] = true;
+	if (cr->phase == PH_SERVER_FLIGHT)
+		cr->tl->encrypted_hs[TL_S2C] = true;
+	/* The server speaking again after the client's flight, not with an
+	 * alert: the server accepted it (a ticket or data follows). */
+	if (cr->phase == PH_SERVER_ANSWER && dir == TL_S2C) {
+		cr->tl->finished[TL_C2S] = true;
+		cr->tl->finished[TL_S2C] = true;
+		cr->phase = PH_DONE;
+		settle(a, cr);
+	}
+}
+
+static void
+count_appdata(struct analyzer *a, struct conn_rt *cr, int dir, size_t len)
+{
+	struct tl_conn *c = cr->tl;
+	struct tl_event *e;
+
+	c->appdata_records[dir]++;
+	c->appdata_bytes[dir] += len;
+	if (c->appdata_records[dir] == 1) {
+		e = ev(a, cr, TL_EV_APPDATA, dir);
+		e->len = (uint32_t)len;
+	}
+}
+
+static void
+on_alert(struct analyzer *a, struct conn_rt *cr, int dir, const uint8_t *p,
+    size_t len, bool decrypted)
+{
+	struct tl_event *e;
+	struct tls_alert al;
+	struct rd r;
+
+	e = ev(a, cr, TL_EV_ALERT, dir);
+	e->len = (uint32_t)len;
+	e->decrypted = decrypted;
+	rd_init(&r, p, len);
+	if (tls_parse_alert(&r, &al) != TLS_OK) {
+		e->what = "malformed Alert";
+		return;
+	}
+	e->alert_level = al.level;
+	e->alert_desc = al.description;
+}
+
+/* on_plaintext handles one record whose content is readable: sent in the
+ * clear, or decrypted with the key log. */
+static void
+on_plaintext(struct analyzer *a, struct conn_rt *cr, int dir, uint8_t ct,
+    const uint8_t *p, size_t len, bool decrypted)
+{
+	struct tl_event *e;
+
+	switch (ct) {
+	case TLS_CT_CHANGE_CIPHER_SPEC:
+		e = ev(a, cr, TL_EV_CCS, dir);
+		e->len = (uint32_t)len;
+		cr->tl->ccs[dir] = true;
+		/* TLS 1.2 and below: the sender's next records are encrypted.
+		 * The TLS 1.3 compatibility CCS (also after a
+		 * HelloRetryRequest) changes nothing. */
+		if (!cr->tls13 && !(cr->tl->sh.hrr_seen &&
+		    !cr->tl->sh.present)) {
+			cr->enc[dir] = true;
+			if (cr->dec != NULL)
+				tls_decrypt_ccs(cr->dec, dir);
+		}
+		break;
+	case TLS_CT_ALERT:
+		on_alert(a, cr, dir, p, len, decrypted);
+		break;
+	case TLS_CT_HANDSHAKE:
+		tls_hs_feed(&cr->hs[dir], &hs_cb, &cr->dctx[dir], p, len);
+		break;
+	case TLS_CT_APPLICATION_DATA:
+		count_appdata(a, cr, dir, len);
+		break;
+	default:
+		break;
+	}
+}
+
+/* rec_record is the record layer's callback: one whole record, or in
+ * skim mode its header only (p == NULL). */
+static void
+rec_record(void *arg, uint8_t ct, uint16_t version, const uint8_t *p,
+    size_t len)
+{
+	struct dir_ctx *dc = arg;
+	struct analyzer *a = dc->a;
+	struct conn_rt *cr = dc->cr;
+	struct tl_conn *c = cr->tl;
+	struct tl_event *e;
+	uint8_t inner_ct;
+	const uint8_t *pt;
+	size_t pt_len;
+	int dir = dc->dir;
+	enum tls_decrypt_result dr;
+
+	c->tls[dir] = true;
+	if (c->record_version[dir] == 0)
+		c->record_version[dir] = version;
+	if (p == NULL) {
+		/* Skim mode, after the handshake. */
+		if (ct == TLS_CT_APPLICATION_DATA)
+			count_appdata(a, cr, dir, len);
+		else if (ct == TLS_CT_ALERT) {
+			e = ev(a, cr, TL_EV_ALERT, dir);
+			e->len = (uint32_t)len;
+			e->encrypted = true;
+		} else if ((ct == TLS_CT_HANDSHAKE ||
+		    ct == TLS_CT_CHANGE_CIPHER_SPEC) && !cr->tls13 &&
+		    cr->reneg_events < LIMIT_RENEG_EVENTS) {
+			/* TLS 1.2 and older: handshake records after the
+			 * handshake are a renegotiation (a server asking for
+			 * a client certificate late, say), encrypted. */
+			cr->reneg_events++;
+			c->renegotiated = true;
+			e = ev(a, cr, ct == TLS_CT_HANDSHAKE ? TL_EV_ENCRYPTED :
+			    TL_EV_CCS, dir);
+			e->len = (uint32_t)len;
+			e->encrypted = ct == TLS_CT_HANDSHAKE;
+			e->what = "renegotiation";
+		}
+		return;
+	}
+	if (cr->dec != NULL && ct != TLS_CT_CHANGE_CIPHER_SPEC &&
+	    (cr->enc[dir] || (cr->tls13 && ct == TLS_CT_APPLICATION_DATA))) {
+		dr = tls_decrypt_record(cr->dec, dir, ct, version, p, len,
+		    &inner_ct, &pt, &pt_len);
+		if (dr == TLS_DECRYPT_OK) {
+			if (inner_ct == TLS_CT_HANDSHAKE &&
+			    tls_hs_partial(&cr->hs[dir]) == false &&
+			    cr->tls13 && dir == TL_C2S &&
+			    cr->phase == PH_SERVER_FLIGHT)
+				cr->phase = PH_CLIENT_FLIGHT;
+			on_plaintext(a, cr, dir, inner_ct, pt, pt_len, true);
+			return;
+		}
+		if (dr == TLS_DECRYPT_BAD_KEY) {
+			e = ev(a, cr, TL_EV_MALFORMED, dir);
+			e->what = "key log entry does not match this connection";
+			tls_decrypt_free(cr->dec);
+			cr->dec = NULL;
+		}
+		/* TLS_DECRYPT_NO_KEY: fall through to inference. */
+	}
+	if (cr->tls13 && ct == TLS_CT_APPLICATION_DATA && !c->settled) {
+		e = ev(a, cr, TL_EV_ENCRYPTED, dir);
+		e->len = (uint32_t)len;
+		e->encrypted = true;
+		on_tls13_encrypted(a, cr, dir, len, e);
+		return;
+	}
+	if (cr->enc[dir] && ct == TLS_CT_HANDSHAKE && !cr->tls13) {
+		/* TLS 1.2: the only handshake message after ChangeCipherSpec
+		 * is Finished (RFC 5246 7.4.9); it is encrypted. */
+		e = ev(a, cr, TL_EV_HANDSHAKE, dir);
+		e->hs_type = TLS_HS_FINISHED;
+		e->encrypted = true;
+		e->len = (uint32_t)len;
+		c->finished[dir] = true;
+		if (c->finished[0] && c->finished[1])
+			settle(a, cr);
+		return;
+	}
+	if (cr->enc[dir] && ct == TLS_CT_ALERT) {
+		e = ev(a, cr, TL_EV_ALERT, dir);
+		e->len = (uint32_t)len;
+		e->encrypted = true;
+		return;
+	}
+	if (ct == TLS_CT_APPLICATION_DATA && !c->sh.present) {
+		/* Early data or garbage before the ServerHello. */
+		e = ev(a, cr, TL_EV_ENCRYPTED, dir);
+		e->len = (uint32_t)len;
+		e->encrypted = true;
+		return;
+	}
+	on_plaintext(a, cr, dir, ct, p, len, false);
+}
+
+static void
+rec_sslv2(void *arg, const uint8_t *p, size_t len)
+{
+	struct dir_ctx *dc = arg;
+	struct tls_client_hello *h;
+	struct tl_event *e;
+	struct rd r;
+
+	dc->cr->tl->tls[dc->dir] = true;
+	e = ev(dc->a, dc->cr, TL_EV_HANDSHAKE, dc->dir);
+	e->hs_type = TLS_HS_CLIENT_HELLO;
+	e->sslv2 = true;
+	e->len = (uint32_t)len;
+	h = xcalloc(1, sizeof(*h));
+	rd_init(&r, p, len);
+	if (tls_parse_sslv2_client_hello(&r, h) == TLS_OK)
+		on_client_hello(dc->a, dc->cr, h, e);
+	else
+		e->what = "malformed SSLv2 ClientHello";
+	free(h);
+}
+
+static void
+rec_not_tls(void *arg, const uint8_t *p, size_t len)
+{
+	struct dir_ctx *dc = arg;
+	struct tl_event *e;
+
+	dc->cr->tl->not_tls[dc->dir] = true;
+	e = ev(dc->a, dc->cr, TL_EV_NOT_TLS, dc->dir);
+	if (len > sizeof(e->raw))
+		len = sizeof(e->raw);
+	memcpy(e->raw, p, len);
+	e->raw_len = (uint8_t)len;
+	/* Nothing more to learn from this direction. */
+	reasm_stop(&dc->cr->rs[dc->dir]);
+}
+
+static void
+rec_resync(void *arg, const char *what, uint64_t skipped)
+{
+	struct dir_ctx *dc = arg;
+	struct tl_event *e;
+
+	e = ev(dc->a, dc->cr, TL_EV_RESYNC, dc->dir);
+	e->what = what;
+	e->bytes = skipped;
+}
+
+/* ---- reassembly callbacks ---- */
+
+static void
+rs_data(void *arg, const uint8_t *p, size_t len)
+{
+	struct dir_ctx *dc = arg;
+	struct conn_rt *cr = dc->cr;
+	size_t used;
+
+	if (cr->st.state != STARTTLS_DONE && cr->rec[dc->dir].state ==
+	    TLS_REC_DETECT && cr->rec[dc->dir].pending.len == 0) {
+		used = starttls_feed(&cr->st, dc->dir, p, len);
+		if (cr->st.upgraded_now) {
+			struct tl_event *e;
+
+			cr->st.upgraded_now = false;
+			cr->tl->starttls = true;
+			cr->tl->starttls_proto = cr->st.proto;
+			e = ev(dc->a, cr, TL_EV_STARTTLS, dc->dir);
+			e->what = cr->st.proto;
+		}
+		if (cr->st.refused_now) {
+			struct tl_event *e;
+
+			cr->st.refused_now = false;
+			e = ev(dc->a, cr, TL_EV_STARTTLS, dc->dir);
+			e->what = "upgrade refused";
+		}
+		if (used == len)
+			return;
+		p += used;
+		len -= used;
+	}
+	tls_rec_feed(&cr->rec[dc->dir], &rec_cb, dc, p, len);
+}
+
+static void
+rs_gap(void *arg, uint64_t nbytes)
+{
+	struct dir_ctx *dc = arg;
+	struct tl_event *e;
+
+	dc->cr->tl->gap_bytes[dc->dir] += nbytes;
+	e = ev(dc->a, dc->cr, TL_EV_GAP, dc->dir);
+	e->bytes = nbytes;
+	tls_hs_reset(&dc->cr->hs[dc->dir]);
+	tls_rec_gap(&dc->cr->rec[dc->dir], &rec_cb, dc, nbytes);
+}
+
+static void
+rs_conflict(void *arg, uint64_t off, size_t len)
+{
+	struct dir_ctx *dc = arg;
+	struct tl_event *e;
+
+	e = ev(dc->a, dc->cr, TL_EV_CONFLICT, dc->dir);
+	e->bytes = off;
+	e->len = (uint32_t)len;
+}
+
+/* ---- connection life ---- */
+
+/* check_chains runs the certificate checks once the connection is over,
+ * when the SNI and the acceptable CA list are known. */
+static void
+check_chains(struct analyzer *a, struct conn_rt *cr)
+{
+	struct tl_conn *c = cr->tl;
+	struct x509_check_params p;
+	struct x509_finding tmp[32];
+	size_t n;
+	int64_t at = c->start_us / 1000000;
+
+	if (c->server_chain.num > 0) {
+		memset(&p, 0, sizeof(p));
+		p.role = X509_ROLE_SERVER;
+		if (c->ch.has_sni) {
+			p.sni = c->ch.sni.b;
+			p.sni_len = c->ch.sni.len;
+		}
+		p.at = at;
+		p.store = a->store;
+		n = x509_check_chain(tmp, 32, c->server_chain.certs,
+		    c->server_chain.num, &p);
+		c->server_chain.findings = xcalloc(n, sizeof(*tmp));
+		memcpy(c->server_chain.findings, tmp, n * sizeof(*tmp));
+		c->server_chain.num_findings = n;
+	}
+	if (c->client_chain.num > 0) {
+		memset(&p, 0, sizeof(p));
+		p.role = X509_ROLE_CLIENT;
+		p.at = at;
+		p.store = a->client_store;
+		p.ca_names_present = c->cr.present;
+		p.ca_names = (const uint8_t *const *)c->cr.ca_der;
+		p.ca_name_lens = c->cr.ca_der_len;
+		p.num_ca_names = c->cr.num_ca;
+		n = x509_check_chain(tmp, 32, c->client_chain.certs,
+		    c->client_chain.num, &p);
+		c->client_chain.findings = xcalloc(n, sizeof(*tmp));
+		memcpy(c->client_chain.findings, tmp, n * sizeof(*tmp));
+		c->client_chain.num_findings = n;
+	}
+}
+
+/* conn_finish reports |cr| and leaves its flow as a tombstone that
+ * absorbs the connection's last packets. */
+static void
+conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
+{
+	int d;
+
+	if (cr->closed)
+		return;
+	for (d = 0; d < 2; d++)
+		reasm_flush(&cr->rs[d], &rs_cb, &cr->dctx[d]);
+	cr->closed = true;
+	cr->tl->end = why;
+	check_chains(a, cr);
+	cr->tl->verdict = verdict_decide(cr->tl);
+	if (a->fn != NULL)
+		a->fn(a->fn_arg, cr->tl);
+	for (d = 0; d < 2; d++) {
+		reasm_cleanup(&cr->rs[d]);
+		reasm_stop(&cr->rs[d]);
+		tls_rec_off(&cr->rec[d]);
+		tls_hs_cleanup(&cr->hs[d]);
+	}
+	mem_update(a, cr);
+}
+
+/* flow_drop reports (if not yet) and removes |f| entirely. */
+static void
+flow_drop(struct analyzer *a, struct flow *f, enum tl_end why)
+{
+	struct conn_rt *cr = f->conn;
+
+	if (cr != NULL) {
+		conn_finish(a, cr, why);
+		conn_rt_free(a, cr);
+	}
+	flow_remove(a->flows, f);
+}
+
+/* expire finishes flows idle for longer than the timeout, and evicts the
+ * oldest while over the memory or flow caps. */
+static void
+expire(struct analyzer *a)
+{
+	struct flow *f;
+
+	while ((f = flow_oldest(a->flows)) != NULL) {
+		if (a->now_us - f->last_us > a->opt.idle_us) {
+			if (f->conn != NULL &&
+			    !((struct conn_rt *)f->conn)->closed)
+				a->st.idle_closed++;
+			flow_drop(a, f, TL_END_IDLE);
+			continue;
+		}
+		if (a->mem > a->opt.max_memory ||
+		    flow_count(a->flows) > a->opt.max_flows) {
+			if (f->conn != NULL &&
+			    !((struct conn_rt *)f->conn)->closed)
+				a->st.evicted++;
+			flow_drop(a, f, TL_END_EVICTED);
+			continue;
+		}
+		break;
+	}
+}
+
+static void
+tcp_events(struct analyzer *a, struct conn_rt *cr, const struct segment *s,
+    unsigned fev, int dir)
+{
+	struct tl_conn *c = cr->tl;
+	struct tl_event *e;
+
+	if (fev & FLOW_EV_SYN) {
+		e = ev(a, cr, TL_EV_SYN, dir);
+		e->count = 1;
+		c->syn = true;
+		c->syn_count = 1;
+		reasm_set_isn(&cr->rs[TL_C2S], s->seq);
+	}
+	if (fev & FLOW_EV_SYN_RETX) {
+		c->syn_count++;
+		e = (struct tl_event *)tl_find(c, TL_EV_SYN, -1, TL_C2S);
+		if (e != NULL)
+			e->count = c->syn_count;
+	}
+	if (fev & FLOW_EV_SYNACK) {
+		ev(a, cr, TL_EV_SYNACK, dir);
+		c->synack = true;
+		c->synack_count = 1;
+		reasm_set_isn(&cr->rs[TL_S2C], s->seq);
+	}
+	if (fev & FLOW_EV_SYNACK_RETX)
+		c->synack_count++;
+	if (fev & FLOW_EV_FIN) {
+		ev(a, cr, TL_EV_FIN, dir);
+		c->fin[dir] = true;
+	}
+	if (fev & FLOW_EV_RST) {
+		ev(a, cr, TL_EV_RST, dir);
+		c->rst[dir] = true;
+		c->rst_frame[dir] = a->frame;
+	}
+}
+
+/*
+ * clock_advance moves the analyzer's clock to a packet's time. Time never
+ * runs backwards for the idle logic; and a single packet stamped more than
+ * a day ahead of the previous one (a broken clock, a damaged capture) does
+ * not move it, or it would expire every connection: the leap is taken
+ * only when the next packet confirms it.
+ */
+static void
+clock_advance(struct analyzer *a, int64_t ts_us)
+{
+	int64_t confirm = a->jump_us;
+
+	a->jump_us = 0;
+	if (ts_us <= a->now_us)
+		return;
+	if (a->st.frames > 1 && ts_us - a->now_us > CLOCK_JUMP_US &&
+	    (confirm == 0 || ts_us < confirm - CLOCK_JUMP_US)) {
+		a->jump_us = ts_us;
+		a->st.clock_jumps++;
+		return;
+	}
+	a->now_us = ts_us;
+}
+
+void
+analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
+    const uint8_t *pkt, size_t caplen, size_t wirelen)
+{
+	struct segment s;
+	struct flow_key k;
+	struct flow *f;
+	struct conn_rt *cr;
+	enum decode_status ds;
+	unsigned fev;
+	int kdir, dir;
+
+	a->st.frames++;
+	a->st.bytes += wirelen;
+	a->frame = a->st.frames;
+	clock_advance(a, ts_us);
+	ds = decode_packet(&s, dlt, pkt, caplen);
+	switch (ds) {
+	case DECODE_OK:
+		a->st.tcp++;
+		break;
+	case DECODE_NOT_TCP:
+		a->st.not_tcp++;
+		return;
+	case DECODE_FRAGMENT:
+		a->st.fragments++;
+		return;
+	case DECODE_TRUNCATED:
+		a->st.truncated++;
+		return;
+	case DECODE_MALFORMED:
+		a->st.malformed++;
+		return;
+	}
+	expire(a);
+	kdir = flow_key_of(&k, &s);
+	f = flow_find(a->flows, &k);
+	if (f == NULL) {
+		if ((s.flags & TCP_RST) != 0 && s.payload_len == 0 &&
+		    (s.flags & TCP_SYN) == 0) {
+			/* A stray reset for nothing we track: still a fact
+			 * worth a connection (refused without a seen SYN). */
+		}
+		f = flow_insert(a->flows, &k);
+	}
+	flow_touch(a->flows, f, a->now_us);
+	fev = flow_tcp(f, &s, kdir, &dir);
+	if (fev & FLOW_EV_NEW_CONN) {
+		/* Port reuse: finish the old connection, start afresh. */
+		if (f->conn != NULL) {
+			cr = f->conn;
+			if (!cr->closed)
+				conn_finish(a, cr, TL_END_CLOSED);
+			conn_rt_free(a, cr);
+			f->conn = NULL;
+		}
+		memset(&f->tcp, 0, sizeof(f->tcp));
+		fev = flow_tcp(f, &s, kdir, &dir);
+	}
+	cr = f->conn;
+	if (cr == NULL) {
+		cr = conn_new(a, f, &s, dir);
+		if (!(fev & FLOW_EV_SYN) && !(f->tcp.syn))
+			cr->tl->midstream = true;
+	}
+	if (cr->closed)
+		return;		/* tombstone: the connection was reported */
+	cr->tl->last_us = a->now_us;
+	cr->tl->pkts[dir]++;
+	cr->tl->bytes[dir] += s.payload_wire_len;
+	if (!cr->tl->midstream && !f->tcp.syn && cr->tl->pkts[0] +
+	    cr->tl->pkts[1] == 1)
+		cr->tl->midstream = true;
+	tcp_events(a, cr, &s, fev, dir);
+	if ((s.flags & TCP_ACK) != 0)
+		reasm_peer_ack(&cr->rs[!dir], &rs_cb, &cr->dctx[!dir], s.ack);
+	if (s.payload_wire_len > 0) {
+		uint32_t seq = s.seq + ((s.flags & TCP_SYN) ? 1 : 0);
+
+		if (cr->tl->midstream && !cr->tl->data[0] &&
+		    !cr->tl->data[1] && !f->tcp.syn && !f->tcp.synack) {
+			/* Midstream: a ClientHello marks its sender the
+			 * client, whatever the ports say. */
+			if (s.payload_len >= 6 && s.payload[0] == 22 &&
+			    s.payload[5] == 1 && dir == TL_S2C) {
+				struct tl_conn *c = cr->tl;
+				uint8_t ip[16];
+				uint16_t port;
+
+				flow_set_client(f, kdir);
+				dir = TL_C2S;
+				memcpy(ip, c->client_ip, 16);
+				memcpy(c->client_ip, c->server_ip, 16);
+				memcpy(c->server_ip, ip, 16);
+				port = c->client_port;
+				c->client_port = c->server_port;
+				c->server_port = port;
+				c->pkts[0] = c->pkts[1];
+				c->pkts[1] = 0;
+				c->bytes[0] = c->bytes[1];
+				c->bytes[1] = 0;
+			}
+		}
+		cr->tl->data[dir] = true;
+		reasm_add(&cr->rs[dir], &rs_cb, &cr->dctx[dir], seq, s.payload,
+		    s.payload_len, s.payload_wire_len);
+	}
+	if (fev & FLOW_EV_FIN)
+		cr->rs[dir].fin_seen = true;
+	mem_update(a, cr);
+	if (cr->tl->rst[0] || cr->tl->rst[1] ||
+	    (cr->tl->fin[0] && cr->tl->fin[1]))
+		conn_finish(a, cr, TL_END_CLOSED);
+}
+
+void
+analyzer_tick(struct analyzer *a, int64_t now_us)
+{
+	if (now_us > a->now_us)
+		a->now_us = now_us;
+	expire(a);
+}
+
+void
+analyzer_flush(struct analyzer *a)
+{
+	struct flow *f;
+
+	while ((f = flow_oldest(a->flows)) != NULL)
+		flow_drop(a, f, TL_END_EOF);
+}

@@ -1,0 +1,70 @@
+/* analyzer.h - the one context: wires decode, flows, reassembly, TLS, verdicts. */
+#ifndef TLSDIAG_ANALYZER_H
+#define TLSDIAG_ANALYZER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "decode.h"
+
+#define ANALYZER_ERRBUF_SIZE	512
+
+struct tl_conn;
+
+/* Settings the analyzer needs; main.c fills them from the command line. */
+struct analyzer_opts {
+	size_t		 max_flows;
+	size_t		 max_stream_bytes;
+	size_t		 max_memory;		/* bytes */
+	int64_t		 idle_us;
+	const char	*ca_file;
+	const char	*ca_path;
+	const char	*client_ca_file;
+	const char	*extract_dir;
+	const char	*const *keylog_files;	/* NULL-terminated */
+};
+
+/* Counters for the summary and for --stats. */
+struct analyzer_stats {
+	uint64_t	frames;
+	uint64_t	bytes;
+	uint64_t	tcp;
+	uint64_t	not_tcp;
+	uint64_t	fragments;
+	uint64_t	truncated;
+	uint64_t	malformed;
+	uint64_t	connections;
+	uint64_t	evicted;
+	uint64_t	idle_closed;
+	uint64_t	keylog_entries;
+	uint64_t	keylog_bad_lines;
+	uint64_t	decrypted_conns;
+	uint64_t	clock_jumps;	/* timestamps ignored as glitches */
+};
+
+/* Called for every finished connection, in the order they finish. The
+ * connection is freed after the call returns. */
+typedef void	(*analyzer_conn_fn)(void *arg, struct tl_conn *c);
+
+struct analyzer;
+
+/* analyzer_new returns a new analyzer, or NULL with |errbuf| filled (a
+ * trust store or key log that cannot be read). */
+struct analyzer	*analyzer_new(const struct analyzer_opts *opt,
+		    analyzer_conn_fn fn, void *arg,
+		    char errbuf[ANALYZER_ERRBUF_SIZE]);
+/* analyzer_packet takes one captured packet of link type |dlt|. */
+void		 analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
+		    const uint8_t *pkt, size_t caplen, size_t wirelen);
+/* analyzer_tick advances the clock to |now_us| without a packet, so that
+ * idle connections are reported during a quiet live capture. */
+void		 analyzer_tick(struct analyzer *a, int64_t now_us);
+/* analyzer_flush finishes every open connection (end of input). */
+void		 analyzer_flush(struct analyzer *a);
+const struct analyzer_stats *analyzer_stats(const struct analyzer *a);
+/* analyzer_free frees |a| without reporting; analyzer_free(NULL) is a no-op. */
+void		 analyzer_free(struct analyzer *a);
+
+#endif

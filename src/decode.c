@@ -1,0 +1,538 @@
+/* decode.c - link, IP and TCP headers to a struct segment. */
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+#include "decode.h"
+#include "rd.h"
+
+/*
+ * Older libpcap headers lack some of the newer link types; the numbers
+ * are the LINKTYPE_ values of the tcpdump.org registry.
+ */
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2	276
+#endif
+#ifndef DLT_IPV4
+#define DLT_IPV4	228
+#endif
+#ifndef DLT_IPV6
+#define DLT_IPV6	229
+#endif
+
+/* LINKTYPE_ values in pcap files that libpcap maps to a DLT_ value that
+ * differs between platforms (DLT_RAW is 12 or 14, DLT_LOOP 108 or 12). */
+#define LINKTYPE_RAW	101
+#define LINKTYPE_LOOP	108
+
+#define ETHERTYPE_IP		0x0800
+#define ETHERTYPE_IPV6		0x86dd
+#define ETHERTYPE_8021Q		0x8100	/* IEEE 802.1Q VLAN tag */
+#define ETHERTYPE_8021AD	0x88a8	/* IEEE 802.1ad service tag (QinQ) */
+#define ETHERTYPE_QINQ_OLD	0x9100	/* pre-standard QinQ outer tag */
+
+/* Address family values in DLT_NULL / DLT_LOOP headers (tcpdump's
+ * af.h): AF_INET is 2 everywhere; AF_INET6 differs by system. */
+#define BSD_AF_INET		2
+#define LINUX_AF_INET6		10
+#define BSD_AF_INET6_BSD	24	/* NetBSD, OpenBSD, BSD/OS */
+#define BSD_AF_INET6_FREEBSD	28
+#define BSD_AF_INET6_DARWIN	30
+
+#define IPPROTO_NUM_HOPOPTS	0
+#define IPPROTO_NUM_TCP		6
+#define IPPROTO_NUM_ROUTING	43
+#define IPPROTO_NUM_FRAGMENT	44
+#define IPPROTO_NUM_ESP		50
+#define IPPROTO_NUM_AH		51
+#define IPPROTO_NUM_NONE	59
+#define IPPROTO_NUM_DSTOPTS	60
+
+#define TCPOPT_EOL		0
+#define TCPOPT_NOP		1
+#define TCPOPT_MSS		2
+#define TCPOPT_WSCALE		3
+#define TCPOPT_SACK_PERMITTED	4
+#define TCPOPT_TIMESTAMP	8
+
+/* The link-layer framings decode_packet knows. */
+enum link {
+	LINK_NONE,
+	LINK_ETHER,
+	LINK_SLL,
+	LINK_SLL2,
+	LINK_RAW,	/* IPv4 or IPv6, by the version nibble */
+	LINK_IPV4,
+	LINK_IPV6,
+	LINK_NULL,	/* 4-byte AF in the capturing host's byte order */
+	LINK_LOOP,	/* 4-byte AF in network byte order */
+};
+
+/*
+ * Bytes of one protocol layer: |r| holds what was captured and |wire|
+ * how many bytes the enclosing length field says there are (never less
+ * than rd_left(&r)). A header that fits |wire| but not |r| was cut by
+ * the snapshot length; one that does not fit |wire| is malformed.
+ */
+struct layer {
+	struct rd	r;
+	size_t		wire;
+};
+
+static enum link	decode_link(int);
+static enum decode_status decode_need(const struct layer *, size_t);
+static bool		decode_take(struct layer *, struct rd *, size_t);
+static enum decode_status decode_ethertype(struct segment *, struct rd *,
+			    uint16_t);
+static enum decode_status decode_af(struct segment *, struct rd *, uint32_t);
+static bool		decode_af_known(uint32_t);
+static enum decode_status decode_ip(struct segment *, struct rd *);
+static enum decode_status decode_ipv4(struct segment *, struct rd *);
+static enum decode_status decode_ipv6(struct segment *, struct rd *);
+static enum decode_status decode_tcp(struct segment *, struct layer *);
+static void		decode_tcp_opts(struct tcp_opts *, struct rd *);
+
+/* decode_link maps a DLT_ or LINKTYPE_ value to the framing it names. */
+static enum link
+decode_link(int dlt)
+{
+	/* An if chain, not a switch: DLT_RAW and DLT_LOOP take values that
+	 * collide with the LINKTYPE_ numbers on some systems. */
+	if (dlt == DLT_EN10MB)
+		return LINK_ETHER;
+	if (dlt == DLT_LINUX_SLL)
+		return LINK_SLL;
+	if (dlt == DLT_LINUX_SLL2)
+		return LINK_SLL2;
+	if (dlt == DLT_RAW || dlt == LINKTYPE_RAW)
+		return LINK_RAW;
+	if (dlt == DLT_IPV4)
+		return LINK_IPV4;
+	if (dlt == DLT_IPV6)
+		return LINK_IPV6;
+	if (dlt == DLT_NULL)
+		return LINK_NULL;
+	if (dlt == DLT_LOOP || dlt == LINKTYPE_LOOP)
+		return LINK_LOOP;
+	return LINK_NONE;
+}
+
+bool
+decode_link_supported(int dlt)
+{
+	return decode_link(dlt) != LINK_NONE;
+}
+
+/* decode_need says why |n| more bytes of |l| are not available. */
+static enum decode_status
+decode_need(const struct layer *l, size_t n)
+{
+	if (n > l->wire)
+		return DECODE_MALFORMED;
+	if (n > rd_left(&l->r))
+		return DECODE_TRUNCATED;
+	return DECODE_OK;
+}
+
+/* decode_take moves the next |n| bytes of |l| into |out|; the caller has
+ * checked them with decode_need. */
+static bool
+decode_take(struct layer *l, struct rd *out, size_t n)
+{
+	if (!rd_bytes(&l->r, out, n))
+		return false;
+	l->wire -= n;
+	return true;
+}
+
+enum decode_status
+decode_packet(struct segment *out, int dlt, const uint8_t *pkt, size_t caplen)
+{
+	struct rd r;
+	uint32_t af;
+	uint16_t type;
+
+	memset(out, 0, sizeof(*out));
+	rd_init(&r, pkt, caplen);
+	switch (decode_link(dlt)) {
+	case LINK_ETHER:
+		/* IEEE 802.3 / Ethernet II: dst[6] src[6] type[2]. */
+		if (!rd_skip(&r, 12) || !rd_u16(&r, &type))
+			return DECODE_TRUNCATED;
+		return decode_ethertype(out, &r, type);
+	case LINK_SLL:
+		/*
+		 * Linux cooked v1 (LINKTYPE_LINUX_SLL): packet type[2],
+		 * ARPHRD type[2], address length[2], address[8],
+		 * protocol[2].
+		 */
+		if (!rd_skip(&r, 14) || !rd_u16(&r, &type))
+			return DECODE_TRUNCATED;
+		return decode_ethertype(out, &r, type);
+	case LINK_SLL2:
+		/*
+		 * Linux cooked v2 (LINKTYPE_LINUX_SLL2): protocol[2],
+		 * reserved[2], interface index[4], ARPHRD type[2],
+		 * packet type[1], address length[1], address[8].
+		 */
+		if (!rd_u16(&r, &type) || !rd_skip(&r, 18))
+			return DECODE_TRUNCATED;
+		return decode_ethertype(out, &r, type);
+	case LINK_RAW:
+		return decode_ip(out, &r);
+	case LINK_IPV4:
+		return decode_ipv4(out, &r);
+	case LINK_IPV6:
+		return decode_ipv6(out, &r);
+	case LINK_NULL:
+		/*
+		 * The AF is in the byte order of the host that wrote the
+		 * file, which need not be ours. As tcpdump does, take the
+		 * little-endian reading if it is a known family, else the
+		 * big-endian one.
+		 */
+		if (!rd_u32le(&r, &af))
+			return DECODE_TRUNCATED;
+		if (!decode_af_known(af))
+			af = (af & 0xff) << 24 | (af & 0xff00) << 8 |
+			    (af & 0xff0000) >> 8 | af >> 24;
+		return decode_af(out, &r, af);
+	case LINK_LOOP:
+		if (!rd_u32(&r, &af))
+			return DECODE_TRUNCATED;
+		return decode_af(out, &r, af);
+	case LINK_NONE:
+		break;
+	}
+	return DECODE_NOT_TCP;
+}
+
+/*
+ * decode_ethertype follows |type| past any stack of IEEE 802.1Q / 802.1ad
+ * tags (TCI[2] type[2] each) to IPv4 or IPv6. The first two VLAN ids are
+ * kept, outermost first.
+ */
+static enum decode_status
+decode_ethertype(struct segment *out, struct rd *r, uint16_t type)
+{
+	uint16_t tci;
+	size_t ntags = 0;
+
+	while (type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD ||
+	    type == ETHERTYPE_QINQ_OLD) {
+		if (!rd_u16(r, &tci) || !rd_u16(r, &type))
+			return DECODE_TRUNCATED;
+		if (ntags < sizeof(out->vlan) / sizeof(out->vlan[0]))
+			out->vlan[ntags] = tci & 0x0fff;
+		ntags++;
+	}
+	switch (type) {
+	case ETHERTYPE_IP:
+		return decode_ipv4(out, r);
+	case ETHERTYPE_IPV6:
+		return decode_ipv6(out, r);
+	default:
+		/* ARP, LLDP, an 802.3 length field, ... */
+		return DECODE_NOT_TCP;
+	}
+}
+
+/* decode_af_known says whether |af| is a DLT_NULL family we decode. */
+static bool
+decode_af_known(uint32_t af)
+{
+	switch (af) {
+	case BSD_AF_INET:
+	case LINUX_AF_INET6:
+	case BSD_AF_INET6_BSD:
+	case BSD_AF_INET6_FREEBSD:
+	case BSD_AF_INET6_DARWIN:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* decode_af decodes the packet after a DLT_NULL / DLT_LOOP header. */
+static enum decode_status
+decode_af(struct segment *out, struct rd *r, uint32_t af)
+{
+	switch (af) {
+	case BSD_AF_INET:
+		return decode_ipv4(out, r);
+	case LINUX_AF_INET6:
+	case BSD_AF_INET6_BSD:
+	case BSD_AF_INET6_FREEBSD:
+	case BSD_AF_INET6_DARWIN:
+		return decode_ipv6(out, r);
+	default:
+		return DECODE_NOT_TCP;
+	}
+}
+
+/* decode_ip picks IPv4 or IPv6 by the version nibble (raw IP links). */
+static enum decode_status
+decode_ip(struct segment *out, struct rd *r)
+{
+	uint8_t vhl;
+
+	if (!rd_peek_u8(r, 0, &vhl))
+		return DECODE_TRUNCATED;
+	switch (vhl >> 4) {
+	case 4:
+		return decode_ipv4(out, r);
+	case 6:
+		return decode_ipv6(out, r);
+	default:
+		return DECODE_MALFORMED;
+	}
+}
+
+/*
+ * RFC 791 3.1:
+ *   version[4 bits] IHL[4 bits] TOS[1] total length[2] identification[2]
+ *   flags[3 bits] fragment offset[13 bits] TTL[1] protocol[1]
+ *   header checksum[2] source[4] destination[4] options[IHL*4 - 20]
+ * The checksum is not verified: offloading makes it wrong in captures
+ * taken on the sending host.
+ */
+static enum decode_status
+decode_ipv4(struct segment *out, struct rd *r)
+{
+	struct rd hdr;
+	struct layer l;
+	uint16_t len16, frag;
+	uint8_t vhl, proto;
+	size_t hlen, total, cap;
+
+	if (rd_left(r) < 20)
+		return DECODE_TRUNCATED;
+	if (!rd_peek_u8(r, 0, &vhl) || !rd_peek_u16(r, 2, &len16) ||
+	    !rd_peek_u16(r, 6, &frag) || !rd_peek_u8(r, 9, &proto))
+		return DECODE_TRUNCATED;
+	if (vhl >> 4 != 4)
+		return DECODE_MALFORMED;
+	hlen = (size_t)(vhl & 0x0f) * 4;
+	if (hlen < 20)
+		return DECODE_MALFORMED;
+	if (rd_left(r) < hlen)
+		return DECODE_TRUNCATED;
+	/*
+	 * A total length of 0 is what Linux shows on the sending host for
+	 * TCP segmentation offload and for BIG TCP packets over 64 KiB
+	 * (Wireshark's "TSO" case, tcpdump's "length 0"): the captured
+	 * bytes are all there is to go by.
+	 */
+	total = len16 == 0 ? rd_left(r) : len16;
+	if (total < hlen)
+		return DECODE_MALFORMED;
+	/* Bound the packet by the IP length, dropping Ethernet padding. */
+	cap = rd_left(r) < total ? rd_left(r) : total;
+	if (!rd_bytes(r, &l.r, cap) || !rd_bytes(&l.r, &hdr, hlen))
+		return DECODE_TRUNCATED;
+	l.wire = total - hlen;
+	if (!rd_skip(&hdr, 12) || !rd_copy(&hdr, out->src, 4) ||
+	    !rd_copy(&hdr, out->dst, 4))
+		return DECODE_TRUNCATED;
+	out->af = 4;
+	if (proto != IPPROTO_NUM_TCP)
+		return DECODE_NOT_TCP;
+	/* More fragments, or an offset: part of a fragmented datagram. */
+	if ((frag & 0x2000) != 0 || (frag & 0x1fff) != 0)
+		return DECODE_FRAGMENT;
+	return decode_tcp(out, &l);
+}
+
+/*
+ * RFC 8200 3:
+ *   version[4 bits] traffic class[8 bits] flow label[20 bits]
+ *   payload length[2] next header[1] hop limit[1] source[16]
+ *   destination[16]
+ * then a chain of extension headers (RFC 8200 4) up to TCP.
+ */
+static enum decode_status
+decode_ipv6(struct segment *out, struct rd *r)
+{
+	struct rd hdr, ext;
+	struct layer l;
+	enum decode_status st;
+	uint16_t plen, fragoff;
+	uint8_t vtc, nh, hlen;
+	size_t cap, n;
+
+	if (!rd_bytes(r, &hdr, 40))
+		return DECODE_TRUNCATED;
+	if (!rd_u8(&hdr, &vtc) || !rd_skip(&hdr, 3) ||
+	    !rd_u16(&hdr, &plen) || !rd_u8(&hdr, &nh) ||
+	    !rd_skip(&hdr, 1) || !rd_copy(&hdr, out->src, 16) ||
+	    !rd_copy(&hdr, out->dst, 16))
+		return DECODE_TRUNCATED;
+	if (vtc >> 4 != 6)
+		return DECODE_MALFORMED;
+	out->af = 6;
+	/* RFC 2675 jumbograms (payload length 0, the real length in a
+	 * hop-by-hop option) are not decoded. */
+	if (plen == 0 && nh == IPPROTO_NUM_HOPOPTS)
+		return DECODE_MALFORMED;
+	cap = rd_left(r) < plen ? rd_left(r) : plen;
+	if (!rd_bytes(r, &l.r, cap))
+		return DECODE_TRUNCATED;
+	l.wire = plen;
+
+	for (;;) {
+		switch (nh) {
+		case IPPROTO_NUM_TCP:
+			return decode_tcp(out, &l);
+		case IPPROTO_NUM_HOPOPTS:
+		case IPPROTO_NUM_ROUTING:
+		case IPPROTO_NUM_DSTOPTS:
+			/* RFC 8200 4.3-4.6: next[1] length[1] in 8-octet
+			 * units, not counting the first 8. */
+			st = decode_need(&l, 2);
+			if (st != DECODE_OK)
+				return st;
+			if (!rd_peek_u8(&l.r, 0, &nh) ||
+			    !rd_peek_u8(&l.r, 1, &hlen))
+				return DECODE_TRUNCATED;
+			n = ((size_t)hlen + 1) * 8;
+			break;
+		case IPPROTO_NUM_FRAGMENT:
+			/* RFC 8200 4.5: next[1] reserved[1] offset[13 bits]
+			 * res[2 bits] M[1 bit] identification[4]. */
+			n = 8;
+			st = decode_need(&l, n);
+			if (st != DECODE_OK)
+				return st;
+			if (!rd_peek_u8(&l.r, 0, &nh) ||
+			    !rd_peek_u16(&l.r, 2, &fragoff))
+				return DECODE_TRUNCATED;
+			/* RFC 6946: an atomic fragment (offset 0, M 0) is
+			 * a whole packet. */
+			if ((fragoff & 0xfff9) != 0)
+				return DECODE_FRAGMENT;
+			break;
+		case IPPROTO_NUM_AH:
+			/* RFC 4302 2: next[1] length[1] in 4-octet units,
+			 * minus 2. */
+			st = decode_need(&l, 2);
+			if (st != DECODE_OK)
+				return st;
+			if (!rd_peek_u8(&l.r, 0, &nh) ||
+			    !rd_peek_u8(&l.r, 1, &hlen))
+				return DECODE_TRUNCATED;
+			n = ((size_t)hlen + 2) * 4;
+			break;
+		case IPPROTO_NUM_ESP:		/* encrypted: cannot see TCP */
+		case IPPROTO_NUM_NONE:
+		default:			/* UDP, ICMPv6, ... */
+			return DECODE_NOT_TCP;
+		}
+		st = decode_need(&l, n);
+		if (st != DECODE_OK)
+			return st;
+		if (!decode_take(&l, &ext, n))
+			return DECODE_TRUNCATED;
+	}
+}
+
+/*
+ * RFC 9293 3.1:
+ *   source port[2] destination port[2] sequence[4] acknowledgment[4]
+ *   data offset[4 bits] reserved[4 bits] flags[1] window[2] checksum[2]
+ *   urgent pointer[2] options[data offset * 4 - 20]
+ * |l| holds the IP payload.
+ */
+static enum decode_status
+decode_tcp(struct segment *out, struct layer *l)
+{
+	struct rd hdr, opts;
+	enum decode_status st;
+	uint8_t doff;
+	size_t hlen;
+
+	st = decode_need(l, 20);
+	if (st != DECODE_OK)
+		return st;
+	if (!rd_peek_u8(&l->r, 12, &doff))
+		return DECODE_TRUNCATED;
+	hlen = (size_t)(doff >> 4) * 4;
+	if (hlen < 20)
+		return DECODE_MALFORMED;
+	st = decode_need(l, hlen);
+	if (st != DECODE_OK)
+		return st;
+	if (!decode_take(l, &hdr, hlen))
+		return DECODE_TRUNCATED;
+	if (!rd_u16(&hdr, &out->sport) || !rd_u16(&hdr, &out->dport) ||
+	    !rd_u32(&hdr, &out->seq) || !rd_u32(&hdr, &out->ack) ||
+	    !rd_skip(&hdr, 1) || !rd_u8(&hdr, &out->flags) ||
+	    !rd_u16(&hdr, &out->win) || !rd_skip(&hdr, 4) ||
+	    !rd_bytes(&hdr, &opts, hlen - 20))
+		return DECODE_TRUNCATED;
+	decode_tcp_opts(&out->opt, &opts);
+	out->payload = rd_ptr(&l->r);
+	out->payload_len = rd_left(&l->r);
+	out->payload_wire_len = l->wire;
+	return DECODE_OK;
+}
+
+/*
+ * RFC 9293 3.2: kind[1], or kind[1] length[1] data[length - 2]. A list
+ * that runs past the header ends parsing; the segment stays valid.
+ */
+static void
+decode_tcp_opts(struct tcp_opts *o, struct rd *r)
+{
+	struct rd val;
+	uint8_t kind, len;
+
+	while (rd_left(r) > 0) {
+		if (!rd_u8(r, &kind) || kind == TCPOPT_EOL)
+			return;
+		if (kind == TCPOPT_NOP)
+			continue;
+		if (!rd_u8(r, &len) || len < 2 || !rd_bytes(r, &val, len - 2))
+			return;
+		/* An option of a known kind with the wrong length is
+		 * skipped by its length, not believed. */
+		switch (kind) {
+		case TCPOPT_MSS:
+			if (len == 4 && rd_u16(&val, &o->mss))
+				o->has_mss = true;
+			break;
+		case TCPOPT_WSCALE:	/* RFC 7323 2.2 */
+			if (len == 3 && rd_u8(&val, &o->wscale))
+				o->has_wscale = true;
+			break;
+		case TCPOPT_SACK_PERMITTED:	/* RFC 2018 2 */
+			if (len == 2)
+				o->sack_ok = true;
+			break;
+		case TCPOPT_TIMESTAMP:	/* RFC 7323 3.2 */
+			if (len == 10 && rd_u32(&val, &o->tsval) &&
+			    rd_u32(&val, &o->tsecr))
+				o->has_ts = true;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+const char *
+decode_status_name(enum decode_status s)
+{
+	switch (s) {
+	case DECODE_OK:
+		return "ok";
+	case DECODE_NOT_TCP:
+		return "not_tcp";
+	case DECODE_FRAGMENT:
+		return "fragment";
+	case DECODE_TRUNCATED:
+		return "truncated";
+	case DECODE_MALFORMED:
+		return "malformed";
+	}
+	return "unknown";
+}

@@ -1,0 +1,284 @@
+/* flow.c - the connection table: 5-tuple lookup, roles, TCP events, LRU. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+#include "util.h"
+
+struct flow_table {
+	struct flow	**bucket;
+	size_t		  nbucket;	/* a power of two */
+	size_t		  count;
+	struct flow	 *lru_head;	/* oldest */
+	struct flow	 *lru_tail;	/* newest */
+	struct flow	 *free_list;	/* recycled entries: no per-packet malloc */
+};
+
+static uint32_t
+key_hash(const struct flow_key *k)
+{
+	/* FNV-1a over the key; cheap and well spread for addresses. */
+	const uint8_t *p = (const uint8_t *)k;
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < sizeof(*k); i++) {
+		h ^= p[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+struct flow_table *
+flow_table_new(size_t expect)
+{
+	struct flow_table *t;
+	size_t n = 1024;
+
+	while (n < expect && n < ((size_t)1 << 24))
+		n <<= 1;
+	t = xcalloc(1, sizeof(*t));
+	t->bucket = xcalloc(n, sizeof(*t->bucket));
+	t->nbucket = n;
+	return t;
+}
+
+void
+flow_table_free(struct flow_table *t)
+{
+	struct flow *f, *next;
+
+	if (t == NULL)
+		return;
+	for (f = t->lru_head; f != NULL; f = next) {
+		next = f->lru_next;
+		free(f);
+	}
+	for (f = t->free_list; f != NULL; f = next) {
+		next = f->hnext;
+		free(f);
+	}
+	free(t->bucket);
+	free(t);
+}
+
+int
+flow_key_of(struct flow_key *k, const struct segment *s)
+{
+	size_t alen = s->af == 6 ? 16 : 4;
+	int c;
+
+	memset(k, 0, sizeof(*k));
+	k->af = s->af;
+	c = memcmp(s->src, s->dst, alen);
+	if (c == 0)
+		c = s->sport < s->dport ? -1 : (s->sport > s->dport);
+	if (c <= 0) {
+		memcpy(k->a, s->src, alen);
+		memcpy(k->b, s->dst, alen);
+		k->pa = s->sport;
+		k->pb = s->dport;
+		return 0;
+	}
+	memcpy(k->a, s->dst, alen);
+	memcpy(k->b, s->src, alen);
+	k->pa = s->dport;
+	k->pb = s->sport;
+	return 1;
+}
+
+struct flow *
+flow_find(struct flow_table *t, const struct flow_key *k)
+{
+	uint32_t h = key_hash(k);
+	struct flow *f;
+
+	for (f = t->bucket[h & (t->nbucket - 1)]; f != NULL; f = f->hnext)
+		if (f->hash == h && memcmp(&f->key, k, sizeof(*k)) == 0)
+			return f;
+	return NULL;
+}
+
+static void
+lru_unlink(struct flow_table *t, struct flow *f)
+{
+	if (f->lru_prev != NULL)
+		f->lru_prev->lru_next = f->lru_next;
+	else
+		t->lru_head = f->lru_next;
+	if (f->lru_next != NULL)
+		f->lru_next->lru_prev = f->lru_prev;
+	else
+		t->lru_tail = f->lru_prev;
+	f->lru_prev = f->lru_next = NULL;
+}
+
+static void
+lru_append(struct flow_table *t, struct flow *f)
+{
+	f->lru_prev = t->lru_tail;
+	f->lru_next = NULL;
+	if (t->lru_tail != NULL)
+		t->lru_tail->lru_next = f;
+	else
+		t->lru_head = f;
+	t->lru_tail = f;
+}
+
+static void
+grow(struct flow_table *t)
+{
+	struct flow **nb, *f, *next;
+	size_t n = t->nbucket * 2, i;
+
+	nb = xcalloc(n, sizeof(*nb));
+	for (i = 0; i < t->nbucket; i++) {
+		for (f = t->bucket[i]; f != NULL; f = next) {
+			next = f->hnext;
+			f->hnext = nb[f->hash & (n - 1)];
+			nb[f->hash & (n - 1)] = f;
+		}
+	}
+	free(t->bucket);
+	t->bucket = nb;
+	t->nbucket = n;
+}
+
+struct flow *
+flow_insert(struct flow_table *t, const struct flow_key *k)
+{
+	struct flow *f;
+	size_t b;
+
+	if (t->count >= t->nbucket && t->nbucket < ((size_t)1 << 26))
+		grow(t);
+	if (t->free_list != NULL) {
+		f = t->free_list;
+		t->free_list = f->hnext;
+		memset(f, 0, sizeof(*f));
+	} else
+		f = xcalloc(1, sizeof(*f));
+	f->key = *k;
+	f->hash = key_hash(k);
+	b = f->hash & (t->nbucket - 1);
+	f->hnext = t->bucket[b];
+	t->bucket[b] = f;
+	lru_append(t, f);
+	t->count++;
+	return f;
+}
+
+void
+flow_remove(struct flow_table *t, struct flow *f)
+{
+	struct flow **pp;
+
+	for (pp = &t->bucket[f->hash & (t->nbucket - 1)]; *pp != NULL;
+	    pp = &(*pp)->hnext) {
+		if (*pp == f) {
+			*pp = f->hnext;
+			break;
+		}
+	}
+	lru_unlink(t, f);
+	t->count--;
+	f->hnext = t->free_list;
+	t->free_list = f;
+}
+
+void
+flow_touch(struct flow_table *t, struct flow *f, int64_t now_us)
+{
+	f->last_us = now_us;
+	if (t->lru_tail == f)
+		return;
+	lru_unlink(t, f);
+	lru_append(t, f);
+}
+
+struct flow *
+flow_oldest(const struct flow_table *t)
+{
+	return t->lru_head;
+}
+
+size_t
+flow_count(const struct flow_table *t)
+{
+	return t->count;
+}
+
+void
+flow_set_client(struct flow *f, int kdir)
+{
+	f->tcp.have_client = true;
+	f->tcp.client_is_a = kdir == 0;
+}
+
+void
+flow_guess_client(struct flow *f)
+{
+	/* The lower port is usually the service (443, 8443, 25 ...). */
+	flow_set_client(f, f->key.pa < f->key.pb ? 1 : 0);
+}
+
+unsigned
+flow_tcp(struct flow *f, const struct segment *s, int kdir, int *dir)
+{
+	struct flow_tcp *st = &f->tcp;
+	unsigned ev = 0;
+	bool syn = (s->flags & TCP_SYN) != 0, ack = (s->flags & TCP_ACK) != 0;
+	int d;
+
+	if (syn && !ack) {
+		if (!st->have_client)
+			flow_set_client(f, kdir);
+		d = (kdir == 0) == st->client_is_a ? 0 : 1;
+		if (d == 0 && st->syn && s->seq != st->syn_seq &&
+		    (st->fin[0] || st->fin[1] || st->rst[0] || st->rst[1] ||
+		    st->synack)) {
+			/* A new ISN on a tuple that was used: port reuse. */
+			*dir = 0;
+			return FLOW_EV_NEW_CONN;
+		}
+		if (d == 0 && !st->syn) {
+			st->syn = true;
+			st->syn_seq = s->seq;
+			st->syn_count = 1;
+			ev |= FLOW_EV_SYN;
+		} else if (d == 0) {
+			st->syn_count++;
+			ev |= FLOW_EV_SYN_RETX;
+		}
+		*dir = d;
+		return ev;
+	}
+	if (!st->have_client) {
+		if (syn && ack)
+			flow_set_client(f, kdir == 0 ? 1 : 0);
+		else
+			flow_guess_client(f);
+	}
+	d = (kdir == 0) == st->client_is_a ? 0 : 1;
+	*dir = d;
+	if (syn && ack && d == 1) {
+		if (!st->synack) {
+			st->synack = true;
+			st->synack_seq = s->seq;
+			st->synack_count = 1;
+			ev |= FLOW_EV_SYNACK;
+		} else {
+			st->synack_count++;
+			ev |= FLOW_EV_SYNACK_RETX;
+		}
+	}
+	if ((s->flags & TCP_FIN) != 0 && !st->fin[d]) {
+		st->fin[d] = true;
+		ev |= FLOW_EV_FIN;
+	}
+	if ((s->flags & TCP_RST) != 0 && !st->rst[d]) {
+		st->rst[d] = true;
+		ev |= FLOW_EV_RST;
+	}
+	return ev;
+}

@@ -1,0 +1,87 @@
+/* limits.h - every cap tlsdiag enforces, each with why. */
+#ifndef TLSDIAG_LIMITS_H
+#define TLSDIAG_LIMITS_H
+
+/* Connections tracked at once (default of --max-flows). A busy sensor sees
+ * tens of thousands of concurrent handshakes; each idle entry costs about
+ * a kilobyte, so a million stays well inside a small machine. */
+#define LIMIT_FLOWS_DEFAULT		1000000
+
+/* Bytes buffered per direction before the handshake is settled (default of
+ * --max-stream-bytes). A full handshake flight with a long chain is under
+ * 64 KiB; 256 KiB leaves room for gaps waiting to fill. */
+#define LIMIT_STREAM_BYTES_DEFAULT	(256 * 1024)
+
+/* Bytes held out of order behind a hole per direction; beyond it the hole
+ * is declared lost and delivery resumes after it. */
+#define LIMIT_OOO_BYTES_DEFAULT		(256 * 1024)
+
+/* Out-of-order segments held per direction, so that a flood of one-byte
+ * segments cannot make the queue a long list. */
+#define LIMIT_OOO_SEGMENTS		1024
+
+/* Seconds without a packet after which a connection is finished and
+ * reported (default of --idle-timeout). Handshakes take milliseconds;
+ * a minute covers slow peers and lossy paths. */
+#define LIMIT_IDLE_SECONDS_DEFAULT	60
+
+/* Global cap on buffered payload across all flows (default of
+ * --max-memory, in MiB). When reached, the oldest idle flows are finished
+ * and reported, and the eviction is counted. */
+#define LIMIT_MEMORY_MB_DEFAULT		1024
+
+/* RFC 8446 5.1 / RFC 5246 6.2.1: TLSPlaintext.length <= 2^14; 6.2.3
+ * allows 2^14 + 2048 for ciphertext; TLS 1.3 ciphertext 2^14 + 256. We
+ * accept the largest and call anything above it not TLS. */
+#define LIMIT_RECORD_BYTES		(16384 + 2048)
+
+/* A handshake message may span records; RFC 8446 allows 2^24-1 but real
+ * ones are small. Certificates chains of 64 KiB exist; past 256 KiB we
+ * stop reassembling the message and record it as truncated. */
+#define LIMIT_HS_MSG_BYTES		(256 * 1024)
+
+/* Certificates per Certificate message that we parse. Real chains have
+ * 2-5; the rest are counted, not parsed. */
+#define LIMIT_CHAIN_CERTS		16
+
+/* One DER certificate; real ones are 1-4 KiB, a few with huge SAN lists
+ * reach 30 KiB. */
+#define LIMIT_CERT_BYTES		(64 * 1024)
+
+/* Distinct certificates kept in the parse cache. */
+#define LIMIT_CERT_CACHE		65536
+
+/* Acceptable CA names kept from a CertificateRequest. */
+#define LIMIT_CA_NAMES			32
+
+/* Items kept from hello lists (cipher suites, groups, extensions, ...). A
+ * ClientHello offers well under 100 suites; the total is still counted. */
+#define LIMIT_HELLO_LIST		128
+
+/* Bytes kept of a name from the wire (SNI, ALPN protocol); DNS names are
+ * at most 253 bytes. */
+#define LIMIT_NAME_BYTES		256
+
+/* ALPN protocols kept from a ClientHello. */
+#define LIMIT_ALPN			16
+
+/* Bytes of a distinguished name or SAN entry rendered as text. */
+#define LIMIT_DN_TEXT			512
+
+/* SAN entries kept per certificate. */
+#define LIMIT_SAN			64
+
+/* Events kept per connection timeline. A handshake has about 20; the rest
+ * are counted (a long-lived connection only adds ApplicationData counts). */
+#define LIMIT_EVENTS			96
+
+/* Renegotiation records shown per connection after its handshake. */
+#define LIMIT_RENEG_EVENTS		16
+
+/* Bytes of a non-TLS stream shown as evidence (escaped). */
+#define LIMIT_PREVIEW_BYTES		32
+
+/* STARTTLS: bytes of the plaintext preamble we follow before giving up. */
+#define LIMIT_STARTTLS_BYTES		8192
+
+#endif

@@ -1,0 +1,592 @@
+/* main.c - tlsdiag: argv, wiring, exit status; nothing testable lives here. */
+#include "config.h"
+
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "analyzer.h"
+#include "capture.h"
+#include "limits.h"
+#include "out.h"
+#include "timeline.h"
+#include "util.h"
+#include "verdict.h"
+
+/* Exit codes (documented in tlsdiag(1) and README.md). */
+#define EXIT_DONE	0
+#define EXIT_USAGE	1
+#define EXIT_INPUT	2	/* input, capture or environment error */
+#define EXIT_FAILURES	3	/* --exit-failed: failed handshakes seen */
+
+#define MAX_FILES	256
+
+/*
+ * The only global mutable state: the signal handler sets these flags and
+ * breaks the capture loop. |cur| is the handle being read, so that the
+ * handler can call pcap_breakloop (which is async-signal-safe).
+ */
+static volatile sig_atomic_t	 stop_flag;
+static volatile sig_atomic_t	 stats_flag;
+static pcap_t *volatile		 cur;
+
+enum {
+	OPT_SUMMARY = 256,
+	OPT_FAILURES,
+	OPT_VERDICT,
+	OPT_COLOR,
+	OPT_CA_FILE,
+	OPT_CA_PATH,
+	OPT_CLIENT_CA_FILE,
+	OPT_EXTRACT,
+	OPT_KEYLOG,
+	OPT_MAX_FLOWS,
+	OPT_MAX_STREAM,
+	OPT_MAX_MEMORY,
+	OPT_IDLE,
+	OPT_EXIT_FAILED,
+};
+
+static const struct option longopts[] = {
+	{ "read",		required_argument,	NULL, 'r' },
+	{ "interface",		required_argument,	NULL, 'i' },
+	{ "filter",		required_argument,	NULL, 'f' },
+	{ "list-interfaces",	no_argument,		NULL, 'D' },
+	{ "snapshot-length",	required_argument,	NULL, 's' },
+	{ "snaplen",		required_argument,	NULL, 's' },
+	{ "count",		required_argument,	NULL, 'c' },
+	{ "buffer-size",	required_argument,	NULL, 'B' },
+	{ "no-promiscuous-mode", no_argument,		NULL, 'p' },
+	{ "relinquish-privileges", required_argument,	NULL, 'Z' },
+	{ "json",		no_argument,		NULL, 'j' },
+	{ "quiet",		no_argument,		NULL, 'q' },
+	{ "verbose",		no_argument,		NULL, 'v' },
+	{ "summary",		no_argument,		NULL, OPT_SUMMARY },
+	{ "failures",		no_argument,		NULL, OPT_FAILURES },
+	{ "verdict",		required_argument,	NULL, OPT_VERDICT },
+	{ "color",		optional_argument,	NULL, OPT_COLOR },
+	{ "colour",		optional_argument,	NULL, OPT_COLOR },
+	{ "ca-file",		required_argument,	NULL, OPT_CA_FILE },
+	{ "ca-path",		required_argument,	NULL, OPT_CA_PATH },
+	{ "client-ca-file",	required_argument,	NULL, OPT_CLIENT_CA_FILE },
+	{ "extract-certs",	required_argument,	NULL, OPT_EXTRACT },
+	{ "keylog",		required_argument,	NULL, OPT_KEYLOG },
+	{ "max-flows",		required_argument,	NULL, OPT_MAX_FLOWS },
+	{ "max-stream-bytes",	required_argument,	NULL, OPT_MAX_STREAM },
+	{ "max-memory",		required_argument,	NULL, OPT_MAX_MEMORY },
+	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE },
+	{ "exit-failed",	no_argument,		NULL, OPT_EXIT_FAILED },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"usage: tlsdiag [options] -r FILE [-r FILE ...] [filter expression]\n"
+"       tlsdiag [options] -i IFACE [filter expression]\n"
+"       tlsdiag -D\n"
+"\n"
+"Explains why TLS handshakes fail, from packets.\n"
+"\n"
+"Input:\n"
+"  -r, --read FILE           read a pcap or pcapng file (- for stdin); repeat\n"
+"                            to read several files as one timeline\n"
+"  -i, --interface IFACE     capture live on IFACE\n"
+"  -f, --filter EXPR         BPF filter (or give it as trailing words)\n"
+"  -D, --list-interfaces     list interfaces for -i and exit\n"
+"  -s, --snaplen N           live snapshot length (default 262144)\n"
+"  -c, --count N             stop after N packets\n"
+"  -B, --buffer-size KiB     live capture buffer size\n"
+"  -p, --no-promiscuous-mode do not put the interface in promiscuous mode\n"
+"  -Z, --relinquish-privileges USER\n"
+"                            after opening the interface as root, run as\n"
+"                            USER (default nobody; root keeps root)\n"
+"Output:\n"
+"  -j, --json                one JSON object per connection, per line\n"
+"  -q, --quiet               one line per connection\n"
+"  -v, --verbose             offered versions, suites, groups, extensions\n"
+"      --summary             counts per verdict and the top failures at end\n"
+"      --failures            only failed or incomplete connections\n"
+"      --verdict CODE[,CODE] only connections with these verdict codes\n"
+"      --color[=WHEN]        auto (default), always or never\n"
+"      --extract-certs DIR   write every distinct certificate as PEM to DIR\n"
+"Checks and keys:\n"
+"      --ca-file FILE        CA store the clients use, to verify servers\n"
+"      --ca-path DIR         hashed CA directory, likewise\n"
+"      --client-ca-file FILE CA store the server uses, to verify clients\n"
+"      --keylog FILE         NSS key log (SSLKEYLOGFILE) to decrypt; repeat;\n"
+"                            default: $SSLKEYLOGFILE when set\n"
+"Limits:\n"
+"      --max-flows N         connections tracked at once (default %d)\n"
+"      --max-stream-bytes N  bytes held out of order per direction (default %d)\n"
+"      --max-memory MiB      buffered payload across flows (default %d)\n"
+"      --idle-timeout SEC    report a connection idle this long (default %d)\n"
+"Exit status:\n"
+"      --exit-failed         exit 3 when a failed or incomplete handshake\n"
+"                            was seen\n"
+"  -h, --help                this help\n"
+"  -V, --version             version\n"
+"\n"
+"Exit codes: 0 done, 1 usage error, 2 input or capture error, 3 failed\n"
+"handshakes seen (with --exit-failed).\n",
+	    LIMIT_FLOWS_DEFAULT, LIMIT_OOO_BYTES_DEFAULT,
+	    LIMIT_MEMORY_MB_DEFAULT, LIMIT_IDLE_SECONDS_DEFAULT);
+}
+
+static void
+usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2),
+    noreturn));
+
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "tlsdiag: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'tlsdiag --help' for more information.\n");
+	exit(EXIT_USAGE);
+}
+
+static long long
+num_arg(const char *name, const char *s, long long min, long long max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *end != '\0' || v < min || v > max)
+		usage_error("invalid number for %s", name);
+	return v;
+}
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		stats_flag = 1;
+	else
+		stop_flag = 1;
+	if (cur != NULL && sig != SIGUSR1)
+		pcap_breakloop(cur);
+}
+
+struct ctx {
+	struct analyzer	*a;
+	struct output	*out;
+	int		 dlt;
+	long long	 count;		/* -c, 0: no limit */
+	long long	 seen;
+};
+
+static void
+on_conn(void *arg, struct tl_conn *c)
+{
+	out_conn(arg, c);
+}
+
+static void
+on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct ctx *x = (struct ctx *)arg;
+	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+
+	analyzer_packet(x->a, x->dlt, ts, bytes, h->caplen, h->len);
+	x->seen++;
+	if (x->count > 0 && x->seen >= x->count) {
+		stop_flag = 1;
+		if (cur != NULL)
+			pcap_breakloop(cur);
+	}
+}
+
+static void
+print_live_stats(pcap_t *p, const struct analyzer *a)
+{
+	struct pcap_stat ps;
+
+	if (pcap_stats(p, &ps) == 0)
+		fprintf(stderr, "tlsdiag: %u packets received, %u dropped by "
+		    "the kernel, %u by the interface; %llu connections\n",
+		    ps.ps_recv, ps.ps_drop, ps.ps_ifdrop,
+		    (unsigned long long)analyzer_stats(a)->connections);
+}
+
+/* join_filter joins trailing words into one BPF expression. */
+static char *
+join_filter(int argc, char **argv)
+{
+	struct sb b;
+	int i;
+
+	if (argc == 0)
+		return NULL;
+	sb_init(&b);
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			sb_puts(&b, " ");
+		sb_puts(&b, argv[i]);
+	}
+	return b.s;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *files[MAX_FILES + 1], *keylogs[MAX_FILES + 1];
+	const char *iface = NULL, *filter = NULL, *user = "nobody";
+	const char *color = "auto";
+	char errbuf[CAPTURE_ERRBUF_SIZE], aerr[ANALYZER_ERRBUF_SIZE];
+	char *joined = NULL, *list;
+	struct capture_live_opts lo;
+	struct analyzer_opts ao;
+	struct out_opts oo;
+	struct analyzer *a;
+	struct output *out;
+	struct ctx x;
+	struct sigaction sa;
+	enum capture_error cerr;
+	struct pcap_stat ps;
+	bool list_ifaces = false, exit_failed = false, have_ps = false;
+	bool input_error = false;
+
+	errbuf[0] = '\0';
+	size_t nfiles = 0, nkeylogs = 0, i;
+	long long snaplen = 262144, count = 0, bufkib = 0;
+	int ch, rc;
+	pcap_t *p;
+
+	memset(&lo, 0, sizeof(lo));
+	memset(&ao, 0, sizeof(ao));
+	memset(&oo, 0, sizeof(oo));
+	lo.promisc = true;
+	ao.max_flows = LIMIT_FLOWS_DEFAULT;
+	ao.max_stream_bytes = LIMIT_OOO_BYTES_DEFAULT;
+	ao.max_memory = (size_t)LIMIT_MEMORY_MB_DEFAULT * 1024 * 1024;
+	ao.idle_us = (int64_t)LIMIT_IDLE_SECONDS_DEFAULT * 1000000;
+
+	while ((ch = getopt_long(argc, argv, "+r:i:f:Ds:c:B:pZ:jqvhV",
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			if (nfiles == MAX_FILES)
+				usage_error("too many -r files (at most %s)",
+				    "256");
+			files[nfiles++] = optarg;
+			break;
+		case 'i':
+			iface = optarg;
+			break;
+		case 'f':
+			filter = optarg;
+			break;
+		case 'D':
+			list_ifaces = true;
+			break;
+		case 's':
+			snaplen = num_arg("-s", optarg, 0, 262144);
+			if (snaplen == 0)
+				snaplen = 262144;
+			break;
+		case 'c':
+			count = num_arg("-c", optarg, 1, LLONG_MAX);
+			break;
+		case 'B':
+			bufkib = num_arg("-B", optarg, 1, 4 * 1024 * 1024);
+			break;
+		case 'p':
+			lo.promisc = false;
+			break;
+		case 'Z':
+			user = optarg;
+			break;
+		case 'j':
+			oo.json = true;
+			break;
+		case 'q':
+			oo.quiet = true;
+			break;
+		case 'v':
+			oo.verbose = true;
+			break;
+		case OPT_SUMMARY:
+			oo.summary = true;
+			break;
+		case OPT_FAILURES:
+			oo.failures_only = true;
+			break;
+		case OPT_VERDICT:
+			{
+				char *dup = xstrdup(optarg), *tok, *save;
+
+				for (tok = strtok_r(dup, ",", &save);
+				    tok != NULL;
+				    tok = strtok_r(NULL, ",", &save))
+					if (!verdict_code_known(tok))
+						usage_error("unknown verdict "
+						    "code %s", tok);
+				free(dup);
+			}
+			oo.verdicts = optarg;
+			break;
+		case OPT_COLOR:
+			color = optarg != NULL ? optarg : "always";
+			if (strcmp(color, "auto") != 0 &&
+			    strcmp(color, "always") != 0 &&
+			    strcmp(color, "never") != 0)
+				usage_error("--color takes auto, always or "
+				    "never, not %s", color);
+			break;
+		case OPT_CA_FILE:
+			ao.ca_file = optarg;
+			break;
+		case OPT_CA_PATH:
+			ao.ca_path = optarg;
+			break;
+		case OPT_CLIENT_CA_FILE:
+			ao.client_ca_file = optarg;
+			break;
+		case OPT_EXTRACT:
+			ao.extract_dir = optarg;
+			break;
+		case OPT_KEYLOG:
+			if (nkeylogs == MAX_FILES)
+				usage_error("too many --keylog files (at most "
+				    "%s)", "256");
+			keylogs[nkeylogs++] = optarg;
+			break;
+		case OPT_MAX_FLOWS:
+			ao.max_flows = (size_t)num_arg("--max-flows", optarg,
+			    1, 100000000);
+			break;
+		case OPT_MAX_STREAM:
+			ao.max_stream_bytes = (size_t)num_arg(
+			    "--max-stream-bytes", optarg, 1024, 1 << 30);
+			break;
+		case OPT_MAX_MEMORY:
+			ao.max_memory = (size_t)num_arg("--max-memory", optarg,
+			    1, 1 << 20) * 1024 * 1024;
+			break;
+		case OPT_IDLE:
+			ao.idle_us = num_arg("--idle-timeout", optarg, 1,
+			    86400 * 365) * 1000000;
+			break;
+		case OPT_EXIT_FAILED:
+			exit_failed = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_DONE;
+		case 'V':
+			printf("tlsdiag %s (%s, %s)\n", PACKAGE_VERSION,
+			    pcap_lib_version(), "OpenSSL libcrypto");
+			return EXIT_DONE;
+		default:
+			fprintf(stderr, "Try 'tlsdiag --help' for more "
+			    "information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (list_ifaces) {
+		list = capture_list_interfaces(errbuf);
+		if (list == NULL)
+			errx(EXIT_INPUT, "%s", errbuf);
+		fputs(list, stdout);
+		free(list);
+		return EXIT_DONE;
+	}
+	if (argc > 0) {
+		if (filter != NULL)
+			usage_error("give the filter with -f or as trailing "
+			    "words, not both (%s)", argv[0]);
+		joined = join_filter(argc, argv);
+		filter = joined;
+	}
+	if (nfiles == 0 && iface == NULL)
+		usage_error("nothing to read: give -r FILE or -i IFACE");
+	if (nfiles > 0 && iface != NULL)
+		usage_error("-r and -i cannot be used together");
+	if (nkeylogs == 0 && getenv("SSLKEYLOGFILE") != NULL &&
+	    *getenv("SSLKEYLOGFILE") != '\0') {
+		keylogs[nkeylogs++] = getenv("SSLKEYLOGFILE");
+		fprintf(stderr, "tlsdiag: using the key log in SSLKEYLOGFILE "
+		    "(%s)\n", keylogs[0]);
+	}
+	keylogs[nkeylogs] = NULL;
+	ao.keylog_files = keylogs;
+	files[nfiles] = NULL;
+
+	if (strcmp(color, "always") == 0)
+		oo.color = true;
+	else if (strcmp(color, "auto") == 0)
+		oo.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+
+	/* Open every input before printing anything. */
+	memset(&x, 0, sizeof(x));
+	x.count = count;
+	if (iface != NULL) {
+		lo.iface = iface;
+		lo.snaplen = (int)snaplen;
+		lo.buffer_kib = (int)bufkib;
+		p = capture_open_live(&lo, &cerr, errbuf);
+		if (p == NULL)
+			errx(EXIT_INPUT, "%s", errbuf);
+		if (!capture_check_link(p, iface, errbuf) ||
+		    !capture_set_filter(p, filter, true, iface, errbuf)) {
+			pcap_close(p);
+			errx(EXIT_INPUT, "%s", errbuf);
+		}
+		if (!capture_drop_privileges(user, errbuf)) {
+			pcap_close(p);
+			errx(EXIT_INPUT, "%s", errbuf);
+		}
+	} else {
+		/* Check every file can be opened before reading any. */
+		for (i = 0; i < nfiles; i++) {
+			if (strcmp(files[i], "-") == 0)
+				continue;
+			p = capture_open_file(files[i], &cerr, errbuf);
+			if (p == NULL)
+				errx(EXIT_INPUT, "%s", errbuf);
+			if (!capture_check_link(p, files[i], errbuf) ||
+			    !capture_set_filter(p, filter, false, NULL,
+			    errbuf)) {
+				pcap_close(p);
+				errx(EXIT_INPUT, "%s", errbuf);
+			}
+			pcap_close(p);
+		}
+		p = NULL;
+	}
+
+	out = out_new(&oo, stdout);
+	a = analyzer_new(&ao, on_conn, out, aerr);
+	if (a == NULL) {
+		if (p != NULL)
+			pcap_close(p);
+		out_free(out);
+		errx(EXIT_INPUT, "%s", aerr);
+	}
+	x.a = a;
+	x.out = out;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_DFL);
+
+	if (iface != NULL) {
+		struct timeval tv;
+
+		x.dlt = pcap_datalink(p);
+		cur = p;
+		while (!stop_flag) {
+			rc = pcap_dispatch(p, -1, on_packet, (u_char *)&x);
+			if (rc == PCAP_ERROR) {
+				snprintf(errbuf, sizeof(errbuf), "%s: %s",
+				    iface, pcap_geterr(p));
+				input_error = true;
+				break;
+			}
+			if (stats_flag) {
+				stats_flag = 0;
+				print_live_stats(p, a);
+			}
+			gettimeofday(&tv, NULL);
+			analyzer_tick(a, (int64_t)tv.tv_sec * 1000000 +
+			    tv.tv_usec);
+		}
+		if (pcap_stats(p, &ps) == 0)
+			have_ps = true;
+		cur = NULL;
+		pcap_close(p);
+	} else {
+		for (i = 0; i < nfiles && !stop_flag; i++) {
+			struct pcap_pkthdr *h;
+			const u_char *bytes;
+
+			p = capture_open_file(files[i], &cerr, errbuf);
+			if (p == NULL) {
+				input_error = true;
+				break;
+			}
+			if (!capture_check_link(p, files[i], errbuf) ||
+			    !capture_set_filter(p, filter, false, NULL,
+			    errbuf)) {
+				pcap_close(p);
+				input_error = true;
+				break;
+			}
+			x.dlt = pcap_datalink(p);
+			cur = p;
+			while (!stop_flag) {
+				rc = pcap_next_ex(p, &h, &bytes);
+				if (rc == 1) {
+					on_packet((u_char *)&x, h, bytes);
+					continue;
+				}
+				if (rc == PCAP_ERROR) {
+					/* Report what came before the cut
+					 * first; the error line comes last. */
+					snprintf(errbuf, sizeof(errbuf),
+					    "%s: %s (the connections before "
+					    "this point are reported)",
+					    files[i], pcap_geterr(p));
+					input_error = true;
+				}
+				break;
+			}
+			cur = NULL;
+			pcap_close(p);
+			if (input_error)
+				break;
+		}
+	}
+	analyzer_flush(a);
+	if (oo.summary)
+		out_summary(out, analyzer_stats(a), have_ps ? ps.ps_recv : 0,
+		    have_ps ? ps.ps_drop : 0, have_ps);
+	else if (have_ps)
+		fprintf(stderr, "tlsdiag: %u packets received, %u dropped by "
+		    "the kernel\n", ps.ps_recv, ps.ps_drop);
+	if (analyzer_stats(a)->keylog_bad_lines > 0)
+		fprintf(stderr, "tlsdiag: %llu malformed key log lines "
+		    "ignored\n", (unsigned long long)
+		    analyzer_stats(a)->keylog_bad_lines);
+	rc = EXIT_DONE;
+	if (exit_failed && out_failures(out) > 0)
+		rc = EXIT_FAILURES;
+	analyzer_free(a);
+	out_free(out);
+	free(joined);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		warnx("error writing output: %s", strerror(errno));
+		return EXIT_INPUT;
+	}
+	if (input_error) {
+		if (errbuf[0] != '\0')
+			warnx("%s", errbuf);
+		return EXIT_INPUT;
+	}
+	return rc;
+}

@@ -1,0 +1,380 @@
+/* out_json.c - one JSON object per connection (DESIGN.md "JSON lines"). */
+#include <stdio.h>
+#include <string.h>
+
+#include "out.h"
+#include "tls_names.h"
+#include "verdict.h"
+#include "x509.h"
+
+static void
+json_name(struct sb *b, const struct tls_name *n)
+{
+	sb_json_string(b, n->b, n->len);
+}
+
+static void
+json_code(struct sb *b, const char *name, unsigned v, bool hex)
+{
+	char tmp[16];
+
+	if (name != NULL)
+		sb_json_cstr(b, name);
+	else {
+		if (hex)
+			snprintf(tmp, sizeof(tmp), "0x%04x", v & 0xffffu);
+		else
+			snprintf(tmp, sizeof(tmp), "%u", v);
+		sb_json_cstr(b, tmp);
+	}
+}
+
+static void
+json_endpoint(struct sb *b, const struct tl_conn *c, bool server)
+{
+	char ip[64];
+
+	fmt_addr(ip, sizeof(ip), c->af, server ? c->server_ip : c->client_ip);
+	sb_puts(b, "{\"ip\":");
+	sb_json_cstr(b, ip);
+	sb_printf(b, ",\"port\":%u}", server ? c->server_port : c->client_port);
+}
+
+static void
+json_list(struct sb *b, const struct tls_u16_list *l,
+    const char *(*name)(uint16_t))
+{
+	size_t i;
+
+	sb_puts(b, "[");
+	for (i = 0; i < l->num; i++) {
+		if (i > 0)
+			sb_puts(b, ",");
+		json_code(b, name(l->v[i]), l->v[i], true);
+	}
+	sb_puts(b, "]");
+}
+
+static void
+json_event(struct sb *b, const struct tl_conn *c, const struct tl_event *e)
+{
+	char vb[16];
+
+	sb_printf(b, "{\"frame\":%llu,\"t_ms\":%.3f,\"dir\":\"%s\",\"type\":",
+	    (unsigned long long)e->frame, (double)(e->ts_us - c->start_us) /
+	    1000.0, tl_dir_name(e->dir));
+	sb_json_cstr(b, tl_ev_name(e));
+	switch ((enum tl_ev_type)e->type) {
+	case TL_EV_SYN:
+		if (e->count > 1)
+			sb_printf(b, ",\"count\":%u", e->count);
+		break;
+	case TL_EV_HANDSHAKE:
+		if (e->hs_type == TLS_HS_CLIENT_HELLO) {
+			sb_puts(b, ",\"version\":");
+			json_code(b, tls_version_name(e->version), e->version,
+			    true);
+			if (c->ch.has_sni) {
+				sb_puts(b, ",\"sni\":");
+				json_name(b, &c->ch.sni);
+			}
+			if (e->sslv2)
+				sb_puts(b, ",\"sslv2\":true");
+		} else if (e->hs_type == TLS_HS_SERVER_HELLO ||
+		    e->hs_type == TLS_HS_HELLO_RETRY_REQUEST) {
+			sb_puts(b, ",\"version\":");
+			json_code(b, tls_version_name(e->version), e->version,
+			    true);
+			sb_puts(b, ",\"cipher\":");
+			json_code(b, tls_cipher_name(e->cipher), e->cipher,
+			    true);
+		} else if (e->hs_type == TLS_HS_CERTIFICATE ||
+		    e->hs_type == TLS_HS_CERTIFICATE_REQUEST)
+			sb_printf(b, ",\"count\":%u", e->count);
+		sb_printf(b, ",\"length\":%u", e->len);
+		if (e->encrypted)
+			sb_puts(b, ",\"encrypted\":true");
+		break;
+	case TL_EV_ALERT:
+		if (e->inferred || (e->encrypted && !e->decrypted))
+			sb_puts(b, ",\"level\":null,\"description\":null");
+		else {
+			sb_printf(b, ",\"level\":\"%s\",\"description\":",
+			    e->alert_level == 2 ? "fatal" :
+			    e->alert_level == 1 ? "warning" : "unknown");
+			json_code(b, tls_alert_name(e->alert_desc),
+			    e->alert_desc, false);
+		}
+		sb_printf(b, ",\"encrypted\":%s", e->encrypted ? "true" :
+		    "false");
+		if (e->inferred)
+			sb_puts(b, ",\"inferred\":true");
+		break;
+	case TL_EV_APPDATA:
+		sb_printf(b, ",\"count\":%llu,\"bytes\":%llu",
+		    (unsigned long long)c->appdata_records[e->dir],
+		    (unsigned long long)c->appdata_bytes[e->dir]);
+		break;
+	case TL_EV_ENCRYPTED:
+	case TL_EV_CCS:
+		sb_printf(b, ",\"length\":%u", e->len);
+		break;
+	case TL_EV_GAP:
+		sb_printf(b, ",\"bytes\":%llu", (unsigned long long)e->bytes);
+		break;
+	case TL_EV_RESYNC:
+		sb_printf(b, ",\"bytes\":%llu", (unsigned long long)e->bytes);
+		break;
+	case TL_EV_NOT_TLS:
+		sb_puts(b, ",\"data\":");
+		sb_json_string(b, e->raw, e->raw_len);
+		break;
+	case TL_EV_CONFLICT:
+		sb_printf(b, ",\"offset\":%llu,\"length\":%u",
+		    (unsigned long long)e->bytes, e->len);
+		break;
+	default:
+		break;
+	}
+	if (e->decrypted)
+		sb_puts(b, ",\"decrypted\":true");
+	if (e->what != NULL) {
+		sb_puts(b, e->type == TL_EV_STARTTLS ? ",\"protocol\":" :
+		    ",\"note\":");
+		sb_json_cstr(b, e->what);
+	}
+	(void)vb;
+	sb_puts(b, "}");
+}
+
+static void
+json_time(struct sb *b, int64_t sec)
+{
+	char t[40];
+
+	fmt_time_iso(t, sizeof(t), sec * 1000000);
+	/* Certificates have second precision: drop the fraction. */
+	if (strlen(t) > 20) {
+		t[19] = 'Z';
+		t[20] = '\0';
+	}
+	sb_json_cstr(b, t);
+}
+
+static void
+json_chain(struct sb *b, const struct tl_chain *ch)
+{
+	const struct cert_info *ci;
+	size_t i, j;
+
+	sb_puts(b, "[");
+	for (i = 0; i < ch->num; i++) {
+		if (i > 0)
+			sb_puts(b, ",");
+		if (ch->certs[i] == NULL) {
+			sb_puts(b, "{\"unparseable\":true}");
+			continue;
+		}
+		ci = x509_cert_info(ch->certs[i]);
+		sb_puts(b, "{\"subject\":");
+		sb_json_cstr(b, ci->subject);
+		sb_puts(b, ",\"issuer\":");
+		sb_json_cstr(b, ci->issuer);
+		sb_puts(b, ",\"serial\":");
+		sb_json_cstr(b, ci->serial);
+		sb_puts(b, ",\"not_before\":");
+		json_time(b, ci->not_before);
+		sb_puts(b, ",\"not_after\":");
+		json_time(b, ci->not_after);
+		sb_puts(b, ",\"san\":[");
+		for (j = 0; j < ci->num_san; j++) {
+			if (j > 0)
+				sb_puts(b, ",");
+			sb_json_cstr(b, ci->san[j]);
+		}
+		sb_puts(b, "],\"key\":");
+		sb_json_cstr(b, ci->key_type);
+		sb_printf(b, ",\"key_bits\":%d", ci->key_bits);
+		if (ci->curve[0] != '\0') {
+			sb_puts(b, ",\"curve\":");
+			sb_json_cstr(b, ci->curve);
+		}
+		sb_puts(b, ",\"signature\":");
+		sb_json_cstr(b, ci->sig_alg);
+		sb_printf(b, ",\"ca\":%s,\"self_signed\":%s",
+		    ci->is_ca ? "true" : "false",
+		    ci->self_signed ? "true" : "false");
+		if (ci->has_eku) {
+			bool first = true;
+
+			sb_puts(b, ",\"eku\":[");
+			if (ci->eku_server_auth) {
+				sb_puts(b, "\"serverAuth\"");
+				first = false;
+			}
+			if (ci->eku_client_auth) {
+				sb_puts(b, first ? "" : ",");
+				sb_puts(b, "\"clientAuth\"");
+				first = false;
+			}
+			if (ci->eku_any)
+				sb_puts(b, first ? "\"any\"" : ",\"any\"");
+			sb_puts(b, "]");
+		}
+		sb_puts(b, ",\"sha256\":\"");
+		for (j = 0; j < sizeof(ci->sha256); j++)
+			sb_printf(b, "%02x", ci->sha256[j]);
+		sb_puts(b, "\"}");
+	}
+	sb_puts(b, "]");
+}
+
+static void
+json_findings(struct sb *b, const struct tl_chain *ch)
+{
+	size_t i;
+	static const char *const sev[] = { "info", "warning", "error" };
+
+	sb_puts(b, "[");
+	for (i = 0; i < ch->num_findings; i++) {
+		if (i > 0)
+			sb_puts(b, ",");
+		sb_puts(b, "{\"code\":");
+		sb_json_cstr(b, x509_finding_code_name(ch->findings[i].code));
+		sb_printf(b, ",\"severity\":\"%s\",\"cert\":%d,\"text\":",
+		    sev[ch->findings[i].severity], ch->findings[i].cert);
+		sb_json_cstr(b, ch->findings[i].text);
+		sb_puts(b, "}");
+	}
+	sb_puts(b, "]");
+}
+
+void
+out_json_conn(struct sb *b, const struct tl_conn *c)
+{
+	const struct verdict *v = c->verdict;
+	char t[40];
+	size_t i;
+
+	sb_printf(b, "{\"id\":%llu,\"client\":", (unsigned long long)c->id);
+	json_endpoint(b, c, false);
+	sb_puts(b, ",\"server\":");
+	json_endpoint(b, c, true);
+	fmt_time_iso(t, sizeof(t), c->start_us);
+	sb_printf(b, ",\"start\":\"%s\",\"duration_ms\":%.3f", t,
+	    (double)(c->last_us - c->start_us) / 1000.0);
+	sb_printf(b, ",\"midstream\":%s", c->midstream ? "true" : "false");
+	sb_printf(b, ",\"renegotiated\":%s", c->renegotiated ? "true" :
+	    "false");
+	if (c->starttls) {
+		sb_puts(b, ",\"starttls\":");
+		sb_json_cstr(b, c->starttls_proto);
+	}
+	sb_puts(b, ",\"events\":[");
+	for (i = 0; i < c->num_events; i++) {
+		if (i > 0)
+			sb_puts(b, ",");
+		json_event(b, c, &c->events[i]);
+	}
+	sb_puts(b, "]");
+	if (c->dropped_events > 0)
+		sb_printf(b, ",\"events_dropped\":%llu",
+		    (unsigned long long)c->dropped_events);
+	sb_puts(b, ",\"tls\":{");
+	if (c->sh.present) {
+		sb_puts(b, "\"version\":");
+		json_code(b, tls_version_name(c->sh.version), c->sh.version,
+		    true);
+		sb_puts(b, ",\"cipher\":");
+		json_code(b, tls_cipher_name(c->sh.suite), c->sh.suite,
+		    true);
+		sb_printf(b, ",\"version_hex\":\"0x%04x\",\"cipher_hex\":"
+		    "\"0x%04x\"", c->sh.version, c->sh.suite);
+		if (c->sh.group != 0) {
+			sb_puts(b, ",\"group\":");
+			json_code(b, tls_group_name(c->sh.group), c->sh.group,
+			    true);
+		}
+		sb_printf(b, ",\"resumed\":%s,\"hrr\":%s,",
+		    c->sh.resumed ? "true" : "false",
+		    c->sh.hrr_seen ? "true" : "false");
+	}
+	sb_puts(b, "\"sni\":");
+	if (c->ch.has_sni)
+		json_name(b, &c->ch.sni);
+	else
+		sb_puts(b, "null");
+	sb_puts(b, ",\"alpn\":");
+	if (c->sh.has_alpn)
+		json_name(b, &c->sh.alpn);
+	else
+		sb_puts(b, "null");
+	if (c->ch.present) {
+		char vb[16];
+
+		(void)vb;
+		sb_puts(b, ",\"client_max_version\":");
+		json_code(b, tls_version_name(c->ch.max_version),
+		    c->ch.max_version, true);
+		sb_puts(b, ",\"offered_versions\":");
+		json_list(b, &c->ch.versions, tls_version_name);
+		sb_printf(b, ",\"offered_ciphers_count\":%zu",
+		    c->ch.suites.total);
+		sb_puts(b, ",\"offered_ciphers\":");
+		json_list(b, &c->ch.suites, tls_cipher_name);
+		sb_puts(b, ",\"offered_groups\":");
+		json_list(b, &c->ch.groups, tls_group_name);
+		sb_puts(b, ",\"offered_alpn\":");
+		json_name(b, &c->ch.alpn);
+		sb_puts(b, ",\"extensions\":");
+		json_list(b, &c->ch.exts, tls_ext_name);
+	}
+	sb_puts(b, "}");
+	sb_puts(b, ",\"server_certs\":");
+	json_chain(b, &c->server_chain);
+	sb_puts(b, ",\"server_findings\":");
+	json_findings(b, &c->server_chain);
+	if (c->cr.present) {
+		sb_puts(b, ",\"cert_request\":{\"ca_names\":[");
+		for (i = 0; i < c->cr.num_ca; i++) {
+			if (i > 0)
+				sb_puts(b, ",");
+			sb_json_cstr(b, c->cr.ca_text[i]);
+		}
+		sb_printf(b, "],\"ca_names_total\":%zu}", c->cr.total_ca);
+	} else
+		sb_puts(b, ",\"cert_request\":null");
+	sb_puts(b, ",\"client_certs\":");
+	json_chain(b, &c->client_chain);
+	sb_puts(b, ",\"client_findings\":");
+	json_findings(b, &c->client_chain);
+	sb_printf(b, ",\"packets\":{\"c2s\":%llu,\"s2c\":%llu}",
+	    (unsigned long long)c->pkts[0], (unsigned long long)c->pkts[1]);
+	sb_printf(b, ",\"bytes\":{\"c2s\":%llu,\"s2c\":%llu}",
+	    (unsigned long long)c->bytes[0], (unsigned long long)c->bytes[1]);
+	if (v != NULL) {
+		sb_puts(b, ",\"verdict\":{\"code\":");
+		sb_json_cstr(b, v->code);
+		sb_printf(b, ",\"outcome\":\"%s\",\"confidence\":\"%s\"",
+		    verdict_outcome_name(v->outcome),
+		    v->inferred ? "inferred" : "certain");
+		sb_puts(b, ",\"summary\":");
+		sb_json_cstr(b, v->summary);
+		sb_puts(b, ",\"evidence\":[");
+		for (i = 0; i < v->num_evidence; i++) {
+			if (i > 0)
+				sb_puts(b, ",");
+			sb_json_cstr(b, v->evidence[i]);
+		}
+		sb_puts(b, "],\"next\":");
+		sb_json_cstr(b, v->next);
+		sb_puts(b, ",\"secondary\":[");
+		for (i = 0; i < v->num_secondary; i++) {
+			if (i > 0)
+				sb_puts(b, ",");
+			sb_json_cstr(b, v->secondary[i]);
+		}
+		sb_puts(b, "]}");
+	}
+	sb_puts(b, "}\n");
+}

@@ -1,0 +1,364 @@
+/* out_text.c - one text block (or line) per connection, for people. */
+#include <stdio.h>
+#include <string.h>
+
+#include "out.h"
+#include "tls_names.h"
+#include "verdict.h"
+#include "x509.h"
+
+#define C_RESET	"\033[0m"
+#define C_BOLD	"\033[1m"
+#define C_RED	"\033[31m"
+#define C_GREEN	"\033[32m"
+#define C_YEL	"\033[33m"
+#define C_DIM	"\033[2m"
+
+static void
+col(struct sb *b, const struct out_opts *opt, const char *c)
+{
+	if (opt->color)
+		sb_puts(b, c);
+}
+
+/* esc appends a string that may hold wire bytes, escaped. */
+static void
+esc(struct sb *b, const char *s)
+{
+	sb_text_escaped(b, (const uint8_t *)s, strlen(s));
+}
+
+static void
+esc_name(struct sb *b, const struct tls_name *n)
+{
+	sb_text_escaped(b, n->b, n->len);
+	if (n->wire_len > n->len)
+		sb_printf(b, "...(%zu bytes)", n->wire_len);
+}
+
+static void
+code(struct sb *b, const char *name, unsigned v)
+{
+	if (name != NULL)
+		sb_puts(b, name);
+	else
+		sb_printf(b, "0x%04x", v);
+}
+
+static void
+endpoint(struct sb *b, const struct tl_conn *c, bool server)
+{
+	char ip[64];
+
+	fmt_addr(ip, sizeof(ip), c->af, server ? c->server_ip : c->client_ip);
+	if (c->af == 6)
+		sb_printf(b, "[%s]:%u", ip, server ? c->server_port :
+		    c->client_port);
+	else
+		sb_printf(b, "%s:%u", ip, server ? c->server_port :
+		    c->client_port);
+}
+
+static const char *
+outcome_color(const struct verdict *v)
+{
+	if (v->outcome == VERDICT_OK)
+		return C_GREEN;
+	return v->outcome == VERDICT_FAILED ? C_RED : C_YEL;
+}
+
+static void
+header(struct sb *b, const struct tl_conn *c, const struct out_opts *opt)
+{
+	const struct verdict *v = c->verdict;
+
+	col(b, opt, C_BOLD);
+	sb_printf(b, "#%llu ", (unsigned long long)c->id);
+	endpoint(b, c, false);
+	sb_puts(b, " -> ");
+	endpoint(b, c, true);
+	col(b, opt, C_RESET);
+	if (c->ch.has_sni) {
+		sb_puts(b, "  sni=");
+		esc_name(b, &c->ch.sni);
+	}
+	if (c->sh.present) {
+		sb_puts(b, "  ");
+		code(b, tls_version_name(c->sh.version), c->sh.version);
+	} else if (c->ch.present) {
+		sb_puts(b, "  offered<=");
+		code(b, tls_version_name(c->ch.max_version), c->ch.max_version);
+	}
+	if (c->starttls)
+		sb_printf(b, "  starttls=%s", c->starttls_proto);
+	if (v != NULL) {
+		sb_puts(b, "  ");
+		col(b, opt, outcome_color(v));
+		sb_printf(b, "%s %s", v->outcome == VERDICT_OK ? "OK" :
+		    v->outcome == VERDICT_FAILED ? "FAILED" : "INCOMPLETE",
+		    v->code);
+		if (v->inferred)
+			sb_puts(b, " (inferred)");
+		col(b, opt, C_RESET);
+	}
+	if (c->midstream)
+		sb_puts(b, "  [midstream]");
+	if (c->renegotiated)
+		sb_puts(b, "  [renegotiated]");
+}
+
+static void
+event_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
+    const struct out_opts *opt)
+{
+	switch ((enum tl_ev_type)e->type) {
+	case TL_EV_SYN:
+		if (e->count > 1)
+			sb_printf(b, " (sent %u times)", e->count);
+		break;
+	case TL_EV_HANDSHAKE:
+		if (e->hs_type == TLS_HS_CLIENT_HELLO) {
+			sb_puts(b, " ");
+			code(b, tls_version_name(e->version), e->version);
+			if (e->sslv2)
+				sb_puts(b, " (SSLv2 format)");
+			if (c->ch.has_sni && e->frame == c->ch.frame) {
+				sb_puts(b, " sni=");
+				esc_name(b, &c->ch.sni);
+			}
+			if (c->ch.alpn.len > 0 && e->frame == c->ch.frame) {
+				sb_puts(b, " alpn=");
+				esc_name(b, &c->ch.alpn);
+			}
+			if (e->frame == c->ch.frame)
+				sb_printf(b, " suites=%zu", c->ch.suites.total);
+		} else if (e->hs_type == TLS_HS_SERVER_HELLO ||
+		    e->hs_type == TLS_HS_HELLO_RETRY_REQUEST) {
+			sb_puts(b, " ");
+			code(b, tls_version_name(e->version), e->version);
+			sb_puts(b, " ");
+			code(b, tls_cipher_name(e->cipher), e->cipher);
+			if (e->hs_type == TLS_HS_SERVER_HELLO &&
+			    c->sh.resumed && e->frame == c->sh.frame)
+				sb_puts(b, " (resumed)");
+		} else if (e->hs_type == TLS_HS_CERTIFICATE)
+			sb_printf(b, " (%u cert%s)", e->count,
+			    e->count == 1 ? "" : "s");
+		else if (e->hs_type == TLS_HS_CERTIFICATE_REQUEST)
+			sb_printf(b, " (%u acceptable CA%s)", e->count,
+			    e->count == 1 ? "" : "s");
+		if (e->encrypted)
+			sb_puts(b, " (encrypted)");
+		break;
+	case TL_EV_ALERT:
+		if (e->inferred)
+			sb_puts(b, " (inferred: 19-byte encrypted record)");
+		else if (e->encrypted && !e->decrypted)
+			sb_printf(b, " (encrypted, %u bytes)", e->len);
+		else {
+			sb_printf(b, " %s ", e->alert_level == 2 ? "fatal" :
+			    e->alert_level == 1 ? "warning" : "?");
+			col(b, opt, C_BOLD);
+			code(b, tls_alert_name(e->alert_desc), e->alert_desc);
+			col(b, opt, C_RESET);
+		}
+		break;
+	case TL_EV_APPDATA:
+		sb_printf(b, " (%llu records, %llu bytes)",
+		    (unsigned long long)c->appdata_records[e->dir],
+		    (unsigned long long)c->appdata_bytes[e->dir]);
+		break;
+	case TL_EV_ENCRYPTED:
+		sb_printf(b, " %u bytes", e->len);
+		break;
+	case TL_EV_GAP:
+		sb_printf(b, " %llu bytes missing", (unsigned long long)
+		    e->bytes);
+		break;
+	case TL_EV_RESYNC:
+		sb_printf(b, " %llu bytes skipped", (unsigned long long)
+		    e->bytes);
+		break;
+	case TL_EV_NOT_TLS:
+		sb_puts(b, " \"");
+		sb_text_escaped(b, e->raw, e->raw_len);
+		sb_puts(b, "\"");
+		break;
+	case TL_EV_CONFLICT:
+		sb_printf(b, " %u bytes at offset %llu differ", e->len,
+		    (unsigned long long)e->bytes);
+		break;
+	default:
+		break;
+	}
+	if (e->decrypted)
+		sb_puts(b, " (decrypted)");
+	if (e->what != NULL) {
+		sb_puts(b, " ");
+		sb_puts(b, e->what);
+	}
+}
+
+static void
+chain(struct sb *b, const char *title, const struct tl_chain *ch,
+    const struct out_opts *opt)
+{
+	const struct cert_info *ci;
+	char nb[40], na[40];
+	size_t i, j;
+
+	if (!ch->present)
+		return;
+	sb_printf(b, "  %s:", title);
+	if (ch->total == 0)
+		sb_puts(b, " (empty)");
+	sb_puts(b, "\n");
+	for (i = 0; i < ch->num; i++) {
+		sb_printf(b, "    [%zu] ", i);
+		if (ch->certs[i] == NULL) {
+			sb_puts(b, "(certificate does not parse)\n");
+			continue;
+		}
+		ci = x509_cert_info(ch->certs[i]);
+		esc(b, ci->subject);
+		sb_puts(b, "  issuer ");
+		esc(b, ci->issuer);
+		fmt_time_iso(nb, sizeof(nb), ci->not_before * 1000000);
+		fmt_time_iso(na, sizeof(na), ci->not_after * 1000000);
+		nb[10] = na[10] = '\0';
+		sb_printf(b, "  valid %s..%s", nb, na);
+		if (ci->num_san > 0) {
+			sb_puts(b, "  san ");
+			for (j = 0; j < ci->num_san && j < 4; j++) {
+				if (j > 0)
+					sb_puts(b, ",");
+				esc(b, ci->san[j]);
+			}
+			if (ci->total_san > 4)
+				sb_printf(b, ",+%zu", ci->total_san - 4);
+		}
+		if (opt->verbose)
+			sb_printf(b, "  %s %d%s%s", ci->key_type, ci->key_bits,
+			    ci->curve[0] != '\0' ? " " : "", ci->curve);
+		sb_puts(b, "\n");
+	}
+	if (ch->total > ch->num)
+		sb_printf(b, "    (+%zu more not parsed)\n", ch->total - ch->num);
+	for (i = 0; i < ch->num_findings; i++) {
+		if (ch->findings[i].severity == X509_SEV_INFO && !opt->verbose)
+			continue;
+		sb_puts(b, "      ");
+		col(b, opt, ch->findings[i].severity == X509_SEV_ERROR ?
+		    C_RED : C_YEL);
+		sb_puts(b, ch->findings[i].severity == X509_SEV_ERROR ? "! " :
+		    ch->findings[i].severity == X509_SEV_WARNING ? "~ " : "i ");
+		col(b, opt, C_RESET);
+		esc(b, ch->findings[i].text);
+		sb_puts(b, "\n");
+	}
+}
+
+static void
+u16_list(struct sb *b, const char *title, const struct tls_u16_list *l,
+    const char *(*name)(uint16_t))
+{
+	size_t i;
+
+	if (l->num == 0)
+		return;
+	sb_printf(b, "  %s:", title);
+	for (i = 0; i < l->num; i++) {
+		sb_puts(b, i == 0 ? " " : ", ");
+		code(b, name(l->v[i]), l->v[i]);
+	}
+	if (l->total > l->num)
+		sb_printf(b, " (+%zu)", l->total - l->num);
+	sb_puts(b, "\n");
+}
+
+void
+out_text_conn(struct sb *b, const struct tl_conn *c,
+    const struct out_opts *opt)
+{
+	const struct verdict *v = c->verdict;
+	const struct tl_event *e;
+	size_t i;
+
+	header(b, c, opt);
+	sb_puts(b, "\n");
+	for (i = 0; i < c->num_events; i++) {
+		e = &c->events[i];
+		sb_printf(b, "  %3zu  frame %-7llu %9.3f ms  %s  ", i + 1,
+		    (unsigned long long)e->frame,
+		    (double)(e->ts_us - c->start_us) / 1000.0,
+		    e->dir == TL_C2S ? "C -> S" : "C <- S");
+		sb_puts(b, tl_ev_name(e));
+		event_detail(b, c, e, opt);
+		sb_puts(b, "\n");
+	}
+	if (c->dropped_events > 0)
+		sb_printf(b, "       (%llu more events not kept)\n",
+		    (unsigned long long)c->dropped_events);
+	if (opt->verbose && c->ch.present) {
+		u16_list(b, "offered versions", &c->ch.versions,
+		    tls_version_name);
+		u16_list(b, "offered suites", &c->ch.suites, tls_cipher_name);
+		u16_list(b, "offered groups", &c->ch.groups, tls_group_name);
+		u16_list(b, "key shares", &c->ch.key_shares, tls_group_name);
+		u16_list(b, "signature algorithms", &c->ch.sig_algs,
+		    tls_sigscheme_name);
+		u16_list(b, "client extensions", &c->ch.exts, tls_ext_name);
+		if (c->sh.present)
+			u16_list(b, "server extensions", &c->sh.exts,
+			    tls_ext_name);
+	}
+	chain(b, "server certificates", &c->server_chain, opt);
+	if (c->cr.present) {
+		sb_puts(b, "  certificate request: acceptable CAs:");
+		if (c->cr.total_ca == 0)
+			sb_puts(b, " (any: empty list)");
+		for (i = 0; i < c->cr.num_ca; i++) {
+			sb_puts(b, i == 0 ? " " : "; ");
+			esc(b, c->cr.ca_text[i]);
+		}
+		if (c->cr.total_ca > c->cr.num_ca)
+			sb_printf(b, " (+%zu)", c->cr.total_ca - c->cr.num_ca);
+		sb_puts(b, "\n");
+	}
+	chain(b, "client certificates", &c->client_chain, opt);
+	if (v == NULL)
+		return;
+	sb_puts(b, "  verdict: ");
+	col(b, opt, outcome_color(v));
+	sb_printf(b, "%s", v->code);
+	col(b, opt, C_RESET);
+	sb_printf(b, " (%s, %s)\n    ", verdict_outcome_name(v->outcome),
+	    v->inferred ? "inferred" : "certain");
+	esc(b, v->summary);
+	sb_puts(b, "\n");
+	for (i = 0; i < v->num_evidence; i++) {
+		sb_puts(b, "    - ");
+		esc(b, v->evidence[i]);
+		sb_puts(b, "\n");
+	}
+	for (i = 0; i < v->num_secondary; i++) {
+		sb_puts(b, "    note: ");
+		esc(b, v->secondary[i]);
+		sb_puts(b, "\n");
+	}
+	sb_puts(b, "  next: ");
+	esc(b, v->next);
+	sb_puts(b, "\n\n");
+}
+
+void
+out_text_line(struct sb *b, const struct tl_conn *c,
+    const struct out_opts *opt)
+{
+	header(b, c, opt);
+	if (c->verdict != NULL) {
+		sb_puts(b, ": ");
+		esc(b, c->verdict->summary);
+	}
+	sb_puts(b, "\n");
+}

@@ -1,0 +1,50 @@
+/* starttls.h - follow a plaintext preamble up to a TLS upgrade. */
+#ifndef TLSDIAG_STARTTLS_H
+#define TLSDIAG_STARTTLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+enum starttls_state {
+	STARTTLS_DETECT,	/* no byte seen yet */
+	STARTTLS_FOLLOW,	/* following a known plaintext protocol */
+	STARTTLS_DONE,		/* TLS from the start, upgraded, or unknown */
+};
+
+/*
+ * SMTP (RFC 3207), IMAP (RFC 2595), POP3 (STLS), FTP (AUTH TLS, RFC 4217),
+ * PostgreSQL (SSLRequest), XMPP (RFC 6120 5), LDAP (RFC 4511 4.14),
+ * MySQL (CLIENT_SSL), and the proxies in front of TLS: HTTP CONNECT
+ * (RFC 9110 9.3.6), SOCKS 4/4a and SOCKS 5 (RFC 1928, RFC 1929). Each direction switches to TLS after the line or
+ * packet that completes the upgrade on its side.
+ */
+struct starttls {
+	enum starttls_state	 state;
+	const char		*proto;		/* "SMTP", ... or NULL */
+	bool			 requested;	/* client asked to upgrade */
+	bool			 tls[2];	/* direction now carries TLS */
+	bool			 upgraded_now;	/* event for the caller */
+	bool			 refused_now;
+	struct buf		 line[2];	/* partial line per direction */
+	size_t			 seen[2];	/* plaintext bytes followed */
+	char			 tag[32];	/* IMAP command tag */
+	uint8_t			 step[2];	/* binary protocols: message
+						 * number per direction */
+	bool			 ok_status;	/* CONNECT: 200 seen */
+};
+
+void	starttls_init(struct starttls *st);
+void	starttls_cleanup(struct starttls *st);
+/*
+ * starttls_feed takes |len| stream bytes of direction |dir| (0 client to
+ * server) and returns how many of them are plaintext preamble. The rest,
+ * if any, is TLS for the record layer. When the stream is not a known
+ * STARTTLS protocol it returns 0 and the state becomes STARTTLS_DONE.
+ */
+size_t	starttls_feed(struct starttls *st, int dir, const uint8_t *p,
+	    size_t len);
+
+#endif

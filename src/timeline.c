@@ -1,0 +1,162 @@
+/* timeline.c - one connection's events and facts; no I/O. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "timeline.h"
+#include "tls_names.h"
+#include "util.h"
+#include "verdict.h"
+
+struct tl_conn *
+tl_conn_new(uint64_t id)
+{
+	struct tl_conn *c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->id = id;
+	return c;
+}
+
+void
+tl_chain_clear(struct tl_chain *ch)
+{
+	size_t i;
+
+	for (i = 0; i < ch->num; i++)
+		x509_cert_unref(ch->certs[i]);
+	free(ch->findings);
+	memset(ch, 0, sizeof(*ch));
+}
+
+void
+tl_conn_free(struct tl_conn *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	tl_chain_clear(&c->server_chain);
+	tl_chain_clear(&c->client_chain);
+	for (i = 0; i < c->cr.num_ca; i++) {
+		free(c->cr.ca_text[i]);
+		free(c->cr.ca_der[i]);
+	}
+	free(c->events);
+	verdict_free(c->verdict);
+	free(c);
+}
+
+struct tl_event *
+tl_add_event(struct tl_conn *c, enum tl_ev_type type, enum tl_dir dir,
+    uint64_t frame, int64_t ts_us)
+{
+	static _Thread_local struct tl_event scratch;
+	struct tl_event *e;
+	size_t ncap;
+
+	if (c->num_events == c->cap_events) {
+		if (c->cap_events >= LIMIT_EVENTS) {
+			c->dropped_events++;
+			memset(&scratch, 0, sizeof(scratch));
+			return &scratch;
+		}
+		ncap = c->cap_events == 0 ? 16 : c->cap_events * 2;
+		if (ncap > LIMIT_EVENTS)
+			ncap = LIMIT_EVENTS;
+		c->events = xreallocarray(c->events, ncap, sizeof(*c->events));
+		c->cap_events = ncap;
+	}
+	e = &c->events[c->num_events++];
+	memset(e, 0, sizeof(*e));
+	e->type = (uint8_t)type;
+	e->dir = (uint8_t)dir;
+	e->frame = frame;
+	e->ts_us = ts_us;
+	return e;
+}
+
+const struct tl_event *
+tl_find(const struct tl_conn *c, enum tl_ev_type type, int hs_type, int dir)
+{
+	size_t i;
+	const struct tl_event *e;
+
+	for (i = 0; i < c->num_events; i++) {
+		e = &c->events[i];
+		if (e->type != type)
+			continue;
+		if (dir >= 0 && e->dir != dir)
+			continue;
+		if (type == TL_EV_HANDSHAKE && hs_type >= 0 &&
+		    e->hs_type != hs_type)
+			continue;
+		return e;
+	}
+	return NULL;
+}
+
+const struct tl_event *
+tl_first_alert(const struct tl_conn *c)
+{
+	const struct tl_event *first = NULL;
+	size_t i;
+
+	for (i = 0; i < c->num_events; i++) {
+		if (c->events[i].type != TL_EV_ALERT)
+			continue;
+		if (c->events[i].alert_level == 2 || c->events[i].inferred)
+			return &c->events[i];
+		if (first == NULL)
+			first = &c->events[i];
+	}
+	return first;
+}
+
+const char *
+tl_ev_name(const struct tl_event *e)
+{
+	const char *n;
+
+	switch ((enum tl_ev_type)e->type) {
+	case TL_EV_SYN:
+		return "SYN";
+	case TL_EV_SYNACK:
+		return "SYN-ACK";
+	case TL_EV_FIN:
+		return "FIN";
+	case TL_EV_RST:
+		return "RST";
+	case TL_EV_HANDSHAKE:
+		n = tls_hs_name(e->hs_type);
+		return n != NULL ? n : "UnknownHandshake";
+	case TL_EV_CCS:
+		return "ChangeCipherSpec";
+	case TL_EV_ALERT:
+		return "Alert";
+	case TL_EV_APPDATA:
+		return "ApplicationData";
+	case TL_EV_ENCRYPTED:
+		return "EncryptedRecord";
+	case TL_EV_GAP:
+		return "Gap";
+	case TL_EV_NOT_TLS:
+		return "NotTLS";
+	case TL_EV_MALFORMED:
+		return "Malformed";
+	case TL_EV_CONFLICT:
+		return "OverlapConflict";
+	case TL_EV_STARTTLS:
+		return "StartTLS";
+	case TL_EV_RESYNC:
+		return "Resync";
+	case TL_EV_TRUNCATED:
+		return "Truncated";
+	}
+	return "Unknown";
+}
+
+const char *
+tl_dir_name(int dir)
+{
+	return dir == TL_C2S ? "c2s" : "s2c";
+}

@@ -1,0 +1,218 @@
+/* timeline.h - one connection's events and facts, in capture order; no I/O. */
+#ifndef TLSDIAG_TIMELINE_H
+#define TLSDIAG_TIMELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "limits.h"
+#include "tls_msg.h"
+#include "x509.h"
+
+enum tl_dir {
+	TL_C2S = 0,
+	TL_S2C = 1,
+};
+
+enum tl_ev_type {
+	TL_EV_SYN,
+	TL_EV_SYNACK,
+	TL_EV_FIN,
+	TL_EV_RST,
+	TL_EV_HANDSHAKE,	/* hs_type says which message */
+	TL_EV_CCS,
+	TL_EV_ALERT,
+	TL_EV_APPDATA,		/* first record per direction, with a count */
+	TL_EV_ENCRYPTED,	/* a handshake-phase record we cannot read */
+	TL_EV_GAP,		/* bytes missing from the capture */
+	TL_EV_NOT_TLS,		/* the stream is not TLS; raw holds its start */
+	TL_EV_MALFORMED,	/* what says how */
+	TL_EV_CONFLICT,		/* overlapping TCP data that differs */
+	TL_EV_STARTTLS,		/* plaintext upgrade; what names the protocol */
+	TL_EV_RESYNC,		/* bytes skipped to find a record header */
+	TL_EV_TRUNCATED,	/* a cap was hit; what says which */
+};
+
+struct tl_event {
+	uint64_t	 frame;		/* 1-based across the whole input */
+	int64_t		 ts_us;		/* capture time, microseconds */
+	uint8_t		 type;		/* enum tl_ev_type */
+	uint8_t		 dir;		/* enum tl_dir */
+	uint8_t		 hs_type;	/* TL_EV_HANDSHAKE */
+	uint8_t		 alert_level;
+	uint8_t		 alert_desc;
+	bool		 encrypted;	/* alert or record under encryption */
+	bool		 decrypted;	/* read with a key log */
+	bool		 inferred;	/* type deduced from size/order */
+	bool		 sslv2;		/* SSLv2-compatible ClientHello */
+	uint16_t	 version;	/* hello versions, record version */
+	uint16_t	 cipher;	/* ServerHello */
+	uint32_t	 len;		/* record or message length */
+	uint32_t	 count;		/* SYN retransmissions, records */
+	uint64_t	 bytes;		/* gap / application data bytes */
+	const char	*what;		/* static text: malformed reason, ... */
+	uint8_t		 raw_len;
+	uint8_t		 raw[LIMIT_PREVIEW_BYTES];	/* wire bytes (escape!) */
+};
+
+/* What the client offered, copied out of the ClientHello. */
+struct tl_client_hello {
+	bool			present;
+	bool			sslv2;
+	uint64_t		frame;
+	uint16_t		legacy_version;
+	uint16_t		max_version;	/* highest offered */
+	struct tls_u16_list	versions;
+	struct tls_u16_list	suites;
+	struct tls_u16_list	groups;
+	struct tls_u16_list	key_shares;
+	struct tls_u16_list	sig_algs;
+	struct tls_u16_list	exts;
+	bool			has_sni;
+	struct tls_name		sni;
+	struct tls_name		alpn;		/* offered, joined with ',' */
+	bool			has_session_id;
+	bool			has_ticket;
+	bool			has_psk;
+	bool			has_early_data;
+	bool			has_ech;
+	uint8_t			session_id_len;
+	uint8_t			session_id[32];
+	uint8_t			random[32];
+};
+
+/* What the server chose. */
+struct tl_server_hello {
+	bool			present;
+	bool			hrr_seen;
+	uint64_t		frame;
+	uint16_t		version;	/* negotiated */
+	bool			tls13;		/* TLS 1.3 or one of its drafts */
+	uint16_t		suite;
+	uint16_t		group;
+	bool			has_alpn;
+	struct tls_name		alpn;
+	bool			resumed;	/* echoed session id or PSK */
+	bool			ems;
+	struct tls_u16_list	exts;
+	uint8_t			random[32];
+	uint16_t		hrr_group;
+};
+
+/* A certificate chain as sent, and what the checks found. */
+struct tl_chain {
+	bool			present;	/* a Certificate message was seen */
+	bool			encrypted_inferred; /* TLS 1.3 flight, not read */
+	uint64_t		frame;
+	size_t			num;		/* certs[] entries */
+	size_t			total;		/* on the wire */
+	struct x509_cert	*certs[LIMIT_CHAIN_CERTS];	/* NULL: unparseable */
+	struct x509_finding	*findings;	/* heap, num_findings */
+	size_t			num_findings;
+};
+
+/* The server's CertificateRequest. */
+struct tl_cert_request {
+	bool			present;
+	uint64_t		frame;
+	size_t			num_ca;
+	size_t			total_ca;
+	char			*ca_text[LIMIT_CA_NAMES];	/* heap */
+	uint8_t			*ca_der[LIMIT_CA_NAMES];	/* heap */
+	size_t			ca_der_len[LIMIT_CA_NAMES];
+	struct tls_u16_list	sig_algs;
+	uint8_t			cert_types[16];
+	size_t			num_cert_types;
+};
+
+enum tl_end {
+	TL_END_OPEN,		/* still running */
+	TL_END_CLOSED,		/* FIN both ways, or RST */
+	TL_END_IDLE,		/* idle timeout */
+	TL_END_EOF,		/* end of input */
+	TL_END_EVICTED,		/* memory or flow cap */
+};
+
+struct verdict;
+
+/* One TCP connection. */
+struct tl_conn {
+	uint64_t		id;
+	uint8_t			af;
+	uint8_t			client_ip[16];
+	uint8_t			server_ip[16];
+	uint16_t		client_port;
+	uint16_t		server_port;
+	bool			midstream;	/* SYN not seen: roles guessed */
+	int64_t			start_us;
+	int64_t			last_us;
+	uint64_t		first_frame;
+	enum tl_end		end;
+
+	struct tl_event		*events;	/* heap, up to LIMIT_EVENTS */
+	size_t			num_events;
+	size_t			cap_events;
+	uint64_t		dropped_events;
+
+	/* Counters per direction. */
+	uint64_t		pkts[2];
+	uint64_t		bytes[2];	/* TCP payload */
+	uint64_t		appdata_records[2];
+	uint64_t		appdata_bytes[2];
+	uint64_t		gap_bytes[2];
+	uint32_t		syn_count;
+	uint32_t		synack_count;
+
+	/* TCP facts. */
+	bool			syn;
+	bool			synack;
+	bool			fin[2];
+	bool			rst[2];
+	uint64_t		rst_frame[2];
+	bool			data[2];	/* any payload byte */
+
+	/* TLS facts. */
+	bool			tls[2];		/* records seen that direction */
+	bool			not_tls[2];
+	bool			ccs[2];
+	bool			finished[2];	/* Finished read or inferred */
+	bool			encrypted_hs[2]; /* TLS 1.3 encrypted flight seen */
+	bool			settled;	/* handshake done: stop buffering */
+	bool			renegotiated;	/* handshake records after it */
+	struct tl_client_hello	ch;
+	struct tl_server_hello	sh;
+	struct tl_chain		server_chain;
+	struct tl_chain		client_chain;
+	struct tl_cert_request	cr;
+	bool			starttls;
+	const char		*starttls_proto;
+	uint16_t		record_version[2];
+
+	struct verdict		*verdict;	/* filled by verdict_decide */
+};
+
+/* tl_conn_new returns a zeroed connection with id |id|. */
+struct tl_conn	*tl_conn_new(uint64_t id);
+/* tl_conn_free releases |c| and every certificate reference it holds.
+ * tl_conn_free(NULL) does nothing. */
+void		 tl_conn_free(struct tl_conn *c);
+/* tl_add_event appends an event and returns it for the caller to fill
+ * (type, dir, frame, time set). When the timeline is full it counts the
+ * event as dropped and returns a scratch event owned by |c|. */
+struct tl_event	*tl_add_event(struct tl_conn *c, enum tl_ev_type type,
+		    enum tl_dir dir, uint64_t frame, int64_t ts_us);
+/* tl_find returns the first event of |type| (and |hs_type| for
+ * handshakes, or any when -1) sent in |dir| (or either when -1). */
+const struct tl_event *tl_find(const struct tl_conn *c, enum tl_ev_type type,
+		    int hs_type, int dir);
+/* tl_last_alert returns the first fatal (or last) alert, or NULL. */
+const struct tl_event *tl_first_alert(const struct tl_conn *c);
+/* tl_chain_clear drops a chain's certificates and findings. */
+void		 tl_chain_clear(struct tl_chain *ch);
+/* tl_ev_name returns the DESIGN.md event type name of |e|. */
+const char	*tl_ev_name(const struct tl_event *e);
+/* tl_dir_name returns "c2s" or "s2c". */
+const char	*tl_dir_name(int dir);
+
+#endif

@@ -1,0 +1,321 @@
+/* util.c - allocation that exits on exhaustion, growable buffers, escaping. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "util.h"
+
+static void
+oom(void)
+{
+	fputs("tlsdiag: out of memory\n", stderr);
+	exit(2);
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p;
+
+	p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	void *q;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		oom();
+	q = realloc(p, n * size == 0 ? 1 : n * size);
+	if (q == NULL)
+		oom();
+	return q;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p;
+
+	p = strdup(s);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void
+buf_init(struct buf *b, size_t max)
+{
+	b->p = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max;
+}
+
+void
+buf_cleanup(struct buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+bool
+buf_add(struct buf *b, const void *p, size_t len)
+{
+	size_t ncap;
+
+	if (len == 0)
+		return true;
+	if (len > b->max || b->len > b->max - len)
+		return false;
+	if (b->len + len > b->cap) {
+		ncap = b->cap == 0 ? 4096 : b->cap;
+		while (ncap < b->len + len)
+			ncap *= 2;
+		if (ncap > b->max)
+			ncap = b->max;
+		b->p = xreallocarray(b->p, ncap, 1);
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->len, p, len);
+	b->len += len;
+	return true;
+}
+
+void
+buf_consume(struct buf *b, size_t n)
+{
+	if (n >= b->len) {
+		b->len = 0;
+		return;
+	}
+	memmove(b->p, b->p + n, b->len - n);
+	b->len -= n;
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+}
+
+void
+sb_init(struct sb *b)
+{
+	b->s = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void
+sb_cleanup(struct sb *b)
+{
+	free(b->s);
+	sb_init(b);
+}
+
+void
+sb_reset(struct sb *b)
+{
+	b->len = 0;
+	if (b->s != NULL)
+		b->s[0] = '\0';
+}
+
+static void
+sb_reserve(struct sb *b, size_t extra)
+{
+	size_t ncap;
+
+	if (b->len + extra + 1 <= b->cap)
+		return;
+	ncap = b->cap == 0 ? 1024 : b->cap;
+	while (ncap < b->len + extra + 1)
+		ncap *= 2;
+	b->s = xreallocarray(b->s, ncap, 1);
+	b->cap = ncap;
+}
+
+void
+sb_add(struct sb *b, const char *s, size_t len)
+{
+	sb_reserve(b, len);
+	memcpy(b->s + b->len, s, len);
+	b->len += len;
+	b->s[b->len] = '\0';
+}
+
+void
+sb_puts(struct sb *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+void
+sb_printf(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	sb_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+/*
+ * utf8_seq returns the length of the valid UTF-8 sequence at |p| (at most
+ * |len| bytes), or 0 if it is not one (overlong, surrogate, > U+10FFFF).
+ * |*cp| receives the code point.
+ */
+static size_t
+utf8_seq(const uint8_t *p, size_t len, uint32_t *cp)
+{
+	uint32_t c;
+	size_t n, i;
+
+	if (len == 0)
+		return 0;
+	c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xe0) == 0xc0) {
+		n = 2;
+		c &= 0x1f;
+	} else if ((c & 0xf0) == 0xe0) {
+		n = 3;
+		c &= 0x0f;
+	} else if ((c & 0xf8) == 0xf0) {
+		n = 4;
+		c &= 0x07;
+	} else
+		return 0;
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) ||
+	    (n == 4 && c < 0x10000) || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+void
+sb_text_escaped(struct sb *b, const uint8_t *p, size_t len)
+{
+	size_t i, n;
+	uint32_t cp;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_seq(p + i, len - i, &cp);
+		if (n == 1 && cp >= 0x20 && cp < 0x7f && cp != '\\') {
+			sb_add(b, (const char *)p + i, 1);
+			continue;
+		}
+		if (n == 1 && cp == '\\') {
+			sb_add(b, "\\\\", 2);
+			continue;
+		}
+		if (n > 1 && !(cp >= 0x80 && cp < 0xa0) && cp != 0x2028 &&
+		    cp != 0x2029 && !(cp >= 0x202a && cp <= 0x202e) &&
+		    !(cp >= 0x2066 && cp <= 0x2069)) {
+			sb_add(b, (const char *)p + i, n);
+			continue;
+		}
+		/* Control, C1, bidi override or invalid byte. */
+		sb_printf(b, "\\x%02x", p[i]);
+		n = 1;
+	}
+}
+
+void
+sb_json_string(struct sb *b, const uint8_t *p, size_t len)
+{
+	size_t i, n;
+	uint32_t cp;
+
+	sb_add(b, "\"", 1);
+	for (i = 0; i < len; i += n) {
+		n = utf8_seq(p + i, len - i, &cp);
+		if (n == 0) {
+			/* Invalid UTF-8: the byte as U+00XX. */
+			sb_printf(b, "\\u%04x", p[i]);
+			n = 1;
+			continue;
+		}
+		if (cp == '"')
+			sb_add(b, "\\\"", 2);
+		else if (cp == '\\')
+			sb_add(b, "\\\\", 2);
+		else if (cp == '\n')
+			sb_add(b, "\\n", 2);
+		else if (cp == '\r')
+			sb_add(b, "\\r", 2);
+		else if (cp == '\t')
+			sb_add(b, "\\t", 2);
+		else if (cp < 0x20 || cp == 0x7f || cp == 0x2028 ||
+		    cp == 0x2029)
+			sb_printf(b, "\\u%04x", cp);
+		else
+			sb_add(b, (const char *)p + i, n);
+	}
+	sb_add(b, "\"", 1);
+}
+
+void
+sb_json_cstr(struct sb *b, const char *s)
+{
+	sb_json_string(b, (const uint8_t *)s, strlen(s));
+}
+
+void
+fmt_time_iso(char *out, size_t out_len, int64_t usec)
+{
+	struct tm tm;
+	time_t t;
+	int64_t frac;
+
+	t = (time_t)(usec / 1000000);
+	frac = usec % 1000000;
+	if (frac < 0) {
+		frac += 1000000;
+		t -= 1;
+	}
+	if (gmtime_r(&t, &tm) == NULL) {
+		snprintf(out, out_len, "invalid-time");
+		return;
+	}
+	snprintf(out, out_len, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)frac);
+}
+
+void
+fmt_addr(char *out, size_t out_len, uint8_t af, const uint8_t *a)
+{
+	if (inet_ntop(af == 6 ? AF_INET6 : AF_INET, a, out,
+	    (socklen_t)out_len) == NULL)
+		snprintf(out, out_len, "?");
+}

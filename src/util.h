@@ -1,0 +1,70 @@
+/* util.h - allocation that exits on exhaustion, growable buffers, escaping. */
+#ifndef TLSDIAG_UTIL_H
+#define TLSDIAG_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* xcalloc, xreallocarray and xstrdup exit with a message on exhaustion:
+ * a CLI cannot continue without memory (as p0f). No size reaches them
+ * without first being capped by limits.h. */
+void	*xcalloc(size_t n, size_t size);
+void	*xreallocarray(void *p, size_t n, size_t size);
+char	*xstrdup(const char *s);
+
+/*
+ * struct buf - a growable byte buffer with a ceiling (curl's dynbuf).
+ * buf_add returns false, adding nothing, if the ceiling would be passed.
+ */
+struct buf {
+	uint8_t	*p;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;
+};
+
+void	buf_init(struct buf *b, size_t max);
+void	buf_cleanup(struct buf *b);
+bool	buf_add(struct buf *b, const void *p, size_t len);
+/* buf_consume drops the first |n| bytes of |b|. */
+void	buf_consume(struct buf *b, size_t n);
+void	buf_reset(struct buf *b);
+
+/*
+ * struct sb - an unbounded string builder for output text; always
+ * NUL-terminated. Output is built per connection and written at once.
+ */
+struct sb {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	sb_init(struct sb *b);
+void	sb_cleanup(struct sb *b);
+void	sb_reset(struct sb *b);
+void	sb_add(struct sb *b, const char *s, size_t len);
+void	sb_puts(struct sb *b, const char *s);
+void	sb_printf(struct sb *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* sb_text_escaped appends |len| wire bytes for a terminal: printable
+ * ASCII and valid UTF-8 (except C1 controls) as they are, backslash as
+ * "\\", everything else as "\xNN". Nothing from the wire can move the
+ * cursor or change colours. */
+void	sb_text_escaped(struct sb *b, const uint8_t *p, size_t len);
+/* sb_json_string appends |len| bytes as a quoted JSON string: valid
+ * UTF-8 passes through, control characters become \uXXXX (or \n ...),
+ * and each byte of invalid UTF-8 becomes the code point U+00XX, so the
+ * result is always valid JSON. */
+void	sb_json_string(struct sb *b, const uint8_t *p, size_t len);
+void	sb_json_cstr(struct sb *b, const char *s);
+
+/* fmt_time_iso writes |usec| since the epoch as
+ * "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" into |out| (at least 32 bytes). */
+void	fmt_time_iso(char *out, size_t out_len, int64_t usec);
+/* fmt_addr writes an IPv4 or IPv6 address as text (af 4 or 6). */
+void	fmt_addr(char *out, size_t out_len, uint8_t af, const uint8_t *a);
+
+#endif

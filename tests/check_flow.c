@@ -1,0 +1,152 @@
+/* check_flow.c - unit tests of the connection table and TCP events. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+
+static struct segment
+seg(uint8_t a, uint16_t sp, uint8_t b, uint16_t dp, uint8_t flags,
+    uint32_t seq)
+{
+	struct segment s;
+
+	memset(&s, 0, sizeof(s));
+	s.af = 4;
+	s.src[0] = 10;
+	s.src[3] = a;
+	s.dst[0] = 10;
+	s.dst[3] = b;
+	s.sport = sp;
+	s.dport = dp;
+	s.flags = flags;
+	s.seq = seq;
+	return s;
+}
+
+START_TEST(test_key_symmetric)
+{
+	struct segment x = seg(1, 51000, 2, 443, TCP_SYN, 1);
+	struct segment y = seg(2, 443, 1, 51000, TCP_SYN | TCP_ACK, 9);
+	struct flow_key k1, k2;
+	int d1, d2;
+
+	d1 = flow_key_of(&k1, &x);
+	d2 = flow_key_of(&k2, &y);
+	ck_assert_mem_eq(&k1, &k2, sizeof(k1));
+	ck_assert_int_ne(d1, d2);
+}
+END_TEST
+
+START_TEST(test_table)
+{
+	struct flow_table *t = flow_table_new(4);
+	struct flow_key k;
+	struct flow *f[3000];
+	struct segment s;
+	int i;
+
+	for (i = 0; i < 3000; i++) {
+		s = seg(1, (uint16_t)(1000 + i), 2, 443, TCP_SYN, 0);
+		flow_key_of(&k, &s);
+		ck_assert_ptr_null(flow_find(t, &k));
+		f[i] = flow_insert(t, &k);
+		flow_touch(t, f[i], i);
+	}
+	ck_assert_uint_eq(flow_count(t), 3000);
+	ck_assert_ptr_eq(flow_oldest(t), f[0]);
+	flow_touch(t, f[0], 5000);
+	ck_assert_ptr_eq(flow_oldest(t), f[1]);
+	s = seg(2, 443, 1, 1500, TCP_ACK, 0);
+	flow_key_of(&k, &s);
+	ck_assert_ptr_eq(flow_find(t, &k), f[500]);
+	flow_remove(t, f[500]);
+	ck_assert_ptr_null(flow_find(t, &k));
+	ck_assert_uint_eq(flow_count(t), 2999);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_tcp_events)
+{
+	struct flow_table *t = flow_table_new(4);
+	struct flow_key k;
+	struct flow *f;
+	struct segment s;
+	unsigned ev;
+	int kd, dir;
+
+	s = seg(1, 51000, 2, 443, TCP_SYN, 100);
+	kd = flow_key_of(&k, &s);
+	f = flow_insert(t, &k);
+	ev = flow_tcp(f, &s, kd, &dir);
+	ck_assert_uint_eq(ev, FLOW_EV_SYN);
+	ck_assert_int_eq(dir, 0);
+	ev = flow_tcp(f, &s, kd, &dir);
+	ck_assert_uint_eq(ev, FLOW_EV_SYN_RETX);
+	s = seg(2, 443, 1, 51000, TCP_SYN | TCP_ACK, 900);
+	kd = flow_key_of(&k, &s);
+	ev = flow_tcp(f, &s, kd, &dir);
+	ck_assert_uint_eq(ev, FLOW_EV_SYNACK);
+	ck_assert_int_eq(dir, 1);
+	s = seg(2, 443, 1, 51000, TCP_RST | TCP_ACK, 901);
+	kd = flow_key_of(&k, &s);
+	ev = flow_tcp(f, &s, kd, &dir);
+	ck_assert_uint_eq(ev, FLOW_EV_RST);
+	ck_assert_int_eq(dir, 1);
+	/* Port reuse: a SYN with a new ISN after the reset. */
+	s = seg(1, 51000, 2, 443, TCP_SYN, 5000);
+	kd = flow_key_of(&k, &s);
+	ev = flow_tcp(f, &s, kd, &dir);
+	ck_assert_uint_eq(ev, FLOW_EV_NEW_CONN);
+	flow_table_free(t);
+}
+END_TEST
+
+/* Without a SYN the lower port is taken for the server. */
+START_TEST(test_midstream_roles)
+{
+	struct flow_table *t = flow_table_new(4);
+	struct flow_key k;
+	struct flow *f;
+	struct segment s;
+	int kd, dir;
+
+	s = seg(2, 443, 1, 51000, TCP_ACK | TCP_PSH, 7);
+	kd = flow_key_of(&k, &s);
+	f = flow_insert(t, &k);
+	flow_tcp(f, &s, kd, &dir);
+	ck_assert_int_eq(dir, 1);
+	s = seg(1, 51000, 2, 443, TCP_ACK | TCP_FIN, 7);
+	kd = flow_key_of(&k, &s);
+	ck_assert_uint_eq(flow_tcp(f, &s, kd, &dir), FLOW_EV_FIN);
+	ck_assert_int_eq(dir, 0);
+	flow_table_free(t);
+}
+END_TEST
+
+static Suite *
+flow_suite(void)
+{
+	Suite *s = suite_create("flow");
+	TCase *tc = tcase_create("Core");
+
+	tcase_add_test(tc, test_key_symmetric);
+	tcase_add_test(tc, test_table);
+	tcase_add_test(tc, test_tcp_events);
+	tcase_add_test(tc, test_midstream_roles);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(flow_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

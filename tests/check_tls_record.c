@@ -1,0 +1,307 @@
+/* check_tls_record.c - unit tests of record framing and handshake defragmentation. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tls_msg.h"
+#include "tls_record.h"
+
+/* What the callbacks saw. */
+struct seen {
+	int		records;
+	uint8_t		ct[16];
+	size_t		len[16];
+	uint8_t		first[16];
+	int		not_tls;
+	int		resync;
+	int		sslv2;
+	int		msgs;
+	uint8_t		type[16];
+	size_t		mlen[16];
+	bool		trunc[16];
+};
+
+static void
+on_record(void *arg, uint8_t ct, uint16_t v, const uint8_t *p, size_t len)
+{
+	struct seen *s = arg;
+
+	(void)v;
+	if (s->records < 16) {
+		s->ct[s->records] = ct;
+		s->len[s->records] = len;
+		s->first[s->records] = p != NULL && len > 0 ? p[0] : 0;
+	}
+	s->records++;
+}
+
+static void
+on_v2(void *arg, const uint8_t *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	((struct seen *)arg)->sslv2++;
+}
+
+static void
+on_not_tls(void *arg, const uint8_t *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	((struct seen *)arg)->not_tls++;
+}
+
+static void
+on_resync(void *arg, const char *what, uint64_t n)
+{
+	(void)what;
+	(void)n;
+	((struct seen *)arg)->resync++;
+}
+
+static void
+on_msg(void *arg, uint8_t type, const uint8_t *b, size_t len, bool trunc)
+{
+	struct seen *s = arg;
+
+	(void)b;
+	if (s->msgs < 16) {
+		s->type[s->msgs] = type;
+		s->mlen[s->msgs] = len;
+		s->trunc[s->msgs] = trunc;
+	}
+	s->msgs++;
+}
+
+static const struct tls_rec_cb cb = { on_record, on_v2, on_not_tls,
+    on_resync };
+static const struct tls_hs_cb hcb = { on_msg };
+
+/* Forged for the test: three records (handshake 6 bytes, CCS 1 byte,
+ * application data 3 bytes). */
+static const uint8_t three[] = {
+	22, 3, 1, 0, 6, 1, 0, 0, 2, 0xaa, 0xbb,
+	20, 3, 3, 0, 1, 1,
+	23, 3, 3, 0, 3, 7, 8, 9,
+};
+
+/* The three records come out the same whatever the split point. */
+START_TEST(test_split_everywhere)
+{
+	struct tls_rec r;
+	struct seen s;
+	size_t cut = (size_t)_i;
+
+	memset(&s, 0, sizeof(s));
+	tls_rec_init(&r, 20000);
+	tls_rec_feed(&r, &cb, &s, three, cut);
+	tls_rec_feed(&r, &cb, &s, three + cut, sizeof(three) - cut);
+	ck_assert_int_eq(s.records, 3);
+	ck_assert_int_eq(s.ct[0], 22);
+	ck_assert_uint_eq(s.len[0], 6);
+	ck_assert_int_eq(s.first[0], 1);
+	ck_assert_int_eq(s.ct[1], 20);
+	ck_assert_int_eq(s.ct[2], 23);
+	ck_assert_uint_eq(s.len[2], 3);
+	ck_assert_int_eq(s.first[2], 7);
+	ck_assert_int_eq(s.not_tls, 0);
+	tls_rec_cleanup(&r);
+}
+END_TEST
+
+/* One byte at a time. */
+START_TEST(test_byte_by_byte)
+{
+	struct tls_rec r;
+	struct seen s;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	tls_rec_init(&r, 20000);
+	for (i = 0; i < sizeof(three); i++)
+		tls_rec_feed(&r, &cb, &s, three + i, 1);
+	ck_assert_int_eq(s.records, 3);
+	tls_rec_cleanup(&r);
+}
+END_TEST
+
+START_TEST(test_not_tls)
+{
+	static const uint8_t http[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	struct tls_rec r;
+	struct seen s;
+
+	memset(&s, 0, sizeof(s));
+	tls_rec_init(&r, 20000);
+	tls_rec_feed(&r, &cb, &s, http, sizeof(http) - 1);
+	ck_assert_int_eq(s.not_tls, 1);
+	ck_assert_int_eq(s.records, 0);
+	ck_assert_int_eq(r.state, TLS_REC_NOT_TLS);
+	tls_rec_cleanup(&r);
+}
+END_TEST
+
+/* Forged: an SSLv2-compatible ClientHello header (length 0x0b, type 1,
+ * version 3.1) then a TLS record. */
+START_TEST(test_sslv2_detect)
+{
+	static const uint8_t v2[] = {
+		0x80, 0x0b, 0x01, 0x03, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x02, 0xaa, 0xbb,
+		21, 3, 1, 0, 2, 2, 40,
+	};
+	struct tls_rec r;
+	struct seen s;
+
+	memset(&s, 0, sizeof(s));
+	tls_rec_init(&r, 20000);
+	tls_rec_feed(&r, &cb, &s, v2, sizeof(v2));
+	ck_assert_int_eq(s.sslv2, 1);
+	ck_assert_int_eq(s.records, 1);
+	ck_assert_int_eq(s.ct[0], 21);
+	tls_rec_cleanup(&r);
+}
+END_TEST
+
+/* After a gap the reader skips garbage and finds the next header. */
+START_TEST(test_resync_after_gap)
+{
+	static const uint8_t tail[] = { 0x11, 0x22, 0x33, 0x44, 0x55,
+	    21, 3, 3, 0, 2, 2, 48 };
+	struct tls_rec r;
+	struct seen s;
+
+	memset(&s, 0, sizeof(s));
+	tls_rec_init(&r, 20000);
+	tls_rec_feed(&r, &cb, &s, three, 11);
+	tls_rec_feed(&r, &cb, &s, three + 11, 3);	/* partial CCS */
+	tls_rec_gap(&r, &cb, &s, 100);
+	tls_rec_feed(&r, &cb, &s, tail, sizeof(tail));
+	ck_assert_int_eq(s.records, 2);
+	ck_assert_int_eq(s.ct[1], 21);
+	ck_assert_uint_eq(s.len[1], 2);
+	ck_assert_int_ge(s.resync, 1);
+	tls_rec_cleanup(&r);
+}
+END_TEST
+
+/* An absurd record length is not believed. */
+START_TEST(test_absurd_length)
+{
+	static const uint8_t bad[] = { 22, 3, 3, 0xff, 0xff, 1, 2, 3 };
+	struct tls_rec r;
+	struct seen s;
+
+	memset(&s, 0, sizeof(s));
+	tls_rec_init(&r, 20000);
+	tls_rec_feed(&r, &cb, &s, bad, sizeof(bad));
+	ck_assert_int_eq(s.records, 0);
+	ck_assert_int_eq(s.not_tls, 1);
+	tls_rec_cleanup(&r);
+}
+END_TEST
+
+/* Skim mode reports headers with p == NULL and buffers nothing. */
+START_TEST(test_skim)
+{
+	struct tls_rec r;
+	struct seen s;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	tls_rec_init(&r, 20000);
+	tls_rec_feed(&r, &cb, &s, three, 13);		/* rec 1 + 2 bytes */
+	tls_rec_skim(&r);
+	for (i = 13; i < sizeof(three); i++)
+		tls_rec_feed(&r, &cb, &s, three + i, 1);
+	ck_assert_int_eq(s.records, 3);
+	ck_assert_uint_eq(s.len[2], 3);
+	ck_assert_uint_eq(r.pending.cap, 0);
+	tls_rec_cleanup(&r);
+}
+END_TEST
+
+/* Forged: two handshake messages, split at every point across records. */
+static const uint8_t msgs[] = {
+	2, 0, 0, 3, 0xa, 0xb, 0xc,	/* ServerHello-typed, 3 bytes */
+	14, 0, 0, 0,			/* ServerHelloDone */
+};
+
+START_TEST(test_hs_split_everywhere)
+{
+	struct tls_hs h;
+	struct seen s;
+	size_t cut = (size_t)_i;
+
+	memset(&s, 0, sizeof(s));
+	tls_hs_init(&h, 1000);
+	tls_hs_feed(&h, &hcb, &s, msgs, cut);
+	tls_hs_feed(&h, &hcb, &s, msgs + cut, sizeof(msgs) - cut);
+	ck_assert_int_eq(s.msgs, 2);
+	ck_assert_int_eq(s.type[0], 2);
+	ck_assert_uint_eq(s.mlen[0], 3);
+	ck_assert_int_eq(s.type[1], 14);
+	ck_assert_uint_eq(s.mlen[1], 0);
+	ck_assert(!tls_hs_partial(&h));
+	tls_hs_cleanup(&h);
+}
+END_TEST
+
+/* A message larger than the cap is delivered truncated once, and its
+ * remaining bytes are not mistaken for new messages. */
+START_TEST(test_hs_huge)
+{
+	uint8_t big[300];
+	struct tls_hs h;
+	struct seen s;
+
+	memset(big, 0x41, sizeof(big));
+	big[0] = 11;
+	big[1] = 0;
+	big[2] = 1;
+	big[3] = 0x20;			/* 288 bytes */
+	memset(&s, 0, sizeof(s));
+	tls_hs_init(&h, 100);
+	tls_hs_feed(&h, &hcb, &s, big, 150);
+	tls_hs_feed(&h, &hcb, &s, big + 150, 142);
+	tls_hs_feed(&h, &hcb, &s, msgs + 7, 4);	/* ServerHelloDone */
+	ck_assert_int_eq(s.msgs, 2);
+	ck_assert(s.trunc[0]);
+	ck_assert_int_eq(s.type[0], 11);
+	ck_assert_int_eq(s.type[1], 14);
+	tls_hs_cleanup(&h);
+}
+END_TEST
+
+static Suite *
+record_suite(void)
+{
+	Suite *s = suite_create("tls_record");
+	TCase *tc = tcase_create("Core");
+	TCase *tl = tcase_create("Limits");
+
+	tcase_add_loop_test(tc, test_split_everywhere, 0, sizeof(three) + 1);
+	tcase_add_test(tc, test_byte_by_byte);
+	tcase_add_test(tc, test_not_tls);
+	tcase_add_test(tc, test_sslv2_detect);
+	tcase_add_test(tc, test_resync_after_gap);
+	tcase_add_test(tc, test_skim);
+	tcase_add_loop_test(tc, test_hs_split_everywhere, 0, sizeof(msgs) + 1);
+	tcase_add_test(tl, test_absurd_length);
+	tcase_add_test(tl, test_hs_huge);
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, tl);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(record_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

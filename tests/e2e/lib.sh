@@ -1,0 +1,32 @@
+# lib.sh - shared helpers for the end-to-end tests (sourced).
+# Automake runs each test with TLSDIAG and top_srcdir set; by hand:
+#   TLSDIAG=./tlsdiag top_srcdir=. sh tests/e2e/verdicts.sh
+: "${TLSDIAG:=./tlsdiag}"
+: "${top_srcdir:=.}"
+PCAPS="$top_srcdir/pcaps"
+TOOLS="$top_srcdir/tests/tools"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tlsdiag-e2e.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+fails=0
+passes=0
+
+pass() {
+	passes=$((passes + 1))
+}
+
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+
+# finish prints the plain closing line and exits 1 on any failure.
+finish() {
+	echo "$passes passed, $fails failed"
+	[ "$fails" -eq 0 ]
+	exit $?
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
