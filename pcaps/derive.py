@@ -69,7 +69,7 @@ MSS = 400
 ALL = ["reordered", "duplicated", "overlap", "dropped", "midstream"]
 PLAN = {
     "tls12-ok": ALL + ["midstream-nohello"],
-    "tls12-untrusted-ca": ALL,
+    "tls12-untrusted-ca": ALL + ["rst-first"],
     "tls12-server-expired": ALL + ["midstream-nohello"],
     "tls12-client-cert-untrusted": ALL + ["midstream-nohello"],
     "tls12-client-cert-reset": ALL,
@@ -334,6 +334,27 @@ def first_close(pkts):
     return close
 
 
+def rst_first(pkts):
+    """Each connection's first RST swapped with the data segment just
+    before it from the same side (a capture point that saw them out of
+    order): the alert then arrives after the reset."""
+    out = list(pkts)
+    for cid, i in first_close(pkts).items():
+        if not pkts[i].flags & RST:
+            continue
+        j = i - 1
+        while j >= 0 and not (pkts[j].tcp and pkts[j].cid == cid and
+                              data(pkts[j])):
+            j -= 1
+        if j < 0 or pkts[j].dir != pkts[i].dir:
+            continue
+        out[j] = pkts[i].copy(sec=pkts[j].sec, usec=pkts[j].usec)
+        out[i] = pkts[j].copy(sec=pkts[i].sec, usec=pkts[i].usec)
+    if out == list(pkts):
+        raise Refused("no RST right after a data segment")
+    return out
+
+
 def duplicated(pkts):
     rng = random.Random(SEED)
     pkts = split_mss(pkts)
@@ -439,6 +460,7 @@ KINDS = {
     "dropped": dropped,
     "midstream": midstream,
     "midstream-nohello": lambda pkts: midstream(pkts, "s2c"),
+    "rst-first": rst_first,
 }
 
 

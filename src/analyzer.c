@@ -40,6 +40,11 @@ struct conn_rt {
 	bool			 enc[2];	/* records of dir are encrypted */
 	bool			 tls13;		/* ServerHello chose TLS 1.3 */
 	bool			 closed;	/* reported; flow is a tombstone */
+	/* Reset: reported after a linger, for what is still in flight
+	 * (an alert behind the RST, a retransmitted SYN). */
+	bool			 lingering;
+	int64_t			 linger_until;
+	struct conn_rt		*linger_prev, *linger_next;
 	bool			 skimming;
 	uint8_t			 reneg_events;	/* shown after the handshake */
 	size_t			 mem;		/* bytes counted in a->mem */
@@ -74,12 +79,60 @@ struct analyzer {
 	uint64_t		 frame;
 	int64_t			 now_us;
 	int64_t			 jump_us;	/* a leap ahead not yet confirmed */
+	/* Reset connections waiting to be reported, oldest first. */
+	struct conn_rt		*linger_head, *linger_tail;
 };
+
+/* How long a reset connection waits for stragglers before it is reported:
+ * an alert reordered behind the RST, a SYN retransmitted after the
+ * client reset a stale attempt (Windows waits 3 s). */
+#define LINGER_US	(5LL * 1000000)
+#define LINGER_SYN_US	(30LL * 1000000)
 
 /* A leap of the capture clock larger than this is suspect. */
 #define CLOCK_JUMP_US	(86400LL * 1000000)
 
 static void	conn_finish(struct analyzer *, struct conn_rt *, enum tl_end);
+
+/* linger_unlink takes |cr| off the linger list, if it is on it. */
+static void
+linger_unlink(struct analyzer *a, struct conn_rt *cr)
+{
+	if (!cr->lingering)
+		return;
+	if (cr->linger_prev != NULL)
+		cr->linger_prev->linger_next = cr->linger_next;
+	else
+		a->linger_head = cr->linger_next;
+	if (cr->linger_next != NULL)
+		cr->linger_next->linger_prev = cr->linger_prev;
+	else
+		a->linger_tail = cr->linger_prev;
+	cr->linger_prev = cr->linger_next = NULL;
+	cr->lingering = false;
+}
+
+/* linger_start puts |cr|, just reset, at the end of the linger list. */
+static void
+linger_start(struct analyzer *a, struct conn_rt *cr)
+{
+	if (cr->lingering || cr->closed)
+		return;
+	cr->lingering = true;
+	cr->linger_until = a->now_us + LINGER_US;
+	/* A client that resets its own attempt before any SYN-ACK (a stale
+	 * answer from the server) may send the same SYN again much later:
+	 * Windows retries for 21 s. */
+	if (cr->tl->rst[TL_C2S] && !cr->tl->synack)
+		cr->linger_until = a->now_us + LINGER_SYN_US;
+	cr->linger_prev = a->linger_tail;
+	cr->linger_next = NULL;
+	if (a->linger_tail != NULL)
+		a->linger_tail->linger_next = cr;
+	else
+		a->linger_head = cr;
+	a->linger_tail = cr;
+}
 static void	rec_record(void *, uint8_t, uint16_t, const uint8_t *, size_t);
 static void	rec_sslv2(void *, const uint8_t *, size_t);
 static void	rec_not_tls(void *, const uint8_t *, size_t);
@@ -153,6 +206,7 @@ conn_rt_free(struct analyzer *a, struct conn_rt *cr)
 {
 	int d;
 
+	linger_unlink(a, cr);
 	a->mem -= cr->mem;
 	for (d = 0; d < 2; d++) {
 		reasm_cleanup(&cr->rs[d]);
@@ -921,7 +975,7 @@ flow_drop(struct analyzer *a, struct flow *f, enum tl_end why)
 	struct conn_rt *cr = f->conn;
 
 	if (cr != NULL) {
-		conn_finish(a, cr, why);
+		conn_finish(a, cr, cr->lingering ? TL_END_CLOSED : why);
 		conn_rt_free(a, cr);
 	}
 	flow_remove(a->flows, f);
@@ -933,7 +987,13 @@ static void
 expire(struct analyzer *a)
 {
 	struct flow *f;
+	struct conn_rt *cr;
 
+	while ((cr = a->linger_head) != NULL &&
+	    a->now_us >= cr->linger_until) {
+		linger_unlink(a, cr);
+		conn_finish(a, cr, TL_END_CLOSED);
+	}
 	while ((f = flow_oldest(a->flows)) != NULL) {
 		if (a->now_us - f->last_us > a->opt.idle_us) {
 			if (f->conn != NULL &&
@@ -1077,6 +1137,22 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		fev = flow_tcp(f, &s, kdir, &dir);
 	}
 	cr = f->conn;
+	if (cr != NULL && (fev & FLOW_EV_SYN_RETX) && !f->tcp.synack &&
+	    (cr->tl->rst[0] || cr->tl->rst[1])) {
+		/* The client's SYN again after a reset of an attempt that
+		 * never got a SYN-ACK (it reset a stale answer): the same
+		 * attempt goes on if still lingering, else a new one. */
+		if (cr->closed) {
+			conn_rt_free(a, cr);
+			f->conn = cr = NULL;
+			memset(&f->tcp, 0, sizeof(f->tcp));
+			fev = flow_tcp(f, &s, kdir, &dir);
+		} else {
+			linger_unlink(a, cr);
+			cr->tl->rst[0] = cr->tl->rst[1] = false;
+			f->tcp.rst[0] = f->tcp.rst[1] = false;
+		}
+	}
 	if (cr == NULL) {
 		cr = conn_new(a, f, &s, dir);
 		if (!(fev & FLOW_EV_SYN) && !(f->tcp.syn))
@@ -1127,9 +1203,11 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	if (fev & FLOW_EV_FIN)
 		cr->rs[dir].fin_seen = true;
 	mem_update(a, cr);
-	if (cr->tl->rst[0] || cr->tl->rst[1] ||
-	    (cr->tl->fin[0] && cr->tl->fin[1]))
+	if (cr->tl->fin[0] && cr->tl->fin[1]) {
+		linger_unlink(a, cr);
 		conn_finish(a, cr, TL_END_CLOSED);
+	} else if (cr->tl->rst[0] || cr->tl->rst[1])
+		linger_start(a, cr);
 }
 
 void

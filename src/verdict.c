@@ -819,7 +819,11 @@ m_client_aborted(const struct vctx *x, bool *inf)
 	(void)inf;
 	if (!x->server_flight || x->done || x->cclose == NULL)
 		return false;
-	if (x->alert != NULL && x->alert->frame <= x->cclose->frame)
+	/* An alert from the client itself came before its close in the
+	 * stream, even when captured after it: nothing is sent after a
+	 * RST or FIN. */
+	if (x->alert != NULL && (x->alert->frame <= x->cclose->frame ||
+	    x->alert->dir == x->cclose->dir))
 		return false;
 	if (x->sclose != NULL && x->sclose->frame < x->cclose->frame)
 		return false;

@@ -2,7 +2,7 @@
 """corpora_compare.py - tlsdiag against the tshark oracle of every capture
 in ../shared/corpora.
 
-usage: corpora_compare.py TLSDIAG CORPORA_DIR KNOWN_TSV [--keys] [-v]
+usage: corpora_compare.py TLSDIAG CORPORA_DIR KNOWN_TSV [--keys] [-v] [--prune]
 
 For every TCP stream of every capture's .oracle.json (made by tshark, see
 make-oracle.py there) it compares, with tlsdiag's --json output for the
@@ -11,7 +11,8 @@ sequence per direction (ChangeCipherSpec and alerts included, TLS 1.3
 encrypted records excluded), the SNI, the negotiated version and cipher.
 Streams listed in KNOWN_TSV (capture, stream, reason) are disagreements
 explained there. It prints the agreement rate and every unexplained
-disagreement, and exits 1 if there is one.
+disagreement, and exits 1 if there is one; a listed stream that agrees
+now is a failure too (--prune removes such lines).
 """
 import json
 import os
@@ -180,7 +181,19 @@ def main():
             problems.append(f"{cap} stream {s['stream']} "
                             f"({s['client']} -> {s['server']}): " +
                             "; ".join(diffs))
-    for key in sorted(set(known) - seen_known):
+    stale = set(known) - seen_known
+    if "--prune" in sys.argv and stale:
+        # Rewrite the known list without the lines that agree now.
+        with open(known_path, encoding="utf-8") as f:
+            lines = f.readlines()
+        with open(known_path, "w", encoding="utf-8") as f:
+            for line in lines:
+                k = tuple(line.split("\t")[:2])
+                if k not in stale:
+                    f.write(line)
+        print(f"pruned {len(stale)} lines from {known_path}")
+        stale = set()
+    for key in sorted(stale):
         problems.append(f"{key[0]} stream {key[1]} is listed in {known_path} "
                         "but agrees now (or is gone): remove the line")
     for p in problems:
