@@ -337,6 +337,18 @@ copy_list(struct tls_u16_list *dst, const struct tls_u16_list *src)
 	memcpy(dst, src, sizeof(*dst));
 }
 
+/* version_rank orders protocol versions: TLS 1.3 drafts (0x7f00 | NN)
+ * between TLS 1.2 and TLS 1.3; anything unknown ranks lowest. */
+static uint32_t
+version_rank(uint16_t v)
+{
+	if ((v & 0xff00) == 0x7f00)
+		return 0x30300u + (v & 0xffu);
+	if (v >= 0x0300 && v <= 0x0304)
+		return (uint32_t)v << 8;
+	return 0;
+}
+
 static void
 on_client_hello(struct analyzer *a, struct conn_rt *cr,
     const struct tls_client_hello *h, struct tl_event *e)
@@ -347,7 +359,7 @@ on_client_hello(struct analyzer *a, struct conn_rt *cr,
 
 	for (i = 0; i < h->versions.num; i++)
 		if (!tls_is_grease(h->versions.v[i]) &&
-		    h->versions.v[i] > maxv && h->versions.v[i] <= 0x0304)
+		    version_rank(h->versions.v[i]) > version_rank(maxv))
 			maxv = h->versions.v[i];
 	e->version = maxv;
 	e->sslv2 = h->sslv2;
@@ -788,6 +800,55 @@ rec_record(void *arg, uint8_t ct, uint16_t version, const uint8_t *p,
 	on_plaintext(a, cr, dir, ct, p, len, false);
 }
 
+/*
+ * sslv2_server_hello: an SSL 2.0 SERVER-HELLO (the server speaks only
+ * SSL 2.0). Its layout: msg_type 4, session_id_hit, certificate_type,
+ * version, then the lengths of the certificate, the cipher specs and the
+ * connection id, then those three. The certificate (type 1, X.509) joins
+ * the server chain; nothing after the hello is read.
+ */
+static void
+sslv2_server_hello(struct dir_ctx *dc, const uint8_t *p, size_t len)
+{
+	struct conn_rt *cr = dc->cr;
+	struct tl_server_hello *sh = &cr->tl->sh;
+	struct tl_chain *chain = &cr->tl->server_chain;
+	struct tl_event *e;
+	struct rd r, cert;
+	uint8_t type, hit, ctype;
+	uint16_t ver, clen, slen, ilen;
+
+	e = ev(dc->a, cr, TL_EV_HANDSHAKE, dc->dir);
+	e->hs_type = TLS_HS_SERVER_HELLO;
+	e->sslv2 = true;
+	e->len = (uint32_t)len;
+	rd_init(&r, p, len);
+	if (!rd_u8(&r, &type) || !rd_u8(&r, &hit) || !rd_u8(&r, &ctype) ||
+	    !rd_u16(&r, &ver) || !rd_u16(&r, &clen) || !rd_u16(&r, &slen) ||
+	    !rd_u16(&r, &ilen) || !rd_bytes(&r, &cert, clen) ||
+	    !rd_skip(&r, slen) || !rd_skip(&r, ilen) || rd_left(&r) != 0) {
+		e->what = "malformed SSLv2 ServerHello";
+		return;
+	}
+	e->version = ver;
+	if (!sh->present) {
+		sh->present = true;
+		sh->frame = e->frame;
+		sh->version = ver;
+	}
+	if (ctype == 1 && clen > 0 && !chain->present) {
+		chain->present = true;
+		chain->frame = e->frame;
+		chain->total = chain->num = 1;
+		chain->certs[0] = x509_cache_get(dc->a->certs, rd_ptr(&cert),
+		    rd_left(&cert));
+	}
+	/* The client's next messages are SSL 2.0 records too. */
+	tls_rec_off(&cr->rec[!dc->dir]);
+	reasm_stop(&cr->rs[!dc->dir]);
+	cr->tl->settled = true;
+}
+
 static void
 rec_sslv2(void *arg, const uint8_t *p, size_t len)
 {
@@ -797,6 +858,10 @@ rec_sslv2(void *arg, const uint8_t *p, size_t len)
 	struct rd r;
 
 	dc->cr->tl->tls[dc->dir] = true;
+	if (len > 0 && p[0] == 4) {
+		sslv2_server_hello(dc, p, len);
+		return;
+	}
 	e = ev(dc->a, dc->cr, TL_EV_HANDSHAKE, dc->dir);
 	e->hs_type = TLS_HS_CLIENT_HELLO;
 	e->sslv2 = true;

@@ -86,8 +86,11 @@ json_event(struct sb *b, const struct tl_conn *c, const struct tl_event *e)
 			json_code(b, tls_version_name(e->version), e->version,
 			    true);
 			sb_puts(b, ",\"cipher\":");
-			json_code(b, tls_cipher_name(e->cipher), e->cipher,
-			    true);
+			if (e->sslv2)
+				sb_puts(b, "null,\"sslv2\":true");
+			else
+				json_code(b, tls_cipher_name(e->cipher),
+				    e->cipher, true);
 		} else if (e->hs_type == TLS_HS_CERTIFICATE ||
 		    e->hs_type == TLS_HS_CERTIFICATE_REQUEST)
 			sb_printf(b, ",\"count\":%u", e->count);
@@ -286,10 +289,15 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 		json_code(b, tls_version_name(c->sh.version), c->sh.version,
 		    true);
 		sb_puts(b, ",\"cipher\":");
-		json_code(b, tls_cipher_name(c->sh.suite), c->sh.suite,
-		    true);
-		sb_printf(b, ",\"version_hex\":\"0x%04x\",\"cipher_hex\":"
-		    "\"0x%04x\"", c->sh.version, c->sh.suite);
+		if (c->sh.version == TLS_V_SSL2)
+			sb_puts(b, "null");
+		else
+			json_code(b, tls_cipher_name(c->sh.suite),
+			    c->sh.suite, true);
+		sb_printf(b, ",\"version_hex\":\"0x%04x\"", c->sh.version);
+		if (c->sh.version != TLS_V_SSL2)
+			sb_printf(b, ",\"cipher_hex\":\"0x%04x\"",
+			    c->sh.suite);
 		if (c->sh.group != 0) {
 			sb_puts(b, ",\"group\":");
 			json_code(b, tls_group_name(c->sh.group), c->sh.group,

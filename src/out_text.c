@@ -136,8 +136,10 @@ event_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
 		    e->hs_type == TLS_HS_HELLO_RETRY_REQUEST) {
 			sb_puts(b, " ");
 			code(b, tls_version_name(e->version), e->version);
-			sb_puts(b, " ");
-			code(b, tls_cipher_name(e->cipher), e->cipher);
+			if (!e->sslv2) {
+				sb_puts(b, " ");
+				code(b, tls_cipher_name(e->cipher), e->cipher);
+			}
 			if (e->hs_type == TLS_HS_SERVER_HELLO &&
 			    c->sh.resumed && e->frame == c->sh.frame)
 				sb_puts(b, " (resumed)");

@@ -602,6 +602,46 @@ sh_ext(struct tls_server_hello *out, uint16_t type, struct rd *data)
  *       Extension extensions<6..2^16-1>;
  *   } ServerHello;
  */
+/*
+ * draft-ietf-tls-tls13 before draft 22 (versions 0x7f00 | NN, NN < 22,
+ * and 0x0304 from some draft implementations) had no session id and no
+ * compression method:
+ *   struct {
+ *       ProtocolVersion server_version;
+ *       Random random;
+ *       CipherSuite cipher_suite;
+ *       Extension extensions<0..2^16-1>;
+ *   } ServerHello;
+ */
+static bool
+draft_layout(uint16_t v)
+{
+	return v == TLS_V_TLS13 || ((v & 0xff00) == 0x7f00 && (v & 0xff) < 22);
+}
+
+static enum tls_status
+parse_draft_server_hello(struct rd *body, struct tls_server_hello *out)
+{
+	struct rd exts, data;
+	struct ext_seen seen;
+	uint16_t type;
+
+	if (!rd_copy(body, out->random, sizeof(out->random)) ||
+	    !rd_u16(body, &out->suite) || !rd_vec16(body, &exts) ||
+	    rd_left(body) != 0)
+		return TLS_MALFORMED;
+	out->selected_version = out->legacy_version;
+	memset(&seen, 0, sizeof(seen));
+	while (rd_left(&exts) > 0) {
+		if (!ext_next(&exts, &type, &data) || ext_dup(&seen, type))
+			return TLS_MALFORMED;
+		list_add(&out->exts, type);
+		/* Drafts numbered extensions differently (key_share was 40):
+		 * keep the list, read none. */
+	}
+	return TLS_OK;
+}
+
 enum tls_status
 tls_parse_server_hello(struct rd *body, struct tls_server_hello *out)
 {
@@ -610,8 +650,11 @@ tls_parse_server_hello(struct rd *body, struct tls_server_hello *out)
 	uint16_t type;
 
 	memset(out, 0, sizeof(*out));
-	if (!rd_u16(body, &out->legacy_version) ||
-	    !rd_copy(body, out->random, sizeof(out->random)) ||
+	if (!rd_u16(body, &out->legacy_version))
+		return TLS_MALFORMED;
+	if (draft_layout(out->legacy_version))
+		return parse_draft_server_hello(body, out);
+	if (!rd_copy(body, out->random, sizeof(out->random)) ||
 	    !rd_vec8(body, &sid) || rd_left(&sid) > sizeof(out->session_id) ||
 	    !rd_u16(body, &out->suite) || !rd_u8(body, &out->compression))
 		return TLS_MALFORMED;

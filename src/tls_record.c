@@ -67,6 +67,21 @@ sslv2_hello_check(const struct rd *r)
 	return (b0 & 0x80) != 0 && type == 1 && (maj == 0 || maj == 3);
 }
 
+/* sslv2_server_hello_check: an SSL 2.0 SERVER-HELLO, the answer of a
+ * server that speaks only SSL 2.0: a 2-byte header with the high bit set,
+ * msg_type 4, session_id_hit 0 or 1, certificate_type, version 0x0002. */
+static bool
+sslv2_server_hello_check(const struct rd *r)
+{
+	uint8_t b0, type, hit;
+	uint16_t ver;
+
+	if (!rd_peek_u8(r, 0, &b0) || !rd_peek_u8(r, 2, &type) ||
+	    !rd_peek_u8(r, 3, &hit) || !rd_peek_u16(r, 5, &ver))
+		return false;
+	return (b0 & 0x80) != 0 && type == 4 && hit <= 1 && ver == 0x0002;
+}
+
 bool
 tls_rec_looks_like_tls(const uint8_t *p, size_t len, bool *need_more)
 {
@@ -84,6 +99,8 @@ tls_rec_looks_like_tls(const uint8_t *p, size_t len, bool *need_more)
 		return false;
 	}
 	if (sslv2_hello_check(&r))
+		return true;
+	if (len >= 7 && sslv2_server_hello_check(&r))
 		return true;
 	h = header_check(&r, &why);
 	if (h < 0) {
@@ -146,8 +163,10 @@ consume(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 					    rd_left(&in) : LIMIT_PREVIEW_BYTES);
 				return start;
 			}
-			if (sslv2_hello_check(&in)) {
+			if (sslv2_hello_check(&in) ||
+			    sslv2_server_hello_check(&in)) {
 				uint16_t l2;
+				bool v2server = sslv2_server_hello_check(&in);
 
 				if (!rd_peek_u16(&in, 0, &l2))
 					return start - rd_left(&in);
@@ -159,6 +178,11 @@ consume(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 				r->records++;
 				if (cb->sslv2_hello != NULL)
 					cb->sslv2_hello(arg, body.p, body.len);
+				if (v2server) {
+					/* SSL 2.0 records follow: not read. */
+					r->state = TLS_REC_OFF;
+					return start;
+				}
 			}
 			r->state = TLS_REC_RECORDS;
 			break;

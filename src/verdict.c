@@ -246,6 +246,10 @@ ev_line(const struct vctx *x, const struct tl_event *e)
 	if (e->type == TL_EV_HANDSHAKE && e->hs_type == TLS_HS_SERVER_HELLO) {
 		const char *cn = tls_cipher_name(e->cipher);
 
+		if (e->sslv2)
+			return vstr("frame %llu: ServerHello choosing SSL 2.0 "
+			    "(prohibited since RFC 6176)",
+			    (unsigned long long)e->frame);
 		return vstr("frame %llu: ServerHello choosing %s, %s",
 		    (unsigned long long)e->frame,
 		    ver_name(e->version, vb, sizeof(vb)),
@@ -880,6 +884,14 @@ e_ok(const struct vctx *x, struct verdict *v)
 	    c->starttls ? " after a STARTTLS upgrade" : "");
 	add_ev(v, x, x->ch_ev);
 	add_ev(v, x, x->sh_ev);
+	if (c->sh.present && c->sh.version == TLS_V_SSL2) {
+		free(v->summary);
+		v->summary = xstrdup("the server answered in SSL 2.0; what "
+		    "follows is SSL 2.0 and is not read");
+		v->next = xstrdup("disable SSL 2.0 on the server: RFC 6176 "
+		    "prohibits it and no current client accepts it");
+		return;
+	}
 	if (c->sh.present && cn != NULL)
 		add_evidence(v, vstr("cipher %s", cn));
 	if (x->tls13 && !c->finished[0])

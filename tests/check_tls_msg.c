@@ -961,6 +961,42 @@ START_TEST(test_server_hello_tls13)
 }
 END_TEST
 
+/* Forged: a draft-16 ServerHello (version 0x7f10, random, suite 0x1303,
+ * one key_share-40 extension of 4 bytes): no session id, no compression. */
+START_TEST(test_server_hello_draft)
+{
+	uint8_t b[2 + 32 + 2 + 2 + 8];
+	struct run *r;
+	struct tls_server_hello *h;
+
+	memset(b, 0xa5, sizeof(b));
+	b[0] = 0x7f;
+	b[1] = 0x10;
+	b[34] = 0x13;
+	b[35] = 0x03;
+	b[36] = 0;
+	b[37] = 8;
+	b[38] = 0;
+	b[39] = 40;
+	b[40] = 0;
+	b[41] = 4;
+	r = run_new(K_SH, b, sizeof(b));
+	h = &r->m.sh;
+	ck_assert_int_eq(r->st, TLS_OK);
+	ck_assert_uint_eq(h->suite, 0x1303);
+	ck_assert_uint_eq(tls_server_hello_version(h), 0x7f10);
+	ck_assert_uint_eq(h->exts.num, 1);
+	ck_assert_uint_eq(h->exts.v[0], 40);
+	run_free(r);
+	/* Draft 22 and later use the RFC layout: 0x7f16 is not a draft
+	 * ServerHello, and this buffer does not parse as an RFC one. */
+	b[1] = 0x16;
+	r = run_new(K_SH, b, sizeof(b));
+	ck_assert_int_eq(r->st, TLS_MALFORMED);
+	run_free(r);
+}
+END_TEST
+
 START_TEST(test_hello_retry_request)
 {
 	static const uint16_t exts[] = { 43, 51 };
@@ -2318,6 +2354,7 @@ tls_msg_suite(void)
 	tcase_add_test(core, test_client_hello_psk);
 	tcase_add_test(core, test_server_hello_tls12);
 	tcase_add_test(core, test_server_hello_tls13);
+	tcase_add_test(core, test_server_hello_draft);
 	tcase_add_test(core, test_hello_retry_request);
 	tcase_add_test(core, test_server_hello_psk);
 	tcase_add_test(core, test_certificate_tls12);

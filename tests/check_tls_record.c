@@ -143,6 +143,31 @@ END_TEST
 
 /* Forged: an SSLv2-compatible ClientHello header (length 0x0b, type 1,
  * version 3.1) then a TLS record. */
+/* Forged: an SSL 2.0 SERVER-HELLO (length 11, type 4, hit 0, cert type
+ * 1, version 0x0002, zero lengths, two stray bytes that make it
+ * malformed for the analyzer), then bytes that are not TLS: the stream is
+ * SSL 2.0 and nothing after the hello is read. */
+START_TEST(test_sslv2_server_hello)
+{
+	static const uint8_t v2[] = {
+		0x80, 0x0b, 0x04, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00,
+		0x81, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+	};
+	struct tls_rec r;
+	struct seen s;
+
+	memset(&s, 0, sizeof(s));
+	tls_rec_init(&r, 20000);
+	tls_rec_feed(&r, &cb, &s, v2, sizeof(v2));
+	ck_assert_int_eq(s.sslv2, 1);
+	ck_assert_int_eq(s.records, 0);
+	ck_assert_int_eq(s.not_tls, 0);
+	ck_assert_int_eq(r.state, TLS_REC_OFF);
+	tls_rec_cleanup(&r);
+}
+END_TEST
+
 START_TEST(test_sslv2_detect)
 {
 	static const uint8_t v2[] = {
@@ -284,6 +309,7 @@ record_suite(void)
 	tcase_add_test(tc, test_byte_by_byte);
 	tcase_add_test(tc, test_not_tls);
 	tcase_add_test(tc, test_sslv2_detect);
+	tcase_add_test(tc, test_sslv2_server_hello);
 	tcase_add_test(tc, test_resync_after_gap);
 	tcase_add_test(tc, test_skim);
 	tcase_add_loop_test(tc, test_hs_split_everywhere, 0, sizeof(msgs) + 1);

@@ -28,7 +28,7 @@ SEQ = {
     "ClientKeyExchange", "Finished", "CertificateURL", "CertificateStatus",
     "SupplementalData", "KeyUpdate", "CompressedCertificate",
     "EncryptedHandshake", "ChangeCipherSpec", "EncryptedAlert",
-    "SSLv2:ClientHello",
+    "SSLv2:ClientHello", "SSLv2:ServerHello",
 }
 
 
@@ -65,8 +65,8 @@ def ours_seq(conn, keys):
             w = "EncryptedHandshake"
         elif t == "ChangeCipherSpec" and e.get("note") == "renegotiation":
             w = "ChangeCipherSpec"
-        elif t == "ClientHello" and e.get("sslv2"):
-            w = "SSLv2:ClientHello"
+        elif t in ("ClientHello", "ServerHello") and e.get("sslv2"):
+            w = "SSLv2:" + t
         elif e.get("encrypted") and t in SEQ:
             w = "EncryptedHandshake"
         elif t in SEQ:
