@@ -30,6 +30,19 @@
 #define ETHERTYPE_8021Q		0x8100	/* IEEE 802.1Q VLAN tag */
 #define ETHERTYPE_8021AD	0x88a8	/* IEEE 802.1ad service tag (QinQ) */
 #define ETHERTYPE_QINQ_OLD	0x9100	/* pre-standard QinQ outer tag */
+#define ETHERTYPE_PPPOE_SESS	0x8864	/* RFC 2516 PPPoE session stage */
+#define ETHERTYPE_MPLS		0x8847	/* RFC 3032 MPLS unicast */
+#define ETHERTYPE_MPLS_MC	0x8848	/* RFC 3032 MPLS multicast */
+#define ETHERTYPE_TEB		0x6558	/* transparent Ethernet bridging */
+
+#define PPP_IP			0x0021	/* RFC 1332 */
+#define PPP_IPV6		0x0057	/* RFC 5072 */
+
+#define UDP_PORT_VXLAN		4789	/* RFC 7348 */
+#define UDP_PORT_GENEVE		6081	/* RFC 8926 */
+
+/* Tunnels unwrapped at most, so nesting cannot go on forever. */
+#define DECODE_MAX_ENCAP	4
 
 /* Address family values in DLT_NULL / DLT_LOOP headers (tcpdump's
  * af.h): AF_INET is 2 everywhere; AF_INET6 differs by system. */
@@ -40,7 +53,11 @@
 #define BSD_AF_INET6_DARWIN	30
 
 #define IPPROTO_NUM_HOPOPTS	0
+#define IPPROTO_NUM_IPIP	4	/* IPv4 in IP, RFC 2003 */
 #define IPPROTO_NUM_TCP		6
+#define IPPROTO_NUM_UDP		17
+#define IPPROTO_NUM_IPV6	41	/* IPv6 in IP, RFC 4213 */
+#define IPPROTO_NUM_GRE		47	/* RFC 2784, RFC 2890 */
 #define IPPROTO_NUM_ROUTING	43
 #define IPPROTO_NUM_FRAGMENT	44
 #define IPPROTO_NUM_ESP		50
@@ -90,6 +107,11 @@ static enum decode_status decode_ip(struct segment *, struct rd *);
 static enum decode_status decode_ipv4(struct segment *, struct rd *);
 static enum decode_status decode_ipv6(struct segment *, struct rd *);
 static enum decode_status decode_tcp(struct segment *, struct layer *);
+static enum decode_status decode_inner(struct segment *, struct layer *,
+		    uint8_t);
+static enum decode_status decode_ether(struct segment *, struct rd *);
+static enum decode_status decode_pppoe(struct segment *, struct rd *);
+static enum decode_status decode_mpls(struct segment *, struct rd *);
 static void		decode_tcp_opts(struct tcp_opts *, struct rd *);
 
 /* decode_link maps a DLT_ or LINKTYPE_ value to the framing it names. */
@@ -156,10 +178,7 @@ decode_packet(struct segment *out, int dlt, const uint8_t *pkt, size_t caplen)
 	rd_init(&r, pkt, caplen);
 	switch (decode_link(dlt)) {
 	case LINK_ETHER:
-		/* IEEE 802.3 / Ethernet II: dst[6] src[6] type[2]. */
-		if (!rd_skip(&r, 12) || !rd_u16(&r, &type))
-			return DECODE_TRUNCATED;
-		return decode_ethertype(out, &r, type);
+		return decode_ether(out, &r);
 	case LINK_SLL:
 		/*
 		 * Linux cooked v1 (LINKTYPE_LINUX_SLL): packet type[2],
@@ -207,6 +226,17 @@ decode_packet(struct segment *out, int dlt, const uint8_t *pkt, size_t caplen)
 	return DECODE_NOT_TCP;
 }
 
+/* IEEE 802.3 / Ethernet II: dst[6] src[6] type[2]. */
+static enum decode_status
+decode_ether(struct segment *out, struct rd *r)
+{
+	uint16_t type;
+
+	if (!rd_skip(r, 12) || !rd_u16(r, &type))
+		return DECODE_TRUNCATED;
+	return decode_ethertype(out, r, type);
+}
+
 /*
  * decode_ethertype follows |type| past any stack of IEEE 802.1Q / 802.1ad
  * tags (TCI[2] type[2] each) to IPv4 or IPv6. The first two VLAN ids are
@@ -231,10 +261,65 @@ decode_ethertype(struct segment *out, struct rd *r, uint16_t type)
 		return decode_ipv4(out, r);
 	case ETHERTYPE_IPV6:
 		return decode_ipv6(out, r);
+	case ETHERTYPE_PPPOE_SESS:
+		return decode_pppoe(out, r);
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLS_MC:
+		return decode_mpls(out, r);
+	case ETHERTYPE_TEB:
+		if (out->encap >= DECODE_MAX_ENCAP)
+			return DECODE_NOT_TCP;
+		out->encap++;
+		return decode_ether(out, r);
 	default:
 		/* ARP, LLDP, an 802.3 length field, ... */
 		return DECODE_NOT_TCP;
 	}
+}
+
+/*
+ * RFC 2516 4: ver[4 bits] type[4 bits] code[1] session_id[2] length[2],
+ * then the PPP protocol[2] (RFC 1661 2) of the payload.
+ */
+static enum decode_status
+decode_pppoe(struct segment *out, struct rd *r)
+{
+	uint16_t len, proto;
+	uint8_t vt, code;
+
+	if (!rd_u8(r, &vt) || !rd_u8(r, &code) || !rd_skip(r, 2) ||
+	    !rd_u16(r, &len) || !rd_u16(r, &proto))
+		return DECODE_TRUNCATED;
+	if (vt != 0x11 || code != 0)
+		return DECODE_NOT_TCP;
+	switch (proto) {
+	case PPP_IP:
+		return decode_ipv4(out, r);
+	case PPP_IPV6:
+		return decode_ipv6(out, r);
+	default:
+		return DECODE_NOT_TCP;	/* LCP, IPCP, ... */
+	}
+}
+
+/*
+ * RFC 3032 2.1: label stack entries of label[20 bits] TC[3] S[1] TTL[8];
+ * after the one with S (bottom of stack) comes the payload, IPv4 or IPv6
+ * by its version nibble.
+ */
+static enum decode_status
+decode_mpls(struct segment *out, struct rd *r)
+{
+	uint32_t lse;
+	size_t n;
+
+	for (n = 0; n < 16; n++) {
+		if (!rd_u32(r, &lse))
+			return DECODE_TRUNCATED;
+		if ((lse & 0x100) != 0)
+			return decode_ip(out, r);
+	}
+	return DECODE_MALFORMED;
 }
 
 /* decode_af_known says whether |af| is a DLT_NULL family we decode. */
@@ -335,11 +420,12 @@ decode_ipv4(struct segment *out, struct rd *r)
 	    !rd_copy(&hdr, out->dst, 4))
 		return DECODE_TRUNCATED;
 	out->af = 4;
-	if (proto != IPPROTO_NUM_TCP)
-		return DECODE_NOT_TCP;
 	/* More fragments, or an offset: part of a fragmented datagram. */
 	if ((frag & 0x2000) != 0 || (frag & 0x1fff) != 0)
-		return DECODE_FRAGMENT;
+		return proto == IPPROTO_NUM_TCP ? DECODE_FRAGMENT :
+		    DECODE_NOT_TCP;
+	if (proto != IPPROTO_NUM_TCP)
+		return decode_inner(out, &l, proto);
 	return decode_tcp(out, &l);
 }
 
@@ -422,9 +508,14 @@ decode_ipv6(struct segment *out, struct rd *r)
 				return DECODE_TRUNCATED;
 			n = ((size_t)hlen + 2) * 4;
 			break;
+		case IPPROTO_NUM_IPIP:
+		case IPPROTO_NUM_IPV6:
+		case IPPROTO_NUM_GRE:
+		case IPPROTO_NUM_UDP:
+			return decode_inner(out, &l, nh);
 		case IPPROTO_NUM_ESP:		/* encrypted: cannot see TCP */
 		case IPPROTO_NUM_NONE:
-		default:			/* UDP, ICMPv6, ... */
+		default:			/* ICMPv6, ... */
 			return DECODE_NOT_TCP;
 		}
 		st = decode_need(&l, n);
@@ -432,6 +523,70 @@ decode_ipv6(struct segment *out, struct rd *r)
 			return st;
 		if (!decode_take(&l, &ext, n))
 			return DECODE_TRUNCATED;
+	}
+}
+
+/*
+ * decode_inner unwraps a tunnel carried by IP protocol |proto|: IPv4 or
+ * IPv6 in IP, GRE (RFC 2784: flags and version[2] protocol[2], then a
+ * checksum and reserved word[4] with C, a key[4] with K, a sequence
+ * number[4] with S; RFC 2890), and VXLAN (RFC 7348: 8 bytes, then
+ * Ethernet) or Geneve (RFC 8926: ver and option length in 4-byte words
+ * [1] flags[1] protocol[2] VNI and reserved[4], the options, then the
+ * protocol's payload) over UDP (RFC 768: 8 bytes). The innermost
+ * addresses win; other protocols are not TCP.
+ */
+static enum decode_status
+decode_inner(struct segment *out, struct layer *l, uint8_t proto)
+{
+	struct rd *r = &l->r;
+	uint16_t flags, type, sport, dport;
+	uint8_t optlen;
+
+	if (out->encap >= DECODE_MAX_ENCAP)
+		return DECODE_NOT_TCP;
+	switch (proto) {
+	case IPPROTO_NUM_IPIP:
+		out->encap++;
+		return decode_ipv4(out, r);
+	case IPPROTO_NUM_IPV6:
+		out->encap++;
+		return decode_ipv6(out, r);
+	case IPPROTO_NUM_GRE:
+		if (!rd_u16(r, &flags) || !rd_u16(r, &type))
+			return DECODE_TRUNCATED;
+		if ((flags & 0x0007) != 0)
+			return DECODE_NOT_TCP;	/* version 1: PPTP */
+		if (((flags & 0x8000) != 0 && !rd_skip(r, 4)) ||
+		    ((flags & 0x2000) != 0 && !rd_skip(r, 4)) ||
+		    ((flags & 0x1000) != 0 && !rd_skip(r, 4)))
+			return DECODE_TRUNCATED;
+		out->encap++;
+		return decode_ethertype(out, r, type);
+	case IPPROTO_NUM_UDP:
+		if (!rd_u16(r, &sport) || !rd_u16(r, &dport) ||
+		    !rd_skip(r, 4))
+			return DECODE_TRUNCATED;
+		if (dport == UDP_PORT_VXLAN) {
+			if (!rd_skip(r, 8))
+				return DECODE_TRUNCATED;
+			out->encap++;
+			return decode_ether(out, r);
+		}
+		if (dport == UDP_PORT_GENEVE) {
+			if (!rd_u8(r, &optlen) || !rd_skip(r, 1) ||
+			    !rd_u16(r, &type) || !rd_skip(r, 4) ||
+			    !rd_skip(r, (size_t)(optlen & 0x3f) * 4))
+				return DECODE_TRUNCATED;
+			if ((optlen >> 6) != 0)
+				return DECODE_NOT_TCP;	/* unknown version */
+			out->encap++;
+			return decode_ethertype(out, r, type);
+		}
+		(void)sport;
+		return DECODE_NOT_TCP;
+	default:
+		return DECODE_NOT_TCP;
 	}
 }
 

@@ -43,6 +43,8 @@ struct segment {
 	uint16_t	 win;
 	struct tcp_opts	 opt;
 	uint16_t	 vlan[2];	/* outermost first; 0 if none */
+	uint8_t		 encap;		/* tunnels unwrapped (IP-in-IP, GRE,
+					 * VXLAN, Geneve) */
 	const uint8_t	*payload;
 	size_t		 payload_len;	/* bytes captured */
 	size_t		 payload_wire_len; /* bytes per the IP length; more
