@@ -323,8 +323,7 @@ settle(struct analyzer *a, struct conn_rt *cr)
 		if (cr->dec != NULL && tls_decrypt_active(cr->dec, d))
 			continue;	/* keep reading: late alerts */
 		tls_rec_skim(&cr->rec[d]);
-		tls_hs_cleanup(&cr->hs[d]);
-		tls_hs_init(&cr->hs[d], LIMIT_HS_MSG_BYTES);
+		tls_hs_discard(&cr->hs[d]);
 	}
 	mem_update(a, cr);
 }

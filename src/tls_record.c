@@ -128,7 +128,9 @@ void
 tls_rec_off(struct tls_rec *r)
 {
 	r->state = TLS_REC_OFF;
-	buf_cleanup(&r->pending);
+	/* From a record callback, tls_rec_feed frees the buffer later. */
+	if (!r->busy)
+		buf_cleanup(&r->pending);
 }
 
 /*
@@ -231,10 +233,13 @@ consume(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 			r->records++;
 			if (cb->record != NULL)
 				cb->record(arg, ct, ver, body.p, body.len);
-			/* The callback may have switched us off. */
+			/* The callback may have switched us off, or to
+			 * skim mode: tls_rec_feed does the rest. */
 			if (r->state == TLS_REC_OFF ||
 			    r->state == TLS_REC_NOT_TLS)
 				return start;
+			if (r->skim_later)
+				return start - rd_left(&in);
 			break;
 		case TLS_REC_NOT_TLS:
 		case TLS_REC_OFF:
@@ -244,8 +249,26 @@ consume(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 	return start;
 }
 
+static void	skim_now(struct tls_rec *);
+static void	skim_feed(struct tls_rec *, const struct tls_rec_cb *, void *,
+		    const uint8_t *, size_t);
+
 void
 tls_rec_skim(struct tls_rec *r)
+{
+	if (r->busy) {
+		/* Called from a record callback: the bytes being parsed
+		 * may be our buffer; switch once consume has returned. */
+		r->skim_later = true;
+		return;
+	}
+	skim_now(r);
+}
+
+/* skim_now switches to skim mode, keeping a buffered partial record's
+ * header and skipping the rest of it. */
+static void
+skim_now(struct tls_rec *r)
 {
 	struct rd in;
 	uint8_t ct;
@@ -335,7 +358,18 @@ tls_rec_feed(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 	}
 	if (r->pending.len == 0) {
 		/* Zero copy: parse straight from the delivered bytes. */
+		r->busy = true;
 		used = consume(r, cb, arg, p, len);
+		r->busy = false;
+		if (r->skim_later && r->state != TLS_REC_OFF &&
+		    r->state != TLS_REC_NOT_TLS) {
+			r->skim_later = false;
+			skim_now(r);
+			/* In skim mode, or not (resynchronising): the rest
+			 * goes through the front door again. */
+			tls_rec_feed(r, cb, arg, p + used, len - used);
+			return;
+		}
 		if (used < len && r->state != TLS_REC_OFF &&
 		    r->state != TLS_REC_NOT_TLS &&
 		    !buf_add(&r->pending, p + used, len - used)) {
@@ -350,12 +384,26 @@ tls_rec_feed(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 		r->state = TLS_REC_RESYNC;
 		return;
 	}
+	r->busy = true;
 	used = consume(r, cb, arg, r->pending.p, r->pending.len);
+	r->busy = false;
 	if (r->state == TLS_REC_OFF || r->state == TLS_REC_NOT_TLS) {
 		buf_cleanup(&r->pending);
 		return;
 	}
 	buf_consume(&r->pending, used);
+	if (r->skim_later) {
+		/* The rest of the buffer is read in skim mode, then freed:
+		 * skim_feed keeps nothing. */
+		struct buf rest = r->pending;
+
+		r->skim_later = false;
+		buf_init(&r->pending, rest.max);
+		skim_now(r);
+		tls_rec_feed(r, cb, arg, rest.p, rest.len);
+		buf_cleanup(&rest);
+		return;
+	}
 	if (r->state == TLS_REC_RESYNC && r->pending.len > RESYNC_WINDOW)
 		buf_consume(&r->pending, r->pending.len - REC_HDR);
 }
@@ -417,6 +465,17 @@ tls_hs_reset(struct tls_hs *h)
 	h->skip = 0;
 }
 
+void
+tls_hs_discard(struct tls_hs *h)
+{
+	if (h->busy) {
+		h->discard_later = true;
+		return;
+	}
+	buf_cleanup(&h->pending);
+	h->skip = 0;
+}
+
 bool
 tls_hs_partial(const struct tls_hs *h)
 {
@@ -455,15 +514,31 @@ hs_consume(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
 		}
 		h->messages++;
 		cb->msg(arg, type, body.p, body.len, false);
+		if (h->discard_later)
+			return start;
 	}
 	return start - rd_left(&in);
+}
+
+/* hs_consume_busy is hs_consume marked busy, so that a callback's
+ * tls_hs_discard waits until the buffer is no longer being read. */
+static size_t
+hs_consume_busy(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
+    const uint8_t *p, size_t len, bool final_chunk)
+{
+	size_t used;
+
+	h->busy = true;
+	used = hs_consume(h, cb, arg, p, len, final_chunk);
+	h->busy = false;
+	return used;
 }
 
 void
 tls_hs_feed(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
     const uint8_t *p, size_t len)
 {
-	size_t used;
+	size_t used, room;
 
 	if (h->skip > 0) {
 		used = h->skip < len ? (size_t)h->skip : len;
@@ -474,23 +549,26 @@ tls_hs_feed(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
 			return;
 	}
 	if (h->pending.len == 0) {
-		used = hs_consume(h, cb, arg, p, len, false);
-		if (used < len && !buf_add(&h->pending, p + used, len - used)) {
+		used = hs_consume_busy(h, cb, arg, p, len, false);
+		if (!h->discard_later && used < len &&
+		    !buf_add(&h->pending, p + used, len - used)) {
 			/* The tail of one huge message: deliver truncated. */
-			hs_consume(h, cb, arg, p + used, len - used, true);
+			hs_consume_busy(h, cb, arg, p + used, len - used, true);
 		}
-		return;
-	}
-	if (!buf_add(&h->pending, p, len)) {
-		size_t room = h->pending.max - h->pending.len;
-
+	} else if (!buf_add(&h->pending, p, len)) {
+		room = h->pending.max - h->pending.len;
 		buf_add(&h->pending, p, room);
-		used = hs_consume(h, cb, arg, h->pending.p, h->pending.len,
+		hs_consume_busy(h, cb, arg, h->pending.p, h->pending.len,
 		    true);
 		buf_reset(&h->pending);
-		(void)used;
-		return;
+	} else {
+		used = hs_consume_busy(h, cb, arg, h->pending.p,
+		    h->pending.len, false);
+		buf_consume(&h->pending, used);
 	}
-	used = hs_consume(h, cb, arg, h->pending.p, h->pending.len, false);
-	buf_consume(&h->pending, used);
+	if (h->discard_later) {
+		h->discard_later = false;
+		buf_cleanup(&h->pending);
+		h->skip = 0;
+	}
 }

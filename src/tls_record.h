@@ -45,6 +45,10 @@ struct tls_rec {
 	uint8_t			hdr[5];
 	uint8_t			hdr_len;
 	uint32_t		body_left;
+	/* Inside consume (a record callback is running), and a switch to
+	 * skim mode asked for meanwhile. */
+	bool			busy;
+	bool			skim_later;
 };
 
 void	tls_rec_init(struct tls_rec *r, size_t max_buffer);
@@ -82,6 +86,8 @@ struct tls_hs {
 	struct buf	pending;
 	uint64_t	messages;
 	uint64_t	skip;	/* rest of a truncated message still to come */
+	bool		busy;		/* a message callback is running */
+	bool		discard_later;	/* tls_hs_discard from it */
 };
 
 void	tls_hs_init(struct tls_hs *h, size_t max_msg);
@@ -91,6 +97,9 @@ void	tls_hs_feed(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
 	    const uint8_t *p, size_t len);
 /* tls_hs_reset drops a partial message (after a gap or key change). */
 void	tls_hs_reset(struct tls_hs *h);
+/* tls_hs_discard frees the buffer and drops what it holds: no more
+ * messages are expected. Safe from a message callback. */
+void	tls_hs_discard(struct tls_hs *h);
 /* tls_hs_partial returns true if a message is waiting for more bytes. */
 bool	tls_hs_partial(const struct tls_hs *h);
 

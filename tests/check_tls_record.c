@@ -143,6 +143,78 @@ END_TEST
 
 /* Forged: an SSLv2-compatible ClientHello header (length 0x0b, type 1,
  * version 3.1) then a TLS record. */
+/* A record callback that switches its reader to skim mode, as the
+ * analyzer does when a Finished settles the handshake. */
+struct skimmer {
+	struct tls_rec	*r;
+	int		 records;
+	int		 with_body;
+};
+
+static void
+skim_on_record(void *arg, uint8_t ct, uint16_t v, const uint8_t *p,
+    size_t len)
+{
+	struct skimmer *k = arg;
+
+	(void)ct;
+	(void)v;
+	(void)len;
+	k->records++;
+	if (p != NULL)
+		k->with_body++;
+	if (k->records == 1)
+		tls_rec_skim(k->r);
+}
+
+static const struct tls_rec_cb skim_cb = { skim_on_record, NULL, NULL, NULL };
+
+/* Forged: three records, the first split so that the rest arrives in the
+ * buffer; the first callback asks for skim mode. The other two are read
+ * as headers only, from a buffer that is freed only afterwards (ASan
+ * caught the reader freeing it under the running parse). */
+START_TEST(test_skim_from_callback)
+{
+	static const uint8_t a[] = { 22, 3, 3, 0, 4, 20, 0, 0, 0 };
+	static const uint8_t b[] = { 23, 3, 3, 0, 3, 1, 2, 3,
+				     23, 3, 3, 0, 2, 4, 5 };
+	struct tls_rec r;
+	struct skimmer k;
+	size_t split;
+
+	for (split = 1; split < sizeof(a); split++) {
+		uint8_t rest[sizeof(a) + sizeof(b)];
+
+		memset(&k, 0, sizeof(k));
+		k.r = &r;
+		tls_rec_init(&r, 20000);
+		tls_rec_feed(&r, &skim_cb, &k, a, split);
+		memcpy(rest, a + split, sizeof(a) - split);
+		memcpy(rest + sizeof(a) - split, b, sizeof(b));
+		tls_rec_feed(&r, &skim_cb, &k, rest,
+		    sizeof(a) - split + sizeof(b));
+		ck_assert_int_eq(k.records, 3);
+		ck_assert_int_eq(k.with_body, 1);
+		ck_assert(r.skim);
+		tls_rec_cleanup(&r);
+	}
+	/* The same in one piece (zero copy). */
+	{
+		uint8_t all[sizeof(a) + sizeof(b)];
+
+		memset(&k, 0, sizeof(k));
+		k.r = &r;
+		memcpy(all, a, sizeof(a));
+		memcpy(all + sizeof(a), b, sizeof(b));
+		tls_rec_init(&r, 20000);
+		tls_rec_feed(&r, &skim_cb, &k, all, sizeof(all));
+		ck_assert_int_eq(k.records, 3);
+		ck_assert_int_eq(k.with_body, 1);
+		tls_rec_cleanup(&r);
+	}
+}
+END_TEST
+
 /* Forged: an SSL 2.0 SERVER-HELLO (length 11, type 4, hit 0, cert type
  * 1, version 0x0002, zero lengths, two stray bytes that make it
  * malformed for the analyzer), then bytes that are not TLS: the stream is
@@ -310,6 +382,7 @@ record_suite(void)
 	tcase_add_test(tc, test_not_tls);
 	tcase_add_test(tc, test_sslv2_detect);
 	tcase_add_test(tc, test_sslv2_server_hello);
+	tcase_add_test(tc, test_skim_from_callback);
 	tcase_add_test(tc, test_resync_after_gap);
 	tcase_add_test(tc, test_skim);
 	tcase_add_loop_test(tc, test_hs_split_everywhere, 0, sizeof(msgs) + 1);
