@@ -1504,10 +1504,11 @@ check_structure(struct chk *k)
 	if (k->missing)
 		add(k, X509F_MISSING_INTERMEDIATE, k->p->role ==
 		    X509_ROLE_CLIENT && k->p->store == NULL && k->num_ca == 0 ?
-		    X509_SEV_INFO : X509_SEV_WARNING, 0, "the issuer %s of "
-		    "certificate %s was not sent and %s is not self-signed: "
-		    "the chain lacks its intermediate CA certificate",
-		    ci_of(k, 0)->issuer, subj(k, 0), subj(k, 0));
+		    X509_SEV_INFO : X509_SEV_WARNING, 0, "the chain stops at "
+		    "%s: its issuer %s was not sent, so a peer that does not "
+		    "hold %s as a trusted root cannot build the chain (a "
+		    "missing intermediate)",
+		    subj(k, 0), ci_of(k, 0)->issuer, ci_of(k, 0)->issuer);
 	for (i = 0; i < k->num; i++) {
 		if (!k->usable[i] || k->unrelated[i])
 			continue;

@@ -1011,10 +1011,11 @@ START_TEST(test_missing_intermediate)
 	ck_assert_uint_eq(r.nf, 1);
 	f = has(&r, X509F_MISSING_INTERMEDIATE);
 	ck_assert_int_eq(f->severity, X509_SEV_WARNING);
-	ck_assert_str_eq(f->text, "the issuer CN=intermediateCA,O=LMT Corp of "
-	    "certificate CN=tls-server.local,O=LMT Corp was not sent and "
-	    "CN=tls-server.local,O=LMT Corp is not self-signed: the chain "
-	    "lacks its intermediate CA certificate");
+	ck_assert_str_eq(f->text, "the chain stops at CN=tls-server.local,"
+	    "O=LMT Corp: its issuer CN=intermediateCA,O=LMT Corp was not "
+	    "sent, so a peer that does not hold CN=intermediateCA,O=LMT Corp "
+	    "as a trusted root cannot build the chain (a missing "
+	    "intermediate)");
 	run_free(&r);
 
 	/* A client certificate alone, with nothing to tell whether its
