@@ -425,6 +425,7 @@ on_server_hello(struct analyzer *a, struct conn_rt *cr,
 	sh->has_alpn = h->has_alpn;
 	sh->alpn = h->alpn;
 	sh->ems = h->has_ems;
+	sh->compression = h->compression;
 	copy_list(&sh->exts, &h->exts);
 	memcpy(sh->random, h->random, sizeof(sh->random));
 	/* TLS 1.3, its drafts (0x7fNN), Facebook's (0xfbNN) and Chrome's
@@ -441,7 +442,9 @@ on_server_hello(struct analyzer *a, struct conn_rt *cr,
 	    h->session_id_len == ch->session_id_len &&
 	    memcmp(h->session_id, ch->session_id, h->session_id_len) == 0)
 		sh->resumed = true;
-	if (a->keylog != NULL && ch->present) {
+	/* Compressed records (DEFLATE, RFC 3749) would need inflating
+	 * after decryption: not done, so not decrypted. */
+	if (a->keylog != NULL && ch->present && h->compression == 0) {
 		cr->dec = tls_decrypt_new(a->keylog, ch->random, v, h->suite,
 		    sh->random);
 		if (cr->dec != NULL)
@@ -575,6 +578,12 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 		cr->tl->finished[dc->dir] = true;
 		if (cr->dec != NULL && cr->tls13)
 			tls_decrypt_finished(cr->dec, dc->dir);
+		break;
+	case TLS_HS_KEY_UPDATE:
+		/* RFC 8446 4.6.3: the sender's next records use the next
+		 * application traffic secret. */
+		if (cr->dec != NULL && cr->tls13)
+			tls_decrypt_key_update(cr->dec, dc->dir);
 		break;
 	default:
 		break;

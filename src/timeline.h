@@ -95,6 +95,7 @@ struct tl_server_hello {
 	struct tls_name		alpn;
 	bool			resumed;	/* echoed session id or PSK */
 	bool			ems;
+	uint8_t			compression;	/* method chosen; 0 none */
 	struct tls_u16_list	exts;
 	uint8_t			random[32];
 	uint16_t		hrr_group;

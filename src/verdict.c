@@ -898,6 +898,11 @@ e_ok(const struct vctx *x, struct verdict *v)
 		add_evidence(v, xstrdup("application data flowed both ways "
 		    "after the handshake"));
 	v->next = xstrdup("nothing to fix");
+	if (c->sh.compression != 0 && v->num_secondary < VERDICT_MAX_SECONDARY)
+		v->secondary[v->num_secondary++] = vstr("the server chose TLS "
+		    "compression (method %u): it leaks secrets (CRIME) and "
+		    "RFC 7457 advises against it; disable it on the server",
+		    c->sh.compression);
 	if (x->quit != NULL && v->num_secondary < VERDICT_MAX_SECONDARY)
 		v->secondary[v->num_secondary++] = xstrdup("the client closed "
 		    "right after the handshake without sending any data: a "

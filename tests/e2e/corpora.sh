@@ -1,12 +1,24 @@
 #!/bin/sh
 # corpora.sh - real-world regression: agreement with tshark's oracle on
-# every TCP stream of ../shared/corpora (captures from public projects).
+# every TCP stream of ../shared/corpora (captures from public projects),
+# once without key logs and once with them (the captures that have one:
+# tlsdiag --keylog against tshark -o tls.keylog_file, the decrypted
+# message sequences compared). Streams listed in expected/corpora-known.tsv
+# and corpora-keys-known.tsv disagree for the reason given there; a listed
+# stream that agrees now fails too, so the lists stay honest.
 # Skipped when ../shared/corpora is not beside the clone (a user's clone).
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
 corpora="${TLSDIAG_CORPORA:-$top_srcdir/../shared/corpora}"
 [ -f "$corpora/MANIFEST.json" ] || skip "skipped: no $corpora"
+E="$top_srcdir/tests/e2e/expected"
 if python3 "$TOOLS/corpora_compare.py" "$TLSDIAG" "$corpora" \
-    "$top_srcdir/tests/e2e/expected/corpora-known.tsv"; then pass; else
+    "$E/corpora-known.tsv"; then pass; else
 	fail "disagreements with tshark (see above)"; fi
+# With keys, both lists apply: what disagrees without keys for another
+# reason disagrees with them too.
+cat "$E/corpora-known.tsv" "$E/corpora-keys-known.tsv" >"$TMP/known.tsv"
+if python3 "$TOOLS/corpora_compare.py" "$TLSDIAG" "$corpora" \
+    "$TMP/known.tsv" --keys; then pass; else
+	fail "disagreements with tshark, key logs given (see above)"; fi
 finish
