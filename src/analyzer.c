@@ -780,6 +780,15 @@ rec_record(void *arg, uint8_t ct, uint16_t version, const uint8_t *p,
 		on_tls13_encrypted(a, cr, dir, len, e);
 		return;
 	}
+	if (cr->enc[dir] && ct == TLS_CT_HANDSHAKE && !cr->tls13 &&
+	    dir == TL_C2S && !c->sh.present && len >= 4 && p[0] ==
+	    TLS_HS_CLIENT_HELLO && ((size_t)p[1] << 16 | (size_t)p[2] << 8 |
+	    p[3]) + 4 == len) {
+		/* No ServerHello seen (a one-sided capture): the CCS was
+		 * TLS 1.3's compatibility one, before a second ClientHello
+		 * answering a HelloRetryRequest, which is in the clear. */
+		cr->enc[dir] = false;
+	}
 	if (cr->enc[dir] && ct == TLS_CT_HANDSHAKE && !cr->tls13) {
 		/* TLS 1.2: the only handshake message after ChangeCipherSpec
 		 * is Finished (RFC 5246 7.4.9); it is encrypted. */
@@ -905,6 +914,10 @@ rec_resync(void *arg, const char *what, uint64_t skipped)
 	struct dir_ctx *dc = arg;
 	struct tl_event *e;
 
+	/* A stream whose first captured byte starts a record (the capture
+	 * began between records) skipped nothing: nothing to tell. */
+	if (skipped == 0 && dc->cr->rec[dc->dir].records == 0)
+		return;
 	e = ev(dc->a, dc->cr, TL_EV_RESYNC, dc->dir);
 	e->what = what;
 	e->bytes = skipped;
