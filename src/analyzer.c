@@ -89,6 +89,10 @@ struct analyzer {
 #define LINGER_US	(5LL * 1000000)
 #define LINGER_SYN_US	(30LL * 1000000)
 
+/* A connection past its handshake may idle this many idle timeouts
+ * (HTTP keep-alive, pooled connections) before it is reported. */
+#define SETTLED_IDLE_FACTOR	5
+
 /* A leap of the capture clock larger than this is suspect. */
 #define CLOCK_JUMP_US	(86400LL * 1000000)
 
@@ -651,6 +655,22 @@ count_appdata(struct analyzer *a, struct conn_rt *cr, int dir, size_t len)
 	}
 }
 
+/* plain_alerts says whether |p| reads as a few cleartext alerts in one
+ * record (RFC 5246 allows several): pairs of level 1 or 2 and a
+ * description. */
+static bool
+plain_alerts(const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len % 2 != 0 || len > 8)
+		return false;
+	for (i = 0; i < len; i += 2)
+		if (p[i] != 1 && p[i] != 2)
+			return false;
+	return true;
+}
+
 static void
 on_alert(struct analyzer *a, struct conn_rt *cr, int dir, const uint8_t *p,
     size_t len, bool decrypted)
@@ -662,6 +682,13 @@ on_alert(struct analyzer *a, struct conn_rt *cr, int dir, const uint8_t *p,
 	e = ev(a, cr, TL_EV_ALERT, dir);
 	e->len = (uint32_t)len;
 	e->decrypted = decrypted;
+	if (!decrypted && len != 2 && !plain_alerts(p, len)) {
+		/* An alert is 2 bytes; anything else is one encrypted
+		 * under keys whose ChangeCipherSpec we did not see (the
+		 * capture started after it). */
+		e->encrypted = true;
+		return;
+	}
 	rd_init(&r, p, len);
 	if (tls_parse_alert(&r, &al) != TLS_OK) {
 		e->what = "malformed Alert";
@@ -1082,9 +1109,25 @@ expire(struct analyzer *a)
 	}
 	while ((f = flow_oldest(a->flows)) != NULL) {
 		if (a->now_us - f->last_us > a->opt.idle_us) {
-			if (f->conn != NULL &&
-			    !((struct conn_rt *)f->conn)->closed)
+			cr = f->conn;
+			if (cr != NULL && !cr->closed && !cr->lingering &&
+			    cr->tl->settled && a->now_us - cr->tl->last_us <=
+			    a->opt.idle_us * SETTLED_IDLE_FACTOR) {
+				/* An established connection may idle longer
+				 * (keep-alive): look at it again later. */
+				flow_touch(a->flows, f, a->now_us);
+				continue;
+			}
+			if (cr != NULL && !cr->closed && !cr->lingering) {
+				/* Report it, and keep the flow one more idle
+				 * period as a tombstone: the close of a
+				 * keep-alive connection quiet for minutes
+				 * must not become a connection of its own. */
 				a->st.idle_closed++;
+				conn_finish(a, cr, TL_END_IDLE);
+				flow_touch(a->flows, f, a->now_us);
+				continue;
+			}
 			flow_drop(a, f, TL_END_IDLE);
 			continue;
 		}
