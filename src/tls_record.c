@@ -439,34 +439,51 @@ void
 tls_hs_feed(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
     const uint8_t *p, size_t len)
 {
-	size_t used;
+	size_t used, room;
 
-	if (h->skip > 0) {
-		used = h->skip < len ? (size_t)h->skip : len;
-		h->skip -= used;
-		p += used;
-		len -= used;
-		if (len == 0)
-			return;
-	}
-	if (h->pending.len == 0) {
-		used = hs_consume(h, cb, arg, p, len, false);
-		if (used < len && !buf_add(&h->pending, p + used, len - used)) {
-			/* The tail of one huge message: deliver truncated. */
-			hs_consume(h, cb, arg, p + used, len - used, true);
+	while (len > 0) {
+		if (h->skip > 0) {
+			used = h->skip < len ? (size_t)h->skip : len;
+			h->skip -= used;
+			p += used;
+			len -= used;
+			continue;
 		}
-		return;
-	}
-	if (!buf_add(&h->pending, p, len)) {
-		size_t room = h->pending.max - h->pending.len;
-
-		buf_add(&h->pending, p, room);
+		if (h->pending.len == 0) {
+			used = hs_consume(h, cb, arg, p, len, false);
+			if (used < len &&
+			    !buf_add(&h->pending, p + used, len - used)) {
+				/* The tail of one huge message: deliver
+				 * truncated. */
+				hs_consume(h, cb, arg, p + used, len - used,
+				    true);
+			}
+			return;
+		}
+		if (buf_add(&h->pending, p, len)) {
+			used = hs_consume(h, cb, arg, h->pending.p,
+			    h->pending.len, false);
+			buf_consume(&h->pending, used);
+			return;
+		}
+		/*
+		 * |p| does not fit: fill the buffer, deliver the whole
+		 * messages it holds, and go round with the rest of |p|. A
+		 * buffer still full holds the start of a message larger
+		 * than it: deliver that truncated, and skip its rest (bytes
+		 * of |p| included) before reading the next header.
+		 */
+		room = h->pending.max - h->pending.len;
+		(void)buf_add(&h->pending, p, room);
+		p += room;
+		len -= room;
 		used = hs_consume(h, cb, arg, h->pending.p, h->pending.len,
-		    true);
-		buf_reset(&h->pending);
-		(void)used;
-		return;
+		    false);
+		buf_consume(&h->pending, used);
+		if (h->pending.len == h->pending.max) {
+			(void)hs_consume(h, cb, arg, h->pending.p,
+			    h->pending.len, true);
+			buf_reset(&h->pending);
+		}
 	}
-	used = hs_consume(h, cb, arg, h->pending.p, h->pending.len, false);
-	buf_consume(&h->pending, used);
 }
