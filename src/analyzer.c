@@ -217,6 +217,7 @@ conn_rt_free(struct analyzer *a, struct conn_rt *cr)
 		tls_rec_cleanup(&cr->rec[d]);
 		tls_hs_cleanup(&cr->hs[d]);
 	}
+	starttls_cleanup(&cr->st);	/* line buffers of a preamble cut short */
 	tls_decrypt_free(cr->dec);
 	tl_conn_free(cr->tl);
 	free(cr);

@@ -534,38 +534,66 @@ hs_consume_busy(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
 	return used;
 }
 
-void
-tls_hs_feed(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
+/* hs_feed_loop is tls_hs_feed without the deferred discard; it stops
+ * early when a callback asked for one. */
+static void
+hs_feed_loop(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
     const uint8_t *p, size_t len)
 {
 	size_t used, room;
 
-	if (h->skip > 0) {
-		used = h->skip < len ? (size_t)h->skip : len;
-		h->skip -= used;
-		p += used;
-		len -= used;
-		if (len == 0)
-			return;
-	}
-	if (h->pending.len == 0) {
-		used = hs_consume_busy(h, cb, arg, p, len, false);
-		if (!h->discard_later && used < len &&
-		    !buf_add(&h->pending, p + used, len - used)) {
-			/* The tail of one huge message: deliver truncated. */
-			hs_consume_busy(h, cb, arg, p + used, len - used, true);
+	while (len > 0 && !h->discard_later) {
+		if (h->skip > 0) {
+			used = h->skip < len ? (size_t)h->skip : len;
+			h->skip -= used;
+			p += used;
+			len -= used;
+			continue;
 		}
-	} else if (!buf_add(&h->pending, p, len)) {
+		if (h->pending.len == 0) {
+			used = hs_consume_busy(h, cb, arg, p, len, false);
+			if (!h->discard_later && used < len &&
+			    !buf_add(&h->pending, p + used, len - used)) {
+				/* The tail of one huge message: deliver
+				 * truncated. */
+				hs_consume_busy(h, cb, arg, p + used,
+				    len - used, true);
+			}
+			return;
+		}
+		if (buf_add(&h->pending, p, len)) {
+			used = hs_consume_busy(h, cb, arg, h->pending.p,
+			    h->pending.len, false);
+			buf_consume(&h->pending, used);
+			return;
+		}
+		/*
+		 * |p| does not fit: fill the buffer, deliver the whole
+		 * messages it holds, and go round with the rest of |p|. A
+		 * buffer still full holds the start of a message larger
+		 * than it: deliver that truncated, and skip its rest (bytes
+		 * of |p| included) before reading the next header.
+		 */
 		room = h->pending.max - h->pending.len;
-		buf_add(&h->pending, p, room);
-		hs_consume_busy(h, cb, arg, h->pending.p, h->pending.len,
-		    true);
-		buf_reset(&h->pending);
-	} else {
+		(void)buf_add(&h->pending, p, room);
+		p += room;
+		len -= room;
 		used = hs_consume_busy(h, cb, arg, h->pending.p,
 		    h->pending.len, false);
 		buf_consume(&h->pending, used);
+		if (!h->discard_later && h->pending.len == h->pending.max) {
+			(void)hs_consume_busy(h, cb, arg, h->pending.p,
+			    h->pending.len, true);
+			buf_reset(&h->pending);
+		}
 	}
+}
+
+void
+tls_hs_feed(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
+    const uint8_t *p, size_t len)
+{
+	hs_feed_loop(h, cb, arg, p, len);
 	if (h->discard_later) {
 		h->discard_later = false;
 		buf_cleanup(&h->pending);

@@ -370,6 +370,64 @@ START_TEST(test_hs_huge)
 }
 END_TEST
 
+/* A message larger than the cap, split anywhere and followed in the same
+ * record by ServerHelloDone: delivered truncated once, then the next
+ * message intact (the rest of the huge one is skipped exactly). */
+START_TEST(test_hs_huge_split_everywhere)
+{
+	uint8_t big[292 + 4];
+	struct tls_hs h;
+	struct seen s;
+	size_t cut = (size_t)_i;
+
+	memset(big, 0x41, sizeof(big));
+	big[0] = 11;
+	big[1] = 0;
+	big[2] = 1;
+	big[3] = 0x20;			/* 288 bytes */
+	memcpy(big + 292, msgs + 7, 4);	/* ServerHelloDone */
+	memset(&s, 0, sizeof(s));
+	tls_hs_init(&h, 100);
+	tls_hs_feed(&h, &hcb, &s, big, cut);
+	tls_hs_feed(&h, &hcb, &s, big + cut, sizeof(big) - cut);
+	ck_assert_int_eq(s.msgs, 2);
+	/* Whole in one feed, it is parsed in place, not truncated. */
+	ck_assert(s.trunc[0] == (cut > 0 && cut < 292));
+	ck_assert_int_eq(s.type[0], 11);
+	ck_assert_int_eq(s.type[1], 14);
+	ck_assert_uint_eq(s.mlen[1], 0);
+	ck_assert(!s.trunc[1]);
+	ck_assert(!tls_hs_partial(&h));
+	tls_hs_cleanup(&h);
+}
+END_TEST
+
+/* A partial message completed by a feed that also carries more small
+ * messages than the buffer holds: none is lost. */
+START_TEST(test_hs_small_msgs_overflow)
+{
+	uint8_t in[7 + 4 * 60];
+	struct tls_hs h;
+	struct seen s;
+	size_t cut = (size_t)_i, i;
+
+	memcpy(in, msgs, 7);		/* ServerHello-typed, 3 bytes */
+	for (i = 7; i < sizeof(in); i += 4) {
+		in[i] = 14;
+		in[i + 1] = in[i + 2] = in[i + 3] = 0;
+	}
+	memset(&s, 0, sizeof(s));
+	tls_hs_init(&h, 100);
+	tls_hs_feed(&h, &hcb, &s, in, cut);
+	tls_hs_feed(&h, &hcb, &s, in + cut, sizeof(in) - cut);
+	ck_assert_int_eq(s.msgs, 1 + 60);
+	ck_assert_int_eq(s.type[0], 2);
+	ck_assert_int_eq(s.type[15], 14);
+	ck_assert(!tls_hs_partial(&h));
+	tls_hs_cleanup(&h);
+}
+END_TEST
+
 static Suite *
 record_suite(void)
 {
@@ -388,6 +446,8 @@ record_suite(void)
 	tcase_add_loop_test(tc, test_hs_split_everywhere, 0, sizeof(msgs) + 1);
 	tcase_add_test(tl, test_absurd_length);
 	tcase_add_test(tl, test_hs_huge);
+	tcase_add_loop_test(tl, test_hs_huge_split_everywhere, 0, 292 + 4 + 1);
+	tcase_add_loop_test(tl, test_hs_small_msgs_overflow, 0, 7);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, tl);
 	return s;

@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+# mkseeds.py - seed inputs for the fuzz targets from pcaps/ and tests/certs/.
+#
+#   python3 fuzz/mkseeds.py OUTDIR [extra captures ...]
+#
+# writes OUTDIR/tls, OUTDIR/x509 and OUTDIR/pcap in the input formats that
+# fuzz/fuzz_tls.c, fuzz/fuzz_x509.c and fuzz/fuzz_pcap.c describe. The
+# committed fuzz/corpus/ is a libFuzzer -merge=1 minimisation of these
+# plus what the fuzzer found (fuzz/README.md). Only the standard library.
+import glob
+import hashlib
+import os
+import struct
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def write(outdir, kind, data):
+    d = os.path.join(outdir, kind)
+    os.makedirs(d, exist_ok=True)
+    name = hashlib.sha1(data).hexdigest()
+    with open(os.path.join(d, name), 'wb') as f:
+        f.write(data)
+
+
+def pcap_packets(data):
+    """Yield (linktype, packet bytes) of a classic pcap file."""
+    if len(data) < 24:
+        return
+    magic = data[:4]
+    if magic in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1'):
+        e = '<'
+    elif magic in (b'\xa1\xb2\xc3\xd4', b'\xa1\xb2\x3c\x4d'):
+        e = '>'
+    else:
+        return
+    lt = struct.unpack(e + 'I', data[20:24])[0] & 0x0fffffff
+    off = 24
+    while off + 16 <= len(data):
+        incl = struct.unpack(e + 'I', data[off + 8:off + 12])[0]
+        off += 16
+        yield lt, data[off:off + incl]
+        off += incl
+
+
+def l3(lt, p):
+    """Return (ethertype, network-layer bytes) or None."""
+    if lt == 1:
+        if len(p) < 14:
+            return None
+        et, p = struct.unpack('>H', p[12:14])[0], p[14:]
+        while et in (0x8100, 0x88a8) and len(p) >= 4:
+            et, p = struct.unpack('>H', p[2:4])[0], p[4:]
+        return et, p
+    if lt == 0 and len(p) >= 4:
+        fam = struct.unpack('<I', p[:4])[0]
+        return (0x0800 if fam == 2 else 0x86dd), p[4:]
+    if lt in (12, 101) and p:
+        return (0x0800 if p[0] >> 4 == 4 else 0x86dd), p
+    if lt == 113 and len(p) >= 16:
+        return struct.unpack('>H', p[14:16])[0], p[16:]
+    if lt == 276 and len(p) >= 20:
+        return struct.unpack('>H', p[0:2])[0], p[20:]
+    return None
+
+
+def tcp_segment(lt, p):
+    """Return (src, dst, sport, dport, seq, flags, payload) or None."""
+    r = l3(lt, p)
+    if r is None:
+        return None
+    et, p = r
+    if et == 0x0800 and len(p) >= 20 and p[9] == 6:
+        ihl = (p[0] & 15) * 4
+        tot = struct.unpack('>H', p[2:4])[0]
+        src, dst, t = p[12:16], p[16:20], p[ihl:tot]
+    elif et == 0x86dd and len(p) >= 40 and p[6] == 6:
+        plen = struct.unpack('>H', p[4:6])[0]
+        src, dst, t = p[8:24], p[24:40], p[40:40 + plen]
+    else:
+        return None
+    if len(t) < 20:
+        return None
+    sport, dport, seq = struct.unpack('>HHI', t[:8])
+    doff = (t[12] >> 4) * 4
+    return src, dst, sport, dport, seq, t[13], t[doff:]
+
+
+def chunk(op, d, data):
+    return struct.pack('>BH', (op << 1) | d, len(data)) + data
+
+
+def tls_streams(path):
+    """Yield one fuzz_tls input per TCP connection of a capture."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    conns = {}
+    for lt, p in pcap_packets(data):
+        s = tcp_segment(lt, p)
+        if s is None:
+            continue
+        src, dst, sport, dport, seq, flags, pay = s
+        a, b = (src, sport), (dst, dport)
+        key = (min(a, b), max(a, b))
+        c = conns.setdefault(key, {'client': None, 'next': {}, 'out': []})
+        if c['client'] is None and (flags & 0x12) == 0x02:
+            c['client'] = a
+        if c['client'] is None:
+            c['client'] = a
+        d = 0 if a == c['client'] else 1
+        if flags & 0x02:
+            c['next'][d] = (seq + 1) & 0xffffffff
+            continue
+        if not pay:
+            continue
+        nxt = c['next'].get(d, seq)
+        diff = (seq - nxt) & 0xffffffff
+        if diff >= 0x80000000:
+            # Retransmission or overlap: keep the new tail only.
+            old = (nxt - seq) & 0xffffffff
+            if old >= len(pay):
+                continue
+            pay, seq = pay[old:], nxt
+        elif diff > 0:
+            c['out'].append(struct.pack('>BH', (1 << 1) | d,
+                                        min(diff, 0xffff)))
+        c['next'][d] = (seq + len(pay)) & 0xffffffff
+        while pay:
+            c['out'].append(chunk(0, d, pay[:0xffff]))
+            pay = pay[0xffff:]
+    for c in conns.values():
+        if c['out']:
+            yield b'\0' + b''.join(c['out'])
+
+
+def der_item(b, off):
+    """Return (tag, content start, end) of the DER item at |off|."""
+    tag, n = b[off], b[off + 1]
+    off += 2
+    if n & 0x80:
+        k = n & 0x7f
+        n = int.from_bytes(b[off:off + k], 'big')
+        off += k
+    return tag, off, off + n
+
+
+def cert_names(der):
+    """Return (issuer DER, subject DER) of a certificate."""
+    _, s, _ = der_item(der, 0)          # Certificate
+    _, s, _ = der_item(der, s)          # tbsCertificate
+    items = []
+    off = s
+    for _ in range(6):
+        tag, cs, end = der_item(der, off)
+        items.append((tag, off, end))
+        off = end
+    if items[0][0] != 0xa0:             # no explicit version
+        items.insert(0, None)
+    iss, sub = items[3], items[5]
+    return der[iss[1]:iss[2]], der[sub[1]:sub[2]]
+
+
+def x509_input(flags, at, sni, certs, ca_names=()):
+    out = struct.pack('>BIB', flags, at, len(sni)) + sni
+    for c in certs:
+        out += struct.pack('>BH', 0, len(c)) + c
+    for n in ca_names:
+        out += struct.pack('>BH', 1, len(n)) + n
+    return out
+
+
+def x509_seeds(outdir):
+    certs = {}
+    for p in sorted(glob.glob(os.path.join(TOP, 'tests/certs/*.der'))):
+        with open(p, 'rb') as f:
+            certs[os.path.basename(p)[:-4]] = f.read()
+    at = 1700000000
+    for name, der in certs.items():
+        write(outdir, 'x509', x509_input(2, at, b'tls-server.local', [der]))
+    g = certs.get
+    chains = [
+        (2, b'tls-server.local', ['leaf', 'inter']),
+        (2, b'tls-server.local', ['leaf', 'inter', 'root']),
+        (2 | 8, b'other.example', ['inter', 'leaf', 'leaf']),
+        (0, b'', ['wildcard', 'inter', 'rogueCA']),
+        (2, b'10.0.0.1', ['ip', 'inter']),
+        (1 | 2 | 4, b'', ['client', 'clientCA']),
+        (1 | 4, b'', ['client-rogue', 'rogueCA']),
+        (1, b'', ['client-noauth']),
+    ]
+    for flags, sni, names in chains:
+        ders = [g(n) for n in names if g(n) is not None]
+        cas = []
+        if flags & 4:
+            cas = [cert_names(g('clientCA'))[1], cert_names(g('root'))[1]]
+        write(outdir, 'x509', x509_input(flags, at, sni, ders, cas))
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit('usage: mkseeds.py OUTDIR [extra captures ...]')
+    outdir = sys.argv[1]
+    caps = sorted(glob.glob(os.path.join(TOP, 'pcaps/*.pcap')))
+    extra = sys.argv[2:]
+    for p in caps + extra:
+        with open(p, 'rb') as f:
+            data = f.read()
+        keys = os.path.splitext(p)[0] + '.keys'
+        if os.path.exists(keys):
+            with open(keys, 'rb') as f:
+                data = b'#KEYLOG\n' + f.read() + b'#END\n' + data
+        write(outdir, 'pcap', data)
+        for s in tls_streams(p):
+            write(outdir, 'tls', s)
+            # The same stream midstream (flags bit 0).
+            write(outdir, 'tls', b'\1' + s[1:])
+    x509_seeds(outdir)
+
+
+main()
