@@ -255,9 +255,13 @@ ev(struct analyzer *a, struct conn_rt *cr, enum tl_ev_type type, int dir)
 static void
 mem_update(struct analyzer *a, struct conn_rt *cr)
 {
-	size_t m = 0;
+	size_t m;
 	int d;
 
+	/* The connection's own structures count too, so that the memory
+	 * cap bounds a flood of connections, not only their payload. */
+	m = sizeof(*cr) + sizeof(*cr->tl) + cr->tl->cap_events *
+	    sizeof(struct tl_event);
 	for (d = 0; d < 2; d++)
 		m += cr->rs[d].ooo_bytes + cr->rec[d].pending.cap +
 		    cr->hs[d].pending.cap;

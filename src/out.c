@@ -27,6 +27,9 @@ struct output {
 	unsigned long long	 failures;
 	unsigned long long	 per_code[32];
 	struct group		*groups;
+	/* Open-addressing index into groups: slot holds index + 1. */
+	uint32_t		*gindex;
+	size_t			 gindex_size;	/* a power of two */
 	size_t			 num_groups;
 	size_t			 cap_groups;
 	unsigned long long	 other_groups;
@@ -51,6 +54,7 @@ out_free(struct output *o)
 		return;
 	sb_cleanup(&o->b);
 	free(o->groups);
+	free(o->gindex);
 	free(o);
 }
 
@@ -81,11 +85,34 @@ code_index(const char *code)
 	return 0;
 }
 
+/* group_hash: FNV-1a over the fields that make a group. */
+static size_t
+group_hash(const struct group *g)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+#define MIX(byte) (h = (h ^ (uint8_t)(byte)) * 0x100000001b3ULL)
+	MIX(g->af);
+	for (i = 0; i < 16; i++)
+		MIX(g->net[i]);
+	for (i = 0; i < 16; i++)
+		MIX(g->server[i]);
+	MIX(g->port);
+	MIX(g->port >> 8);
+	for (i = 0; g->code[i] != '\0'; i++)
+		MIX(g->code[i]);
+	for (i = 0; i < g->sni_len; i++)
+		MIX(g->sni[i]);
+#undef MIX
+	return (size_t)h;
+}
+
 static void
 group_add(struct output *o, const struct tl_conn *c)
 {
 	struct group g, *x;
-	size_t i;
+	size_t h;
 
 	memset(&g, 0, sizeof(g));
 	g.af = c->af;
@@ -97,9 +124,16 @@ group_add(struct output *o, const struct tl_conn *c)
 		g.sni_len = c->ch.sni.len;
 		memcpy(g.sni, c->ch.sni.b, g.sni_len);
 	}
-	/* Linear search over few groups; summaries are small. */
-	for (i = 0; i < o->num_groups; i++) {
-		x = &o->groups[i];
+	if (o->gindex == NULL) {
+		/* Twice the most groups kept: probes stay short. */
+		o->gindex_size = 2 * OUT_MAX_GROUPS;
+		o->gindex = xcalloc(o->gindex_size, sizeof(*o->gindex));
+	}
+	h = group_hash(&g) & (o->gindex_size - 1);
+	for (;; h = (h + 1) & (o->gindex_size - 1)) {
+		if (o->gindex[h] == 0)
+			break;
+		x = &o->groups[o->gindex[h] - 1];
 		if (x->af == g.af && x->port == g.port && x->code == g.code &&
 		    x->sni_len == g.sni_len && memcmp(x->net, g.net, 16) == 0 &&
 		    memcmp(x->server, g.server, 16) == 0 &&
@@ -119,6 +153,7 @@ group_add(struct output *o, const struct tl_conn *c)
 	}
 	g.count = 1;
 	o->groups[o->num_groups++] = g;
+	o->gindex[h] = (uint32_t)o->num_groups;
 }
 
 void
