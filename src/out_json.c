@@ -16,16 +16,15 @@ json_name(struct sb *b, const struct tls_name *n)
 static void
 json_code(struct sb *b, const char *name, unsigned v, bool hex)
 {
-	char tmp[16];
-
 	if (name != NULL)
 		sb_json_cstr(b, name);
 	else {
+		sb_add(b, "\"", 1);
 		if (hex)
-			snprintf(tmp, sizeof(tmp), "0x%04x", v & 0xffffu);
+			sb_hex16(b, v);
 		else
-			snprintf(tmp, sizeof(tmp), "%u", v);
-		sb_json_cstr(b, tmp);
+			sb_u64(b, v);
+		sb_add(b, "\"", 1);
 	}
 }
 
@@ -37,7 +36,9 @@ json_endpoint(struct sb *b, const struct tl_conn *c, bool server)
 	fmt_addr(ip, sizeof(ip), c->af, server ? c->server_ip : c->client_ip);
 	sb_puts(b, "{\"ip\":");
 	sb_json_cstr(b, ip);
-	sb_printf(b, ",\"port\":%u}", server ? c->server_port : c->client_port);
+	sb_puts(b, ",\"port\":");
+	sb_u64(b, server ? c->server_port : c->client_port);
+	sb_add(b, "}", 1);
 }
 
 static void
@@ -60,9 +61,13 @@ json_event(struct sb *b, const struct tl_conn *c, const struct tl_event *e)
 {
 	char vb[16];
 
-	sb_printf(b, "{\"frame\":%llu,\"t_ms\":%.3f,\"dir\":\"%s\",\"type\":",
-	    (unsigned long long)e->frame, (double)(e->ts_us - c->start_us) /
-	    1000.0, tl_dir_name(e->dir));
+	sb_puts(b, "{\"frame\":");
+	sb_u64(b, e->frame);
+	sb_puts(b, ",\"t_ms\":");
+	sb_milli(b, e->ts_us - c->start_us);
+	sb_puts(b, ",\"dir\":\"");
+	sb_puts(b, tl_dir_name(e->dir));
+	sb_puts(b, "\",\"type\":");
 	sb_json_cstr(b, tl_ev_name(e));
 	switch ((enum tl_ev_type)e->type) {
 	case TL_EV_SYN:
@@ -89,9 +94,12 @@ json_event(struct sb *b, const struct tl_conn *c, const struct tl_event *e)
 			json_code(b, tls_cipher_name(e->cipher), e->cipher,
 			    true);
 		} else if (e->hs_type == TLS_HS_CERTIFICATE ||
-		    e->hs_type == TLS_HS_CERTIFICATE_REQUEST)
-			sb_printf(b, ",\"count\":%u", e->count);
-		sb_printf(b, ",\"length\":%u", e->len);
+		    e->hs_type == TLS_HS_CERTIFICATE_REQUEST) {
+			sb_puts(b, ",\"count\":");
+			sb_u64(b, e->count);
+		}
+		sb_puts(b, ",\"length\":");
+		sb_u64(b, e->len);
 		if (e->encrypted)
 			sb_puts(b, ",\"encrypted\":true");
 		break;
@@ -105,19 +113,21 @@ json_event(struct sb *b, const struct tl_conn *c, const struct tl_event *e)
 			json_code(b, tls_alert_name(e->alert_desc),
 			    e->alert_desc, false);
 		}
-		sb_printf(b, ",\"encrypted\":%s", e->encrypted ? "true" :
-		    "false");
+		sb_puts(b, e->encrypted ? ",\"encrypted\":true" :
+		    ",\"encrypted\":false");
 		if (e->inferred)
 			sb_puts(b, ",\"inferred\":true");
 		break;
 	case TL_EV_APPDATA:
-		sb_printf(b, ",\"count\":%llu,\"bytes\":%llu",
-		    (unsigned long long)c->appdata_records[e->dir],
-		    (unsigned long long)c->appdata_bytes[e->dir]);
+		sb_puts(b, ",\"count\":");
+		sb_u64(b, c->appdata_records[e->dir]);
+		sb_puts(b, ",\"bytes\":");
+		sb_u64(b, c->appdata_bytes[e->dir]);
 		break;
 	case TL_EV_ENCRYPTED:
 	case TL_EV_CCS:
-		sb_printf(b, ",\"length\":%u", e->len);
+		sb_puts(b, ",\"length\":");
+		sb_u64(b, e->len);
 		break;
 	case TL_EV_GAP:
 		sb_printf(b, ",\"bytes\":%llu", (unsigned long long)e->bytes);
@@ -222,8 +232,7 @@ json_chain(struct sb *b, const struct tl_chain *ch)
 			sb_puts(b, "]");
 		}
 		sb_puts(b, ",\"sha256\":\"");
-		for (j = 0; j < sizeof(ci->sha256); j++)
-			sb_printf(b, "%02x", ci->sha256[j]);
+		sb_hex(b, ci->sha256, sizeof(ci->sha256));
 		sb_puts(b, "\"}");
 	}
 	sb_puts(b, "]");
@@ -261,11 +270,14 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 	sb_puts(b, ",\"server\":");
 	json_endpoint(b, c, true);
 	fmt_time_iso(t, sizeof(t), c->start_us);
-	sb_printf(b, ",\"start\":\"%s\",\"duration_ms\":%.3f", t,
-	    (double)(c->last_us - c->start_us) / 1000.0);
-	sb_printf(b, ",\"midstream\":%s", c->midstream ? "true" : "false");
-	sb_printf(b, ",\"renegotiated\":%s", c->renegotiated ? "true" :
-	    "false");
+	sb_puts(b, ",\"start\":\"");
+	sb_puts(b, t);
+	sb_puts(b, "\",\"duration_ms\":");
+	sb_milli(b, c->last_us - c->start_us);
+	sb_puts(b, c->midstream ? ",\"midstream\":true" :
+	    ",\"midstream\":false");
+	sb_puts(b, c->renegotiated ? ",\"renegotiated\":true" :
+	    ",\"renegotiated\":false");
 	if (c->starttls) {
 		sb_puts(b, ",\"starttls\":");
 		sb_json_cstr(b, c->starttls_proto);
@@ -288,8 +300,11 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 		sb_puts(b, ",\"cipher\":");
 		json_code(b, tls_cipher_name(c->sh.suite), c->sh.suite,
 		    true);
-		sb_printf(b, ",\"version_hex\":\"0x%04x\",\"cipher_hex\":"
-		    "\"0x%04x\"", c->sh.version, c->sh.suite);
+		sb_puts(b, ",\"version_hex\":\"");
+		sb_hex16(b, c->sh.version);
+		sb_puts(b, "\",\"cipher_hex\":\"");
+		sb_hex16(b, c->sh.suite);
+		sb_add(b, "\"", 1);
 		if (c->sh.group != 0) {
 			sb_puts(b, ",\"group\":");
 			json_code(b, tls_group_name(c->sh.group), c->sh.group,
@@ -348,10 +363,15 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 	json_chain(b, &c->client_chain);
 	sb_puts(b, ",\"client_findings\":");
 	json_findings(b, &c->client_chain);
-	sb_printf(b, ",\"packets\":{\"c2s\":%llu,\"s2c\":%llu}",
-	    (unsigned long long)c->pkts[0], (unsigned long long)c->pkts[1]);
-	sb_printf(b, ",\"bytes\":{\"c2s\":%llu,\"s2c\":%llu}",
-	    (unsigned long long)c->bytes[0], (unsigned long long)c->bytes[1]);
+	sb_puts(b, ",\"packets\":{\"c2s\":");
+	sb_u64(b, c->pkts[0]);
+	sb_puts(b, ",\"s2c\":");
+	sb_u64(b, c->pkts[1]);
+	sb_puts(b, "},\"bytes\":{\"c2s\":");
+	sb_u64(b, c->bytes[0]);
+	sb_puts(b, ",\"s2c\":");
+	sb_u64(b, c->bytes[1]);
+	sb_add(b, "}", 1);
 	if (v != NULL) {
 		sb_puts(b, ",\"verdict\":{\"code\":");
 		sb_json_cstr(b, v->code);

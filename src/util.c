@@ -165,18 +165,83 @@ void
 sb_printf(struct sb *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room = b->cap - b->len;
 	int n;
 
+	/* One pass when the text fits in the room left (the usual case);
+	 * a second, after growing, when it does not. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->s == NULL ? NULL : b->s + b->len, room, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		if (b->s != NULL)
+			b->s[b->len] = '\0';
 		return;
-	sb_reserve(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= room) {
+		sb_reserve(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
+}
+
+void
+sb_u64(struct sb *b, uint64_t v)
+{
+	char tmp[20];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	sb_add(b, tmp + i, sizeof(tmp) - i);
+}
+
+void
+sb_milli(struct sb *b, int64_t v)
+{
+	char tmp[4];
+	uint64_t u;
+
+	if (v < 0) {
+		sb_add(b, "-", 1);
+		u = (uint64_t)0 - (uint64_t)v;
+	} else
+		u = (uint64_t)v;
+	sb_u64(b, u / 1000);
+	tmp[0] = '.';
+	tmp[1] = (char)('0' + u / 100 % 10);
+	tmp[2] = (char)('0' + u / 10 % 10);
+	tmp[3] = (char)('0' + u % 10);
+	sb_add(b, tmp, sizeof(tmp));
+}
+
+void
+sb_hex(struct sb *b, const uint8_t *p, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	sb_reserve(b, 2 * len);
+	for (i = 0; i < len; i++) {
+		b->s[b->len++] = digits[p[i] >> 4];
+		b->s[b->len++] = digits[p[i] & 0x0f];
+	}
+	b->s[b->len] = '\0';
+}
+
+void
+sb_hex16(struct sb *b, unsigned v)
+{
+	uint8_t be[2];
+
+	be[0] = (uint8_t)(v >> 8);
+	be[1] = (uint8_t)v;
+	sb_add(b, "0x", 2);
+	sb_hex(b, be, sizeof(be));
 }
 
 /*
@@ -258,6 +323,14 @@ sb_json_string(struct sb *b, const uint8_t *p, size_t len)
 
 	sb_add(b, "\"", 1);
 	for (i = 0; i < len; i += n) {
+		/* Fast path: a run of printable ASCII that needs no escape. */
+		for (n = 0; i + n < len && p[i + n] >= 0x20 && p[i + n] < 0x7f &&
+		    p[i + n] != '"' && p[i + n] != '\\'; n++)
+			;
+		if (n > 0) {
+			sb_add(b, (const char *)p + i, n);
+			continue;
+		}
 		n = utf8_seq(p + i, len - i, &cp);
 		if (n == 0) {
 			/* Invalid UTF-8: the byte as U+00XX. */

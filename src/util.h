@@ -49,6 +49,15 @@ void	sb_add(struct sb *b, const char *s, size_t len);
 void	sb_puts(struct sb *b, const char *s);
 void	sb_printf(struct sb *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* sb_u64 appends |v| in decimal, as "%llu" would, without printf. */
+void	sb_u64(struct sb *b, uint64_t v);
+/* sb_milli appends |v| thousandths as a decimal with three places, the
+ * text "%.3f" gives for v / 1000.0 (a time in ms from microseconds). */
+void	sb_milli(struct sb *b, int64_t v);
+/* sb_hex appends |len| bytes as lower-case hex digits, two per byte. */
+void	sb_hex(struct sb *b, const uint8_t *p, size_t len);
+/* sb_hex16 appends |v| & 0xffff as "0x%04x" would. */
+void	sb_hex16(struct sb *b, unsigned v);
 /* sb_text_escaped appends |len| wire bytes for a terminal: printable
  * ASCII and valid UTF-8 (except C1 controls) as they are, backslash as
  * "\\", everything else as "\xNN". Nothing from the wire can move the
