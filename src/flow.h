@@ -41,6 +41,8 @@ struct flow {
 	int64_t		 last_us;
 	struct flow_tcp	 tcp;
 	void		*conn;		/* the analyzer's per-connection data */
+	bool		 reported;	/* the connection was reported and its
+					 * data freed: the flow is a tombstone */
 };
 
 struct flow_table;
