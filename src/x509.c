@@ -49,6 +49,12 @@ struct x509_cert {
 	bool			 in_cache;	/* one of refs is the cache's */
 	struct x509_cert	*next;		/* hash chain while in_cache */
 	uint64_t		 last_use;	/* cache clock of last get */
+	/* The cache's key: the DER bytes themselves (a copy) and a fast
+	 * hash of them, so that a hit costs a hash and a memcmp, not a
+	 * SHA-256. NULL for a certificate parsed outside the cache. */
+	uint8_t			*der;
+	size_t			 der_len;
+	uint64_t		 der_hash;
 	bool			 has_dns_san;
 	/*
 	 * The last issuer whose key was tried on this certificate's
@@ -701,6 +707,7 @@ x509_cert_unref(struct x509_cert *x)
 	if (--x->refs > 0)
 		return;
 	X509_free(x->x);
+	free(x->der);
 	free(x);
 }
 
@@ -725,13 +732,33 @@ x509_cache_free(struct x509_cache *c)
 	free(c);
 }
 
-/* bucket_of hashes a SHA-256 (already uniform) into |c|'s table. */
-static size_t
-bucket_of(const struct x509_cache *c, const uint8_t *sha)
+/*
+ * der_hash is a fast, non-cryptographic hash of a certificate's bytes,
+ * eight at a time with a multiply-xorshift mix. Only the speed of the
+ * lookup depends on it: entries are matched by memcmp of the whole DER.
+ */
+static uint64_t
+der_hash(const uint8_t *p, size_t len)
 {
-	uint64_t h;
+	const uint64_t m = 0x9e3779b97f4a7c15ULL;
+	uint64_t h = len * m, w;
+	size_t i;
 
-	memcpy(&h, sha, sizeof(h));
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, sizeof(w));
+		h = (h ^ w) * m;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, p + i, len - i);
+	h = (h ^ w) * m;
+	return h ^ (h >> 32);
+}
+
+/* bucket_of maps a DER hash into |c|'s table. */
+static size_t
+bucket_of(const struct x509_cache *c, uint64_t h)
+{
 	return (size_t)(h & (c->num_buckets - 1));
 }
 
@@ -753,7 +780,7 @@ cache_grow(struct x509_cache *c)
 	for (i = 0; i < old_num; i++)
 		for (xc = old[i]; xc != NULL; xc = next) {
 			next = xc->next;
-			b = bucket_of(c, xc->info.sha256);
+			b = bucket_of(c, xc->der_hash);
 			xc->next = c->bucket[b];
 			c->bucket[b] = xc;
 		}
@@ -766,7 +793,7 @@ cache_remove(struct x509_cache *c, struct x509_cert *xc)
 {
 	struct x509_cert **pp;
 
-	for (pp = &c->bucket[bucket_of(c, xc->info.sha256)]; *pp != NULL;
+	for (pp = &c->bucket[bucket_of(c, xc->der_hash)]; *pp != NULL;
 	    pp = &(*pp)->next)
 		if (*pp == xc) {
 			*pp = xc->next;
@@ -827,10 +854,23 @@ x509_cache_get(struct x509_cache *c, const uint8_t *der, size_t der_len)
 	uint8_t sha[SHA256_LEN];
 	unsigned int sha_len = 0;
 	struct x509_cert *xc;
+	uint64_t h;
 	size_t b;
 
 	if (der == NULL || der_len == 0 || der_len > LIMIT_CERT_BYTES)
 		goto reject;
+	h = der_hash(der, der_len);
+	if (c != NULL) {
+		b = bucket_of(c, h);
+		for (xc = c->bucket[b]; xc != NULL; xc = xc->next)
+			if (xc->der_hash == h && xc->der_len == der_len &&
+			    memcmp(xc->der, der, der_len) == 0) {
+				xc->refs++;
+				xc->last_use = ++c->clock;
+				c->stats.hits++;
+				return xc;
+			}
+	}
 	if (EVP_Digest(der, der_len, sha, &sha_len, EVP_sha256(), NULL) !=
 	    1 || sha_len != SHA256_LEN) {
 		ERR_clear_error();
@@ -838,17 +878,19 @@ x509_cache_get(struct x509_cache *c, const uint8_t *der, size_t der_len)
 	}
 	if (c == NULL)
 		return cert_parse(der, der_len, sha);
-	b = bucket_of(c, sha);
-	for (xc = c->bucket[b]; xc != NULL; xc = xc->next)
-		if (memcmp(xc->info.sha256, sha, SHA256_LEN) == 0) {
-			xc->refs++;
-			xc->last_use = ++c->clock;
-			c->stats.hits++;
-			return xc;
-		}
 	xc = cert_parse(der, der_len, sha);
 	if (xc == NULL)
 		goto reject;
+	xc->der = malloc(der_len);
+	if (xc->der == NULL) {
+		/* Not cached, but still a good answer. */
+		c->stats.parsed++;
+		return xc;
+	}
+	memcpy(xc->der, der, der_len);
+	xc->der_len = der_len;
+	xc->der_hash = h;
+	b = bucket_of(c, h);
 	c->stats.parsed++;
 	xc->refs++;
 	xc->in_cache = true;
