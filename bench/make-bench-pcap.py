@@ -25,9 +25,10 @@ many times, interleaved in time, each with
 
 Bulk data (unless --handshake-only): every successful TLS connection (verdict
 `ok` in expected.tsv) and every plain-HTTP connection gets a download appended
-right after its last server application-data segment: the bytes of that
-segment (whole TLS records, of type application_data) are repeated and cut
-into MSS-sized server segments that continue the server's sequence space,
+right after its last server application-data segment: full-size TLS
+records (2^14 + 17 bytes, header of the recorded application-data record,
+body its ciphertext repeated; a whole number of records) cut into MSS-sized
+server segments that continue the server's sequence space,
 acknowledged by the client every second segment; every later packet of the
 connection (close_notify, FIN, ...) has its server sequence numbers and
 client acknowledgement numbers moved by the inserted byte count and its time
@@ -66,6 +67,7 @@ IP_HDR = struct.Struct('!BBHHHBBH4s4s')
 TCP_HDR = struct.Struct('!HHIIBBHHH')
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 
+BULK_RECORD = 16384 + 17
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_PCAPS = os.path.join(os.path.dirname(HERE), 'pcaps')
 
@@ -116,7 +118,8 @@ class Pkt:
 class Template:
     def __init__(self, name, code, pkts, sport):
         self.name = name
-        self.code = code
+        self.code = code           # the scenario (pcaps/expected.tsv)
+        self.expect = code         # the verdict expected without a key log
         self.pkts = pkts
         self.server_port = sport
         self.bulk_unit = None      # bytes repeated in the download
@@ -188,7 +191,7 @@ def load_templates(pcapdir, mss):
                     nokeys[(c[0], int(c[1]))] = c[3]
     bycap = {}
     for cap, n, code in rows:
-        bycap.setdefault(cap, {})[n] = nokeys.get((cap, n), code)
+        bycap.setdefault(cap, {})[n] = (code, nokeys.get((cap, n), code))
     templates, skipped = [], []
     for cap in sorted(bycap):
         # link-* are the same scenario in other framings (tls13-ok).
@@ -219,9 +222,9 @@ def load_templates(pcapdir, mss):
             skipped.append(cap)
             continue
         for n, key in enumerate(order, 1):
-            code = bycap[cap].get(n)
-            if code is None:
+            if n not in bycap[cap]:
                 continue
+            code, expect = bycap[cap][n]
             raw = conns[key]
             t0 = raw[0][0]
             isn = [None, None]
@@ -263,6 +266,7 @@ def load_templates(pcapdir, mss):
             else:
                 port = 443
             t = Template('%s#%d' % (cap[:-5], n), code, pkts, port)
+            t.expect = expect
             if code == 'ok':
                 find_bulk_unit(t)
             templates.append(t)
@@ -311,7 +315,15 @@ def find_bulk_unit(t):
                 best = (order[j], bytes(stream[a:b]))
         i = j + 1
     if best:
-        t.bulk_at, t.bulk_unit = best
+        # A download is sent in full-size records, as servers do (OpenSSL
+        # and nginx fill 16 KiB records when the application writes a large
+        # buffer): one record of 2^14 + 17 bytes (TLS 1.3: 16 KiB of data,
+        # content type, AEAD tag), header from the recorded record, body
+        # the recorded ciphertext repeated (it is never decrypted).
+        at, seg = best
+        body = (seg * (BULK_RECORD // len(seg) + 1))[:BULK_RECORD]
+        t.bulk_at = at
+        t.bulk_unit = seg[:3] + struct.pack('!H', BULK_RECORD) + body
 
 
 def plain_http_template(src, mss):
@@ -521,6 +533,8 @@ def main():
                 bulk = 0
                 if t.bulk_unit:  # drawn in both variants: same connections
                     bulk = int(min(64e6, r.lognormvariate(mu, sigma)))
+                    u = len(t.bulk_unit)  # whole records (or body units)
+                    bulk = (bulk + u - 1) // u * u
                     if args.handshake_only:
                         bulk = 0
                 rate_bps = min(100e6, r.lognormvariate(math.log(1e6), 1.0))
@@ -544,9 +558,9 @@ def main():
         if len(heap) > max_active:
             max_active = len(heap)
         if clist:
-            clist.write('%s\t%d\t%s\t%s\n' % ('.'.join(map(str, cip)), cport, t.name, t.code))
+            clist.write('%s\t%d\t%s\t%s\n' % ('.'.join(map(str, cip)), cport, t.name, t.expect))
         counts[t.name] = counts.get(t.name, 0) + 1
-        codes[t.code] = codes.get(t.code, 0) + 1
+        codes[t.expect] = codes.get(t.expect, 0) + 1
         n_tls += t.has_ch
         if bulk:
             n_bulk += 1
