@@ -14,19 +14,32 @@ struct flow_table {
 	struct flow	 *free_list;	/* recycled entries: no per-packet malloc */
 };
 
+/*
+ * key_hash mixes the key eight bytes at a time (multiply, xor-shift):
+ * a few dozen instructions per packet where byte-wise FNV took hundreds,
+ * and well spread in the low bits that pick the bucket, even when only
+ * the last bytes of the addresses and the ports differ. flow_key_of
+ * zeroes the key, so unused address bytes and padding hash alike.
+ */
 static uint32_t
 key_hash(const struct flow_key *k)
 {
-	/* FNV-1a over the key; cheap and well spread for addresses. */
+	const uint64_t m = 0x9e3779b97f4a7c15ULL;
 	const uint8_t *p = (const uint8_t *)k;
-	uint32_t h = 2166136261u;
+	uint64_t h = 0, w;
 	size_t i;
 
-	for (i = 0; i < sizeof(*k); i++) {
-		h ^= p[i];
-		h *= 16777619u;
+	for (i = 0; i + 8 <= sizeof(*k); i += 8) {
+		memcpy(&w, p + i, sizeof(w));
+		h = (h ^ w) * m;
+		h ^= h >> 31;
 	}
-	return h;
+	w = 0;
+	memcpy(&w, p + i, sizeof(*k) - i);
+	h = (h ^ w) * m;
+	h ^= h >> 29;
+	h *= m;
+	return (uint32_t)(h >> 32);
 }
 
 struct flow_table *
