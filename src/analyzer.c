@@ -905,7 +905,7 @@ conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
 	if (a->fn != NULL)
 		a->fn(a->fn_arg, cr->tl);
 	cr->flow->conn = NULL;
-	cr->flow->reported = true;
+	flow_set_reported(a->flows, cr->flow, true);
 	conn_rt_free(a, cr);
 }
 
@@ -918,13 +918,28 @@ flow_drop(struct analyzer *a, struct flow *f, enum tl_end why)
 	flow_remove(a->flows, f);
 }
 
-/* expire finishes flows idle for longer than the timeout, and evicts the
- * oldest while over the memory or flow caps. */
+/*
+ * expire removes tombstones older than LIMIT_TOMBSTONE_SECONDS (or the
+ * idle timeout, if shorter), finishes flows idle for longer than the
+ * timeout, and while over the flow cap removes the oldest tombstone, then
+ * evicts the oldest open flow, as it does while over the memory cap.
+ */
 static void
 expire(struct analyzer *a)
 {
 	struct flow *f;
+	int64_t tomb_us = LIMIT_TOMBSTONE_SECONDS * 1000000LL;
 
+	if (tomb_us > a->opt.idle_us)
+		tomb_us = a->opt.idle_us;
+	while ((f = flow_oldest_reported(a->flows)) != NULL) {
+		if (a->now_us - f->last_us > tomb_us ||
+		    flow_count(a->flows) > a->opt.max_flows) {
+			flow_remove(a->flows, f);
+			continue;
+		}
+		break;
+	}
 	while ((f = flow_oldest(a->flows)) != NULL) {
 		if (a->now_us - f->last_us > a->opt.idle_us) {
 			if (f->conn != NULL)
@@ -1057,7 +1072,7 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		/* Port reuse: finish the old connection, start afresh. */
 		if (f->conn != NULL)
 			conn_finish(a, f->conn, TL_END_CLOSED);
-		f->reported = false;
+		flow_set_reported(a->flows, f, false);
 		memset(&f->tcp, 0, sizeof(f->tcp));
 		fev = flow_tcp(f, &s, kdir, &dir);
 	}
