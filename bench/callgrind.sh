@@ -80,5 +80,5 @@ for name in hs bulk; do
 	echo
 	echo "top $TOP functions by self cost, $name capture (callgrind_annotate $DIR/$name.out):"
 	callgrind_annotate --threshold=100 "$DIR/$name.out" 2>/dev/null |
-	    awk '/^-+$/ {sep++; next} sep >= 3 && NF && $1 ~ /^[0-9,]+$/' | head -n "$TOP" | tee -a "$DIR/summary.txt"
+	    awk '/^-+$/ {sep++; next} sep >= 3 && NF && $1 ~ /^[0-9,]+$/ && !/PROGRAM TOTALS/' | head -n "$TOP" | tee -a "$DIR/summary.txt"
 done

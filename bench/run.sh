@@ -5,18 +5,23 @@
 #
 # Builds the captures if missing (bench/make-bench-pcap.py, into $BENCH_DIR,
 # default /tmp/tlsdiag-bench), builds the floor (bench/floor.c), then runs,
-# alternately and N times (median reported), the floor, `tlsdiag --json` and
-# `tlsdiag` (text) on the bulk capture and on the handshake-only capture;
-# tshark and ssldump (if installed) once on the handshake-only capture; and
-# tlsdiag once on the same two captures 4x longer (peak RSS).
+# alternately and N times (median reported), the floor, `tlsdiag --json`,
+# `tlsdiag` (text), tshark and ssldump on the bulk capture and on the
+# handshake-only capture (tshark and ssldump only in the first round on the
+# bulk capture: minutes each); then tlsdiag once on the same two captures
+# 4x longer (peak RSS), and bench/callgrind.sh (instructions per packet and
+# per handshake).
 #
 # Options:
 #   --quick          small captures (--scale 0.05: 5,000 connections, ~100 MB), 3 runs
-#   --runs N         rounds of the alternation (default 5; 3 with --quick)
+#   --runs N         rounds of the alternation (default 3)
 #   --scale X        capture scale (default 1: 100,000 connections, ~2 GB)
 #   --no-tshark      skip tshark
 #   --no-ssldump     skip ssldump (it is installed with apt-get when root)
-#   --slow-on-bulk   also run tshark and ssldump once on the bulk capture (minutes)
+#   --slow-bulk N    rounds that include tshark and ssldump on the bulk capture
+#                    (default 1: they take minutes there; 0: never)
+#   --slow-hs N      likewise on the handshake-only capture (default: every round)
+#   --no-callgrind   skip the instruction counts (bench/callgrind.sh)
 #   --no-x4          skip the 4x-longer captures (memory growth)
 #   --no-check       skip the verdict cross-check against the generator's counts
 #   --tlsdiag PATH   binary to measure (default ./tlsdiag at the top of the tree)
@@ -32,7 +37,9 @@ SCALE=1
 QUICK=0
 TSHARK=1
 SSLDUMP=1
-SLOW_BULK=0
+SLOW_BULK=1
+SLOW_HS=""
+CALLGRIND=1
 X4=1
 CHECK=1
 CLEAN=0
@@ -46,7 +53,9 @@ while [ $# -gt 0 ]; do
 	--scale) SCALE=$2; shift ;;
 	--no-tshark) TSHARK=0 ;;
 	--no-ssldump) SSLDUMP=0 ;;
-	--slow-on-bulk) SLOW_BULK=1 ;;
+	--slow-bulk) SLOW_BULK=$2; shift ;;
+	--slow-hs) SLOW_HS=$2; shift ;;
+	--no-callgrind) CALLGRIND=0 ;;
 	--no-x4) X4=0 ;;
 	--no-check) CHECK=0 ;;
 	--tlsdiag) TLSDIAG=$2; shift ;;
@@ -62,7 +71,8 @@ if [ "$QUICK" = 1 ]; then
 	DIR="$DIR/quick"
 	: "${RUNS:=3}"
 fi
-: "${RUNS:=5}"
+: "${RUNS:=3}"
+: "${SLOW_HS:=$RUNS}"
 SCALE=$(python3 -c "print(float('$SCALE'))") || exit 2
 mkdir -p "$DIR" || exit 1
 LOG="$DIR/run.log"
@@ -72,6 +82,11 @@ say() { echo "$*" >&2; }
 die() { say "run.sh: $*"; exit 1; }
 
 # ------------------------------------------------------------------ tools
+if [ ! -x "$TLSDIAG" ] && [ "$TLSDIAG" = "$ROOT/tlsdiag" ]; then
+	# A fresh checkout: install the Debian packages and build.
+	say "no ./tlsdiag yet: running ./bootstrap"
+	"$ROOT/bootstrap" >>"$LOG" 2>&1 || die "./bootstrap failed, see $LOG"
+fi
 [ -x "$TLSDIAG" ] || die "no tlsdiag binary at $TLSDIAG (build it with ./bootstrap, or pass --tlsdiag PATH)"
 command -v python3 >/dev/null || die "python3 is needed"
 if [ ! -x /usr/bin/time ]; then
@@ -151,27 +166,26 @@ measure() {
 }
 # shellcheck disable=SC2206
 TARGS=(${TLSDIAG_ARGS:-})
-tools_on() { # FILE-LABEL ROUND
+TSHARK_CMD=(tshark -n -Y 'tls.handshake || tls.alert_message' -T fields
+	-e tls.handshake.extensions_server_name -e tls.handshake.version
+	-e tls.handshake.ciphersuite -e tls.alert_message.desc)
+tools_on() { # FILE-LABEL ROUND SLOW(0/1)
 	local f="$DIR/$1.pcap"
 	measure floor "$1" "$2" "$FLOOR" "$f"
 	measure tlsdiag-json "$1" "$2" "$TLSDIAG" "${TARGS[@]}" --json -r "$f"
 	measure tlsdiag-text "$1" "$2" "$TLSDIAG" "${TARGS[@]}" -r "$f"
+	[ "$3" = 1 ] || return 0
+	[ "$TSHARK" = 1 ] && measure tshark "$1" "$2" "${TSHARK_CMD[@]}" -r "$f"
+	[ "$SSLDUMP" = 1 ] && measure ssldump "$1" "$2" ssldump -n -r "$f"
+	return 0
 }
 # page cache: read every file once before timing
 for n in $NAMES; do cat "$DIR/$n.pcap" > /dev/null; done
-say "tlsdiag: $TLSDIAG; captures in $DIR; $RUNS rounds"
+say "tlsdiag: $TLSDIAG; captures in $DIR; $RUNS rounds (tshark and ssldump in $SLOW_HS on hs, $SLOW_BULK on bulk)"
 for r in $(seq 1 "$RUNS"); do
 	say "round $r/$RUNS"
-	tools_on bulk "$r"
-	tools_on hs "$r"
-done
-TSHARK_CMD=(tshark -n -Y tls.handshake -T fields -e tls.handshake.extensions_server_name
-	-e tls.handshake.version -e tls.handshake.ciphersuite -e tls.alert_message.desc)
-SLOW_ON="hs"
-[ "$SLOW_BULK" = 1 ] && SLOW_ON="hs bulk"
-for n in $SLOW_ON; do
-	[ "$TSHARK" = 1 ] && { say "tshark on $n (once)"; measure tshark "$n" 1 "${TSHARK_CMD[@]}" -r "$DIR/$n.pcap"; }
-	[ "$SSLDUMP" = 1 ] && { say "ssldump on $n (once)"; measure ssldump "$n" 1 ssldump -n -r "$DIR/$n.pcap"; }
+	tools_on bulk "$r" "$([ "$r" -le "$SLOW_BULK" ] && echo 1 || echo 0)"
+	tools_on hs "$r" "$([ "$r" -le "$SLOW_HS" ] && echo 1 || echo 0)"
 done
 if [ "$X4" = 1 ]; then
 	say "4x longer captures (once each)"
@@ -269,10 +283,21 @@ if 'hs' in meta and med('tlsdiag-json', 'hs'):
     cps = meta['hs']['connections'] / med('tlsdiag-json', 'hs')
     line('handshake-heavy:       %.0f connections/s (--json), %.0f (text)   [target >= 50,000: %s]' % (
         cps, meta['hs']['connections'] / med('tlsdiag-text', 'hs'), 'met' if cps >= 50000 else 'MISSED'))
+def cpu(tool, label):
+    v = res.get((tool, label))
+    return statistics.median(x[2] + x[3] for x in v) if v else None
 for tool in ('tshark', 'ssldump'):
     for label in ('hs', 'bulk'):
         if med(tool, label) and med('tlsdiag-json', label):
-            line('%-8s / tlsdiag --json on %s: %.1fx' % (tool, label, med(tool, label) / med('tlsdiag-json', label)))
+            line('%-8s / tlsdiag --json on %-4s: %.1fx wall, %.1fx CPU%s' % (
+                tool, label, med(tool, label) / med('tlsdiag-json', label),
+                cpu(tool, label) / max(cpu('tlsdiag-json', label), 1e-3),
+                '   [target >= 14: %s]' % ('met' if med(tool, label) / med('tlsdiag-json', label) >= 14
+                                           else 'MISSED') if tool == 'tshark' and label == 'hs' else ''))
+for label in ('bulk', 'hs'):
+    if cpu('floor', label) and cpu('tlsdiag-json', label):
+        line('CPU time (user+sys) %-4s: tlsdiag --json %.2f s, floor %.2f s' % (
+            label, cpu('tlsdiag-json', label), cpu('floor', label)))
 for label in ('bulk', 'hs'):
     x4 = label + '-x4'
     if med('tlsdiag-json', x4) and med('tlsdiag-json', label):
@@ -289,6 +314,18 @@ out.append('')
 out.append('(%d rounds; wall = median; peak RSS = max over the runs; raw numbers in %s)' % (runs, raw))
 print('\n'.join(out))
 EOF
+if [ "$CALLGRIND" = 1 ]; then
+	if command -v valgrind >/dev/null; then
+		say "instruction counts (bench/callgrind.sh)"
+		cg_conns=1000
+		[ "$QUICK" = 1 ] && cg_conns=300
+		{ echo; echo "Instruction counts (bench/callgrind.sh --connections $cg_conns)"
+		  BENCH_DIR="$DIR" bash "$BENCH/callgrind.sh" --tlsdiag "$TLSDIAG" \
+		      --connections "$cg_conns" --top 10; } 2>>"$LOG" | tee -a "$DIR/results.txt"
+	else
+		say "valgrind not installed: no instruction counts"
+	fi
+fi
 if [ "$CLEAN" = 1 ]; then
 	for n in bulk hs bulk-x4 hs-x4; do rm -f "$DIR/$n.pcap" "$DIR/$n.pcap.meta.json"; done
 fi

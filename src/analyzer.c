@@ -39,7 +39,6 @@ struct conn_rt {
 	struct tls_decrypt	*dec;		/* key log state, or NULL */
 	bool			 enc[2];	/* records of dir are encrypted */
 	bool			 tls13;		/* ServerHello chose TLS 1.3 */
-	bool			 closed;	/* reported; flow is a tombstone */
 	/* Reset: reported after a linger, for what is still in flight
 	 * (an alert behind the RST, a retransmitted SYN). */
 	bool			 lingering;
@@ -81,6 +80,14 @@ struct analyzer {
 	int64_t			 jump_us;	/* a leap ahead not yet confirmed */
 	/* Reset connections waiting to be reported, oldest first. */
 	struct conn_rt		*linger_head, *linger_tail;
+	/* What the parsers fill for one handshake message; reused for
+	 * every message (each parser clears it), never allocated. */
+	union {
+		struct tls_client_hello		ch;
+		struct tls_server_hello		sh;
+		struct tls_server_key_exchange	ske;
+		struct tls_cert_verify		cv;
+	}			 msg;
 };
 
 /* How long a reset connection waits for stragglers before it is reported:
@@ -120,7 +127,7 @@ linger_unlink(struct analyzer *a, struct conn_rt *cr)
 static void
 linger_start(struct analyzer *a, struct conn_rt *cr)
 {
-	if (cr->lingering || cr->closed)
+	if (cr->lingering)
 		return;
 	cr->lingering = true;
 	cr->linger_until = a->now_us + LINGER_US;
@@ -541,12 +548,6 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 	struct tl_event *e;
 	struct rd r;
 	enum tls_status st = TLS_OK;
-	union {
-		struct tls_client_hello		ch;
-		struct tls_server_hello		sh;
-		struct tls_server_key_exchange	ske;
-		struct tls_cert_verify		cv;
-	} *u;
 
 	e = ev(a, cr, TL_EV_HANDSHAKE, dc->dir);
 	e->hs_type = type;
@@ -557,17 +558,16 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 		return;
 	}
 	rd_init(&r, body, len);
-	u = xcalloc(1, sizeof(*u));
 	switch (type) {
 	case TLS_HS_CLIENT_HELLO:
-		st = tls_parse_client_hello(&r, &u->ch);
+		st = tls_parse_client_hello(&r, &a->msg.ch);
 		if (st == TLS_OK)
-			on_client_hello(a, cr, &u->ch, e);
+			on_client_hello(a, cr, &a->msg.ch, e);
 		break;
 	case TLS_HS_SERVER_HELLO:
-		st = tls_parse_server_hello(&r, &u->sh);
+		st = tls_parse_server_hello(&r, &a->msg.sh);
 		if (st == TLS_OK)
-			on_server_hello(a, cr, &u->sh, e);
+			on_server_hello(a, cr, &a->msg.sh, e);
 		break;
 	case TLS_HS_CERTIFICATE:
 		on_certificate(a, cr, &r, dc->dir, e);
@@ -576,12 +576,13 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 		on_cert_request(cr, &r, e);
 		break;
 	case TLS_HS_SERVER_KEY_EXCHANGE:
-		st = tls_parse_server_key_exchange(&r, &u->ske);
-		if (st == TLS_OK && u->ske.has_group && cr->tl->sh.group == 0)
-			cr->tl->sh.group = u->ske.group;
+		st = tls_parse_server_key_exchange(&r, &a->msg.ske);
+		if (st == TLS_OK && a->msg.ske.has_group &&
+		    cr->tl->sh.group == 0)
+			cr->tl->sh.group = a->msg.ske.group;
 		break;
 	case TLS_HS_CERTIFICATE_VERIFY:
-		st = tls_parse_cert_verify(&r, &u->cv);
+		st = tls_parse_cert_verify(&r, &a->msg.cv);
 		break;
 	case TLS_HS_FINISHED:
 		cr->tl->finished[dc->dir] = true;
@@ -597,7 +598,6 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 	default:
 		break;
 	}
-	free(u);
 	if (st != TLS_OK && e->what == NULL)
 		e->what = "malformed message";
 	/* TLS 1.2 and below: both Finished read means the handshake is done. */
@@ -902,7 +902,7 @@ static void
 rec_sslv2(void *arg, const uint8_t *p, size_t len)
 {
 	struct dir_ctx *dc = arg;
-	struct tls_client_hello *h;
+	struct tls_client_hello *h = &dc->a->msg.ch;
 	struct tl_event *e;
 	struct rd r;
 
@@ -915,13 +915,11 @@ rec_sslv2(void *arg, const uint8_t *p, size_t len)
 	e->hs_type = TLS_HS_CLIENT_HELLO;
 	e->sslv2 = true;
 	e->len = (uint32_t)len;
-	h = xcalloc(1, sizeof(*h));
 	rd_init(&r, p, len);
 	if (tls_parse_sslv2_client_hello(&r, h) == TLS_OK)
 		on_client_hello(dc->a, dc->cr, h, e);
 	else
 		e->what = "malformed SSLv2 ClientHello";
-	free(h);
 }
 
 static void
@@ -1060,30 +1058,27 @@ check_chains(struct analyzer *a, struct conn_rt *cr)
 	}
 }
 
-/* conn_finish reports |cr| and leaves its flow as a tombstone that
- * absorbs the connection's last packets. */
+/*
+ * conn_finish reports |cr| and frees it. Its flow stays as a tombstone
+ * (flow.reported, no conn) that absorbs the connection's last packets:
+ * only the flow entry is kept, so memory follows the connections still
+ * open, not the ones already reported.
+ */
 static void
 conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
 {
 	int d;
 
-	if (cr->closed)
-		return;
 	for (d = 0; d < 2; d++)
 		reasm_flush(&cr->rs[d], &rs_cb, &cr->dctx[d]);
-	cr->closed = true;
 	cr->tl->end = why;
 	check_chains(a, cr);
 	cr->tl->verdict = verdict_decide(cr->tl);
 	if (a->fn != NULL)
 		a->fn(a->fn_arg, cr->tl);
-	for (d = 0; d < 2; d++) {
-		reasm_cleanup(&cr->rs[d]);
-		reasm_stop(&cr->rs[d]);
-		tls_rec_off(&cr->rec[d]);
-		tls_hs_cleanup(&cr->hs[d]);
-	}
-	mem_update(a, cr);
+	cr->flow->conn = NULL;
+	flow_set_reported(a->flows, cr->flow, true);
+	conn_rt_free(a, cr);
 }
 
 /* flow_drop reports (if not yet) and removes |f| entirely. */
@@ -1092,45 +1087,54 @@ flow_drop(struct analyzer *a, struct flow *f, enum tl_end why)
 {
 	struct conn_rt *cr = f->conn;
 
-	if (cr != NULL) {
+	if (cr != NULL)
 		conn_finish(a, cr, cr->lingering ? TL_END_CLOSED : why);
-		conn_rt_free(a, cr);
-	}
 	flow_remove(a->flows, f);
 }
 
-/* expire finishes flows idle for longer than the timeout, and evicts the
- * oldest while over the memory or flow caps. */
+/*
+ * expire removes tombstones older than LIMIT_TOMBSTONE_SECONDS (or the
+ * idle timeout, if shorter), finishes flows idle for longer than the
+ * timeout, and while over the flow cap removes the oldest tombstone, then
+ * evicts the oldest open flow, as it does while over the memory cap.
+ */
 static void
 expire(struct analyzer *a)
 {
 	struct flow *f;
 	struct conn_rt *cr;
+	int64_t tomb_us = LIMIT_TOMBSTONE_SECONDS * 1000000LL;
 
+	if (tomb_us > a->opt.idle_us)
+		tomb_us = a->opt.idle_us;
+	/* Reset connections whose linger is over (conn_finish unlinks). */
 	while ((cr = a->linger_head) != NULL &&
-	    a->now_us >= cr->linger_until) {
-		linger_unlink(a, cr);
+	    a->now_us >= cr->linger_until)
 		conn_finish(a, cr, TL_END_CLOSED);
+	while ((f = flow_oldest_reported(a->flows)) != NULL) {
+		if (a->now_us - f->last_us > tomb_us ||
+		    flow_count(a->flows) > a->opt.max_flows) {
+			flow_remove(a->flows, f);
+			continue;
+		}
+		break;
 	}
 	while ((f = flow_oldest(a->flows)) != NULL) {
 		if (a->now_us - f->last_us > a->opt.idle_us) {
 			cr = f->conn;
-			if (cr != NULL && !cr->closed && !cr->lingering &&
-			    cr->tl->settled && a->now_us - cr->tl->last_us <=
+			if (cr != NULL && !cr->lingering && cr->tl->settled &&
+			    a->now_us - cr->tl->last_us <=
 			    a->opt.idle_us * SETTLED_IDLE_FACTOR) {
 				/* An established connection may idle longer
 				 * (keep-alive): look at it again later. */
 				flow_touch(a->flows, f, a->now_us);
 				continue;
 			}
-			if (cr != NULL && !cr->closed && !cr->lingering) {
-				/* Report it, and keep the flow one more idle
-				 * period as a tombstone: the close of a
-				 * keep-alive connection quiet for minutes
-				 * must not become a connection of its own. */
+			if (cr != NULL) {
+				/* Reported; the flow stays a tombstone that
+				 * absorbs late packets for a while. */
 				a->st.idle_closed++;
 				conn_finish(a, cr, TL_END_IDLE);
-				flow_touch(a->flows, f, a->now_us);
 				continue;
 			}
 			flow_drop(a, f, TL_END_IDLE);
@@ -1138,8 +1142,7 @@ expire(struct analyzer *a)
 		}
 		if (a->mem > a->opt.max_memory ||
 		    flow_count(a->flows) > a->opt.max_flows) {
-			if (f->conn != NULL &&
-			    !((struct conn_rt *)f->conn)->closed)
+			if (f->conn != NULL)
 				a->st.evicted++;
 			flow_drop(a, f, TL_END_EVICTED);
 			continue;
@@ -1260,40 +1263,37 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	fev = flow_tcp(f, &s, kdir, &dir);
 	if (fev & FLOW_EV_NEW_CONN) {
 		/* Port reuse: finish the old connection, start afresh. */
-		if (f->conn != NULL) {
-			cr = f->conn;
-			if (!cr->closed)
-				conn_finish(a, cr, TL_END_CLOSED);
-			conn_rt_free(a, cr);
-			f->conn = NULL;
-		}
+		if (f->conn != NULL)
+			conn_finish(a, f->conn, TL_END_CLOSED);
+		flow_set_reported(a->flows, f, false);
 		memset(&f->tcp, 0, sizeof(f->tcp));
 		fev = flow_tcp(f, &s, kdir, &dir);
 	}
+	/*
+	 * The client's SYN again after a reset of an attempt that never got
+	 * a SYN-ACK (it reset a stale answer): the same attempt goes on if
+	 * it is still lingering, else it is a new one.
+	 */
+	if (f->reported && (fev & FLOW_EV_SYN_RETX) && !f->tcp.synack &&
+	    (f->tcp.rst[0] || f->tcp.rst[1])) {
+		flow_set_reported(a->flows, f, false);
+		memset(&f->tcp, 0, sizeof(f->tcp));
+		fev = flow_tcp(f, &s, kdir, &dir);
+	}
+	if (f->reported)
+		return;		/* tombstone: the connection was reported */
 	cr = f->conn;
 	if (cr != NULL && (fev & FLOW_EV_SYN_RETX) && !f->tcp.synack &&
 	    (cr->tl->rst[0] || cr->tl->rst[1])) {
-		/* The client's SYN again after a reset of an attempt that
-		 * never got a SYN-ACK (it reset a stale answer): the same
-		 * attempt goes on if still lingering, else a new one. */
-		if (cr->closed) {
-			conn_rt_free(a, cr);
-			f->conn = cr = NULL;
-			memset(&f->tcp, 0, sizeof(f->tcp));
-			fev = flow_tcp(f, &s, kdir, &dir);
-		} else {
-			linger_unlink(a, cr);
-			cr->tl->rst[0] = cr->tl->rst[1] = false;
-			f->tcp.rst[0] = f->tcp.rst[1] = false;
-		}
+		linger_unlink(a, cr);
+		cr->tl->rst[0] = cr->tl->rst[1] = false;
+		f->tcp.rst[0] = f->tcp.rst[1] = false;
 	}
 	if (cr == NULL) {
 		cr = conn_new(a, f, &s, dir);
 		if (!(fev & FLOW_EV_SYN) && !(f->tcp.syn))
 			cr->tl->midstream = true;
 	}
-	if (cr->closed)
-		return;		/* tombstone: the connection was reported */
 	cr->tl->last_us = a->now_us;
 	cr->tl->pkts[dir]++;
 	cr->tl->bytes[dir] += s.payload_wire_len;

@@ -9,24 +9,39 @@ struct flow_table {
 	struct flow	**bucket;
 	size_t		  nbucket;	/* a power of two */
 	size_t		  count;
-	struct flow	 *lru_head;	/* oldest */
-	struct flow	 *lru_tail;	/* newest */
+	/* Two lists, least recently seen first: open flows, and reported
+	 * ones (tombstones), which expire on a shorter clock. */
+	struct flow	 *lru_head[2];	/* oldest; index: flow.reported */
+	struct flow	 *lru_tail[2];	/* newest */
 	struct flow	 *free_list;	/* recycled entries: no per-packet malloc */
 };
 
+/*
+ * key_hash mixes the key eight bytes at a time (multiply, xor-shift):
+ * a few dozen instructions per packet where byte-wise FNV took hundreds,
+ * and well spread in the low bits that pick the bucket, even when only
+ * the last bytes of the addresses and the ports differ. flow_key_of
+ * zeroes the key, so unused address bytes and padding hash alike.
+ */
 static uint32_t
 key_hash(const struct flow_key *k)
 {
-	/* FNV-1a over the key; cheap and well spread for addresses. */
+	const uint64_t m = 0x9e3779b97f4a7c15ULL;
 	const uint8_t *p = (const uint8_t *)k;
-	uint32_t h = 2166136261u;
+	uint64_t h = 0, w;
 	size_t i;
 
-	for (i = 0; i < sizeof(*k); i++) {
-		h ^= p[i];
-		h *= 16777619u;
+	for (i = 0; i + 8 <= sizeof(*k); i += 8) {
+		memcpy(&w, p + i, sizeof(w));
+		h = (h ^ w) * m;
+		h ^= h >> 31;
 	}
-	return h;
+	w = 0;
+	memcpy(&w, p + i, sizeof(*k) - i);
+	h = (h ^ w) * m;
+	h ^= h >> 29;
+	h *= m;
+	return (uint32_t)(h >> 32);
 }
 
 struct flow_table *
@@ -47,13 +62,15 @@ void
 flow_table_free(struct flow_table *t)
 {
 	struct flow *f, *next;
+	int i;
 
 	if (t == NULL)
 		return;
-	for (f = t->lru_head; f != NULL; f = next) {
-		next = f->lru_next;
-		free(f);
-	}
+	for (i = 0; i < 2; i++)
+		for (f = t->lru_head[i]; f != NULL; f = next) {
+			next = f->lru_next;
+			free(f);
+		}
 	for (f = t->free_list; f != NULL; f = next) {
 		next = f->hnext;
 		free(f);
@@ -99,30 +116,36 @@ flow_find(struct flow_table *t, const struct flow_key *k)
 	return NULL;
 }
 
+/* lru_unlink takes |f| off its list (open or reported). */
 static void
 lru_unlink(struct flow_table *t, struct flow *f)
 {
+	int l = f->reported;
+
 	if (f->lru_prev != NULL)
 		f->lru_prev->lru_next = f->lru_next;
 	else
-		t->lru_head = f->lru_next;
+		t->lru_head[l] = f->lru_next;
 	if (f->lru_next != NULL)
 		f->lru_next->lru_prev = f->lru_prev;
 	else
-		t->lru_tail = f->lru_prev;
+		t->lru_tail[l] = f->lru_prev;
 	f->lru_prev = f->lru_next = NULL;
 }
 
+/* lru_append puts |f| last (newest) on its list. */
 static void
 lru_append(struct flow_table *t, struct flow *f)
 {
-	f->lru_prev = t->lru_tail;
+	int l = f->reported;
+
+	f->lru_prev = t->lru_tail[l];
 	f->lru_next = NULL;
-	if (t->lru_tail != NULL)
-		t->lru_tail->lru_next = f;
+	if (t->lru_tail[l] != NULL)
+		t->lru_tail[l]->lru_next = f;
 	else
-		t->lru_head = f;
-	t->lru_tail = f;
+		t->lru_head[l] = f;
+	t->lru_tail[l] = f;
 }
 
 static void
@@ -190,16 +213,32 @@ void
 flow_touch(struct flow_table *t, struct flow *f, int64_t now_us)
 {
 	f->last_us = now_us;
-	if (t->lru_tail == f)
+	if (t->lru_tail[f->reported] == f)
 		return;
 	lru_unlink(t, f);
+	lru_append(t, f);
+}
+
+void
+flow_set_reported(struct flow_table *t, struct flow *f, bool reported)
+{
+	if (f->reported == reported)
+		return;
+	lru_unlink(t, f);
+	f->reported = reported;
 	lru_append(t, f);
 }
 
 struct flow *
 flow_oldest(const struct flow_table *t)
 {
-	return t->lru_head;
+	return t->lru_head[0];
+}
+
+struct flow *
+flow_oldest_reported(const struct flow_table *t)
+{
+	return t->lru_head[1];
 }
 
 size_t

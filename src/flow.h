@@ -41,6 +41,9 @@ struct flow {
 	int64_t		 last_us;
 	struct flow_tcp	 tcp;
 	void		*conn;		/* the analyzer's per-connection data */
+	bool		 reported;	/* the connection was reported and its
+					 * data freed: the flow is a tombstone
+					 * (set with flow_set_reported) */
 };
 
 struct flow_table;
@@ -62,9 +65,17 @@ void			 flow_remove(struct flow_table *t, struct flow *f);
 /* flow_touch marks |f| as seen at |now_us| (most recently used). */
 void			 flow_touch(struct flow_table *t, struct flow *f,
 			    int64_t now_us);
-/* flow_oldest returns the least recently seen flow, or NULL. */
+/* flow_set_reported marks |f| reported (a tombstone) or open again (port
+ * reuse). Each kind has its own least-recently-seen order. */
+void			 flow_set_reported(struct flow_table *t,
+			    struct flow *f, bool reported);
+/* flow_oldest returns the least recently seen open (not reported) flow,
+ * or NULL. */
 struct flow		*flow_oldest(const struct flow_table *t);
-/* flow_count returns the number of flows in |t|. */
+/* flow_oldest_reported returns the least recently seen tombstone, or
+ * NULL. */
+struct flow		*flow_oldest_reported(const struct flow_table *t);
+/* flow_count returns the number of flows in |t|, tombstones included. */
 size_t			 flow_count(const struct flow_table *t);
 
 /* TCP events flow_tcp reports, as bits. */

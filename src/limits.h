@@ -25,6 +25,13 @@
  * a minute covers slow peers and lossy paths. */
 #define LIMIT_IDLE_SECONDS_DEFAULT	60
 
+/* Seconds a reported connection's flow is kept (without its data) to
+ * absorb the connection's last packets: the ACK of the last FIN, a
+ * retransmitted FIN, the answers to a reset, all within a few round trips.
+ * Longer would make memory follow the rate of connections times the idle
+ * timeout instead of the connections open. The idle timeout caps it. */
+#define LIMIT_TOMBSTONE_SECONDS		10
+
 /* Global cap on buffered payload across all flows (default of
  * --max-memory, in MiB). When reached, the oldest idle flows are finished
  * and reported, and the eviction is counted. */

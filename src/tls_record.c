@@ -173,10 +173,10 @@ consume(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 				if (!rd_peek_u16(&in, 0, &l2))
 					return start - rd_left(&in);
 				l2 &= 0x7fff;
-				if (rd_left(&in) < 2 + (size_t)l2)
+				if (rd_left(&in) < 2 + (size_t)l2 ||
+				    !rd_skip(&in, 2) ||
+				    !rd_bytes(&in, &body, l2))
 					return start - rd_left(&in);
-				rd_skip(&in, 2);
-				rd_bytes(&in, &body, l2);
 				r->records++;
 				if (cb->sslv2_hello != NULL)
 					cb->sslv2_hello(arg, body.p, body.len);
@@ -278,11 +278,8 @@ skim_now(struct tls_rec *r)
 		return;
 	r->skim = true;
 	/* A partial record in the buffer: keep its header, skip the rest. */
-	if (r->pending.len >= REC_HDR) {
-		rd_init(&in, r->pending.p, r->pending.len);
-		rd_u8(&in, &ct);
-		rd_u16(&in, &ver);
-		rd_u16(&in, &rlen);
+	rd_init(&in, r->pending.p, r->pending.len);
+	if (rd_u8(&in, &ct) && rd_u16(&in, &ver) && rd_u16(&in, &rlen)) {
 		memcpy(r->hdr, r->pending.p, REC_HDR);
 		r->hdr_len = 0;
 		r->body_left = rlen > rd_left(&in) ?

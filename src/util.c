@@ -132,8 +132,8 @@ sb_reset(struct sb *b)
 		b->s[0] = '\0';
 }
 
-static void
-sb_reserve(struct sb *b, size_t extra)
+void
+sb_grow(struct sb *b, size_t extra)
 {
 	size_t ncap;
 
@@ -144,21 +144,6 @@ sb_reserve(struct sb *b, size_t extra)
 		ncap *= 2;
 	b->s = xreallocarray(b->s, ncap, 1);
 	b->cap = ncap;
-}
-
-void
-sb_add(struct sb *b, const char *s, size_t len)
-{
-	sb_reserve(b, len);
-	memcpy(b->s + b->len, s, len);
-	b->len += len;
-	b->s[b->len] = '\0';
-}
-
-void
-sb_puts(struct sb *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
 }
 
 void
@@ -179,7 +164,7 @@ sb_printf(struct sb *b, const char *fmt, ...)
 		return;
 	}
 	if ((size_t)n >= room) {
-		sb_reserve(b, (size_t)n);
+		sb_grow(b, (size_t)n);
 		va_start(ap, fmt);
 		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
 		va_end(ap);
@@ -225,7 +210,7 @@ sb_hex(struct sb *b, const uint8_t *p, size_t len)
 	static const char digits[] = "0123456789abcdef";
 	size_t i;
 
-	sb_reserve(b, 2 * len);
+	sb_grow(b, 2 * len);
 	for (i = 0; i < len; i++) {
 		b->s[b->len++] = digits[p[i] >> 4];
 		b->s[b->len++] = digits[p[i] & 0x0f];
@@ -315,6 +300,17 @@ sb_text_escaped(struct sb *b, const uint8_t *p, size_t len)
 	}
 }
 
+/* json_plain[c] is 1 for the bytes a JSON string holds as they are:
+ * printable ASCII except '"' and '\\'. */
+static const uint8_t json_plain[256] = {
+	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x30] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x40] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x50] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	[0x60] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+};
+
 void
 sb_json_string(struct sb *b, const uint8_t *p, size_t len)
 {
@@ -324,8 +320,7 @@ sb_json_string(struct sb *b, const uint8_t *p, size_t len)
 	sb_add(b, "\"", 1);
 	for (i = 0; i < len; i += n) {
 		/* Fast path: a run of printable ASCII that needs no escape. */
-		for (n = 0; i + n < len && p[i + n] >= 0x20 && p[i + n] < 0x7f &&
-		    p[i + n] != '"' && p[i + n] != '\\'; n++)
+		for (n = 0; i + n < len && json_plain[p[i + n]]; n++)
 			;
 		if (n > 0) {
 			sb_add(b, (const char *)p + i, n);
@@ -363,6 +358,16 @@ sb_json_cstr(struct sb *b, const char *s)
 	sb_json_string(b, (const uint8_t *)s, strlen(s));
 }
 
+/* put_digits writes the |n| low decimal digits of |v|, zero-padded. */
+static void
+put_digits(char *out, size_t n, unsigned v)
+{
+	while (n > 0) {
+		out[--n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 void
 fmt_time_iso(char *out, size_t out_len, int64_t usec)
 {
@@ -380,9 +385,29 @@ fmt_time_iso(char *out, size_t out_len, int64_t usec)
 		snprintf(out, out_len, "invalid-time");
 		return;
 	}
-	snprintf(out, out_len, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (int)frac);
+	if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999 ||
+	    out_len < 28) {
+		snprintf(out, out_len, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, (int)frac);
+		return;
+	}
+	/* The usual case without printf (it runs per certificate). */
+	put_digits(out, 4, (unsigned)(tm.tm_year + 1900));
+	out[4] = '-';
+	put_digits(out + 5, 2, (unsigned)tm.tm_mon + 1);
+	out[7] = '-';
+	put_digits(out + 8, 2, (unsigned)tm.tm_mday);
+	out[10] = 'T';
+	put_digits(out + 11, 2, (unsigned)tm.tm_hour);
+	out[13] = ':';
+	put_digits(out + 14, 2, (unsigned)tm.tm_min);
+	out[16] = ':';
+	put_digits(out + 17, 2, (unsigned)tm.tm_sec);
+	out[19] = '.';
+	put_digits(out + 20, 6, (unsigned)frac);
+	out[26] = 'Z';
+	out[27] = '\0';
 }
 
 void

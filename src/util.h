@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* xcalloc, xreallocarray and xstrdup exit with a message on exhaustion:
  * a CLI cannot continue without memory (as p0f). No size reaches them
@@ -45,8 +46,28 @@ struct sb {
 void	sb_init(struct sb *b);
 void	sb_cleanup(struct sb *b);
 void	sb_reset(struct sb *b);
-void	sb_add(struct sb *b, const char *s, size_t len);
-void	sb_puts(struct sb *b, const char *s);
+/* sb_grow makes room for |extra| more bytes and the NUL (sb_add's slow
+ * path). */
+void	sb_grow(struct sb *b, size_t extra);
+
+/* sb_add appends |len| bytes; inline, as output is built from many short
+ * pieces. */
+static inline void
+sb_add(struct sb *b, const char *s, size_t len)
+{
+	if (b->cap - b->len <= len)
+		sb_grow(b, len);
+	memcpy(b->s + b->len, s, len);
+	b->len += len;
+	b->s[b->len] = '\0';
+}
+
+static inline void
+sb_puts(struct sb *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
 void	sb_printf(struct sb *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* sb_u64 appends |v| in decimal, as "%llu" would, without printf. */

@@ -91,15 +91,20 @@ static char *
 vstr(const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
+	char tmp[256], *s;
 	int n;
 
+	/* One pass into |tmp| for the usual short sentence. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return xstrdup("");
 	s = xcalloc(1, (size_t)n + 1);
+	if ((size_t)n < sizeof(tmp)) {
+		memcpy(s, tmp, (size_t)n + 1);
+		return s;
+	}
 	va_start(ap, fmt);
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	va_end(ap);
