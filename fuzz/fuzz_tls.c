@@ -19,7 +19,10 @@
  *                    3 handshake reset
  *   uint16 len;      big-endian
  *   opaque data[len] (data chunks only; a short tail is fed as is)
- * Flags bit 0: the stream starts midstream (no STARTTLS, resynchronise).
+ * Flags bit 0: the stream starts midstream (no STARTTLS, resynchronise);
+ * bit 1: a small handshake buffer, so that the paths for messages larger
+ * than the buffer (truncated delivery, skipping the rest) run on small
+ * inputs.
  * The callbacks do what src/analyzer.c does with each record and
  * message, without the timeline.
  */
@@ -27,6 +30,9 @@
 #define OP_GAP		1
 #define OP_SKIM		2
 #define OP_HS_RESET	3
+
+/* The small handshake buffer of flags bit 1. */
+#define FZ_SMALL_HS	512
 
 struct fz_dir {
 	struct fz_conn	*c;
@@ -40,6 +46,7 @@ struct fz_conn {
 	struct fz_dir	 d[2];
 	bool		 tls13;
 	bool		 enc[2];
+	size_t		 hs_max;
 	uint64_t	 sink;		/* keeps the parsed values live */
 };
 
@@ -240,9 +247,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rd_init(&in, data, size);
 	(void)rd_u8(&in, &flags);
 	c = xcalloc(1, sizeof(*c));
+	c->hs_max = (flags & 2) != 0 ? FZ_SMALL_HS : LIMIT_HS_MSG_BYTES;
 	for (d = 0; d < 2; d++) {
 		tls_rec_init(&c->rec[d], LIMIT_RECORD_BYTES + 5);
-		tls_hs_init(&c->hs[d], LIMIT_HS_MSG_BYTES);
+		tls_hs_init(&c->hs[d], c->hs_max);
 		c->d[d].c = c;
 		c->d[d].dir = d;
 	}
@@ -271,7 +279,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case OP_SKIM:
 			tls_rec_skim(&c->rec[d]);
 			tls_hs_cleanup(&c->hs[d]);
-			tls_hs_init(&c->hs[d], LIMIT_HS_MSG_BYTES);
+			tls_hs_init(&c->hs[d], c->hs_max);
 			break;
 		case OP_HS_RESET:
 			tls_hs_reset(&c->hs[d]);
