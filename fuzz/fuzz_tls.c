@@ -46,11 +46,15 @@ struct fz_conn {
 	struct fz_dir	 d[2];
 	bool		 tls13;
 	bool		 enc[2];
+	bool		 finished[2];
+	bool		 settled;
 	size_t		 hs_max;
 	uint64_t	 sink;		/* keeps the parsed values live */
 };
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void	fz_settle(struct fz_conn *);
 
 static void
 fz_certificate(struct fz_conn *c, struct rd *body)
@@ -137,15 +141,36 @@ fz_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 	case TLS_HS_KEY_UPDATE:
 		st = tls_parse_key_update(&r, &u->ku);
 		break;
+	case TLS_HS_FINISHED:
+		c->finished[fd->dir] = true;
+		st = TLS_OK;
+		break;
 	default:
 		st = TLS_UNSUPPORTED;
 		break;
 	}
 	c->sink += (uint64_t)st;
 	free(u);
+	fz_settle(c);
 }
 
 static const struct tls_hs_cb fz_hs_cb = { fz_msg };
+
+/* fz_settle is analyzer.c's settle: both Finished seen, so both record
+ * layers skim from here on, switched from inside a record callback. */
+static void
+fz_settle(struct fz_conn *c)
+{
+	int d;
+
+	if (c->settled || !c->finished[0] || !c->finished[1])
+		return;
+	c->settled = true;
+	for (d = 0; d < 2; d++) {
+		tls_rec_skim(&c->rec[d]);
+		tls_hs_release(&c->hs[d]);
+	}
+}
 
 static void
 fz_record(void *arg, uint8_t ct, uint16_t version, const uint8_t *p,

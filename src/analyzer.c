@@ -269,9 +269,9 @@ settle(struct analyzer *a, struct conn_rt *cr)
 	for (d = 0; d < 2; d++) {
 		if (cr->dec != NULL && tls_decrypt_active(cr->dec, d))
 			continue;	/* keep reading: late alerts */
+		/* Both may be called from this direction's callbacks. */
 		tls_rec_skim(&cr->rec[d]);
-		tls_hs_cleanup(&cr->hs[d]);
-		tls_hs_init(&cr->hs[d], LIMIT_HS_MSG_BYTES);
+		tls_hs_release(&cr->hs[d]);
 	}
 	mem_update(a, cr);
 }

@@ -207,10 +207,13 @@ consume(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 			r->records++;
 			if (cb->record != NULL)
 				cb->record(arg, ct, ver, body.p, body.len);
-			/* The callback may have switched us off. */
+			/* The callback may have switched us off, or to
+			 * skimming: tls_rec_feed skims the rest. */
 			if (r->state == TLS_REC_OFF ||
 			    r->state == TLS_REC_NOT_TLS)
 				return start;
+			if (r->skim)
+				return start - rd_left(&in);
 			break;
 		case TLS_REC_NOT_TLS:
 		case TLS_REC_OFF:
@@ -230,6 +233,8 @@ tls_rec_skim(struct tls_rec *r)
 	if (r->skim || r->state != TLS_REC_RECORDS)
 		return;
 	r->skim = true;
+	if (r->feeding)
+		return;		/* tls_rec_feed switches after the callback */
 	/* A partial record in the buffer: keep its header, skip the rest. */
 	if (r->pending.len >= REC_HDR) {
 		rd_init(&in, r->pending.p, r->pending.len);
@@ -297,6 +302,36 @@ skim_feed(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 	}
 }
 
+/*
+ * feed_buffered parses |r|'s pending bytes after |p| was appended. A
+ * record callback may switch |r| off (the buffer is freed) or to
+ * skimming: then the bytes after that record are skimmed, read from the
+ * buffer taken out of |r|, since a skim callback may switch |r| off too.
+ */
+static void
+feed_buffered(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg)
+{
+	struct buf rest;
+	size_t used;
+
+	used = consume(r, cb, arg, r->pending.p, r->pending.len);
+	if (r->state == TLS_REC_OFF || r->state == TLS_REC_NOT_TLS) {
+		buf_cleanup(&r->pending);
+		return;
+	}
+	if (r->skim) {
+		rest = r->pending;
+		buf_init(&r->pending, rest.max);
+		if (used < rest.len)
+			skim_feed(r, cb, arg, rest.p + used, rest.len - used);
+		buf_cleanup(&rest);
+		return;
+	}
+	buf_consume(&r->pending, used);
+	if (r->state == TLS_REC_RESYNC && r->pending.len > RESYNC_WINDOW)
+		buf_consume(&r->pending, r->pending.len - REC_HDR);
+}
+
 void
 tls_rec_feed(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
     const uint8_t *p, size_t len)
@@ -309,31 +344,35 @@ tls_rec_feed(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 		skim_feed(r, cb, arg, p, len);
 		return;
 	}
+	r->feeding = true;
 	if (r->pending.len == 0) {
 		/* Zero copy: parse straight from the delivered bytes. */
 		used = consume(r, cb, arg, p, len);
+		if (r->skim && r->state == TLS_REC_RECORDS) {
+			/* A callback settled the stream: skim the rest. */
+			r->feeding = false;
+			if (used < len)
+				skim_feed(r, cb, arg, p + used, len - used);
+			return;
+		}
 		if (used < len && r->state != TLS_REC_OFF &&
 		    r->state != TLS_REC_NOT_TLS &&
 		    !buf_add(&r->pending, p + used, len - used)) {
 			r->state = TLS_REC_RESYNC;
 			buf_reset(&r->pending);
 		}
+		r->feeding = false;
 		return;
 	}
 	if (!buf_add(&r->pending, p, len)) {
 		/* Cannot happen for a sane record; drop and resynchronise. */
 		buf_reset(&r->pending);
 		r->state = TLS_REC_RESYNC;
+		r->feeding = false;
 		return;
 	}
-	used = consume(r, cb, arg, r->pending.p, r->pending.len);
-	if (r->state == TLS_REC_OFF || r->state == TLS_REC_NOT_TLS) {
-		buf_cleanup(&r->pending);
-		return;
-	}
-	buf_consume(&r->pending, used);
-	if (r->state == TLS_REC_RESYNC && r->pending.len > RESYNC_WINDOW)
-		buf_consume(&r->pending, r->pending.len - REC_HDR);
+	feed_buffered(r, cb, arg);
+	r->feeding = false;
 }
 
 void
@@ -393,6 +432,18 @@ tls_hs_reset(struct tls_hs *h)
 	h->skip = 0;
 }
 
+void
+tls_hs_release(struct tls_hs *h)
+{
+	h->skip = 0;
+	if (h->feeding) {
+		/* hs_consume may be reading the buffer: free it later. */
+		h->release = true;
+		return;
+	}
+	buf_cleanup(&h->pending);
+}
+
 bool
 tls_hs_partial(const struct tls_hs *h)
 {
@@ -431,17 +482,19 @@ hs_consume(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
 		}
 		h->messages++;
 		cb->msg(arg, type, body.p, body.len, false);
+		if (h->release)
+			return start;	/* settled: drop the rest */
 	}
 	return start - rd_left(&in);
 }
 
-void
-tls_hs_feed(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
+static void
+hs_feed(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
     const uint8_t *p, size_t len)
 {
 	size_t used, room;
 
-	while (len > 0) {
+	while (len > 0 && !h->release) {
 		if (h->skip > 0) {
 			used = h->skip < len ? (size_t)h->skip : len;
 			h->skip -= used;
@@ -451,7 +504,7 @@ tls_hs_feed(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
 		}
 		if (h->pending.len == 0) {
 			used = hs_consume(h, cb, arg, p, len, false);
-			if (used < len &&
+			if (used < len && !h->release &&
 			    !buf_add(&h->pending, p + used, len - used)) {
 				/* The tail of one huge message: deliver
 				 * truncated. */
@@ -480,10 +533,23 @@ tls_hs_feed(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
 		used = hs_consume(h, cb, arg, h->pending.p, h->pending.len,
 		    false);
 		buf_consume(&h->pending, used);
-		if (h->pending.len == h->pending.max) {
+		if (h->pending.len == h->pending.max && !h->release) {
 			(void)hs_consume(h, cb, arg, h->pending.p,
 			    h->pending.len, true);
 			buf_reset(&h->pending);
 		}
+	}
+}
+
+void
+tls_hs_feed(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
+    const uint8_t *p, size_t len)
+{
+	h->feeding = true;
+	hs_feed(h, cb, arg, p, len);
+	h->feeding = false;
+	if (h->release) {
+		h->release = false;
+		buf_cleanup(&h->pending);
 	}
 }

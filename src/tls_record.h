@@ -45,6 +45,9 @@ struct tls_rec {
 	uint8_t			hdr[5];
 	uint8_t			hdr_len;
 	uint32_t		body_left;
+	/* Inside tls_rec_feed: a callback's tls_rec_skim only sets |skim|,
+	 * and tls_rec_feed makes the switch once the callback returns. */
+	bool			feeding;
 };
 
 void	tls_rec_init(struct tls_rec *r, size_t max_buffer);
@@ -58,7 +61,8 @@ void	tls_rec_gap(struct tls_rec *r, const struct tls_rec_cb *cb,
 	    void *arg, uint64_t nbytes);
 /* tls_rec_skim switches |r| to reading record headers only: the record
  * callback gets p == NULL and the body length, and no byte is buffered
- * (the fast path once a handshake is settled). */
+ * (the fast path once a handshake is settled). Called from a record
+ * callback, it takes effect after the record being delivered. */
 void	tls_rec_skim(struct tls_rec *r);
 /* tls_rec_off stops all parsing and frees the buffer (fast path). */
 void	tls_rec_off(struct tls_rec *r);
@@ -82,6 +86,8 @@ struct tls_hs {
 	struct buf	pending;
 	uint64_t	messages;
 	uint64_t	skip;	/* rest of a truncated message still to come */
+	bool		feeding;	/* inside tls_hs_feed */
+	bool		release;	/* tls_hs_release from a callback */
 };
 
 void	tls_hs_init(struct tls_hs *h, size_t max_msg);
@@ -91,6 +97,10 @@ void	tls_hs_feed(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
 	    const uint8_t *p, size_t len);
 /* tls_hs_reset drops a partial message (after a gap or key change). */
 void	tls_hs_reset(struct tls_hs *h);
+/* tls_hs_release drops a partial message and frees the buffer (the
+ * handshake is settled). From a message callback, delivery stops after
+ * that message and the buffer is freed when tls_hs_feed returns. */
+void	tls_hs_release(struct tls_hs *h);
 /* tls_hs_partial returns true if a message is waiting for more bytes. */
 bool	tls_hs_partial(const struct tls_hs *h);
 
