@@ -19,7 +19,10 @@
  *                    3 handshake reset
  *   uint16 len;      big-endian
  *   opaque data[len] (data chunks only; a short tail is fed as is)
- * Flags bit 0: the stream starts midstream (no STARTTLS, resynchronise).
+ * Flags bit 0: the stream starts midstream (no STARTTLS, resynchronise);
+ * bit 1: a small handshake buffer, so that the paths for messages larger
+ * than the buffer (truncated delivery, skipping the rest) run on small
+ * inputs.
  * The callbacks do what src/analyzer.c does with each record and
  * message, without the timeline.
  */
@@ -27,6 +30,9 @@
 #define OP_GAP		1
 #define OP_SKIM		2
 #define OP_HS_RESET	3
+
+/* The small handshake buffer of flags bit 1. */
+#define FZ_SMALL_HS	512
 
 struct fz_dir {
 	struct fz_conn	*c;
@@ -40,10 +46,15 @@ struct fz_conn {
 	struct fz_dir	 d[2];
 	bool		 tls13;
 	bool		 enc[2];
+	bool		 finished[2];
+	bool		 settled;
+	size_t		 hs_max;
 	uint64_t	 sink;		/* keeps the parsed values live */
 };
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void	fz_settle(struct fz_conn *);
 
 static void
 fz_certificate(struct fz_conn *c, struct rd *body)
@@ -130,15 +141,36 @@ fz_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 	case TLS_HS_KEY_UPDATE:
 		st = tls_parse_key_update(&r, &u->ku);
 		break;
+	case TLS_HS_FINISHED:
+		c->finished[fd->dir] = true;
+		st = TLS_OK;
+		break;
 	default:
 		st = TLS_UNSUPPORTED;
 		break;
 	}
 	c->sink += (uint64_t)st;
 	free(u);
+	fz_settle(c);
 }
 
 static const struct tls_hs_cb fz_hs_cb = { fz_msg };
+
+/* fz_settle is analyzer.c's settle: both Finished seen, so both record
+ * layers skim from here on, switched from inside a record callback. */
+static void
+fz_settle(struct fz_conn *c)
+{
+	int d;
+
+	if (c->settled || !c->finished[0] || !c->finished[1])
+		return;
+	c->settled = true;
+	for (d = 0; d < 2; d++) {
+		tls_rec_skim(&c->rec[d]);
+		tls_hs_release(&c->hs[d]);
+	}
+}
 
 static void
 fz_record(void *arg, uint8_t ct, uint16_t version, const uint8_t *p,
@@ -240,9 +272,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rd_init(&in, data, size);
 	(void)rd_u8(&in, &flags);
 	c = xcalloc(1, sizeof(*c));
+	c->hs_max = (flags & 2) != 0 ? FZ_SMALL_HS : LIMIT_HS_MSG_BYTES;
 	for (d = 0; d < 2; d++) {
 		tls_rec_init(&c->rec[d], LIMIT_RECORD_BYTES + 5);
-		tls_hs_init(&c->hs[d], LIMIT_HS_MSG_BYTES);
+		tls_hs_init(&c->hs[d], c->hs_max);
 		c->d[d].c = c;
 		c->d[d].dir = d;
 	}
@@ -271,7 +304,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case OP_SKIM:
 			tls_rec_skim(&c->rec[d]);
 			tls_hs_cleanup(&c->hs[d]);
-			tls_hs_init(&c->hs[d], LIMIT_HS_MSG_BYTES);
+			tls_hs_init(&c->hs[d], c->hs_max);
 			break;
 		case OP_HS_RESET:
 			tls_hs_reset(&c->hs[d]);
