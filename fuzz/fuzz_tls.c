@@ -168,7 +168,7 @@ fz_settle(struct fz_conn *c)
 	c->settled = true;
 	for (d = 0; d < 2; d++) {
 		tls_rec_skim(&c->rec[d]);
-		tls_hs_release(&c->hs[d]);
+		tls_hs_discard(&c->hs[d]);
 	}
 }
 
