@@ -228,7 +228,9 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 				sb_printf(&o->b, "  %8llu  %s\n", o->per_code[i],
 				    verdict_codes[i]);
 	}
-	qsort(o->groups, o->num_groups, sizeof(*o->groups), group_cmp);
+	if (o->num_groups > 0)
+		qsort(o->groups, o->num_groups, sizeof(*o->groups),
+		    group_cmp);
 	if (!o->opt.json && o->num_groups > 0)
 		sb_puts(&o->b, "Top failures (client network -> server, SNI: "
 		    "cause):\n");
