@@ -53,6 +53,7 @@ out_free(struct output *o)
 	if (o == NULL)
 		return;
 	sb_cleanup(&o->b);
+	out_json_memo_clear();
 	free(o->groups);
 	free(o->gindex);
 	free(o);

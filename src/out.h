@@ -42,5 +42,8 @@ void	out_text_conn(struct sb *b, const struct tl_conn *c,
 void	out_text_line(struct sb *b, const struct tl_conn *c,
 	    const struct out_opts *opt);
 void	out_json_conn(struct sb *b, const struct tl_conn *c);
+/* out_json_memo_clear frees what out_json_conn memoised (the JSON of
+ * repeated offered lists and certificates). */
+void	out_json_memo_clear(void);
 
 #endif

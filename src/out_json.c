@@ -1,11 +1,89 @@
 /* out_json.c - one JSON object per connection (DESIGN.md "JSON lines"). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "out.h"
 #include "tls_names.h"
 #include "verdict.h"
 #include "x509.h"
+
+/*
+ * The report memo. Most connections in a capture come from a few client
+ * builds and servers: the same offered lists and the same certificates
+ * again and again. Their JSON is rendered once and copied afterwards.
+ * The key is the exact input (a kind byte and the values), never a hash
+ * alone, so a hit is always the text the renderer would have written.
+ */
+#define MEMO_SLOTS	256
+#define MEMO_MAX_KEY	(2 + 2 * LIMIT_HELLO_LIST)
+
+struct memo_slot {
+	uint64_t	 hash;
+	size_t		 key_len;
+	uint8_t		*key;
+	size_t		 json_len;
+	char		*json;
+};
+
+static struct memo_slot memo[MEMO_SLOTS];
+
+static uint64_t
+memo_hash(const uint8_t *k, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= k[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* memo_get appends the memoised JSON of |key| and returns true, or
+ * returns false when it is not there. */
+static bool
+memo_get(struct sb *b, const uint8_t *key, size_t len, uint64_t h)
+{
+	const struct memo_slot *m = &memo[h % MEMO_SLOTS];
+
+	if (m->json == NULL || m->hash != h || m->key_len != len ||
+	    memcmp(m->key, key, len) != 0)
+		return false;
+	sb_add(b, m->json, m->json_len);
+	return true;
+}
+
+/* memo_put keeps |json| as the text of |key|, replacing the slot's. */
+static void
+memo_put(const uint8_t *key, size_t len, uint64_t h, const char *json,
+    size_t json_len)
+{
+	struct memo_slot *m = &memo[h % MEMO_SLOTS];
+
+	free(m->key);
+	free(m->json);
+	m->hash = h;
+	m->key_len = len;
+	m->key = xreallocarray(NULL, len, 1);
+	memcpy(m->key, key, len);
+	m->json_len = json_len;
+	m->json = xreallocarray(NULL, json_len, 1);
+	memcpy(m->json, json, json_len);
+}
+
+void
+out_json_memo_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < MEMO_SLOTS; i++) {
+		free(memo[i].key);
+		free(memo[i].json);
+		memset(&memo[i], 0, sizeof(memo[i]));
+	}
+}
 
 static void
 json_name(struct sb *b, const struct tls_name *n)
@@ -42,11 +120,23 @@ json_endpoint(struct sb *b, const struct tl_conn *c, bool server)
 }
 
 static void
-json_list(struct sb *b, const struct tls_u16_list *l,
+json_list(struct sb *b, const struct tls_u16_list *l, uint8_t kind,
     const char *(*name)(uint16_t))
 {
-	size_t i;
+	uint8_t key[MEMO_MAX_KEY];
+	size_t i, klen, start = b->len;
+	uint64_t h;
 
+	key[0] = 'L';
+	key[1] = kind;
+	klen = 2;
+	for (i = 0; i < l->num && klen + 2 <= sizeof(key); i++) {
+		key[klen++] = (uint8_t)(l->v[i] >> 8);
+		key[klen++] = (uint8_t)l->v[i];
+	}
+	h = memo_hash(key, klen);
+	if (i == l->num && memo_get(b, key, klen, h))
+		return;
 	sb_puts(b, "[");
 	for (i = 0; i < l->num; i++) {
 		if (i > 0)
@@ -54,6 +144,8 @@ json_list(struct sb *b, const struct tls_u16_list *l,
 		json_code(b, name(l->v[i]), l->v[i], true);
 	}
 	sb_puts(b, "]");
+	if (i == l->num)
+		memo_put(key, klen, h, b->s + start, b->len - start);
 }
 
 static void
@@ -178,7 +270,9 @@ static void
 json_chain(struct sb *b, const struct tl_chain *ch)
 {
 	const struct cert_info *ci;
-	size_t i, j;
+	uint8_t key[1 + 32];
+	size_t i, j, start;
+	uint64_t h;
 
 	sb_puts(b, "[");
 	for (i = 0; i < ch->num; i++) {
@@ -189,6 +283,13 @@ json_chain(struct sb *b, const struct tl_chain *ch)
 			continue;
 		}
 		ci = x509_cert_info(ch->certs[i]);
+		/* A certificate's JSON follows from its DER alone. */
+		key[0] = 'X';
+		memcpy(key + 1, ci->sha256, sizeof(ci->sha256));
+		h = memo_hash(key, sizeof(key));
+		if (memo_get(b, key, sizeof(key), h))
+			continue;
+		start = b->len;
 		sb_puts(b, "{\"subject\":");
 		sb_json_cstr(b, ci->subject);
 		sb_puts(b, ",\"issuer\":");
@@ -237,6 +338,7 @@ json_chain(struct sb *b, const struct tl_chain *ch)
 		sb_puts(b, ",\"sha256\":\"");
 		sb_hex(b, ci->sha256, sizeof(ci->sha256));
 		sb_puts(b, "\"}");
+		memo_put(key, sizeof(key), h, b->s + start, b->len - start);
 	}
 	sb_puts(b, "]");
 }
@@ -341,17 +443,17 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 		json_code(b, tls_version_name(c->ch.max_version),
 		    c->ch.max_version, true);
 		sb_puts(b, ",\"offered_versions\":");
-		json_list(b, &c->ch.versions, tls_version_name);
+		json_list(b, &c->ch.versions, 'V', tls_version_name);
 		sb_printf(b, ",\"offered_ciphers_count\":%zu",
 		    c->ch.suites.total);
 		sb_puts(b, ",\"offered_ciphers\":");
-		json_list(b, &c->ch.suites, tls_cipher_name);
+		json_list(b, &c->ch.suites, 'C', tls_cipher_name);
 		sb_puts(b, ",\"offered_groups\":");
-		json_list(b, &c->ch.groups, tls_group_name);
+		json_list(b, &c->ch.groups, 'G', tls_group_name);
 		sb_puts(b, ",\"offered_alpn\":");
 		json_name(b, &c->ch.alpn);
 		sb_puts(b, ",\"extensions\":");
-		json_list(b, &c->ch.exts, tls_ext_name);
+		json_list(b, &c->ch.exts, 'E', tls_ext_name);
 	}
 	sb_puts(b, "}");
 	sb_puts(b, ",\"server_certs\":");

@@ -311,6 +311,24 @@ static const uint8_t json_plain[256] = {
 	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
 };
 
+/* word_plain tells whether the eight bytes at |p| are all json_plain:
+ * none below 0x20, none from 0x7f up, no '"' and no '\\'. */
+static inline bool
+word_plain(const uint8_t *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t w, bad;
+
+	memcpy(&w, p, sizeof(w));
+	bad = w & high;				/* >= 0x80 */
+	bad |= (w - ones * 0x20) & ~w & high;	/* < 0x20 */
+	bad |= ((w ^ (ones * 0x22)) - ones) & ~(w ^ (ones * 0x22)) & high;
+	bad |= ((w ^ (ones * 0x5c)) - ones) & ~(w ^ (ones * 0x5c)) & high;
+	bad |= ((w ^ (ones * 0x7f)) - ones) & ~(w ^ (ones * 0x7f)) & high;
+	return bad == 0;
+}
+
 void
 sb_json_string(struct sb *b, const uint8_t *p, size_t len)
 {
@@ -319,8 +337,11 @@ sb_json_string(struct sb *b, const uint8_t *p, size_t len)
 
 	sb_add(b, "\"", 1);
 	for (i = 0; i < len; i += n) {
-		/* Fast path: a run of printable ASCII that needs no escape. */
-		for (n = 0; i + n < len && json_plain[p[i + n]]; n++)
+		/* Fast path: a run of printable ASCII that needs no escape,
+		 * eight bytes at a time while no byte needs a look. */
+		for (n = 0; i + n + 8 <= len && word_plain(p + i + n); n += 8)
+			;
+		for (; i + n < len && json_plain[p[i + n]]; n++)
 			;
 		if (n > 0) {
 			sb_add(b, (const char *)p + i, n);
@@ -413,6 +434,27 @@ fmt_time_iso(char *out, size_t out_len, int64_t usec)
 void
 fmt_addr(char *out, size_t out_len, uint8_t af, const uint8_t *a)
 {
+	char v4[16];
+	size_t n = 0;
+	int i;
+
+	if (af != 6 && out_len >= sizeof(v4)) {
+		/* IPv4 without inet_ntop's sprintf: it is on every report. */
+		for (i = 0; i < 4; i++) {
+			unsigned o = a[i];
+
+			if (i > 0)
+				v4[n++] = '.';
+			if (o >= 100)
+				v4[n++] = (char)('0' + o / 100);
+			if (o >= 10)
+				v4[n++] = (char)('0' + o / 10 % 10);
+			v4[n++] = (char)('0' + o % 10);
+		}
+		v4[n] = '\0';
+		memcpy(out, v4, n + 1);
+		return;
+	}
 	if (inet_ntop(af == 6 ? AF_INET6 : AF_INET, a, out,
 	    (socklen_t)out_len) == NULL)
 		snprintf(out, out_len, "?");

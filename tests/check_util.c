@@ -1,5 +1,7 @@
 /* check_util.c - unit tests of buffers and of text and JSON escaping. */
+#include <arpa/inet.h>
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +123,81 @@ START_TEST(test_json_every_byte)
 }
 END_TEST
 
+/* inner returns json(p, len) without its quotes. */
+static char *
+inner(const char *p, size_t len)
+{
+	char *s = json(p, len);
+	size_t n = strlen(s);
+
+	ck_assert_uint_ge(n, 2);
+	memmove(s, s + 1, n - 2);
+	s[n - 2] = '\0';
+	return s;
+}
+
+/* sb_json_string reads eight bytes at a time while none needs a look:
+ * a byte that does, at any offset of any length, is escaped exactly as
+ * it is alone. */
+START_TEST(test_json_word_boundaries)
+{
+	static const uint8_t special[] = { 0x00, 0x01, 0x0a, 0x1f, 0x20,
+	    0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7e, 0x7f, 0x80, 0xc3, 0xff };
+	char buf[40], expect[200], *whole, *a, *m, *z;
+	size_t len, k, j;
+
+	for (len = 1; len <= 33; len++)
+		for (k = 0; k < len; k++)
+			for (j = 0; j < sizeof(special); j++) {
+				memset(buf, 'a' + (int)(len % 26), len);
+				buf[k] = (char)special[j];
+				whole = inner(buf, len);
+				a = inner(buf, k);
+				m = inner(buf + k, 1);
+				z = inner(buf + k + 1, len - k - 1);
+				snprintf(expect, sizeof(expect), "%s%s%s", a,
+				    m, z);
+				ck_assert_str_eq(whole, expect);
+				free(whole);
+				free(a);
+				free(m);
+				free(z);
+			}
+}
+END_TEST
+
+/* fmt_addr writes IPv4 itself: the same text as inet_ntop. */
+START_TEST(test_fmt_addr)
+{
+	static const uint8_t v4[][4] = { { 0, 0, 0, 0 }, { 255, 255, 255, 255 },
+	    { 127, 0, 0, 1 }, { 10, 9, 99, 100 }, { 1, 20, 199, 200 } };
+	uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	char a[64], b[64];
+	size_t i;
+	unsigned v;
+
+	for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++) {
+		fmt_addr(a, sizeof(a), 4, v4[i]);
+		ck_assert_ptr_nonnull(inet_ntop(AF_INET, v4[i], b, sizeof(b)));
+		ck_assert_str_eq(a, b);
+	}
+	for (v = 0; v < 256; v++) {
+		uint8_t x[4] = { (uint8_t)v, (uint8_t)(255 - v), (uint8_t)(v / 3),
+		    (uint8_t)(v * 7) };
+
+		fmt_addr(a, sizeof(a), 4, x);
+		ck_assert_ptr_nonnull(inet_ntop(AF_INET, x, b, sizeof(b)));
+		ck_assert_str_eq(a, b);
+	}
+	v6[15] = 1;
+	fmt_addr(a, sizeof(a), 6, v6);
+	ck_assert_str_eq(a, "2001:db8::1");
+	/* Too small for the longest dotted quad: inet_ntop's answer. */
+	fmt_addr(a, 8, 4, v4[1]);
+	ck_assert_str_eq(a, "?");
+}
+END_TEST
+
 START_TEST(test_buf_cap)
 {
 	struct buf b;
@@ -164,6 +241,8 @@ util_suite(void)
 	tcase_add_test(tc, test_json_invalid_utf8);
 	tcase_add_test(tc, test_json_utf8_passes);
 	tcase_add_loop_test(tc, test_json_every_byte, 0, 256);
+	tcase_add_test(tc, test_json_word_boundaries);
+	tcase_add_test(tc, test_fmt_addr);
 	tcase_add_test(tc, test_buf_cap);
 	tcase_add_test(tc, test_time_iso);
 	suite_add_tcase(s, tc);
