@@ -70,6 +70,7 @@ struct analyzer {
 	struct x509_cache	*certs;
 	struct x509_store	*store;
 	struct x509_store	*client_store;
+	struct x509_check_memo	*check_memo;	/* findings of recent chains */
 	struct keylog		*keylog;
 	struct analyzer_stats	 st;
 	uint64_t		 next_id;
@@ -173,6 +174,7 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 	a->fn_arg = arg;
 	a->flows = flow_table_new(1024);
 	a->certs = x509_cache_new(LIMIT_CERT_CACHE);
+	a->check_memo = x509_check_memo_new();
 	if (opt->ca_file != NULL || opt->ca_path != NULL) {
 		a->store = x509_store_load(opt->ca_file, opt->ca_path, xerr);
 		if (a->store == NULL) {
@@ -246,6 +248,7 @@ analyzer_free(struct analyzer *a)
 	x509_cache_free(a->certs);
 	x509_store_free(a->store);
 	x509_store_free(a->client_store);
+	x509_check_memo_free(a->check_memo);
 	keylog_free(a->keylog);
 	free(a);
 }
@@ -502,7 +505,8 @@ on_certificate(struct analyzer *a, struct conn_rt *cr, struct rd *body,
 }
 
 static void
-on_cert_request(struct conn_rt *cr, struct rd *body, struct tl_event *e)
+on_cert_request(struct analyzer *a, struct conn_rt *cr, struct rd *body,
+    struct tl_event *e)
 {
 	struct tls_cert_request m;
 	struct tl_cert_request *r = &cr->tl->cr;
@@ -527,8 +531,8 @@ on_cert_request(struct conn_rt *cr, struct rd *body, struct tl_event *e)
 	for (i = 0; i < m.num_ca_names; i++) {
 		size_t len = rd_left(&m.ca_names[i]);
 
-		x509_name_to_text(text, sizeof(text), rd_ptr(&m.ca_names[i]),
-		    len);
+		x509_cache_name_text(a->certs, text, sizeof(text),
+		    rd_ptr(&m.ca_names[i]), len);
 		r->ca_text[i] = xstrdup(text);
 		r->ca_der[i] = xcalloc(1, len);
 		memcpy(r->ca_der[i], rd_ptr(&m.ca_names[i]), len);
@@ -573,7 +577,7 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 		on_certificate(a, cr, &r, dc->dir, e);
 		break;
 	case TLS_HS_CERTIFICATE_REQUEST:
-		on_cert_request(cr, &r, e);
+		on_cert_request(a, cr, &r, e);
 		break;
 	case TLS_HS_SERVER_KEY_EXCHANGE:
 		st = tls_parse_server_key_exchange(&r, &a->msg.ske);
@@ -1035,8 +1039,8 @@ check_chains(struct analyzer *a, struct conn_rt *cr)
 		}
 		p.at = at;
 		p.store = a->store;
-		n = x509_check_chain(tmp, 32, c->server_chain.certs,
-		    c->server_chain.num, &p);
+		n = x509_check_chain_memo(a->check_memo, tmp, 32,
+		    c->server_chain.certs, c->server_chain.num, &p);
 		c->server_chain.findings = xcalloc(n, sizeof(*tmp));
 		memcpy(c->server_chain.findings, tmp, n * sizeof(*tmp));
 		c->server_chain.num_findings = n;
@@ -1050,8 +1054,8 @@ check_chains(struct analyzer *a, struct conn_rt *cr)
 		p.ca_names = (const uint8_t *const *)c->cr.ca_der;
 		p.ca_name_lens = c->cr.ca_der_len;
 		p.num_ca_names = c->cr.num_ca;
-		n = x509_check_chain(tmp, 32, c->client_chain.certs,
-		    c->client_chain.num, &p);
+		n = x509_check_chain_memo(a->check_memo, tmp, 32,
+		    c->client_chain.certs, c->client_chain.num, &p);
 		c->client_chain.findings = xcalloc(n, sizeof(*tmp));
 		memcpy(c->client_chain.findings, tmp, n * sizeof(*tmp));
 		c->client_chain.num_findings = n;

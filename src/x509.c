@@ -65,6 +65,8 @@ struct x509_cert {
 	int			 memo;
 };
 
+#define NAME_MEMO_SLOTS	64
+
 struct x509_cache {
 	struct x509_cert	**bucket;
 	size_t			 num_buckets;	/* a power of two */
@@ -73,10 +75,22 @@ struct x509_cache {
 	size_t			 next_sweep;	/* 0: sweep when over max */
 	uint64_t		 clock;
 	struct x509_cache_stats	 stats;
+	/* Text of recently seen CertificateRequest CA names, by DER. */
+	struct name_memo {
+		uint64_t	 hash;
+		uint8_t		*der;
+		size_t		 der_len;
+		char		*text;
+		bool		 ok;
+	}			 names[NAME_MEMO_SLOTS];
 };
+
+/* Stores loaded so far (not thread-safe; tlsdiag loads them at start). */
+static uint64_t store_serial;
 
 struct x509_store {
 	X509_STORE	*st;
+	uint64_t	 serial;	/* unique per load: the check memo's key */
 	const char	*what;		/* "CA file", for findings */
 };
 
@@ -728,6 +742,10 @@ x509_cache_free(struct x509_cache *c)
 			xc->in_cache = false;
 			x509_cert_unref(xc);
 		}
+	for (i = 0; i < NAME_MEMO_SLOTS; i++) {
+		free(c->names[i].der);
+		free(c->names[i].text);
+	}
 	free(c->bucket);
 	free(c);
 }
@@ -968,6 +986,48 @@ x509_name_to_text(char *out, size_t out_len, const uint8_t *der,
 	return ok;
 }
 
+bool
+x509_cache_name_text(struct x509_cache *c, char *out, size_t out_len,
+    const uint8_t *der, size_t der_len)
+{
+	struct name_memo *m;
+	char full[LIMIT_DN_TEXT];
+	size_t tlen;
+	uint64_t h;
+	bool ok;
+
+	if (c == NULL || out == NULL || out_len < sizeof(full) || der == NULL)
+		return x509_name_to_text(out, out_len, der, der_len);
+	h = der_hash(der, der_len);
+	m = &c->names[h % NAME_MEMO_SLOTS];
+	if (m->text != NULL && m->hash == h && m->der_len == der_len &&
+	    (der_len == 0 || memcmp(m->der, der, der_len) == 0)) {
+		memcpy(out, m->text, strlen(m->text) + 1);
+		return m->ok;
+	}
+	ok = x509_name_to_text(full, sizeof(full), der, der_len);
+	tlen = strlen(full);
+	memcpy(out, full, tlen + 1);
+	free(m->der);
+	free(m->text);
+	m->der = malloc(der_len > 0 ? der_len : 1);
+	m->text = malloc(tlen + 1);
+	if (m->der == NULL || m->text == NULL) {
+		free(m->der);
+		free(m->text);
+		m->der = NULL;
+		m->text = NULL;
+		return ok;
+	}
+	if (der_len > 0)
+		memcpy(m->der, der, der_len);
+	memcpy(m->text, full, tlen + 1);
+	m->der_len = der_len;
+	m->hash = h;
+	m->ok = ok;
+	return ok;
+}
+
 /* ---- trust store ---- */
 
 struct x509_store *
@@ -999,6 +1059,8 @@ x509_store_load(const char *file, const char *dir,
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
+	if (s != NULL)
+		s->serial = ++store_serial;
 	if (s == NULL) {
 		set_err(errbuf, "out of memory");
 		return NULL;
@@ -1686,6 +1748,161 @@ x509_check_chain(struct x509_finding *out, size_t max_out,
 		X509_NAME_free(k->ca[i]);
 	written = k->n_out;
 	free(k);
+	return written;
+}
+
+/* ---- memo of chain checks ---- */
+
+/*
+ * A busy server sends the same chain to every client, and the checks of
+ * a chain (names of the CAs asked for, sentences, signatures) cost far
+ * more than the rest of a handshake. The memo keeps the findings of the
+ * last checks by their exact inputs: the chain's certificates (SHA-256),
+ * the role, the SNI, the capture second, the CA names and the trust
+ * store. A hit is always what x509_check_chain would return.
+ */
+#define CHECK_MEMO_SLOTS	64
+
+struct check_memo_slot {
+	uint64_t		 hash;
+	uint8_t			*key;
+	size_t			 key_len;
+	struct x509_finding	*out;
+	size_t			 n_out;
+};
+
+struct x509_check_memo {
+	struct check_memo_slot	 slot[CHECK_MEMO_SLOTS];
+	struct x509_check_memo_stats st;
+};
+
+struct x509_check_memo *
+x509_check_memo_new(void)
+{
+	return calloc(1, sizeof(struct x509_check_memo));
+}
+
+void
+x509_check_memo_free(struct x509_check_memo *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < CHECK_MEMO_SLOTS; i++) {
+		free(m->slot[i].key);
+		free(m->slot[i].out);
+	}
+	free(m);
+}
+
+void
+x509_check_memo_stats(const struct x509_check_memo *m,
+    struct x509_check_memo_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (m != NULL)
+		*out = m->st;
+}
+
+static void
+key_put(uint8_t *key, size_t *len, const void *p, size_t n)
+{
+	memcpy(key + *len, p, n);
+	*len += n;
+}
+
+/* check_key serialises the inputs of a check into a new buffer; NULL
+ * when the chain has an unparseable entry (not memoised). */
+static uint8_t *
+check_key(struct x509_cert *const *chain, size_t n, size_t max_out,
+    const struct x509_check_params *p, size_t *key_len)
+{
+	size_t i, len = 0, cap;
+	uint8_t *key;
+	uint64_t v;
+	uint64_t store = p->store != NULL ? p->store->serial : 0;
+
+	cap = 64 + n * SHA256_LEN + p->sni_len;
+	if (p->role == X509_ROLE_CLIENT)
+		for (i = 0; i < p->num_ca_names; i++)
+			cap += 8 + p->ca_name_lens[i];
+	for (i = 0; i < n; i++)
+		if (chain[i] == NULL)
+			return NULL;
+	key = malloc(cap);
+	if (key == NULL)
+		return NULL;
+	v = (uint64_t)p->role;
+	key_put(key, &len, &v, sizeof(v));
+	v = n;
+	key_put(key, &len, &v, sizeof(v));
+	v = max_out;
+	key_put(key, &len, &v, sizeof(v));
+	v = (uint64_t)p->at;
+	key_put(key, &len, &v, sizeof(v));
+	key_put(key, &len, &store, sizeof(store));
+	for (i = 0; i < n; i++)
+		key_put(key, &len, chain[i]->info.sha256, SHA256_LEN);
+	v = p->sni != NULL ? p->sni_len : (uint64_t)-1;
+	key_put(key, &len, &v, sizeof(v));
+	if (p->sni != NULL)
+		key_put(key, &len, p->sni, p->sni_len);
+	if (p->role == X509_ROLE_CLIENT) {
+		v = p->ca_names_present ? p->num_ca_names : (uint64_t)-1;
+		key_put(key, &len, &v, sizeof(v));
+		for (i = 0; p->ca_names_present && i < p->num_ca_names; i++) {
+			v = p->ca_name_lens[i];
+			key_put(key, &len, &v, sizeof(v));
+			key_put(key, &len, p->ca_names[i], p->ca_name_lens[i]);
+		}
+	}
+	*key_len = len;
+	return key;
+}
+
+size_t
+x509_check_chain_memo(struct x509_check_memo *m, struct x509_finding *out,
+    size_t max_out, struct x509_cert *const *chain, size_t n,
+    const struct x509_check_params *p)
+{
+	struct check_memo_slot *sl;
+	uint8_t *key;
+	size_t key_len = 0, i, written;
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+
+	if (m == NULL || out == NULL || max_out == 0 || chain == NULL ||
+	    n == 0 || p == NULL ||
+	    (key = check_key(chain, n, max_out, p, &key_len)) == NULL)
+		return x509_check_chain(out, max_out, chain, n, p);
+	for (i = 0; i < key_len; i++) {
+		h ^= key[i];
+		h *= 0x100000001b3ULL;
+	}
+	sl = &m->slot[h % CHECK_MEMO_SLOTS];
+	if (sl->key != NULL && sl->hash == h && sl->key_len == key_len &&
+	    memcmp(sl->key, key, key_len) == 0) {
+		free(key);
+		memcpy(out, sl->out, sl->n_out * sizeof(*out));
+		m->st.hits++;
+		return sl->n_out;
+	}
+	written = x509_check_chain(out, max_out, chain, n, p);
+	m->st.misses++;
+	free(sl->key);
+	free(sl->out);
+	sl->key = key;
+	sl->key_len = key_len;
+	sl->hash = h;
+	sl->n_out = written;
+	sl->out = written > 0 ? malloc(written * sizeof(*out)) : NULL;
+	if (written > 0 && sl->out == NULL) {
+		free(sl->key);
+		sl->key = NULL;
+		return written;
+	}
+	if (written > 0)
+		memcpy(sl->out, out, written * sizeof(*out));
 	return written;
 }
 

@@ -82,6 +82,13 @@ bool	x509_name_to_text(char *out, size_t out_len, const uint8_t *der,
 	    size_t der_len);
 
 /* A trust store loaded from --ca-file / --ca-path (opaque). */
+/* x509_cache_name_text is x509_name_to_text with a memo in |c| of the
+ * names seen recently (the CA names of CertificateRequests repeat on
+ * every connection to a server). Only an |out| of LIMIT_DN_TEXT bytes or
+ * more is served from the memo. */
+bool	x509_cache_name_text(struct x509_cache *c, char *out, size_t out_len,
+	    const uint8_t *der, size_t der_len);
+
 struct x509_store;
 /* x509_store_load loads PEM certificates. It returns NULL and fills
  * |errbuf| on failure. x509_store_free(NULL) does nothing. */
@@ -158,6 +165,27 @@ struct x509_check_params {
  * findings written.
  */
 size_t	x509_check_chain(struct x509_finding *out, size_t max_out,
+	    struct x509_cert *const *chain, size_t n,
+	    const struct x509_check_params *p);
+
+/*
+ * A memo of chain checks: x509_check_chain_memo returns what
+ * x509_check_chain would, from the memo when the same inputs (the
+ * certificates by SHA-256, role, SNI, capture second, CA names, store,
+ * |max_out|) were checked recently. Chains with an unparseable entry are
+ * always checked afresh.
+ */
+struct x509_check_memo;
+struct x509_check_memo_stats {
+	uint64_t	hits;
+	uint64_t	misses;
+};
+struct x509_check_memo	*x509_check_memo_new(void);
+void			 x509_check_memo_free(struct x509_check_memo *m);
+void			 x509_check_memo_stats(const struct x509_check_memo *m,
+			    struct x509_check_memo_stats *out);
+size_t	x509_check_chain_memo(struct x509_check_memo *m,
+	    struct x509_finding *out, size_t max_out,
 	    struct x509_cert *const *chain, size_t n,
 	    const struct x509_check_params *p);
 

@@ -121,6 +121,28 @@ name_der(const char *name, size_t *out_len)
 	return b;
 }
 
+/* cn_der returns the DER of the Name "CN=|cn|". */
+static uint8_t *
+cn_der(const char *cn, size_t *out_len)
+{
+	X509_NAME *nm;
+	unsigned char *out = NULL;
+	uint8_t *b;
+	int n;
+
+	nm = X509_NAME_new();
+	ck_assert_ptr_nonnull(nm);
+	ck_assert(X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC,
+	    (const unsigned char *)cn, -1, -1, 0));
+	n = i2d_X509_NAME(nm, &out);
+	ck_assert_int_gt(n, 0);
+	b = dup_exact(out, (size_t)n);
+	OPENSSL_free(out);
+	X509_NAME_free(nm);
+	*out_len = (size_t)n;
+	return b;
+}
+
 /* struct run is one chain under test, its cache and its findings. */
 struct run {
 	struct x509_cache	*cache;
@@ -163,11 +185,63 @@ run_add_der(struct run *r, const uint8_t *der, size_t len)
 	r->n++;
 }
 
+/* memo_bypass: chains with an unparseable entry are not memoised. */
+static bool
+memo_bypass(const struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->chain[i] == NULL)
+			return true;
+	return false;
+}
+
+/* One memo for every check of a test (each test is its own process):
+ * checks that differ in one input follow each other, so a memo key that
+ * missed an input would answer with the previous check's findings. */
+static struct x509_check_memo *memo;
+
+static void
+same_findings(const struct x509_finding *a, size_t na,
+    const struct x509_finding *b, size_t nb)
+{
+	size_t i;
+
+	ck_assert_uint_eq(na, nb);
+	for (i = 0; i < na; i++) {
+		ck_assert_int_eq(a[i].code, b[i].code);
+		ck_assert_int_eq(a[i].severity, b[i].severity);
+		ck_assert_int_eq(a[i].cert, b[i].cert);
+		ck_assert_str_eq(a[i].text, b[i].text);
+	}
+}
+
+/* run_check checks the chain directly, then through the memo twice (the
+ * second time a hit, unless the chain has an unparseable entry): all
+ * three must agree. */
 static size_t
 run_check(struct run *r)
 {
+	struct x509_finding m[MAX_FINDINGS];
+	struct x509_check_memo_stats before, after;
+	size_t nm;
+
 	r->nf = x509_check_chain(r->f, MAX_FINDINGS, r->chain, r->n, &r->p);
 	ck_assert_uint_le(r->nf, MAX_FINDINGS);
+	if (memo == NULL)
+		memo = x509_check_memo_new();
+	ck_assert_ptr_nonnull(memo);
+	nm = x509_check_chain_memo(memo, m, MAX_FINDINGS, r->chain, r->n,
+	    &r->p);
+	same_findings(r->f, r->nf, m, nm);
+	x509_check_memo_stats(memo, &before);
+	nm = x509_check_chain_memo(memo, m, MAX_FINDINGS, r->chain, r->n,
+	    &r->p);
+	same_findings(r->f, r->nf, m, nm);
+	x509_check_memo_stats(memo, &after);
+	if (r->n > 0 && !memo_bypass(r))
+		ck_assert_uint_eq(after.hits, before.hits + 1);
 	return r->nf;
 }
 
@@ -467,6 +541,53 @@ START_TEST(test_name_to_text)
 	ck_assert(!x509_name_to_text(out, sizeof(out), NULL, 0));
 	ck_assert(x509_name_to_text(out, sizeof(out), empty, sizeof(empty)));
 	ck_assert_str_eq(out, "");
+}
+END_TEST
+
+/* The memo of CA name text gives what x509_name_to_text gives, for a
+ * name seen again, for another name in the same slot's place, for an
+ * unparseable one, and never serves a small buffer from the memo. */
+START_TEST(test_name_memo)
+{
+	static const uint8_t junk[] = { 0x04, 0x02, 'h', 'i' };
+	static const uint8_t empty[] = { 0x30, 0x00 };
+	const char *names[] = { "clientCA", "rogueCA", "clientCA" };
+	struct x509_cache *c;
+	char a[LIMIT_DN_TEXT], b[LIMIT_DN_TEXT], small[5];
+	uint8_t *der;
+	size_t len, i, round;
+
+	c = x509_cache_new(4);
+	ck_assert_ptr_nonnull(c);
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < 3; i++) {
+			der = name_der(names[i], &len);
+			ck_assert(x509_name_to_text(a, sizeof(a), der, len));
+			ck_assert(x509_cache_name_text(c, b, sizeof(b), der,
+			    len));
+			ck_assert_str_eq(a, b);
+			ck_assert(x509_cache_name_text(c, small,
+			    sizeof(small), der, len));
+			ck_assert_uint_eq(strlen(small), 4);
+			ck_assert_mem_eq(small, a, 4);
+			ck_assert(x509_cache_name_text(c, b, sizeof(b), der,
+			    len));
+			ck_assert_str_eq(a, b);
+			free(der);
+		}
+		ck_assert(!x509_cache_name_text(c, b, sizeof(b), junk,
+		    sizeof(junk)));
+		ck_assert_str_eq(b, "<unparseable name>");
+		ck_assert(x509_cache_name_text(c, b, sizeof(b), empty,
+		    sizeof(empty)));
+		ck_assert_str_eq(b, "");
+		ck_assert(!x509_cache_name_text(c, b, sizeof(b), NULL, 0));
+	}
+	der = name_der("rogueCA", &len);
+	ck_assert(x509_cache_name_text(c, b, sizeof(b), der, len));
+	ck_assert_str_eq(b, "CN=rogueCA");
+	free(der);
+	x509_cache_free(c);
 }
 END_TEST
 
@@ -1000,6 +1121,70 @@ START_TEST(test_issuer_not_accepted)
 }
 END_TEST
 
+/* Checks of one chain that differ in a single input, one after the
+ * other: run_check asserts that the memo answers each as a direct check
+ * does, and here the direct answers differ, so a memo key that left the
+ * input out would fail. */
+START_TEST(test_check_memo_inputs)
+{
+	struct run r;
+	const uint8_t *names[1];
+	size_t lens[1], nf[2];
+	uint8_t *der[2];
+	size_t dlen[2];
+	int k;
+
+	/* Role. */
+	for (k = 0; k < 2; k++) {
+		run_init(&r, k == 0 ? X509_ROLE_CLIENT : X509_ROLE_SERVER,
+		    NULL, AT_VALID);
+		run_add(&r, "client");
+		nf[k] = run_check(&r);
+		if (k == 1)
+			has(&r, X509F_NO_SERVER_AUTH);
+		else
+			hasnt(&r, X509F_NO_SERVER_AUTH);
+		run_free(&r);
+	}
+	/* CA names of the same length and count. */
+	der[0] = cn_der("rogueCB", &dlen[0]);
+	der[1] = name_der("rogueCA", &dlen[1]);
+	ck_assert_uint_eq(dlen[0], dlen[1]);
+	for (k = 0; k < 2; k++) {
+		names[0] = der[k];
+		lens[0] = dlen[k];
+		run_init(&r, X509_ROLE_CLIENT, NULL, AT_VALID);
+		r.p.ca_names_present = true;
+		r.p.ca_names = names;
+		r.p.ca_name_lens = lens;
+		r.p.num_ca_names = 1;
+		run_add(&r, "client-rogue");
+		run_check(&r);
+		if (k == 0)
+			has(&r, X509F_ISSUER_NOT_ACCEPTED);
+		else
+			hasnt(&r, X509F_ISSUER_NOT_ACCEPTED);
+		run_free(&r);
+	}
+	free(der[0]);
+	free(der[1]);
+	/* SNI. */
+	for (k = 0; k < 2; k++) {
+		run_init(&r, X509_ROLE_SERVER, k == 0 ? "tls-server.local" :
+		    "tls-server.locax", AT_VALID);
+		run_add(&r, "leaf");
+		run_add(&r, "inter");
+		run_check(&r);
+		if (k == 1)
+			has(&r, X509F_NAME_MISMATCH);
+		else
+			hasnt(&r, X509F_NAME_MISMATCH);
+		run_free(&r);
+	}
+	(void)nf;
+}
+END_TEST
+
 START_TEST(test_missing_intermediate)
 {
 	struct run r;
@@ -1380,6 +1565,7 @@ x509_suite(void)
 	tcase_add_test(core, test_summary_other);
 	tcase_add_test(core, test_summary_hostile_names);
 	tcase_add_test(core, test_name_to_text);
+	tcase_add_test(core, test_name_memo);
 	tcase_add_test(core, test_code_names);
 	tcase_add_test(core, test_cache_shares);
 	tcase_add_test(core, test_cache_evicts);
@@ -1399,6 +1585,7 @@ x509_suite(void)
 	tcase_add_test(checks, test_cn_only);
 	tcase_add_test(checks, test_eku);
 	tcase_add_test(checks, test_issuer_not_accepted);
+	tcase_add_test(checks, test_check_memo_inputs);
 	tcase_add_test(checks, test_missing_intermediate);
 	tcase_add_test(checks, test_wrong_order);
 	tcase_add_test(checks, test_self_signed);
