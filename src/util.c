@@ -146,30 +146,152 @@ sb_grow(struct sb *b, size_t extra)
 	b->cap = ncap;
 }
 
-void
-sb_printf(struct sb *b, const char *fmt, ...)
+/* fmt_simple tells whether every conversion in |fmt| is one that
+ * fmt_fast writes: %s %c %d %u %ld %lu %lld %llu %zd %zu and %%, with no
+ * flag, width or precision. */
+static bool
+fmt_simple(const char *fmt)
 {
-	va_list ap;
-	size_t room = b->cap - b->len;
+	const char *p;
+
+	for (p = fmt; *p != '\0'; p++) {
+		if (*p != '%')
+			continue;
+		p++;
+		if (*p == 'l' && p[1] == 'l')
+			p += 2;
+		else if (*p == 'l' || *p == 'z')
+			p++;
+		if (*p == 's' || *p == 'c' || *p == '%') {
+			if (p[-1] != '%')
+				return false;
+			continue;
+		}
+		if (*p != 'd' && *p != 'u')
+			return false;
+	}
+	return true;
+}
+
+static void
+sb_i64(struct sb *b, int64_t v)
+{
+	if (v < 0) {
+		sb_add(b, "-", 1);
+		sb_u64(b, (uint64_t)0 - (uint64_t)v);
+	} else
+		sb_u64(b, (uint64_t)v);
+}
+
+/* fmt_fast formats what fmt_simple accepted, as vsnprintf would. */
+static void
+fmt_fast(struct sb *b, const char *fmt, va_list ap)
+{
+	const char *p = fmt, *q;
+	char c;
+	int len;
+
+	for (;;) {
+		for (q = p; *q != '\0' && *q != '%'; q++)
+			;
+		if (q > p)
+			sb_add(b, p, (size_t)(q - p));
+		if (*q == '\0')
+			break;
+		q++;
+		len = 0;
+		if (q[0] == 'l' && q[1] == 'l') {
+			len = 2;
+			q += 2;
+		} else if (q[0] == 'l') {
+			len = 1;
+			q++;
+		} else if (q[0] == 'z') {
+			len = 3;
+			q++;
+		}
+		switch (*q) {
+		case '%':
+			sb_add(b, "%", 1);
+			break;
+		case 'c':
+			c = (char)va_arg(ap, int);
+			sb_add(b, &c, 1);
+			break;
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+
+			sb_puts(b, s != NULL ? s : "(null)");
+			break;
+		}
+		case 'd':
+			if (len == 2)
+				sb_i64(b, va_arg(ap, long long));
+			else if (len == 1)
+				sb_i64(b, va_arg(ap, long));
+			else if (len == 3)
+				sb_i64(b, va_arg(ap, ssize_t));
+			else
+				sb_i64(b, va_arg(ap, int));
+			break;
+		default:	/* 'u' */
+			if (len == 2)
+				sb_u64(b, va_arg(ap, unsigned long long));
+			else if (len == 1)
+				sb_u64(b, va_arg(ap, unsigned long));
+			else if (len == 3)
+				sb_u64(b, va_arg(ap, size_t));
+			else
+				sb_u64(b, va_arg(ap, unsigned));
+			break;
+		}
+		p = q + 1;
+	}
+}
+
+void
+sb_vprintf(struct sb *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	size_t room;
 	int n;
 
+	/* The common conversions without stdio: reports are built from
+	 * thousands of short pieces. */
+	if (fmt_simple(fmt)) {
+		fmt_fast(b, fmt, ap);
+		if (b->s == NULL)
+			sb_grow(b, 0);
+		b->s[b->len] = '\0';
+		return;
+	}
 	/* One pass when the text fits in the room left (the usual case);
 	 * a second, after growing, when it does not. */
-	va_start(ap, fmt);
+	room = b->cap - b->len;
+	va_copy(ap2, ap);
 	n = vsnprintf(b->s == NULL ? NULL : b->s + b->len, room, fmt, ap);
-	va_end(ap);
 	if (n < 0) {
 		if (b->s != NULL)
 			b->s[b->len] = '\0';
+		va_end(ap2);
 		return;
 	}
 	if ((size_t)n >= room) {
 		sb_grow(b, (size_t)n);
-		va_start(ap, fmt);
-		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-		va_end(ap);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap2);
 	}
+	va_end(ap2);
 	b->len += (size_t)n;
+}
+
+void
+sb_printf(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vprintf(b, fmt, ap);
+	va_end(ap);
 }
 
 void

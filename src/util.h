@@ -68,8 +68,12 @@ sb_puts(struct sb *b, const char *s)
 	sb_add(b, s, strlen(s));
 }
 
+/* sb_printf appends as snprintf would; the plain conversions (%s %c %d
+ * %u with l, ll or z, and %%) are written without stdio. */
 void	sb_printf(struct sb *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+void	sb_vprintf(struct sb *b, const char *fmt, va_list ap)
+	    __attribute__((format(printf, 2, 0)));
 /* sb_u64 appends |v| in decimal, as "%llu" would, without printf. */
 void	sb_u64(struct sb *b, uint64_t v);
 /* sb_milli appends |v| thousandths as a decimal with three places, the

@@ -91,24 +91,14 @@ static char *
 vstr(const char *fmt, ...)
 {
 	va_list ap;
-	char tmp[256], *s;
-	int n;
+	struct sb b;
 
-	/* One pass into |tmp| for the usual short sentence. */
+	sb_init(&b);
+	sb_grow(&b, 0);
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	sb_vprintf(&b, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return xstrdup("");
-	s = xcalloc(1, (size_t)n + 1);
-	if ((size_t)n < sizeof(tmp)) {
-		memcpy(s, tmp, (size_t)n + 1);
-		return s;
-	}
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
+	return b.s;
 }
 
 static void

@@ -1,6 +1,9 @@
 /* check_util.c - unit tests of buffers and of text and JSON escaping. */
 #include <arpa/inet.h>
 #include <check.h>
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +201,44 @@ START_TEST(test_fmt_addr)
 }
 END_TEST
 
+/* sb_printf writes plain conversions itself and hands the rest to
+ * vsnprintf: both give exactly what snprintf gives. */
+#define SAME(...) do {							\
+	struct sb b_;							\
+	char want_[256];						\
+									\
+	sb_init(&b_);							\
+	sb_puts(&b_, "<");						\
+	sb_printf(&b_, __VA_ARGS__);					\
+	want_[0] = '<';							\
+	snprintf(want_ + 1, sizeof(want_) - 1, __VA_ARGS__);		\
+	ck_assert_str_eq(b_.s, want_);					\
+	ck_assert_uint_eq(b_.len, strlen(want_));			\
+	sb_cleanup(&b_);						\
+} while (0)
+
+START_TEST(test_printf_matches_snprintf)
+{
+	SAME("plain text, no conversion");
+	SAME("%s", "");
+	SAME("%s and %s", "a", "bcd");
+	SAME("100%% of %u", 7u);
+	SAME("%d %d %d", 0, -1, INT_MIN);
+	SAME("%u %u", 0u, UINT_MAX);
+	SAME("%ld %lu", LONG_MIN, ULONG_MAX);
+	SAME("%lld|%llu|%lld", LLONG_MIN, ULLONG_MAX, LLONG_MAX);
+	SAME("%zu %zd", SIZE_MAX, (ssize_t)-5);
+	SAME("%c%c%c", 'x', '%', 'y');
+	SAME("frame %llu: %s sent %s%s", 123456789ULL, "the server",
+	    "alert", " (fatal)");
+	SAME("trailing %s", "percent");
+	/* Handed to vsnprintf. */
+	SAME("%x %04x %5d|%-3u|%.2s", 0xbeefu, 0x1fu, 42, 7u, "abc");
+	SAME("%s=%02x", "byte", 5u);
+	SAME("%.3f", 1.25);
+}
+END_TEST
+
 START_TEST(test_buf_cap)
 {
 	struct buf b;
@@ -243,6 +284,7 @@ util_suite(void)
 	tcase_add_loop_test(tc, test_json_every_byte, 0, 256);
 	tcase_add_test(tc, test_json_word_boundaries);
 	tcase_add_test(tc, test_fmt_addr);
+	tcase_add_test(tc, test_printf_matches_snprintf);
 	tcase_add_test(tc, test_buf_cap);
 	tcase_add_test(tc, test_time_iso);
 	suite_add_tcase(s, tc);
