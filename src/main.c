@@ -478,6 +478,12 @@ main(int argc, char **argv)
 		p = NULL;
 	}
 
+	/* Live or from a pipe (tcpdump -w - | tlsdiag -r -): each report as
+	 * its connection ends. */
+	oo.flush_each = iface != NULL;
+	for (i = 0; i < nfiles; i++)
+		if (strcmp(files[i], "-") == 0)
+			oo.flush_each = true;
 	out = out_new(&oo, stdout);
 	a = analyzer_new(&ao, on_conn, out, aerr);
 	if (a == NULL) {

@@ -184,7 +184,10 @@ out_conn(struct output *o, const struct tl_conn *c)
 	else
 		out_text_conn(&o->b, c, &o->opt);
 	fwrite(o->b.s, 1, o->b.len, o->fp);
-	fflush(o->fp);
+	/* Live, a report shows when its connection ends; reading files,
+	 * stdio's buffer saves a write per connection. */
+	if (o->opt.flush_each)
+		fflush(o->fp);
 }
 
 static int

@@ -16,6 +16,7 @@ struct out_opts {
 	bool		 summary;	/* counts and worst offenders at the end */
 	bool		 failures_only;	/* only failed or incomplete */
 	bool		 color;
+	bool		 flush_each;	/* flush after every report (live) */
 	const char	*verdicts;	/* comma-separated codes, or NULL */
 };
 
