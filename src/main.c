@@ -4,6 +4,7 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include "capture.h"
 #include "limits.h"
 #include "out.h"
+#include "reader.h"
 #include "timeline.h"
 #include "util.h"
 #include "verdict.h"
@@ -216,6 +218,25 @@ on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 	}
 }
 
+/*
+ * use_reader tells whether to read |files| in a thread of their own: not
+ * for standard input (a report must not wait for a batch to fill) and
+ * not when this process may run on one CPU only.
+ */
+static bool
+use_reader(const char *const *files, size_t nfiles)
+{
+	cpu_set_t set;
+	size_t i;
+
+	for (i = 0; i < nfiles; i++)
+		if (strcmp(files[i], "-") == 0)
+			return false;
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		return false;
+	return CPU_COUNT(&set) > 1;
+}
+
 static void
 print_live_stats(pcap_t *p, const struct analyzer *a)
 {
@@ -271,6 +292,7 @@ main(int argc, char **argv)
 	long long snaplen = 262144, count = 0, bufkib = 0;
 	int ch, rc;
 	pcap_t *p;
+	struct reader *rd;
 
 	memset(&lo, 0, sizeof(lo));
 	memset(&ao, 0, sizeof(ao));
@@ -528,6 +550,25 @@ main(int argc, char **argv)
 			have_ps = true;
 		cur = NULL;
 		pcap_close(p);
+	} else if ((rd = use_reader(files, nfiles) ?
+	    reader_start(files, nfiles, filter, errbuf) : NULL) != NULL) {
+		struct reader_pkt k;
+		const char *why;
+
+		while (!stop_flag && reader_next(rd, &k)) {
+			x.dlt = k.dlt;
+			analyzer_packet(a, k.dlt, k.ts_us, k.data, k.caplen,
+			    k.len);
+			x.seen++;
+			if (x.count > 0 && x.seen >= x.count)
+				break;
+		}
+		if (!stop_flag && (x.count == 0 || x.seen < x.count) &&
+		    (why = reader_error(rd)) != NULL) {
+			snprintf(errbuf, sizeof(errbuf), "%s", why);
+			input_error = true;
+		}
+		reader_free(rd);
 	} else {
 		for (i = 0; i < nfiles && !stop_flag; i++) {
 			struct pcap_pkthdr *h;
