@@ -624,7 +624,8 @@ decode_tcp(struct segment *out, struct layer *l)
 	    !rd_u16(&hdr, &out->win) || !rd_skip(&hdr, 4) ||
 	    !rd_bytes(&hdr, &opts, hlen - 20))
 		return DECODE_TRUNCATED;
-	decode_tcp_opts(&out->opt, &opts);
+	out->opts = rd_ptr(&opts);
+	out->opts_len = rd_left(&opts);
 	out->payload = rd_ptr(&l->r);
 	out->payload_len = rd_left(&l->r);
 	out->payload_wire_len = l->wire;
@@ -672,6 +673,16 @@ decode_tcp_opts(struct tcp_opts *o, struct rd *r)
 			break;
 		}
 	}
+}
+
+void
+decode_tcp_options(const struct segment *s, struct tcp_opts *o)
+{
+	struct rd r;
+
+	memset(o, 0, sizeof(*o));
+	rd_init(&r, s->opts, s->opts_len);
+	decode_tcp_opts(o, &r);
 }
 
 const char *

@@ -41,7 +41,8 @@ struct segment {
 	uint32_t	 ack;
 	uint8_t		 flags;		/* TCP_* */
 	uint16_t	 win;
-	struct tcp_opts	 opt;
+	const uint8_t	*opts;		/* TCP options, for decode_tcp_options */
+	size_t		 opts_len;
 	uint16_t	 vlan[2];	/* outermost first; 0 if none */
 	uint8_t		 encap;		/* tunnels unwrapped (IP-in-IP, GRE,
 					 * VXLAN, Geneve) */
@@ -69,6 +70,11 @@ bool		 decode_link_supported(int dlt);
  * from |pkt|. It never reads outside [pkt, pkt + caplen). */
 enum decode_status decode_packet(struct segment *out, int dlt,
 		    const uint8_t *pkt, size_t caplen);
+
+/* decode_tcp_options reads the options of |s| (which must come from a
+ * DECODE_OK decode_packet, its packet still valid). They are read only on
+ * demand: the analysis needs none of them on the hot path. */
+void		 decode_tcp_options(const struct segment *s, struct tcp_opts *o);
 
 /* decode_status_name returns a short name of |s| for stats output. */
 const char	*decode_status_name(enum decode_status s);

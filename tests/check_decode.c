@@ -42,6 +42,16 @@
  *       -e tcp.len -e tcp.options.mss_val -e tcp.options.timestamp.tsval ...
  */
 /* linktype 1, frame 1, caplen 74, wirelen 74 */
+/* opts_of reads the TCP options of a decoded segment. */
+static struct tcp_opts
+opts_of(const struct segment *s)
+{
+	struct tcp_opts o;
+
+	decode_tcp_options(s, &o);
+	return o;
+}
+
 static const uint8_t eth4_syn[] = {
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	0x08, 0x00, 0x45, 0x00, 0x00, 0x3c, 0xb6, 0x12, 0x40, 0x00, 0x40, 0x06,
@@ -393,14 +403,14 @@ check_want(const struct segment *s, const uint8_t *buf, const struct want *w)
 	ck_assert_uint_eq(s->ack, w->ack);
 	ck_assert_uint_eq(s->flags, w->flags);
 	ck_assert_uint_eq(s->win, w->win);
-	ck_assert(s->opt.has_mss == (w->mss != 0));
-	ck_assert_uint_eq(s->opt.mss, w->mss);
-	ck_assert(s->opt.has_wscale == (w->wscale != 0));
-	ck_assert_uint_eq(s->opt.wscale, w->wscale);
-	ck_assert(s->opt.sack_ok == w->sack_ok);
-	ck_assert(s->opt.has_ts);
-	ck_assert_uint_eq(s->opt.tsval, w->tsval);
-	ck_assert_uint_eq(s->opt.tsecr, w->tsecr);
+	ck_assert(opts_of(s).has_mss == (w->mss != 0));
+	ck_assert_uint_eq(opts_of(s).mss, w->mss);
+	ck_assert(opts_of(s).has_wscale == (w->wscale != 0));
+	ck_assert_uint_eq(opts_of(s).wscale, w->wscale);
+	ck_assert(opts_of(s).sack_ok == w->sack_ok);
+	ck_assert(opts_of(s).has_ts);
+	ck_assert_uint_eq(opts_of(s).tsval, w->tsval);
+	ck_assert_uint_eq(opts_of(s).tsecr, w->tsecr);
 	ck_assert_uint_eq(s->vlan[0], 0);
 	ck_assert_uint_eq(s->vlan[1], 0);
 	ck_assert_ptr_eq(s->payload, buf + w->hdr_len);
@@ -421,7 +431,14 @@ same_tcp(const struct segment *a, const struct segment *b)
 	ck_assert_uint_eq(a->ack, b->ack);
 	ck_assert_uint_eq(a->flags, b->flags);
 	ck_assert_uint_eq(a->win, b->win);
-	ck_assert_mem_eq(&a->opt, &b->opt, sizeof(a->opt));
+	ck_assert_uint_eq(a->opts_len, b->opts_len);
+	if (a->opts_len > 0)
+		ck_assert_mem_eq(a->opts, b->opts, a->opts_len);
+	{
+		struct tcp_opts oa = opts_of(a), ob = opts_of(b);
+
+		ck_assert_mem_eq(&oa, &ob, sizeof(oa));
+	}
 	ck_assert_uint_eq(a->payload_len, b->payload_len);
 	ck_assert_uint_eq(a->payload_wire_len, b->payload_wire_len);
 	if (a->payload_len > 0)
@@ -674,7 +691,7 @@ START_TEST(test_ipv4_trailer)
 	ck_assert_int_eq(decode_packet(&s, DLT_EN10MB, p, len), DECODE_OK);
 	ck_assert_uint_eq(s.payload_len, 0);
 	ck_assert_uint_eq(s.payload_wire_len, 0);
-	ck_assert(s.opt.has_mss);
+	ck_assert(opts_of(&s).has_mss);
 	free(p);
 }
 END_TEST
@@ -811,7 +828,7 @@ START_TEST(test_tcp_doff)
 	/* Data offset 5: the timestamp option becomes payload. */
 	ck_assert_int_eq(decode_set8(&s, &b, eth4_data, sizeof(eth4_data),
 	    IP4_TCP + TCP_DOFF, 0x50), DECODE_OK);
-	ck_assert(!s.opt.has_ts);
+	ck_assert(!opts_of(&s).has_ts);
 	ck_assert_uint_eq(s.payload_len, 79 + 12);
 	free(b);
 	/* Data offset 15 (60 bytes): past the IP length of a SYN. */
@@ -868,13 +885,13 @@ START_TEST(test_tcp_options)
 	memcpy(b + SYN4_OPTS, oc->opts, sizeof(oc->opts));
 	ck_assert_msg(decode_packet(&s, DLT_EN10MB, b, sizeof(eth4_syn)) ==
 	    DECODE_OK, "%s", oc->name);
-	ck_assert_msg(s.opt.has_mss == (oc->mss != 0), "%s", oc->name);
-	ck_assert_uint_eq(s.opt.mss, oc->mss);
-	ck_assert_msg(s.opt.has_wscale == (oc->wscale >= 0), "%s", oc->name);
+	ck_assert_msg(opts_of(&s).has_mss == (oc->mss != 0), "%s", oc->name);
+	ck_assert_uint_eq(opts_of(&s).mss, oc->mss);
+	ck_assert_msg(opts_of(&s).has_wscale == (oc->wscale >= 0), "%s", oc->name);
 	if (oc->wscale >= 0)
-		ck_assert_int_eq(s.opt.wscale, oc->wscale);
-	ck_assert_msg(s.opt.sack_ok == oc->sack_ok, "%s", oc->name);
-	ck_assert_msg(s.opt.has_ts == oc->has_ts, "%s", oc->name);
+		ck_assert_int_eq(opts_of(&s).wscale, oc->wscale);
+	ck_assert_msg(opts_of(&s).sack_ok == oc->sack_ok, "%s", oc->name);
+	ck_assert_msg(opts_of(&s).has_ts == oc->has_ts, "%s", oc->name);
 	/* The segment itself is intact whatever the options say. */
 	ck_assert_uint_eq(s.seq, 931632993u);
 	ck_assert_uint_eq(s.flags, TCP_SYN);
