@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -20,7 +21,9 @@
  * rendered as text (-v, colour, --summary), JSON lines and -q. An
  * optional NSS key log comes first, as
  *   "#KEYLOG\n" <key log lines> "#END\n" <capture file>
- * so that the decryption code runs too. Output goes to /dev/null.
+ * so that the decryption code runs too. Output goes to /dev/null. Each
+ * connection's JSON is also rendered without and with the memo of
+ * out_json.c, which must agree.
  */
 #define KEYLOG_MAGIC	"#KEYLOG\n"
 #define KEYLOG_END	"#END\n"
@@ -31,12 +34,31 @@ struct fz_out {
 	struct output	*o[3];
 };
 
+/* fz_json_memo renders |c| with the JSON memo empty, then again from
+ * the memo: the two must be the same text. */
+static void
+fz_json_memo(const struct tl_conn *c)
+{
+	struct sb a, b;
+
+	sb_init(&a);
+	sb_init(&b);
+	out_json_memo_clear();
+	out_json_conn(&a, c);
+	out_json_conn(&b, c);
+	if (a.len != b.len || memcmp(a.s, b.s, a.len) != 0)
+		abort();
+	sb_cleanup(&a);
+	sb_cleanup(&b);
+}
+
 static void
 fz_on_conn(void *arg, struct tl_conn *c)
 {
 	struct fz_out *fo = arg;
 	size_t i;
 
+	fz_json_memo(c);
 	for (i = 0; i < 3; i++)
 		out_conn(fo->o[i], c);
 }

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "limits.h"
@@ -19,6 +20,9 @@
  *   then items, each
  *     uint8 kind;    0: certificate DER, 1: CA DistinguishedName DER
  *     opaque der<0..2^16-1>;
+ * The memos are checked against what they memoise: the CA name text
+ * through x509_cache_name_text, the chain checks through
+ * x509_check_chain_memo (a miss, then a hit); a difference aborts.
  * FUZZ_CERTS_DIR (set by Makefile.am) names tests/certs, whose root.pem
  * and clientCA.pem are the trust stores.
  */
@@ -28,7 +32,9 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The stores are loaded once per process: a fuzzer's only state. */
+/* The stores and the chain memo live as long as the process: a fuzzer's
+ * only state (the memo keeps earlier inputs' checks, as in tlsdiag). */
+static struct x509_check_memo	*fz_memo;
 static struct x509_store	*fz_server_store;
 static struct x509_store	*fz_client_store;
 static bool			 fz_loaded;
@@ -45,6 +51,22 @@ fz_load_stores(void)
 	    err);
 	fz_client_store = x509_store_load(FUZZ_CERTS_DIR "/clientCA.pem", NULL,
 	    err);
+	fz_memo = x509_check_memo_new();
+}
+
+/* fz_same aborts unless two lists of findings are the same. */
+static void
+fz_same(const struct x509_finding *a, size_t na, const struct x509_finding *b,
+    size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		abort();
+	for (i = 0; i < na; i++)
+		if (a[i].code != b[i].code || a[i].severity != b[i].severity ||
+		    a[i].cert != b[i].cert || strcmp(a[i].text, b[i].text) != 0)
+			abort();
 }
 
 int
@@ -53,14 +75,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct x509_cert *chain[LIMIT_CHAIN_CERTS];
 	const uint8_t *ca[LIMIT_CA_NAMES];
 	size_t ca_len[LIMIT_CA_NAMES];
-	struct x509_finding out[32];
+	struct x509_finding out[32], memo_out[32];
 	struct x509_check_params p;
 	struct x509_cache *cache;
 	struct x509_cert *again;
 	const struct cert_info *ci;
 	struct rd in, sni, der;
-	char text[LIMIT_DN_TEXT];
-	size_t n = 0, num_ca = 0, nf, i;
+	char text[LIMIT_DN_TEXT], memo_text[LIMIT_DN_TEXT];
+	size_t n = 0, num_ca = 0, nf, nm, i, k;
 	uint32_t at;
 	uint8_t flags, kind;
 	volatile size_t sink = 0;
@@ -87,9 +109,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			n++;
 		} else if ((kind & 1) == 1 && num_ca < LIMIT_CA_NAMES) {
-			(void)x509_name_to_text(text, sizeof(text),
+			bool ok = x509_name_to_text(text, sizeof(text),
 			    rd_ptr(&der), rd_left(&der));
+
 			sink += strlen(text);
+			for (k = 0; k < 2; k++)
+				if (x509_cache_name_text(cache, memo_text,
+				    sizeof(memo_text), rd_ptr(&der),
+				    rd_left(&der)) != ok ||
+				    strcmp(text, memo_text) != 0)
+					abort();
 			ca[num_ca] = rd_ptr(&der);
 			ca_len[num_ca] = rd_left(&der);
 			num_ca++;
@@ -113,6 +142,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < nf; i++)
 		sink += strlen(out[i].text) +
 		    strlen(x509_finding_code_name(out[i].code));
+	for (k = 0; k < 2; k++) {
+		nm = x509_check_chain_memo(fz_memo, memo_out,
+		    sizeof(memo_out) / sizeof(memo_out[0]), chain, n, &p);
+		fz_same(out, nf, memo_out, nm);
+	}
 	for (i = 0; i < n; i++)
 		x509_cert_unref(chain[i]);
 	x509_cache_free(cache);
