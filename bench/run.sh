@@ -174,6 +174,8 @@ tools_on() { # FILE-LABEL ROUND SLOW(0/1)
 	measure floor "$1" "$2" "$FLOOR" "$f"
 	measure tlsdiag-json "$1" "$2" "$TLSDIAG" "${TARGS[@]}" --json -r "$f"
 	measure tlsdiag-text "$1" "$2" "$TLSDIAG" "${TARGS[@]}" -r "$f"
+	# One CPU: no read-ahead thread (src/reader.c), the per-core cost.
+	measure tlsdiag-1cpu "$1" "$2" taskset -c 0 "$TLSDIAG" "${TARGS[@]}" --json -r "$f"
 	[ "$3" = 1 ] || return 0
 	[ "$TSHARK" = 1 ] && measure tshark "$1" "$2" "${TSHARK_CMD[@]}" -r "$f"
 	[ "$SSLDUMP" = 1 ] && measure ssldump "$1" "$2" ssldump -n -r "$f"
@@ -257,7 +259,7 @@ for label in ('bulk', 'hs', 'bulk-x4', 'hs-x4'):
     out.append('| tool | runs | wall s (median) | MB/s | packets/s | handshakes/s | connections/s | peak RSS MB | user+sys s | vs floor |')
     out.append('|---|---|---|---|---|---|---|---|---|---|')
     fl = med('floor', label)
-    for tool in ('floor', 'tlsdiag-json', 'tlsdiag-text', 'tshark', 'ssldump'):
+    for tool in ('floor', 'tlsdiag-json', 'tlsdiag-text', 'tlsdiag-1cpu', 'tshark', 'ssldump'):
         v = res.get((tool, label))
         if not v:
             continue
@@ -279,10 +281,17 @@ for label in ('bulk', 'hs'):
         line('%-22s tlsdiag --json / floor = %.2f, text / floor = %.2f%s' % (
             names[label] + ':', tj / fl, tt / fl if tt else float('nan'),
             '   [target <= 1.5: %s]' % ('met' if tj / fl <= 1.5 else 'MISSED') if label == 'bulk' else ''))
+    one = med('tlsdiag-1cpu', label)
+    if fl and one:
+        line('%-22s tlsdiag --json on one CPU / floor = %.2f' % (names[label] + ':', one / fl))
 if 'hs' in meta and med('tlsdiag-json', 'hs'):
     cps = meta['hs']['connections'] / med('tlsdiag-json', 'hs')
-    line('handshake-heavy:       %.0f connections/s (--json), %.0f (text)   [target >= 50,000: %s]' % (
-        cps, meta['hs']['connections'] / med('tlsdiag-text', 'hs'), 'met' if cps >= 50000 else 'MISSED'))
+    line('handshake-heavy:       %.0f connections/s (--json), %.0f (text)' % (
+        cps, meta['hs']['connections'] / med('tlsdiag-text', 'hs')))
+    if med('tlsdiag-1cpu', 'hs'):
+        c1 = meta['hs']['connections'] / med('tlsdiag-1cpu', 'hs')
+        line('handshake-heavy, one CPU (taskset -c 0): %.0f connections/s (--json)   [target >= 50,000: %s]' % (
+            c1, 'met' if c1 >= 50000 else 'MISSED'))
 def cpu(tool, label):
     v = res.get((tool, label))
     return statistics.median(x[2] + x[3] for x in v) if v else None
