@@ -370,7 +370,9 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 	char t[40];
 	size_t i;
 
-	sb_printf(b, "{\"id\":%llu,\"client\":", (unsigned long long)c->id);
+	sb_puts(b, "{\"id\":");
+	sb_u64(b, c->id);
+	sb_puts(b, ",\"client\":");
 	json_endpoint(b, c, false);
 	sb_puts(b, ",\"server\":");
 	json_endpoint(b, c, true);
@@ -421,9 +423,9 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 			json_code(b, tls_group_name(c->sh.group), c->sh.group,
 			    true);
 		}
-		sb_printf(b, ",\"resumed\":%s,\"hrr\":%s,",
-		    c->sh.resumed ? "true" : "false",
-		    c->sh.hrr_seen ? "true" : "false");
+		sb_puts(b, c->sh.resumed ? ",\"resumed\":true" :
+		    ",\"resumed\":false");
+		sb_puts(b, c->sh.hrr_seen ? ",\"hrr\":true," : ",\"hrr\":false,");
 	}
 	sb_puts(b, "\"sni\":");
 	if (c->ch.has_sni)
@@ -444,8 +446,8 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 		    c->ch.max_version, true);
 		sb_puts(b, ",\"offered_versions\":");
 		json_list(b, &c->ch.versions, 'V', tls_version_name);
-		sb_printf(b, ",\"offered_ciphers_count\":%zu",
-		    c->ch.suites.total);
+		sb_puts(b, ",\"offered_ciphers_count\":");
+		sb_u64(b, c->ch.suites.total);
 		sb_puts(b, ",\"offered_ciphers\":");
 		json_list(b, &c->ch.suites, 'C', tls_cipher_name);
 		sb_puts(b, ",\"offered_groups\":");
@@ -486,9 +488,10 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 	if (v != NULL) {
 		sb_puts(b, ",\"verdict\":{\"code\":");
 		sb_json_cstr(b, v->code);
-		sb_printf(b, ",\"outcome\":\"%s\",\"confidence\":\"%s\"",
-		    verdict_outcome_name(v->outcome),
-		    v->inferred ? "inferred" : "certain");
+		sb_puts(b, ",\"outcome\":\"");
+		sb_puts(b, verdict_outcome_name(v->outcome));
+		sb_puts(b, v->inferred ? "\",\"confidence\":\"inferred\"" :
+		    "\",\"confidence\":\"certain\"");
 		sb_puts(b, ",\"summary\":");
 		sb_json_cstr(b, v->summary);
 		sb_puts(b, ",\"evidence\":[");
