@@ -14,6 +14,23 @@
 #define C_YEL	"\033[33m"
 #define C_DIM	"\033[2m"
 
+/* padded appends |t| in a field of |width| columns: right-aligned, or
+ * left-aligned when |left|, as printf's %Nx and %-Nx do. */
+static void
+padded(struct sb *b, const struct sb *t, size_t width, bool left)
+{
+	static const char spaces[] = "                ";
+	size_t pad = t->len < width ? width - t->len : 0;
+
+	if (pad > sizeof(spaces) - 1)
+		pad = sizeof(spaces) - 1;
+	if (!left)
+		sb_add(b, spaces, pad);
+	sb_add(b, t->s, t->len);
+	if (left)
+		sb_add(b, spaces, pad);
+}
+
 static void
 col(struct sb *b, const struct out_opts *opt, const char *c)
 {
@@ -278,26 +295,49 @@ u16_list(struct sb *b, const char *title, const struct tls_u16_list *l,
 	sb_puts(b, "\n");
 }
 
+/* event_lines appends the numbered timeline, one line per event. */
+static void
+event_lines(struct sb *b, const struct tl_conn *c, const struct out_opts *opt)
+{
+	const struct tl_event *e;
+	struct sb num;
+	size_t i;
+
+	sb_init(&num);
+	for (i = 0; i < c->num_events; i++) {
+		e = &c->events[i];
+		/* "  %3zu  frame %-7llu %9.3f ms  %s  ", without printf:
+		 * a line per event is most of a text report. */
+		sb_puts(b, "  ");
+		sb_reset(&num);
+		sb_u64(&num, i + 1);
+		padded(b, &num, 3, false);
+		sb_puts(b, "  frame ");
+		sb_reset(&num);
+		sb_u64(&num, e->frame);
+		padded(b, &num, 7, true);
+		sb_puts(b, " ");
+		sb_reset(&num);
+		sb_milli(&num, e->ts_us - c->start_us);
+		padded(b, &num, 9, false);
+		sb_puts(b, e->dir == TL_C2S ? " ms  C -> S  " : " ms  C <- S  ");
+		sb_puts(b, tl_ev_name(e));
+		event_detail(b, c, e, opt);
+		sb_puts(b, "\n");
+	}
+	sb_cleanup(&num);
+}
+
 void
 out_text_conn(struct sb *b, const struct tl_conn *c,
     const struct out_opts *opt)
 {
 	const struct verdict *v = c->verdict;
-	const struct tl_event *e;
 	size_t i;
 
 	header(b, c, opt);
 	sb_puts(b, "\n");
-	for (i = 0; i < c->num_events; i++) {
-		e = &c->events[i];
-		sb_printf(b, "  %3zu  frame %-7llu %9.3f ms  %s  ", i + 1,
-		    (unsigned long long)e->frame,
-		    (double)(e->ts_us - c->start_us) / 1000.0,
-		    e->dir == TL_C2S ? "C -> S" : "C <- S");
-		sb_puts(b, tl_ev_name(e));
-		event_detail(b, c, e, opt);
-		sb_puts(b, "\n");
-	}
+	event_lines(b, c, opt);
 	if (c->dropped_events > 0)
 		sb_printf(b, "       (%llu more events not kept)\n",
 		    (unsigned long long)c->dropped_events);

@@ -1,0 +1,30 @@
+#!/bin/sh
+# textformat.sh - the timeline lines of the text report have printf's
+# layout "  %3zu  frame %-7llu %9.3f ms  C -> S  ": each line is rebuilt
+# here with awk's printf from the frame and time of the same event in the
+# JSON output, and must match the text tlsdiag wrote itself.
+. "$(dirname "$0")/lib.sh"
+
+command -v python3 >/dev/null 2>&1 || skip "python3 is needed"
+for cap in tls12-ok tls13-client-cert-reset mixed-20 tcp-no-answer tls12-resume; do
+	f="$PCAPS/$cap.pcap"
+	"$TLSDIAG" -r "$f" >"$TMP/text" 2>&1 || { fail "$cap: text run failed"; continue; }
+	"$TLSDIAG" --json -r "$f" >"$TMP/json" 2>&1 || { fail "$cap: json run failed"; continue; }
+	python3 - "$TMP/json" >"$TMP/fields" <<'EOF'
+import json, sys
+for line in open(sys.argv[1]):
+    c = json.loads(line)
+    for i, e in enumerate(c["events"]):
+        print(i + 1, e["frame"], e["t_ms"], e["dir"])
+EOF
+	awk '{ printf("  %3d  frame %-7d %9.3f ms  %s  |\n", $1, $2, $3,
+	    $4 == "c2s" ? "C -> S" : "C <- S") }' "$TMP/fields" >"$TMP/want43"
+	grep -E '^  [ 0-9]{3}  frame ' "$TMP/text" | cut -c1-43 | sed 's/$/|/' >"$TMP/got"
+	n=$(wc -l <"$TMP/want43")
+	if [ "$n" -gt 0 ] && cmp -s "$TMP/want43" "$TMP/got"; then
+		pass
+	else
+		fail "$cap: $n events; timeline lines differ from printf's layout: $(diff "$TMP/want43" "$TMP/got" | head -4)"
+	fi
+done
+finish
