@@ -172,6 +172,20 @@ run(void *arg)
 	return NULL;
 }
 
+/* destroy frees |r| once no thread uses it. */
+static void
+destroy(struct reader *r)
+{
+	size_t i;
+
+	pthread_cond_destroy(&r->freed);
+	pthread_cond_destroy(&r->filled);
+	pthread_mutex_destroy(&r->mu);
+	for (i = 0; i < NUM_BATCHES; i++)
+		free(r->all[i].data);
+	free(r);
+}
+
 struct reader *
 reader_start(const char *const *files, size_t nfiles, const char *filter,
     char errbuf[CAPTURE_ERRBUF_SIZE])
@@ -202,12 +216,7 @@ reader_start(const char *const *files, size_t nfiles, const char *filter,
 	if (rc != 0) {
 		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "cannot start the "
 		    "reading thread: %s", strerror(rc));
-		pthread_cond_destroy(&r->freed);
-		pthread_cond_destroy(&r->filled);
-		pthread_mutex_destroy(&r->mu);
-		for (i = 0; i < NUM_BATCHES; i++)
-			free(r->all[i].data);
-		free(r);
+		destroy(r);
 		return NULL;
 	}
 	return r;
@@ -254,8 +263,6 @@ reader_error(const struct reader *r)
 void
 reader_free(struct reader *r)
 {
-	size_t i;
-
 	if (r == NULL)
 		return;
 	pthread_mutex_lock(&r->mu);
@@ -263,10 +270,5 @@ reader_free(struct reader *r)
 	pthread_cond_signal(&r->freed);
 	pthread_mutex_unlock(&r->mu);
 	pthread_join(r->thread, NULL);
-	pthread_cond_destroy(&r->freed);
-	pthread_cond_destroy(&r->filled);
-	pthread_mutex_destroy(&r->mu);
-	for (i = 0; i < NUM_BATCHES; i++)
-		free(r->all[i].data);
-	free(r);
+	destroy(r);
 }

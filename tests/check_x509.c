@@ -167,6 +167,18 @@ run_init(struct run *r, enum x509_role role, const char *sni, int64_t at)
 	r->p.at = at;
 }
 
+/* run_init_ca starts a client-role run with a CertificateRequest list of
+ * |n| CA names. */
+static void
+run_init_ca(struct run *r, const uint8_t **names, size_t *lens, size_t n)
+{
+	run_init(r, X509_ROLE_CLIENT, NULL, AT_VALID);
+	r->p.ca_names_present = true;
+	r->p.ca_names = names;
+	r->p.ca_name_lens = lens;
+	r->p.num_ca_names = n;
+}
+
 /* run_add appends tests/certs/NAME.der, or an unparseable entry for
  * NULL. */
 static void
@@ -1051,11 +1063,7 @@ START_TEST(test_issuer_not_accepted)
 	der = name_der("clientCA", &len);
 	names[0] = der;
 	lens[0] = len;
-	run_init(&r, X509_ROLE_CLIENT, NULL, AT_VALID);
-	r.p.ca_names_present = true;
-	r.p.ca_names = names;
-	r.p.ca_name_lens = lens;
-	r.p.num_ca_names = 1;
+	run_init_ca(&r, names, lens, 1);
 	run_add(&r, "client-rogue");
 	run_check(&r);
 	f = has(&r, X509F_ISSUER_NOT_ACCEPTED);
@@ -1065,11 +1073,7 @@ START_TEST(test_issuer_not_accepted)
 	run_free(&r);
 
 	/* The chain up to the rogue root: still not accepted. */
-	run_init(&r, X509_ROLE_CLIENT, NULL, AT_VALID);
-	r.p.ca_names_present = true;
-	r.p.ca_names = names;
-	r.p.ca_name_lens = lens;
-	r.p.num_ca_names = 1;
+	run_init_ca(&r, names, lens, 1);
 	run_add(&r, "client-rogue");
 	run_add(&r, "rogueCA");
 	run_check(&r);
@@ -1078,11 +1082,7 @@ START_TEST(test_issuer_not_accepted)
 
 	/* Issued by an accepted CA: nothing, not even a missing
 	 * intermediate (the server names the leaf's issuer). */
-	run_init(&r, X509_ROLE_CLIENT, NULL, AT_VALID);
-	r.p.ca_names_present = true;
-	r.p.ca_names = names;
-	r.p.ca_name_lens = lens;
-	r.p.num_ca_names = 1;
+	run_init_ca(&r, names, lens, 1);
 	run_add(&r, "client");
 	run_check(&r);
 	none(&r);
@@ -1091,11 +1091,7 @@ START_TEST(test_issuer_not_accepted)
 	/* An unparseable name in the list is shown, never matched. */
 	names[1] = junk;
 	lens[1] = sizeof(junk);
-	run_init(&r, X509_ROLE_CLIENT, NULL, AT_VALID);
-	r.p.ca_names_present = true;
-	r.p.ca_names = names;
-	r.p.ca_name_lens = lens;
-	r.p.num_ca_names = 2;
+	run_init_ca(&r, names, lens, 2);
 	run_add(&r, "client-rogue");
 	run_check(&r);
 	ck_assert_ptr_nonnull(strstr(has(&r, X509F_ISSUER_NOT_ACCEPTED)->text,
@@ -1153,11 +1149,7 @@ START_TEST(test_check_memo_inputs)
 	for (k = 0; k < 2; k++) {
 		names[0] = der[k];
 		lens[0] = dlen[k];
-		run_init(&r, X509_ROLE_CLIENT, NULL, AT_VALID);
-		r.p.ca_names_present = true;
-		r.p.ca_names = names;
-		r.p.ca_name_lens = lens;
-		r.p.num_ca_names = 1;
+		run_init_ca(&r, names, lens, 1);
 		run_add(&r, "client-rogue");
 		run_check(&r);
 		if (k == 0)
