@@ -1808,6 +1808,8 @@ x509_check_memo_stats(const struct x509_check_memo *m,
 static void
 key_put(uint8_t *key, size_t *len, const void *p, size_t n)
 {
+	if (n == 0)
+		return;		/* |p| may be NULL */
 	memcpy(key + *len, p, n);
 	*len += n;
 }
@@ -1883,7 +1885,8 @@ x509_check_chain_memo(struct x509_check_memo *m, struct x509_finding *out,
 	if (sl->key != NULL && sl->hash == h && sl->key_len == key_len &&
 	    memcmp(sl->key, key, key_len) == 0) {
 		free(key);
-		memcpy(out, sl->out, sl->n_out * sizeof(*out));
+		if (sl->n_out > 0)
+			memcpy(out, sl->out, sl->n_out * sizeof(*out));
 		m->st.hits++;
 		return sl->n_out;
 	}
