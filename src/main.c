@@ -203,19 +203,38 @@ on_conn(void *arg, struct tl_conn *c)
 	out_conn(arg, c);
 }
 
+/* feed gives one packet to the analyzer and counts it against -c; it
+ * sets stop_flag when the count is reached. */
 static void
-on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
+feed(struct ctx *x, int64_t ts_us, const uint8_t *data, size_t caplen,
+    size_t len)
 {
-	struct ctx *x = (struct ctx *)arg;
-	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
-
-	analyzer_packet(x->a, x->dlt, ts, bytes, h->caplen, h->len);
+	analyzer_packet(x->a, x->dlt, ts_us, data, caplen, len);
 	x->seen++;
 	if (x->count > 0 && x->seen >= x->count) {
 		stop_flag = 1;
 		if (cur != NULL)
 			pcap_breakloop(cur);
 	}
+}
+
+static void
+on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	feed((struct ctx *)arg, (int64_t)h->ts.tv_sec * 1000000 +
+	    h->ts.tv_usec, bytes, h->caplen, h->len);
+}
+
+/* reads_stdin tells whether one of |files| is "-", standard input. */
+static bool
+reads_stdin(const char *const *files, size_t nfiles)
+{
+	size_t i;
+
+	for (i = 0; i < nfiles; i++)
+		if (strcmp(files[i], "-") == 0)
+			return true;
+	return false;
 }
 
 /*
@@ -227,11 +246,9 @@ static bool
 use_reader(const char *const *files, size_t nfiles)
 {
 	cpu_set_t set;
-	size_t i;
 
-	for (i = 0; i < nfiles; i++)
-		if (strcmp(files[i], "-") == 0)
-			return false;
+	if (reads_stdin(files, nfiles))
+		return false;
 	if (sched_getaffinity(0, sizeof(set), &set) != 0)
 		return false;
 	return CPU_COUNT(&set) > 1;
@@ -502,10 +519,7 @@ main(int argc, char **argv)
 
 	/* Live or from a pipe (tcpdump -w - | tlsdiag -r -): each report as
 	 * its connection ends. */
-	oo.flush_each = iface != NULL;
-	for (i = 0; i < nfiles; i++)
-		if (strcmp(files[i], "-") == 0)
-			oo.flush_each = true;
+	oo.flush_each = iface != NULL || reads_stdin(files, nfiles);
 	out = out_new(&oo, stdout);
 	a = analyzer_new(&ao, on_conn, out, aerr);
 	if (a == NULL) {
@@ -557,14 +571,9 @@ main(int argc, char **argv)
 
 		while (!stop_flag && reader_next(rd, &k)) {
 			x.dlt = k.dlt;
-			analyzer_packet(a, k.dlt, k.ts_us, k.data, k.caplen,
-			    k.len);
-			x.seen++;
-			if (x.count > 0 && x.seen >= x.count)
-				break;
+			feed(&x, k.ts_us, k.data, k.caplen, k.len);
 		}
-		if (!stop_flag && (x.count == 0 || x.seen < x.count) &&
-		    (why = reader_error(rd)) != NULL) {
+		if (!stop_flag && (why = reader_error(rd)) != NULL) {
 			snprintf(errbuf, sizeof(errbuf), "%s", why);
 			input_error = true;
 		}

@@ -28,19 +28,6 @@ struct memo_slot {
 
 static struct memo_slot memo[MEMO_SLOTS];
 
-static uint64_t
-memo_hash(const uint8_t *k, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= k[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* memo_get appends the memoised JSON of |key| and returns true, or
  * returns false when it is not there. */
 static bool
@@ -134,7 +121,7 @@ json_list(struct sb *b, const struct tls_u16_list *l, uint8_t kind,
 		key[klen++] = (uint8_t)(l->v[i] >> 8);
 		key[klen++] = (uint8_t)l->v[i];
 	}
-	h = memo_hash(key, klen);
+	h = hash_bytes(key, klen);
 	if (i == l->num && memo_get(b, key, klen, h))
 		return;
 	sb_puts(b, "[");
@@ -286,7 +273,7 @@ json_chain(struct sb *b, const struct tl_chain *ch)
 		/* A certificate's JSON follows from its DER alone. */
 		key[0] = 'X';
 		memcpy(key + 1, ci->sha256, sizeof(ci->sha256));
-		h = memo_hash(key, sizeof(key));
+		h = hash_bytes(key, sizeof(key));
 		if (memo_get(b, key, sizeof(key), h))
 			continue;
 		start = b->len;

@@ -109,6 +109,26 @@ buf_reset(struct buf *b)
 	b->len = 0;
 }
 
+uint64_t
+hash_bytes(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	const uint64_t m = 0x9e3779b97f4a7c15ULL;
+	uint64_t h = len * m, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, sizeof(w));
+		h = (h ^ w) * m;
+		h ^= h >> 29;
+	}
+	w = 0;
+	if (len > i)
+		memcpy(&w, p + i, len - i);
+	h = (h ^ w) * m;
+	return h ^ (h >> 32);
+}
+
 void
 sb_init(struct sb *b)
 {

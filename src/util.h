@@ -37,6 +37,11 @@ void	buf_reset(struct buf *b);
  * struct sb - an unbounded string builder for output text; always
  * NUL-terminated. Output is built per connection and written at once.
  */
+/* hash_bytes is a fast, non-cryptographic hash of |len| bytes, eight at
+ * a time with a multiply-xorshift mix, for the caches and memos: they
+ * match entries by comparing the bytes, so only speed depends on it. */
+uint64_t	hash_bytes(const void *data, size_t len);
+
 struct sb {
 	char	*s;
 	size_t	 len;

@@ -29,6 +29,7 @@
 
 #include "limits.h"
 #include "rd.h"
+#include "util.h"
 #include "x509.h"
 
 #define SHA256_LEN		32
@@ -750,29 +751,6 @@ x509_cache_free(struct x509_cache *c)
 	free(c);
 }
 
-/*
- * der_hash is a fast, non-cryptographic hash of a certificate's bytes,
- * eight at a time with a multiply-xorshift mix. Only the speed of the
- * lookup depends on it: entries are matched by memcmp of the whole DER.
- */
-static uint64_t
-der_hash(const uint8_t *p, size_t len)
-{
-	const uint64_t m = 0x9e3779b97f4a7c15ULL;
-	uint64_t h = len * m, w;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&w, p + i, sizeof(w));
-		h = (h ^ w) * m;
-		h ^= h >> 29;
-	}
-	w = 0;
-	memcpy(&w, p + i, len - i);
-	h = (h ^ w) * m;
-	return h ^ (h >> 32);
-}
-
 /* bucket_of maps a DER hash into |c|'s table. */
 static size_t
 bucket_of(const struct x509_cache *c, uint64_t h)
@@ -877,7 +855,7 @@ x509_cache_get(struct x509_cache *c, const uint8_t *der, size_t der_len)
 
 	if (der == NULL || der_len == 0 || der_len > LIMIT_CERT_BYTES)
 		goto reject;
-	h = der_hash(der, der_len);
+	h = hash_bytes(der, der_len);
 	if (c != NULL) {
 		b = bucket_of(c, h);
 		for (xc = c->bucket[b]; xc != NULL; xc = xc->next)
@@ -998,7 +976,7 @@ x509_cache_name_text(struct x509_cache *c, char *out, size_t out_len,
 
 	if (c == NULL || out == NULL || out_len < sizeof(full) || der == NULL)
 		return x509_name_to_text(out, out_len, der, der_len);
-	h = der_hash(der, der_len);
+	h = hash_bytes(der, der_len);
 	m = &c->names[h % NAME_MEMO_SLOTS];
 	if (m->text != NULL && m->hash == h && m->der_len == der_len &&
 	    (der_len == 0 || memcmp(m->der, der, der_len) == 0)) {
@@ -1870,17 +1848,14 @@ x509_check_chain_memo(struct x509_check_memo *m, struct x509_finding *out,
 {
 	struct check_memo_slot *sl;
 	uint8_t *key;
-	size_t key_len = 0, i, written;
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	size_t key_len = 0, written;
+	uint64_t h;
 
 	if (m == NULL || out == NULL || max_out == 0 || chain == NULL ||
 	    n == 0 || p == NULL ||
 	    (key = check_key(chain, n, max_out, p, &key_len)) == NULL)
 		return x509_check_chain(out, max_out, chain, n, p);
-	for (i = 0; i < key_len; i++) {
-		h ^= key[i];
-		h *= 0x100000001b3ULL;
-	}
+	h = hash_bytes(key, key_len);
 	sl = &m->slot[h % CHECK_MEMO_SLOTS];
 	if (sl->key != NULL && sl->hash == h && sl->key_len == key_len &&
 	    memcmp(sl->key, key, key_len) == 0) {

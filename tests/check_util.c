@@ -239,6 +239,29 @@ START_TEST(test_printf_matches_snprintf)
 }
 END_TEST
 
+/* hash_bytes: equal bytes hash alike, an empty input may be NULL, and
+ * a change of any one byte (tail bytes included) or of the length shows. */
+START_TEST(test_hash_bytes)
+{
+	uint8_t a[24], b[24];
+	size_t len, i;
+
+	ck_assert_uint_eq(hash_bytes(NULL, 0), hash_bytes(a, 0));
+	for (len = 1; len <= sizeof(a); len++) {
+		for (i = 0; i < len; i++)
+			a[i] = (uint8_t)(i * 7 + len);
+		memcpy(b, a, len);
+		ck_assert_uint_eq(hash_bytes(a, len), hash_bytes(b, len));
+		ck_assert_uint_ne(hash_bytes(a, len), hash_bytes(a, len - 1));
+		for (i = 0; i < len; i++) {
+			b[i] ^= 1;
+			ck_assert_uint_ne(hash_bytes(a, len), hash_bytes(b, len));
+			b[i] ^= 1;
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_buf_cap)
 {
 	struct buf b;
@@ -285,6 +308,7 @@ util_suite(void)
 	tcase_add_test(tc, test_json_word_boundaries);
 	tcase_add_test(tc, test_fmt_addr);
 	tcase_add_test(tc, test_printf_matches_snprintf);
+	tcase_add_test(tc, test_hash_bytes);
 	tcase_add_test(tc, test_buf_cap);
 	tcase_add_test(tc, test_time_iso);
 	suite_add_tcase(s, tc);
