@@ -4,6 +4,7 @@
 
 #include "analyzer.h"
 #include "decode.h"
+#include "fingerprint.h"
 #include "flow.h"
 #include "limits.h"
 #include "rd.h"
@@ -72,6 +73,7 @@ struct analyzer {
 	struct x509_store	*client_store;
 	struct x509_check_memo	*check_memo;	/* findings of recent chains */
 	struct keylog		*keylog;
+	struct fp_hasher	*fp;		/* JA3/JA4 digests */
 	struct analyzer_stats	 st;
 	uint64_t		 next_id;
 	size_t			 mem;		/* buffered payload, all flows */
@@ -175,6 +177,13 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 	a->flows = flow_table_new(1024);
 	a->certs = x509_cache_new(LIMIT_CERT_CACHE);
 	a->check_memo = x509_check_memo_new();
+	a->fp = fp_hasher_new();
+	if (a->fp == NULL) {
+		snprintf(errbuf, ANALYZER_ERRBUF_SIZE,
+		    "libcrypto has no SHA-256 digest (fingerprints)");
+		analyzer_free(a);
+		return NULL;
+	}
 	if (opt->ca_file != NULL || opt->ca_path != NULL) {
 		a->store = x509_store_load(opt->ca_file, opt->ca_path, xerr);
 		if (a->store == NULL) {
@@ -250,6 +259,7 @@ analyzer_free(struct analyzer *a)
 	x509_store_free(a->client_store);
 	x509_check_memo_free(a->check_memo);
 	keylog_free(a->keylog);
+	fp_hasher_free(a->fp);
 	free(a);
 }
 
@@ -383,8 +393,9 @@ on_client_hello(struct analyzer *a, struct conn_rt *cr,
 	e->sslv2 = h->sslv2;
 	if (ch->present)
 		return;		/* second ClientHello after HRR */
-	(void)a;
 	ch->present = true;
+	(void)fp_ja4(a->fp, ch->ja4, h);
+	(void)fp_ja3(a->fp, ch->ja3, h);
 	ch->sslv2 = h->sslv2;
 	ch->frame = e->frame;
 	ch->legacy_version = h->legacy_version;
@@ -446,6 +457,7 @@ on_server_hello(struct analyzer *a, struct conn_rt *cr,
 	sh->ems = h->has_ems;
 	sh->compression = h->compression;
 	copy_list(&sh->exts, &h->exts);
+	(void)fp_ja3s(a->fp, sh->ja3s, h);
 	memcpy(sh->random, h->random, sizeof(sh->random));
 	/* TLS 1.3, its drafts (0x7fNN), Facebook's (0xfbNN) and Chrome's
 	 * experiment 0x7e01 all encrypt after the ServerHello. */

@@ -72,6 +72,13 @@
 /* ALPN protocols kept from a ClientHello. */
 #define LIMIT_ALPN			16
 
+/* Values one JA4 list (cipher suites, or extension types) may hold to be
+ * sorted, on the stack. Real ClientHellos offer fewer than 200 suites and
+ * 30 extensions; a longer list (a crafted hello can carry 32767 suites)
+ * gets no JA4 rather than a large buffer. JA3 and JA3S need no sort and
+ * are computed whatever the length. */
+#define LIMIT_FP_SORT			1024
+
 /* Bytes of a distinguished name or SAN entry rendered as text. */
 #define LIMIT_DN_TEXT			512
 

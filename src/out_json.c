@@ -443,7 +443,14 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 		json_name(b, &c->ch.alpn);
 		sb_puts(b, ",\"extensions\":");
 		json_list(b, &c->ch.exts, 'E', tls_ext_name);
+		/* Fingerprints: hex and digits only, no escaping needed. */
+		if (c->ch.ja4[0] != '\0')
+			sb_printf(b, ",\"ja4\":\"%s\"", c->ch.ja4);
+		if (c->ch.ja3[0] != '\0')
+			sb_printf(b, ",\"ja3\":\"%s\"", c->ch.ja3);
 	}
+	if (c->sh.present && c->sh.ja3s[0] != '\0')
+		sb_printf(b, ",\"ja3s\":\"%s\"", c->sh.ja3s);
 	sb_puts(b, "}");
 	sb_puts(b, ",\"server_certs\":");
 	json_chain(b, &c->server_chain);

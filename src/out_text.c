@@ -149,6 +149,9 @@ event_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
 			}
 			if (e->frame == c->ch.frame)
 				sb_printf(b, " suites=%zu", c->ch.suites.total);
+			if (opt->verbose && e->frame == c->ch.frame &&
+			    c->ch.ja4[0] != '\0')
+				sb_printf(b, " ja4=%s", c->ch.ja4);
 		} else if (e->hs_type == TLS_HS_SERVER_HELLO ||
 		    e->hs_type == TLS_HS_HELLO_RETRY_REQUEST) {
 			sb_puts(b, " ");
