@@ -258,7 +258,8 @@ def pcaps_list(top):
 def tshark_fields(pcap):
     cmd = ["tshark", "-n", "-r", pcap,
            "-o", "tcp.reassemble_out_of_order:TRUE",
-           "-Y", "tls.handshake.type == 1 || tls.handshake.type == 2",
+           "-Y", "tcp && (tls.handshake.type == 1 || "
+           "tls.handshake.type == 2)",
            "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
            "-E", "aggregator=|",
            "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport",
