@@ -394,8 +394,7 @@ on_client_hello(struct analyzer *a, struct conn_rt *cr,
 	if (ch->present)
 		return;		/* second ClientHello after HRR */
 	ch->present = true;
-	(void)fp_ja4(a->fp, ch->ja4, h);
-	(void)fp_ja3(a->fp, ch->ja3, h);
+	fp_client_hello(a->fp, ch->ja4, ch->ja3, h);
 	ch->sslv2 = h->sslv2;
 	ch->frame = e->frame;
 	ch->legacy_version = h->legacy_version;
@@ -457,7 +456,7 @@ on_server_hello(struct analyzer *a, struct conn_rt *cr,
 	sh->ems = h->has_ems;
 	sh->compression = h->compression;
 	copy_list(&sh->exts, &h->exts);
-	(void)fp_ja3s(a->fp, sh->ja3s, h);
+	fp_server_hello(a->fp, sh->ja3s, h);
 	memcpy(sh->random, h->random, sizeof(sh->random));
 	/* TLS 1.3, its drafts (0x7fNN), Facebook's (0xfbNN) and Chrome's
 	 * experiment 0x7e01 all encrypt after the ServerHello. */

@@ -17,11 +17,22 @@
 #include "fingerprint.h"
 #include "limits.h"
 #include "rd.h"
+#include "util.h"
+
+/* A remembered hello shape: |key| is its fingerprint inputs (fkey). */
+struct fp_memo {
+	uint64_t	hash;
+	size_t		key_len;	/* 0: empty */
+	uint8_t		key[LIMIT_FP_MEMO_KEY];
+	char		ja4[FP_JA4_LEN + 1];
+	char		ja3[FP_MD5_LEN + 1];	/* JA3S for a ServerHello */
+};
 
 struct fp_hasher {
 	EVP_MD		*md5;		/* NULL when the library has none */
 	EVP_MD		*sha256;
 	EVP_MD_CTX	*ctx;
+	struct fp_memo	memo[LIMIT_FP_MEMO];
 };
 
 struct fp_hasher *
@@ -59,7 +70,7 @@ struct dstream {
 	EVP_MD_CTX	*ctx;
 	bool		 ok;
 	size_t		 len;
-	char		 buf[256];
+	char		 buf[512];
 };
 
 static bool
@@ -80,53 +91,51 @@ ds_flush(struct dstream *d)
 	d->len = 0;
 }
 
-static void
-ds_put(struct dstream *d, const char *s, size_t n)
+/* ds_room returns where |need| (at most 8) more characters go. */
+static inline char *
+ds_room(struct dstream *d, size_t need)
 {
-	if (d->len + n > sizeof(d->buf))
+	if (d->len + need > sizeof(d->buf))
 		ds_flush(d);
-	if (n > sizeof(d->buf)) {
-		if (d->ok && EVP_DigestUpdate(d->ctx, s, n) != 1)
-			d->ok = false;
-		return;
-	}
-	memcpy(d->buf + d->len, s, n);
-	d->len += n;
+	return d->buf + d->len;
 }
 
-static void
+static inline void
 ds_char(struct dstream *d, char c)
 {
-	ds_put(d, &c, 1);
+	*ds_room(d, 1) = c;
+	d->len++;
 }
 
-/* ds_dec writes |v| in decimal. */
-static void
+/* ds_dec writes |v| (at most 65535) in decimal. */
+static inline void
 ds_dec(struct dstream *d, unsigned v)
 {
-	char t[8];
-	size_t n = sizeof(t);
+	char t[5], *p = ds_room(d, sizeof(t));
+	size_t n = 0;
 
 	do {
-		t[--n] = (char)('0' + v % 10);
+		t[n++] = (char)('0' + v % 10);
 		v /= 10;
-	} while (v > 0 && n > 0);
-	ds_put(d, t + n, sizeof(t) - n);
+	} while (v > 0 && n < sizeof(t));
+	while (n > 0)
+		*p++ = t[--n];
+	d->len = (size_t)(p - d->buf);
 }
 
 static const char hexdig[] = "0123456789abcdef";
 
 /* ds_hex4 writes |v| as 4 lower-case hex digits. */
-static void
+static inline void
 ds_hex4(struct dstream *d, uint16_t v)
 {
-	char t[4];
+	char *p = ds_room(d, 4);
 
-	t[0] = hexdig[(v >> 12) & 0xf];
-	t[1] = hexdig[(v >> 8) & 0xf];
-	t[2] = hexdig[(v >> 4) & 0xf];
-	t[3] = hexdig[v & 0xf];
-	ds_put(d, t, sizeof(t));
+	p[0] = hexdig[(v >> 12) & 0xf];
+	p[1] = hexdig[(v >> 8) & 0xf];
+	p[2] = hexdig[(v >> 4) & 0xf];
+	p[3] = hexdig[v & 0xf];
+	d->len += 4;
 }
 
 /* ds_end finishes the digest and writes its first |hex_len| hex digits
@@ -150,8 +159,15 @@ ds_end(struct dstream *d, char *out, size_t hex_len)
 
 /* ---- walking the borrowed vectors ---- */
 
+/* grease is tls_is_grease (RFC 8701), inline: it runs on every value. */
+static inline bool
+grease(uint16_t v)
+{
+	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
 /* next_u16 reads the next code point of a vector of uint16. */
-static bool
+static inline bool
 next_u16(struct rd *r, uint16_t *v)
 {
 	return rd_u16(r, v);
@@ -198,7 +214,7 @@ ds_dec_list(struct dstream *d, struct rd r, bool exts)
 	bool first = true;
 
 	while (exts ? next_ext(&r, &v) : next_u16(&r, &v)) {
-		if (tls_is_grease(v))
+		if (grease(v))
 			continue;
 		if (!first)
 			ds_char(d, '-');
@@ -397,7 +413,7 @@ fp_ja4(struct fp_hasher *h, char out[FP_JA4_LEN + 1],
 	 * the hello's version field (the record version is not used). */
 	r = ch->raw_versions;
 	while (next_u16(&r, &x))
-		if (!tls_is_grease(x) && x > version)
+		if (!grease(x) && x > version)
 			version = x;
 	if (version == 0)
 		version = ch->legacy_version;
@@ -406,7 +422,7 @@ fp_ja4(struct fp_hasher *h, char out[FP_JA4_LEN + 1],
 	n = 0;
 	r = ch->raw_suites;
 	while (next_suite(ch, &r, &x)) {
-		if (tls_is_grease(x))
+		if (grease(x))
 			continue;
 		if (n == LIMIT_FP_SORT)
 			return false;
@@ -430,7 +446,7 @@ fp_ja4(struct fp_hasher *h, char out[FP_JA4_LEN + 1],
 	n = 0;
 	r = ch->raw_exts;
 	while (next_ext(&r, &x)) {
-		if (tls_is_grease(x))
+		if (grease(x))
 			continue;
 		num_exts++;
 		if (x == TLS_EXT_SERVER_NAME)
@@ -450,7 +466,7 @@ fp_ja4(struct fp_hasher *h, char out[FP_JA4_LEN + 1],
 		ds_hex_joined(&d, v, n);
 		r = ch->raw_sig_algs;
 		while (next_u16(&r, &x)) {
-			if (tls_is_grease(x))
+			if (grease(x))
 				continue;
 			ds_char(&d, num_sigs == 0 ? '_' : ',');
 			ds_hex4(&d, x);
@@ -471,4 +487,225 @@ fp_ja4(struct fp_hasher *h, char out[FP_JA4_LEN + 1],
 	out[23] = '_';
 	out[FP_JA4_LEN] = '\0';
 	return true;
+}
+
+/* ---- the memo ---- */
+
+static const char none[FP_JA4_LEN + 1];	/* an absent fingerprint */
+
+/* A fingerprint key under construction; |ok| false once it overflows. */
+struct fkey {
+	uint8_t	b[LIMIT_FP_MEMO_KEY];
+	size_t	len;
+	bool	ok;
+};
+
+static void
+fk_u16(struct fkey *k, uint16_t v)
+{
+	if (k->len + 2 > sizeof(k->b)) {
+		k->ok = false;
+		return;
+	}
+	k->b[k->len++] = (uint8_t)(v >> 8);
+	k->b[k->len++] = (uint8_t)v;
+}
+
+/* fk_mark starts a counted list; fk_count fills its count in. */
+static size_t
+fk_mark(struct fkey *k)
+{
+	size_t at = k->len;
+
+	fk_u16(k, 0);
+	return at;
+}
+
+static void
+fk_count(struct fkey *k, size_t at, size_t n)
+{
+	if (k->ok) {
+		k->b[at] = (uint8_t)(n >> 8);
+		k->b[at + 1] = (uint8_t)n;
+	}
+}
+
+enum fk_kind {
+	FK_U16,		/* a vector of uint16 */
+	FK_EXTS,	/* an extensions block: its types */
+	FK_SUITES,	/* the hello's suites (TLS or SSLv2 form) */
+};
+
+/* fk_list appends the non-GREASE code points of |r|, counted. A vector
+ * holds at most 32767 of them, so the 16-bit count is exact. Extension
+ * types come from the parser's list when it kept them all. */
+static void
+fk_list(struct fkey *k, struct rd r, enum fk_kind kind,
+    const struct tls_client_hello *ch)
+{
+	size_t at = fk_mark(k), n = 0, i;
+	uint16_t v;
+	uint8_t *o;
+	bool more;
+
+	/* At most one key byte per wire byte (a type is 2 of an extension's
+	 * 4 or more, a suite 2 of 2 or 3). */
+	if (!k->ok || k->len + rd_left(&r) > sizeof(k->b)) {
+		k->ok = false;
+		return;
+	}
+	o = k->b + k->len;
+	if (kind == FK_EXTS && ch->exts.num == ch->exts.total) {
+		for (i = 0; i < ch->exts.num; i++) {
+			v = ch->exts.v[i];
+			if (grease(v))
+				continue;
+			*o++ = (uint8_t)(v >> 8);
+			*o++ = (uint8_t)v;
+			n++;
+		}
+		k->len = (size_t)(o - k->b);
+		fk_count(k, at, n);
+		return;
+	}
+	for (;;) {
+		switch (kind) {
+		case FK_U16:
+			more = next_u16(&r, &v);
+			break;
+		case FK_EXTS:
+			more = next_ext(&r, &v);
+			break;
+		case FK_SUITES:
+		default:
+			more = next_suite(ch, &r, &v);
+			break;
+		}
+		if (!more)
+			break;
+		if (grease(v))
+			continue;
+		*o++ = (uint8_t)(v >> 8);
+		*o++ = (uint8_t)v;
+		n++;
+	}
+	k->len = (size_t)(o - k->b);
+	fk_count(k, at, n);
+}
+
+static struct fp_memo *
+memo_find(struct fp_hasher *h, const struct fkey *k, uint64_t *hv)
+{
+	struct fp_memo *m;
+
+	*hv = hash_bytes(k->b, k->len);
+	m = &h->memo[*hv % LIMIT_FP_MEMO];
+	if (m->key_len == k->len && m->hash == *hv &&
+	    memcmp(m->key, k->b, k->len) == 0)
+		return m;
+	return NULL;
+}
+
+static void
+memo_store(struct fp_hasher *h, const struct fkey *k, uint64_t hv,
+    const char *ja4, const char *ja3)
+{
+	struct fp_memo *m = &h->memo[hv % LIMIT_FP_MEMO];
+
+	m->hash = hv;
+	m->key_len = k->len;
+	memcpy(m->key, k->b, k->len);
+	memcpy(m->ja4, ja4, sizeof(m->ja4));
+	memcpy(m->ja3, ja3, sizeof(m->ja3));
+}
+
+void
+fp_client_hello(struct fp_hasher *h, char ja4[FP_JA4_LEN + 1],
+    char ja3[FP_MD5_LEN + 1], const struct tls_client_hello *ch)
+{
+	const struct tls_name *a;
+	struct fp_memo *m;
+	struct fkey k;
+	uint64_t hv;
+	uint8_t *p;
+	size_t i;
+
+	/* Everything both fingerprints read, GREASE left out. */
+	k.len = 0;
+	k.ok = true;
+	fk_u16(&k, 'C');
+	fk_u16(&k, ch->legacy_version);
+	fk_u16(&k, ch->sslv2 ? 1 : 0);
+	fk_list(&k, ch->raw_suites, FK_SUITES, ch);
+	fk_list(&k, ch->raw_exts, FK_EXTS, ch);
+	fk_list(&k, ch->raw_groups, FK_U16, ch);
+	fk_list(&k, ch->raw_sig_algs, FK_U16, ch);
+	fk_list(&k, ch->raw_versions, FK_U16, ch);
+	fk_u16(&k, ch->has_ec_formats ? 1 : 0);
+	fk_u16(&k, (uint16_t)rd_left(&ch->raw_ec_formats));
+	if (k.ok && ch->has_ec_formats &&
+	    k.len + rd_left(&ch->raw_ec_formats) <= sizeof(k.b)) {
+		p = k.b + k.len;
+		for (i = 0; i < rd_left(&ch->raw_ec_formats); i++)
+			(void)rd_peek_u8(&ch->raw_ec_formats, i, &p[i]);
+		k.len += i;
+	} else if (ch->has_ec_formats)
+		k.ok = false;
+	/* ALPN: JA4 reads only whether there is a first value, and its
+	 * first and last bytes. */
+	a = ch->alpn.num > 0 ? &ch->alpn.proto[0] : NULL;
+	fk_u16(&k, a != NULL && a->len > 0 ? 1 : 0);
+	if (a != NULL && a->len > 0)
+		fk_u16(&k, (uint16_t)((unsigned)a->b[0] << 8 |
+		    a->b[a->len - 1]));
+
+	if (k.ok) {
+		m = memo_find(h, &k, &hv);
+		if (m != NULL) {
+			memcpy(ja4, m->ja4, FP_JA4_LEN + 1);
+			memcpy(ja3, m->ja3, FP_MD5_LEN + 1);
+			return;
+		}
+	}
+	if (!fp_ja4(h, ja4, ch))
+		memcpy(ja4, none, FP_JA4_LEN + 1);
+	if (!fp_ja3(h, ja3, ch))
+		memcpy(ja3, none, FP_MD5_LEN + 1);
+	if (k.ok)
+		memo_store(h, &k, hv, ja4, ja3);
+}
+
+void
+fp_server_hello(struct fp_hasher *h, char ja3s[FP_MD5_LEN + 1],
+    const struct tls_server_hello *sh)
+{
+	struct fp_memo *m;
+	struct fkey k;
+	struct rd r = sh->raw_exts;
+	uint64_t hv;
+	uint16_t v;
+	size_t at, n = 0;
+
+	/* JA3S keeps GREASE (see fp_ja3s), so the key does too. */
+	k.len = 0;
+	k.ok = true;
+	fk_u16(&k, 'S');
+	fk_u16(&k, sh->legacy_version);
+	fk_u16(&k, sh->suite);
+	at = fk_mark(&k);
+	while (next_ext(&r, &v)) {
+		fk_u16(&k, v);
+		n++;
+	}
+	fk_count(&k, at, n);
+	if (k.ok) {
+		m = memo_find(h, &k, &hv);
+		if (m != NULL) {
+			memcpy(ja3s, m->ja3, FP_MD5_LEN + 1);
+			return;
+		}
+	}
+	(void)fp_ja3s(h, ja3s, sh);
+	if (k.ok)
+		memo_store(h, &k, hv, none, ja3s);
 }

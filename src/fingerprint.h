@@ -13,7 +13,8 @@
 
 /*
  * The digests the fingerprints need (MD5, SHA-256), fetched once and
- * reused for every hello so that no fingerprint allocates. libcrypto
+ * reused for every hello so that no fingerprint allocates, and a memo of
+ * the last LIMIT_FP_MEMO hello shapes and their fingerprints. libcrypto
  * types stay inside fingerprint.c.
  */
 struct fp_hasher;
@@ -51,6 +52,18 @@ bool	fp_ja3(struct fp_hasher *h, char out[FP_MD5_LEN + 1],
  * true, or returns false with |out| empty when MD5 is unavailable.
  */
 bool	fp_ja3s(struct fp_hasher *h, char out[FP_MD5_LEN + 1],
+	    const struct tls_server_hello *sh);
+
+/*
+ * fp_client_hello fills |ja4| and |ja3| as fp_ja4 and fp_ja3 do, from the
+ * memo when a hello with the same fingerprint inputs (version, suites,
+ * extension types, groups, point formats, signature algorithms, versions,
+ * the ends of the first ALPN value; GREASE left out) was seen before.
+ */
+void	fp_client_hello(struct fp_hasher *h, char ja4[FP_JA4_LEN + 1],
+	    char ja3[FP_MD5_LEN + 1], const struct tls_client_hello *ch);
+/* fp_server_hello fills |ja3s| as fp_ja3s does, through the memo. */
+void	fp_server_hello(struct fp_hasher *h, char ja3s[FP_MD5_LEN + 1],
 	    const struct tls_server_hello *sh);
 
 #endif

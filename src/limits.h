@@ -79,6 +79,16 @@
  * are computed whatever the length. */
 #define LIMIT_FP_SORT			1024
 
+/* Fingerprints remembered (JA3/JA4 of a ClientHello shape, JA3S of a
+ * ServerHello shape), so that the same client build seen again costs a
+ * hash and a compare instead of MD5, SHA-256 and a sort. A sensor sees a
+ * few dozen client builds; 256 entries of about 600 bytes is 150 KiB. */
+#define LIMIT_FP_MEMO			256
+
+/* Bytes of a hello's fingerprint inputs (its code points, GREASE left
+ * out) for it to be remembered; a longer one is computed every time. */
+#define LIMIT_FP_MEMO_KEY		512
+
 /* Bytes of a distinguished name or SAN entry rendered as text. */
 #define LIMIT_DN_TEXT			512
 

@@ -683,6 +683,58 @@ START_TEST(test_ja3_bad_point_formats)
 }
 END_TEST
 
+/*
+ * The memo: a hello seen again gives the same fingerprints as computed
+ * afresh; a hello differing only by GREASE shares them; one with the same
+ * suites in another order does not (JA3 keeps the order, JA4 not).
+ */
+START_TEST(test_memo)
+{
+	struct hb h;
+	struct tls_client_hello ch;
+	char ja4[FP_JA4_LEN + 1], ja3[FP_MD5_LEN + 1];
+	uint8_t *buf;
+	int round;
+	size_t s;
+
+	for (round = 0; round < 2; round++) {
+		build_example(&h, false, true, (const uint8_t *)"h2", 2);
+		buf = parse_ch(&h, &ch, false);
+		fp_client_hello(fh, ja4, ja3, &ch);
+		ck_assert_str_eq(ja4, EX_JA4);
+		ck_assert_str_eq(ja3, EX_JA3);
+		free(buf);
+		build_example(&h, true, true, (const uint8_t *)"h2", 2);
+		buf = parse_ch(&h, &ch, false);
+		fp_client_hello(fh, ja4, ja3, &ch);
+		ck_assert_str_eq(ja4, EX_JA4);
+		ck_assert_str_eq(ja3, EX_JA3);
+		free(buf);
+		/* "769,47-53,,," and "769,53-47,,,": same JA4. */
+		s = ch_start(&h, 0x0301);
+		put16(&h, 0x002f);
+		put16(&h, 0x0035);
+		(void)ch_suites_end(&h, s);
+		h.n -= 2;
+		buf = parse_ch(&h, &ch, false);
+		fp_client_hello(fh, ja4, ja3, &ch);
+		ck_assert_str_eq(ja4, "t10i020000_f54dd463d39b_000000000000");
+		ck_assert_str_eq(ja3, "dac4920d4335e769327dbf4e1b759e15");
+		free(buf);
+		s = ch_start(&h, 0x0301);
+		put16(&h, 0x0035);
+		put16(&h, 0x002f);
+		(void)ch_suites_end(&h, s);
+		h.n -= 2;
+		buf = parse_ch(&h, &ch, false);
+		fp_client_hello(fh, ja4, ja3, &ch);
+		ck_assert_str_eq(ja4, "t10i020000_f54dd463d39b_000000000000");
+		ck_assert_str_eq(ja3, "89eaa18a4d23e99e26753e524a2a5d16");
+		free(buf);
+	}
+}
+END_TEST
+
 static Suite *
 fingerprint_suite(void)
 {
@@ -708,6 +760,7 @@ fingerprint_suite(void)
 	tcase_add_test(edge, test_ja4_versions);
 	tcase_add_test(edge, test_long_lists);
 	tcase_add_test(edge, test_ja3_bad_point_formats);
+	tcase_add_test(edge, test_memo);
 	suite_add_tcase(s, edge);
 	return s;
 }
