@@ -8,7 +8,10 @@
 #    project's Rust snapshots (disagreements explained in
 #    expected/fingerprints-ja4-known.tsv);
 #  - ../shared/corpora/suricata-verify: every ja3/ja3s hash or string a
-#    test.yaml expects.
+#    test.yaml expects;
+#  - ../shared/corpora: ja3 and ja3s of every TCP capture against tshark's,
+#    checked in as expected/fingerprints-corpora.tsv (disagreements
+#    explained in expected/fingerprints-corpora-known.tsv).
 # The corpora parts are skipped when ../shared/corpora is not beside the
 # clone (a user's clone); the pcaps/ part always runs.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
@@ -25,6 +28,10 @@ if [ -f "$corpora/MANIFEST.json" ]; then
 		fail "ja4 differs from the JA4 project's snapshots"; fi
 	if python3 "$CMP" suricata "$TLSDIAG" "$corpora"; then pass; else
 		fail "ja3/ja3s differ from suricata-verify's expectations"; fi
+	if python3 "$CMP" corpora "$TLSDIAG" "$corpora" \
+	    "$E/fingerprints-corpora.tsv" \
+	    "$E/fingerprints-corpora-known.tsv"; then pass; else
+		fail "ja3/ja3s differ from tshark's on the corpora"; fi
 else
 	echo "SKIP (corpora parts): no $corpora"
 fi

@@ -16,6 +16,12 @@ usage:
   fingerprints_compare.py pcaps TLSDIAG TOP_SRCDIR EXPECTED_TSV [-v]
       tlsdiag's ja3/ja3s on every capture in pcaps/ against the values
       tshark gave (EXPECTED_TSV, made by make-expected).
+  fingerprints_compare.py corpora TLSDIAG CORPORA EXPECTED_TSV KNOWN_TSV [-v]
+      tlsdiag's ja3/ja3s on the TCP captures of CORPORA against tshark's
+      (EXPECTED_TSV, made by make-expected-corpora); KNOWN_TSV lists
+      (capture, client, field, reason) that disagree for that reason.
+  fingerprints_compare.py make-expected-corpora CORPORA > EXPECTED_TSV
+      as make-expected, over the TCP captures of CORPORA.
   fingerprints_compare.py make-expected TOP_SRCDIR > EXPECTED_TSV
       runs tshark on every capture in pcaps/ and writes, per TCP
       connection with a ClientHello or ServerHello, tshark's
@@ -270,15 +276,19 @@ def tshark_fields(pcap):
     return r.stdout.splitlines()
 
 
-def mode_make_expected(top):
+def tshark_expected(top, caps):
+    """Lines capture, client, server, ja3, ja3s for |caps| under |top|."""
     out = []
-    for cap in pcaps_list(top):
+    for cap in caps:
         conns = {}
         order = []
         for line in tshark_fields(os.path.join(top, cap)):
             f = line.split("\t")
-            src = endpoint(f[0] or f[1], f[2])
-            dst = endpoint(f[3] or f[4], f[5])
+            # Tunnels (GRE, Geneve) give outer|inner addresses: the
+            # connection is the inner one; with both IPv4 and IPv6 it is
+            # 6in4, the inner one IPv6.
+            src = endpoint((f[1] or f[0]).split("|")[-1], f[2])
+            dst = endpoint((f[4] or f[3]).split("|")[-1], f[5])
             types = f[6].split("|")
             randoms = f[7].split("|") if f[7] else []
             ja3 = [x for x in f[8].split("|") if x]
@@ -310,6 +320,16 @@ def mode_make_expected(top):
                                   c["ja3s"] or "-"]))
         if not order:
             out.append("\t".join([cap, "-", "-", "-", "-"]))
+    return out
+
+
+def tshark_version():
+    return subprocess.run(["tshark", "--version"], capture_output=True,
+                          text=True).stdout.splitlines()[0].rstrip(".")
+
+
+def mode_make_expected(top):
+    out = tshark_expected(top, pcaps_list(top))
     ver = subprocess.run(["tshark", "--version"], capture_output=True,
                          text=True).stdout.splitlines()[0].rstrip(".")
     print("# fingerprints.tsv - tshark's JA3 and JA3S of every TCP "
@@ -328,6 +348,94 @@ def mode_make_expected(top):
     for line in out:
         print(line)
     return 0
+
+
+def corpora_list(corpora):
+    """The TCP captures of ../shared/corpora (those with an oracle)."""
+    man = json.load(open(os.path.join(corpora, "MANIFEST.json")))
+    return sorted(m["file"] for m in man if m.get("kind") == "capture" and
+                  os.path.exists(os.path.join(corpora, m["file"] +
+                                              ".oracle.json")))
+
+
+def mode_make_expected_corpora(corpora):
+    out = tshark_expected(corpora, corpora_list(corpora))
+    print("# fingerprints-corpora.tsv - tshark's JA3 and JA3S of every TCP "
+          "connection with a hello")
+    print("# in the captures of ../shared/corpora (those with an oracle), "
+          "read by tests/e2e/fingerprints.sh.")
+    print("# Made by: python3 tests/tools/fingerprints_compare.py "
+          "make-expected-corpora ../shared/corpora")
+    print("#   > tests/e2e/expected/fingerprints-corpora.tsv")
+    print(f"# with {tshark_version()}, as make-expected does for pcaps/ "
+          "(no decode-as: TLS on ports")
+    print("# tshark does not map is not in it). Disagreements are "
+          "explained in fingerprints-corpora-known.tsv.")
+    print("# capture\tclient\tserver\tja3\tja3s")
+    for line in out:
+        print(line)
+    return 0
+
+
+def mode_corpora(tlsdiag, corpora, expected, known_path, verbose):
+    """tshark's values only: a connection tshark did not fingerprint
+    (TLS on a port it does not map) is not compared."""
+    known = {}
+    for line in open(known_path, encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        cap, cli, field, reason = line.rstrip("\n").split("\t", 3)
+        known[(cap, cli, field)] = reason
+    want = {}
+    for line in open(expected, encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        cap, cli, srv, ja3, ja3s = line.rstrip("\n").split("\t")
+        if cli != "-":
+            want.setdefault(cap, []).append((cli, srv, ja3, ja3s))
+    n = {"ja3": 0, "ja3s": 0}
+    ok = {"ja3": 0, "ja3s": 0}
+    explained = 0
+    problems = []
+    seen = set()
+    for cap in sorted(want):
+        path = os.path.join(corpora, cap)
+        conns = run_tlsdiag(tlsdiag, path) if os.path.exists(path) else {}
+        for cli, srv, ja3, ja3s in want[cap]:
+            c = take(conns, (cli, srv))
+            tls = c["tls"] if c is not None else {}
+            for field, w in (("ja3", ja3), ("ja3s", ja3s)):
+                if w == "-":
+                    continue
+                n[field] += 1
+                ours = tls.get(field)
+                k = (cap, cli, field)
+                if ours == w:
+                    ok[field] += 1
+                    if k in known:
+                        problems.append(f"{cap} {cli} {field}: listed as "
+                                        "known but agrees")
+                    continue
+                msg = f"{cap} {cli} -> {srv}: {field} tshark {w}, tlsdiag {ours}"
+                if k in known:
+                    explained += 1
+                    seen.add(k)
+                    if verbose:
+                        print(f"known: {msg} ({known[k]})")
+                else:
+                    problems.append(msg)
+    for k in known:
+        if k not in seen and not any(p.startswith(f"{k[0]} {k[1]} {k[2]}:")
+                                     for p in problems):
+            problems.append(f"{k[0]} {k[1]} {k[2]}: listed as known, "
+                            "not found")
+    print(f"corpora vs tshark: {len(want)} captures with hellos, "
+          f"{n['ja3']} ja3 and {n['ja3s']} ja3s values compared: "
+          f"{ok['ja3']} and {ok['ja3s']} equal, {explained} known "
+          f"disagreements, {len(problems)} unexplained")
+    for p in problems:
+        print(f"FAIL: {p}")
+    return 1 if problems else 0
 
 
 def mode_pcaps(tlsdiag, top, expected, verbose):
@@ -400,6 +508,10 @@ def main():
         return mode_pcaps(args[1], args[2], args[3], verbose)
     if mode == "make-expected" and len(args) == 2:
         return mode_make_expected(args[1])
+    if mode == "corpora" and len(args) == 5:
+        return mode_corpora(args[1], args[2], args[3], args[4], verbose)
+    if mode == "make-expected-corpora" and len(args) == 2:
+        return mode_make_expected_corpora(args[1])
     print(__doc__)
     return 2
 
