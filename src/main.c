@@ -16,9 +16,11 @@
 
 #include "analyzer.h"
 #include "capture.h"
+#include "jsonl.h"
 #include "limits.h"
 #include "out.h"
 #include "reader.h"
+#include "summary.h"
 #include "timeline.h"
 #include "util.h"
 #include "verdict.h"
@@ -55,6 +57,9 @@ enum {
 	OPT_MAX_MEMORY,
 	OPT_IDLE,
 	OPT_EXIT_FAILED,
+	OPT_ID,
+	OPT_ABSOLUTE_TIME,
+	OPT_FROM_JSON,
 };
 
 static const struct option longopts[] = {
@@ -86,6 +91,10 @@ static const struct option longopts[] = {
 	{ "max-memory",		required_argument,	NULL, OPT_MAX_MEMORY },
 	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE },
 	{ "exit-failed",	no_argument,		NULL, OPT_EXIT_FAILED },
+	{ "id",			required_argument,	NULL, OPT_ID },
+	{ "absolute-time",	no_argument,		NULL, OPT_ABSOLUTE_TIME },
+	{ "from-json",		no_argument,		NULL, OPT_FROM_JSON },
+	{ "write",		required_argument,	NULL, 'w' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -118,9 +127,16 @@ usage(FILE *fp)
 "  -j, --json                one JSON object per connection, per line\n"
 "  -q, --quiet               one line per connection\n"
 "  -v, --verbose             offered versions, suites, groups, extensions\n"
-"      --summary             counts per verdict and the top failures at end\n"
+"      --summary             at the end: per service, failures by cause,\n"
+"                            for whom, since when\n"
+"      --from-json FILE...   the summary of JSON lines tlsdiag wrote\n"
+"                            (- for stdin), with --summary\n"
 "      --failures            only failed or incomplete connections\n"
-"      --verdict CODE[,CODE] only connections with these verdict codes\n"
+"      --verdict CODE[,CODE] only connections with these verdict codes,\n"
+"                            families (client_cert, server_cert) or\n"
+"                            outcomes (failed, suspect, incomplete, ...)\n"
+"      --id N                only connection number N\n"
+"      --absolute-time       event times as dates (tcpdump -tttt), not ms\n"
 "      --color[=WHEN]        auto (default), always or never\n"
 "      --extract-certs DIR   write every distinct certificate as PEM to DIR\n"
 "Checks and keys:\n"
@@ -266,6 +282,116 @@ print_live_stats(pcap_t *p, const struct analyzer *a)
 		    (unsigned long long)analyzer_stats(a)->connections);
 }
 
+/* Bad lines of --from-json shown on standard error, with where and why. */
+#define SHOW_BAD_LINES	5
+
+/*
+ * from_json counts, into |out|'s summary, the connection reports in the
+ * JSON lines of |files| (- for standard input), then writes the summary.
+ * Lines that are not reports tlsdiag wrote are counted and the first few
+ * shown on standard error. It returns false if a file cannot be read.
+ */
+static bool
+from_json(struct output *out, char **files, int nfiles, bool json)
+{
+	static char line[LIMIT_JSON_LINE_BYTES + 2];
+	struct jsonl_conn *jc;
+	struct jsonl *j;
+	struct sb b;
+	unsigned long long lines = 0, reports = 0, bad = 0, other = 0;
+	unsigned long long lineno;
+	const char *why;
+	size_t len;
+	bool ok = true, skipping;
+	int i;
+	FILE *fp;
+
+	jc = xcalloc(1, sizeof(*jc));
+	j = jsonl_new();
+	for (i = 0; i < nfiles; i++) {
+		fp = strcmp(files[i], "-") == 0 ? stdin : fopen(files[i], "r");
+		if (fp == NULL) {
+			warn("%s", files[i]);
+			ok = false;
+			break;
+		}
+		lineno = 0;
+		skipping = false;
+		while (fgets(line, sizeof(line), fp) != NULL) {
+			len = strlen(line);
+			if (skipping) {
+				/* The rest of a line past the cap. */
+				if (len > 0 && line[len - 1] == '\n')
+					skipping = false;
+				continue;
+			}
+			lineno++;
+			lines++;
+			why = NULL;
+			if (len > 0 && line[len - 1] == '\n')
+				line[--len] = '\0';
+			else if (!feof(fp)) {
+				skipping = true;
+				why = "line longer than the cap";
+			}
+			if (why == NULL && len == 0) {
+				lines--;	/* blank lines are not data */
+				continue;
+			}
+			if (why == NULL) {
+				switch (jsonl_parse(j, jc, &why,
+				    (const uint8_t *)line, len)) {
+				case JSONL_CONN:
+					if (!verdict_code_known(jc->code)) {
+						why = "unknown verdict code";
+						break;
+					}
+					reports++;
+					(void)summary_add(out_summary_data(out),
+					    &jc->sc);
+					continue;
+				case JSONL_OTHER:
+					other++;
+					continue;
+				case JSONL_BAD:
+					break;
+				}
+			}
+			if (why == NULL)
+				why = "not a report";
+			if (bad++ < SHOW_BAD_LINES)
+				warnx("%s:%llu: %s", files[i], lineno, why);
+		}
+		if (ferror(fp)) {
+			warn("%s", files[i]);
+			ok = false;
+		}
+		if (fp != stdin)
+			fclose(fp);
+		if (!ok)
+			break;
+	}
+	if (bad > SHOW_BAD_LINES)
+		warnx("%llu bad lines in all", bad);
+	out_summary(out, NULL, 0, 0, false);
+	sb_init(&b);
+	if (json)
+		sb_printf(&b, ",\"input\":{\"lines\":%llu,\"reports\":%llu,"
+		    "\"other_lines\":%llu,\"bad_lines\":%llu,"
+		    "\"unresolved_certs\":%llu}}}\n", lines, reports, other,
+		    bad, jsonl_unresolved(j));
+	else
+		sb_printf(&b, "\nInput: %llu lines, %llu reports, %llu other, "
+		    "%llu bad%s\n", lines, reports, other, bad,
+		    jsonl_unresolved(j) > 0 ? "; some client certificates "
+		    "were referred to before being written in full" : "");
+	fwrite(b.s, 1, b.len, stdout);
+	sb_cleanup(&b);
+	jsonl_free(j);
+	free(jc);
+	return ok;
+}
+
 /* join_filter joins trailing words into one BPF expression. */
 static char *
 join_filter(int argc, char **argv)
@@ -302,7 +428,7 @@ main(int argc, char **argv)
 	enum capture_error cerr;
 	struct pcap_stat ps;
 	bool list_ifaces = false, exit_failed = false, have_ps = false;
-	bool input_error = false;
+	bool input_error = false, opt_from_json = false;
 
 	errbuf[0] = '\0';
 	size_t nfiles = 0, nkeylogs = 0, i;
@@ -377,9 +503,10 @@ main(int argc, char **argv)
 				for (tok = strtok_r(dup, ",", &save);
 				    tok != NULL;
 				    tok = strtok_r(NULL, ",", &save))
-					if (!verdict_code_known(tok))
+					if (!out_verdict_token_known(tok))
 						usage_error("unknown verdict "
-						    "code %s", tok);
+						    "code, family or outcome "
+						    "%s", tok);
 				free(dup);
 			}
 			oo.verdicts = optarg;
@@ -429,6 +556,16 @@ main(int argc, char **argv)
 		case OPT_EXIT_FAILED:
 			exit_failed = true;
 			break;
+		case OPT_ID:
+			oo.only_id = (uint64_t)num_arg("--id", optarg, 1,
+			    LLONG_MAX);
+			break;
+		case OPT_ABSOLUTE_TIME:
+			oo.absolute_time = true;
+			break;
+		case OPT_FROM_JSON:
+			opt_from_json = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_DONE;
@@ -452,6 +589,28 @@ main(int argc, char **argv)
 		fputs(list, stdout);
 		free(list);
 		return EXIT_DONE;
+	}
+	if (opt_from_json) {
+		if (nfiles > 0 || iface != NULL || filter != NULL)
+			usage_error("--from-json reads JSON lines, not "
+			    "captures (-r, -i, a filter)");
+		if (!oo.summary)
+			usage_error("--from-json computes the summary: give "
+			    "--summary too");
+		if (argc == 0)
+			usage_error("--from-json needs files (- for stdin)");
+		oo.color = strcmp(color, "always") == 0 ||
+		    (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) &&
+		    getenv("NO_COLOR") == NULL);
+		out = out_new(&oo, stdout);
+		rc = from_json(out, argv, argc, oo.json) ? EXIT_DONE :
+		    EXIT_INPUT;
+		out_free(out);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			warnx("error writing output: %s", strerror(errno));
+			return EXIT_INPUT;
+		}
+		return rc;
 	}
 	if (argc > 0) {
 		if (filter != NULL)

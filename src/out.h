@@ -17,18 +17,36 @@ struct out_opts {
 	bool		 failures_only;	/* only failed or incomplete */
 	bool		 color;
 	bool		 flush_each;	/* flush after every report (live) */
-	const char	*verdicts;	/* comma-separated codes, or NULL */
+	const char	*verdicts;	/* comma-separated codes, families,
+					 * outcomes; or NULL */
+	uint64_t	 only_id;	/* --id: this connection only; 0 all */
+	bool		 no_reports;	/* --summary alone: count, print none */
+	bool		 absolute_time;	/* event times as dates (-tttt) */
 };
+
+struct summary;
 
 struct output;
 
 struct output	*out_new(const struct out_opts *opt, FILE *fp);
 void		 out_free(struct output *o);
-/* out_conn renders |c| if it passes the filters and counts it for the
- * summary. */
-void		 out_conn(struct output *o, const struct tl_conn *c);
-/* out_summary writes the per-verdict counts and top groups, plus the
- * capture statistics given. */
+/* out_conn counts |c| for the summary and renders it if it passes the
+ * filters (--failures, --verdict, --id). It returns whether |c| passed
+ * them (and was rendered, unless no_reports). */
+bool		 out_conn(struct output *o, const struct tl_conn *c);
+/* out_verdict_selected tells whether the --verdict list |list| selects
+ * verdict |code| with outcome |outcome|. */
+bool		 out_verdict_selected(const char *list, const char *code,
+		    const char *outcome);
+/* out_verdict_token_known tells whether |tok| is a verdict code, a
+ * family of codes (a prefix ending at an underscore) or an outcome. */
+bool		 out_verdict_token_known(const char *tok);
+/* out_summary_data returns the summary being counted (NULL without
+ * --summary). */
+struct summary	*out_summary_data(struct output *o);
+/* out_summary writes the operator's summary, plus the capture statistics
+ * |st|; with |st| NULL (--from-json) it writes the summary only and, in
+ * JSON, leaves the object open for the caller to close. */
 void		 out_summary(struct output *o, const struct analyzer_stats *st,
 		    unsigned long long pcap_recv, unsigned long long pcap_drop,
 		    bool have_pcap_stats);
@@ -43,6 +61,9 @@ void	out_text_conn(struct sb *b, const struct tl_conn *c,
 void	out_text_line(struct sb *b, const struct tl_conn *c,
 	    const struct out_opts *opt);
 void	out_json_conn(struct sb *b, const struct tl_conn *c);
+void	out_summary_text(struct sb *b, struct summary *s, bool color);
+/* out_summary_json appends the summary's fields, without braces. */
+void	out_summary_json(struct sb *b, struct summary *s);
 /* out_json_memo_clear frees what out_json_conn memoised (the JSON of
  * repeated offered lists and certificates). */
 void	out_json_memo_clear(void);
