@@ -19,6 +19,7 @@
 #include "jsonl.h"
 #include "limits.h"
 #include "out.h"
+#include "pktsave.h"
 #include "reader.h"
 #include "summary.h"
 #include "timeline.h"
@@ -136,6 +137,9 @@ usage(FILE *fp)
 "                            families (client_cert, server_cert) or\n"
 "                            outcomes (failed, suspect, incomplete, ...)\n"
 "      --id N                only connection number N\n"
+"  -w, --write FILE          save the packets of the connections reported\n"
+"                            (after --failures, --verdict, --id, a filter)\n"
+"                            to a pcap file\n"
 "      --absolute-time       event times as dates (tcpdump -tttt), not ms\n"
 "      --color[=WHEN]        auto (default), always or never\n"
 "      --extract-certs DIR   write every distinct certificate as PEM to DIR\n"
@@ -211,12 +215,20 @@ struct ctx {
 	int		 dlt;
 	long long	 count;		/* -c, 0: no limit */
 	long long	 seen;
+	const char	*save_path;	/* -w */
+	bool		 save_all;	/* -w without a selection */
+	struct pktsave	*save;		/* opened at the first packet */
 };
 
 static void
 on_conn(void *arg, struct tl_conn *c)
 {
-	out_conn(arg, c);
+	struct ctx *x = arg;
+	bool selected;
+
+	selected = out_conn(x->out, c);
+	if (x->save != NULL)
+		pktsave_decide(x->save, c->id, selected);
 }
 
 /* feed gives one packet to the analyzer and counts it against -c; it
@@ -226,6 +238,19 @@ feed(struct ctx *x, int64_t ts_us, const uint8_t *data, size_t caplen,
     size_t len)
 {
 	analyzer_packet(x->a, x->dlt, ts_us, data, caplen, len);
+	if (x->save_path != NULL) {
+		if (x->save == NULL) {
+			char errbuf[PKTSAVE_ERRBUF_SIZE];
+
+			/* The link type is the first packet's. */
+			x->save = pktsave_open(x->save_path, x->dlt,
+			    x->save_all, errbuf);
+			if (x->save == NULL)
+				errx(EXIT_INPUT, "%s", errbuf);
+		}
+		pktsave_packet(x->save, analyzer_packet_conn(x->a), x->dlt,
+		    ts_us, data, caplen, len);
+	}
 	x->seen++;
 	if (x->count > 0 && x->seen >= x->count) {
 		stop_flag = 1;
@@ -429,6 +454,7 @@ main(int argc, char **argv)
 	struct pcap_stat ps;
 	bool list_ifaces = false, exit_failed = false, have_ps = false;
 	bool input_error = false, opt_from_json = false;
+	const char *save_path = NULL;
 
 	errbuf[0] = '\0';
 	size_t nfiles = 0, nkeylogs = 0, i;
@@ -446,7 +472,7 @@ main(int argc, char **argv)
 	ao.max_memory = (size_t)LIMIT_MEMORY_MB_DEFAULT * 1024 * 1024;
 	ao.idle_us = (int64_t)LIMIT_IDLE_SECONDS_DEFAULT * 1000000;
 
-	while ((ch = getopt_long(argc, argv, "+r:i:f:Ds:c:B:pZ:jqvhV",
+	while ((ch = getopt_long(argc, argv, "+r:i:f:Ds:c:B:pZ:w:jqvhV",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -562,6 +588,12 @@ main(int argc, char **argv)
 			break;
 		case OPT_ABSOLUTE_TIME:
 			oo.absolute_time = true;
+			break;
+		case 'w':
+			if (strcmp(optarg, "-") == 0)
+				usage_error("-w - is not supported: the "
+				    "reports go to standard output");
+			save_path = optarg;
 			break;
 		case OPT_FROM_JSON:
 			opt_from_json = true;
@@ -680,7 +712,11 @@ main(int argc, char **argv)
 	 * its connection ends. */
 	oo.flush_each = iface != NULL || reads_stdin(files, nfiles);
 	out = out_new(&oo, stdout);
-	a = analyzer_new(&ao, on_conn, out, aerr);
+	x.out = out;
+	x.save_path = save_path;
+	x.save_all = !oo.failures_only && oo.verdicts == NULL &&
+	    oo.only_id == 0;
+	a = analyzer_new(&ao, on_conn, &x, aerr);
 	if (a == NULL) {
 		if (p != NULL)
 			pcap_close(p);
@@ -780,6 +816,26 @@ main(int argc, char **argv)
 		}
 	}
 	analyzer_flush(a);
+	if (x.save != NULL) {
+		struct pktsave_stats ps_st;
+		char perr[PKTSAVE_ERRBUF_SIZE];
+
+		if (!pktsave_close(x.save, &ps_st, perr)) {
+			snprintf(errbuf, sizeof(errbuf), "%.200s: %.200s",
+			    save_path, perr);
+			input_error = true;
+		}
+		if (ps_st.over_conn_cap > 0 || ps_st.over_mem_cap > 0 ||
+		    ps_st.other_link > 0)
+			warnx("%s: %llu packets of %llu connections written; "
+			    "not written: %llu past %d packets of one "
+			    "connection, %llu past %d MiB held, %llu of "
+			    "another link type", save_path, ps_st.written,
+			    ps_st.conns, ps_st.over_conn_cap,
+			    LIMIT_WRITE_CONN_PACKETS, ps_st.over_mem_cap,
+			    LIMIT_WRITE_BYTES / (1024 * 1024),
+			    ps_st.other_link);
+	}
 	if (oo.summary)
 		out_summary(out, analyzer_stats(a), have_ps ? ps.ps_recv : 0,
 		    have_ps ? ps.ps_drop : 0, have_ps);
