@@ -293,7 +293,13 @@ json_chain(struct sb *b, const struct tl_chain *ch)
 				sb_puts(b, ",");
 			sb_json_cstr(b, ci->san[j]);
 		}
-		sb_puts(b, "],\"key\":");
+		sb_puts(b, "]");
+		if (ci->total_san > ci->num_san) {
+			/* LIMIT_SAN: say it, never cut silently. */
+			sb_puts(b, ",\"san_truncated\":true,\"san_total\":");
+			sb_u64(b, ci->total_san);
+		}
+		sb_puts(b, ",\"key\":");
 		sb_json_cstr(b, ci->key_type);
 		sb_printf(b, ",\"key_bits\":%d", ci->key_bits);
 		if (ci->curve[0] != '\0') {
@@ -328,6 +334,17 @@ json_chain(struct sb *b, const struct tl_chain *ch)
 		memo_put(key, sizeof(key), h, b->s + start, b->len - start);
 	}
 	sb_puts(b, "]");
+}
+
+/* truncated appends "name_truncated":true,"name_total":N when a list
+ * kept fewer items than the wire had. */
+static void
+truncated(struct sb *b, const char *name, size_t num, size_t total)
+{
+	if (total <= num)
+		return;
+	sb_printf(b, ",\"%s_truncated\":true,\"%s_total\":%zu", name, name,
+	    total);
 }
 
 static void
@@ -419,6 +436,8 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 		json_name(b, &c->ch.sni);
 	else
 		sb_puts(b, "null");
+	if (c->ch.has_sni && c->ch.sni.wire_len > c->ch.sni.len)
+		truncated(b, "sni", c->ch.sni.len, c->ch.sni.wire_len);
 	sb_puts(b, ",\"alpn\":");
 	if (c->sh.has_alpn)
 		json_name(b, &c->sh.alpn);
@@ -433,20 +452,31 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 		    c->ch.max_version, true);
 		sb_puts(b, ",\"offered_versions\":");
 		json_list(b, &c->ch.versions, 'V', tls_version_name);
+		truncated(b, "offered_versions", c->ch.versions.num,
+		    c->ch.versions.total);
 		sb_puts(b, ",\"offered_ciphers_count\":");
 		sb_u64(b, c->ch.suites.total);
 		sb_puts(b, ",\"offered_ciphers\":");
 		json_list(b, &c->ch.suites, 'C', tls_cipher_name);
+		truncated(b, "offered_ciphers", c->ch.suites.num,
+		    c->ch.suites.total);
 		sb_puts(b, ",\"offered_groups\":");
 		json_list(b, &c->ch.groups, 'G', tls_group_name);
+		truncated(b, "offered_groups", c->ch.groups.num,
+		    c->ch.groups.total);
 		sb_puts(b, ",\"offered_alpn\":");
 		json_name(b, &c->ch.alpn);
+		truncated(b, "offered_alpn", c->ch.alpn.len,
+		    c->ch.alpn.wire_len);
 		sb_puts(b, ",\"extensions\":");
 		json_list(b, &c->ch.exts, 'E', tls_ext_name);
+		truncated(b, "extensions", c->ch.exts.num, c->ch.exts.total);
 	}
 	sb_puts(b, "}");
 	sb_puts(b, ",\"server_certs\":");
 	json_chain(b, &c->server_chain);
+	truncated(b, "server_certs", c->server_chain.num,
+	    c->server_chain.total);
 	sb_puts(b, ",\"server_findings\":");
 	json_findings(b, &c->server_chain);
 	if (c->cr.present) {
@@ -461,6 +491,8 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 		sb_puts(b, ",\"cert_request\":null");
 	sb_puts(b, ",\"client_certs\":");
 	json_chain(b, &c->client_chain);
+	truncated(b, "client_certs", c->client_chain.num,
+	    c->client_chain.total);
 	sb_puts(b, ",\"client_findings\":");
 	json_findings(b, &c->client_chain);
 	sb_puts(b, ",\"packets\":{\"c2s\":");
