@@ -74,7 +74,7 @@ static const struct option longopts[] = {
 	{ "buffer-size",	required_argument,	NULL, 'B' },
 	{ "no-promiscuous-mode", no_argument,		NULL, 'p' },
 	{ "relinquish-privileges", required_argument,	NULL, 'Z' },
-	{ "json",		no_argument,		NULL, 'j' },
+	{ "json",		optional_argument,	NULL, 'j' },
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "summary",		no_argument,		NULL, OPT_SUMMARY },
@@ -125,7 +125,10 @@ usage(FILE *fp)
 "                            after opening the interface as root, run as\n"
 "                            USER (default nobody; root keeps root)\n"
 "Output:\n"
-"  -j, --json                one JSON object per connection, per line\n"
+"  -j, --json[=FORM]         one JSON object per connection, per line;\n"
+"                            FORM full (default), compact (each distinct\n"
+"                            certificate once, then its SHA-256) or ecs\n"
+"                            (Elastic Common Schema)\n"
 "  -q, --quiet               one line per connection\n"
 "  -v, --verbose             offered versions, suites, groups, extensions\n"
 "      --summary             at the end: per service, failures by cause,\n"
@@ -509,6 +512,15 @@ main(int argc, char **argv)
 			break;
 		case 'j':
 			oo.json = true;
+			if (optarg == NULL || strcmp(optarg, "full") == 0)
+				oo.json_form = OUT_JSON_FULL;
+			else if (strcmp(optarg, "compact") == 0)
+				oo.json_form = OUT_JSON_COMPACT;
+			else if (strcmp(optarg, "ecs") == 0)
+				oo.json_form = OUT_JSON_ECS;
+			else
+				usage_error("--json takes full, compact or ecs, "
+				    "not %s", optarg);
 			break;
 		case 'q':
 			oo.quiet = true;

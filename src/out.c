@@ -13,6 +13,7 @@ struct output {
 	unsigned long long	 count;
 	unsigned long long	 failures;
 	struct summary		*sum;		/* with --summary */
+	struct out_json_seen	*seen;		/* --json=compact */
 };
 
 struct output *
@@ -26,6 +27,8 @@ out_new(const struct out_opts *opt, FILE *fp)
 	sb_init(&o->b);
 	if (opt->summary)
 		o->sum = summary_new();
+	if (opt->json && opt->json_form == OUT_JSON_COMPACT)
+		o->seen = out_json_seen_new();
 	return o;
 }
 
@@ -37,6 +40,7 @@ out_free(struct output *o)
 	sb_cleanup(&o->b);
 	out_json_memo_clear();
 	summary_free(o->sum);
+	out_json_seen_free(o->seen);
 	free(o);
 }
 
@@ -150,8 +154,10 @@ out_conn(struct output *o, const struct tl_conn *c)
 	if (o->opt.no_reports)
 		return true;
 	sb_reset(&o->b);
-	if (o->opt.json)
-		out_json_conn(&o->b, c);
+	if (o->opt.json && o->opt.json_form == OUT_JSON_ECS)
+		out_ecs_conn(&o->b, c);
+	else if (o->opt.json)
+		out_json_conn_seen(&o->b, c, o->seen);
 	else if (o->opt.quiet)
 		out_text_line(&o->b, c, &o->opt);
 	else

@@ -11,6 +11,11 @@
 
 struct out_opts {
 	bool		 json;		/* JSON lines instead of text */
+	enum out_json_form {
+		OUT_JSON_FULL,		/* every certificate in full */
+		OUT_JSON_COMPACT,	/* each distinct one once */
+		OUT_JSON_ECS,		/* Elastic Common Schema */
+	}		 json_form;
 	bool		 quiet;		/* one line per connection */
 	bool		 verbose;	/* every extension and offered suite */
 	bool		 summary;	/* counts and worst offenders at the end */
@@ -61,6 +66,16 @@ void	out_text_conn(struct sb *b, const struct tl_conn *c,
 void	out_text_line(struct sb *b, const struct tl_conn *c,
 	    const struct out_opts *opt);
 void	out_json_conn(struct sb *b, const struct tl_conn *c);
+/* out_json_conn_seen is out_json_conn writing each certificate in |seen|
+ * as a reference by SHA-256 (and adding the others to it); |seen| NULL
+ * writes every certificate in full. */
+struct out_json_seen;
+struct out_json_seen *out_json_seen_new(void);
+void	out_json_seen_free(struct out_json_seen *s);
+void	out_json_conn_seen(struct sb *b, const struct tl_conn *c,
+	    struct out_json_seen *seen);
+/* out_ecs_conn writes |c| as one Elastic Common Schema document. */
+void	out_ecs_conn(struct sb *b, const struct tl_conn *c);
 void	out_summary_text(struct sb *b, struct summary *s, bool color);
 /* out_summary_json appends the summary's fields, without braces. */
 void	out_summary_json(struct sb *b, struct summary *s);
