@@ -4,6 +4,7 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <sched.h>
 #include <limits.h>
 #include <signal.h>
@@ -34,6 +35,10 @@
 
 #define MAX_FILES	256
 
+/* Longest wait for a live packet before the clock is looked at again
+ * (summary interval, idle connections). */
+#define LIVE_WAIT_MS	200
+
 /*
  * The only global mutable state: the signal handler sets these flags and
  * breaks the capture loop. |cur| is the handle being read, so that the
@@ -61,6 +66,7 @@ enum {
 	OPT_ID,
 	OPT_ABSOLUTE_TIME,
 	OPT_FROM_JSON,
+	OPT_SUMMARY_INTERVAL,
 };
 
 static const struct option longopts[] = {
@@ -95,6 +101,8 @@ static const struct option longopts[] = {
 	{ "id",			required_argument,	NULL, OPT_ID },
 	{ "absolute-time",	no_argument,		NULL, OPT_ABSOLUTE_TIME },
 	{ "from-json",		no_argument,		NULL, OPT_FROM_JSON },
+	{ "summary-interval",	required_argument,	NULL,
+	    OPT_SUMMARY_INTERVAL },
 	{ "write",		required_argument,	NULL, 'w' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -133,6 +141,8 @@ usage(FILE *fp)
 "  -v, --verbose             offered versions, suites, groups, extensions\n"
 "      --summary             at the end: per service, failures by cause,\n"
 "                            for whom, since when\n"
+"      --summary-interval SEC  live: also print the summary every SEC\n"
+"                            seconds (and on SIGUSR1), counted since start\n"
 "      --from-json FILE...   the summary of JSON lines tlsdiag wrote\n"
 "                            (- for stdin), with --summary\n"
 "      --failures            only failed or incomplete connections\n"
@@ -458,6 +468,7 @@ main(int argc, char **argv)
 	bool list_ifaces = false, exit_failed = false, have_ps = false;
 	bool input_error = false, opt_from_json = false;
 	const char *save_path = NULL;
+	int64_t summary_us = 0, next_summary_us = 0;
 
 	errbuf[0] = '\0';
 	size_t nfiles = 0, nkeylogs = 0, i;
@@ -610,6 +621,11 @@ main(int argc, char **argv)
 		case OPT_FROM_JSON:
 			opt_from_json = true;
 			break;
+		case OPT_SUMMARY_INTERVAL:
+			summary_us = num_arg("--summary-interval", optarg, 1,
+			    86400 * 365) * 1000000;
+			oo.summary = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_DONE;
@@ -748,24 +764,58 @@ main(int argc, char **argv)
 
 	if (iface != NULL) {
 		struct timeval tv;
+		int64_t now_us;
+		int live_fd, n;
+		bool ready;
 
 		x.dlt = pcap_datalink(p);
+		live_fd = pcap_get_selectable_fd(p);
 		cur = p;
 		while (!stop_flag) {
-			rc = pcap_dispatch(p, -1, on_packet, (u_char *)&x);
+			/*
+			 * In immediate mode libpcap waits for a packet
+			 * without the buffer timeout: wait here at most
+			 * LIVE_WAIT_MS, so that the summary interval and
+			 * idle connections are served on a quiet link.
+			 */
+			if (live_fd >= 0) {
+				struct pollfd pfd;
+
+				pfd.fd = live_fd;
+				pfd.events = POLLIN;
+				pfd.revents = 0;
+				/* A signal (EINTR): look at the flags; another
+				 * error: let pcap_dispatch report it. */
+				n = poll(&pfd, 1, LIVE_WAIT_MS);
+				ready = n > 0 || (n < 0 && errno != EINTR);
+			} else
+				ready = true;
+			rc = ready ? pcap_dispatch(p, -1, on_packet,
+			    (u_char *)&x) : 0;
 			if (rc == PCAP_ERROR) {
 				snprintf(errbuf, sizeof(errbuf), "%s: %s",
 				    iface, pcap_geterr(p));
 				input_error = true;
 				break;
 			}
+			gettimeofday(&tv, NULL);
+			now_us = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+			if (summary_us > 0 && next_summary_us == 0)
+				next_summary_us = now_us + summary_us;
 			if (stats_flag) {
 				stats_flag = 0;
 				print_live_stats(p, a);
+				/* SIGUSR1: the summary so far, at once. */
+				if (oo.summary)
+					out_summary_interim(out,
+					    analyzer_stats(a), now_us);
 			}
-			gettimeofday(&tv, NULL);
-			analyzer_tick(a, (int64_t)tv.tv_sec * 1000000 +
-			    tv.tv_usec);
+			if (summary_us > 0 && now_us >= next_summary_us) {
+				out_summary_interim(out, analyzer_stats(a),
+				    now_us);
+				next_summary_us = now_us + summary_us;
+			}
+			analyzer_tick(a, now_us);
 		}
 		if (pcap_stats(p, &ps) == 0)
 			have_ps = true;

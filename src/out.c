@@ -236,6 +236,28 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 	fflush(o->fp);
 }
 
+void
+out_summary_interim(struct output *o, const struct analyzer_stats *st,
+    int64_t now_us)
+{
+	char t[40];
+
+	fmt_time_iso(t, sizeof(t), now_us);
+	if (o->opt.json) {
+		/* One line of its own before the summary object. */
+		sb_reset(&o->b);
+		sb_puts(&o->b, "{\"interim\":{\"at\":");
+		sb_json_cstr(&o->b, t);
+		sb_puts(&o->b, ",\"counted_since\":\"start\"}}\n");
+	} else {
+		sb_reset(&o->b);
+		sb_printf(&o->b, "\nInterim summary at %s, counted since the "
+		    "start:\n", t);
+	}
+	fwrite(o->b.s, 1, o->b.len, o->fp);
+	out_summary(o, st, 0, 0, false);
+}
+
 struct summary *
 out_summary_data(struct output *o)
 {

@@ -55,6 +55,11 @@ struct summary	*out_summary_data(struct output *o);
 void		 out_summary(struct output *o, const struct analyzer_stats *st,
 		    unsigned long long pcap_recv, unsigned long long pcap_drop,
 		    bool have_pcap_stats);
+/* out_summary_interim writes the summary so far, without stopping (live
+ * --summary-interval and SIGUSR1), after a line that says when and that
+ * the counts are since the start. */
+void		 out_summary_interim(struct output *o,
+		    const struct analyzer_stats *st, int64_t now_us);
 /* out_failures returns the number of failed or incomplete connections. */
 unsigned long long out_failures(const struct output *o);
 /* out_count returns the number of connections seen. */
