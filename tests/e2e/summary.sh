@@ -174,6 +174,20 @@ c=$("$TLSDIAG" -q --verdict failed -r "$M" | grep -c '^#')
 if [ "$c" -eq 11 ]; then pass; else fail "--verdict failed: $c, want 11"; fi
 c=$("$TLSDIAG" -q --verdict ok,tcp -r "$M" | grep -c '^#')
 if [ "$c" -eq 12 ]; then pass; else fail "--verdict ok,tcp: $c, want 12"; fi
+# The man page's mTLS example (--verdict client_cert) finds every
+# client-certificate rejection the capture script recorded, the TLS 1.3
+# ones without keys included (the exact codes alone find 6 of 13).
+grep -q 'json \\-\\-verdict client_cert tcp port 443' \
+    "$top_srcdir/man/tlsdiag.1" && pass || fail "man page mTLS example"
+want=$(grep -c '	client_cert' "$PCAPS/expected.tsv")
+got=0
+for f in $(cut -f1 "$PCAPS/expected.tsv" | grep -v '^capture' | sort -u); do
+	[ -f "$PCAPS/$f" ] || continue
+	n=$("$TLSDIAG" -q --verdict client_cert -r "$PCAPS/$f" | grep -c '^#')
+	got=$((got + n))
+done
+if [ "$want" -eq 13 ] && [ "$got" -eq "$want" ]; then pass; else
+	fail "--verdict client_cert: $got of $want client-certificate rejections"; fi
 if "$TLSDIAG" -q --verdict client_ce -r "$M" >/dev/null 2>&1; then
 	fail "--verdict accepted a prefix inside a word"; else pass; fi
 finish
