@@ -380,7 +380,10 @@ from_json(struct output *out, char **files, int nfiles, bool json)
 				switch (jsonl_parse(j, jc, &why,
 				    (const uint8_t *)line, len)) {
 				case JSONL_CONN:
-					if (!verdict_code_known(jc->code)) {
+					enum verdict_code vc;
+
+					if (!verdict_code_parse(jc->code,
+					    strlen(jc->code), &vc)) {
 						why = "unknown verdict code";
 						break;
 					}

@@ -85,8 +85,8 @@ out_verdict_token_known(const char *tok)
 		return false;
 	if (summary_outcome_of(tok) != SUM_NUM_OUTCOMES)
 		return true;
-	for (i = 0; verdict_codes[i] != NULL; i++)
-		if (token_matches(tok, n, verdict_codes[i], ""))
+	for (i = 0; i < VC_COUNT; i++)
+		if (token_matches(tok, n, verdict_code_table[i].name, ""))
 			return true;
 	return false;
 }
@@ -117,7 +117,7 @@ sum_from_conn(struct sum_conn *sc, const struct tl_conn *c)
 		sc->sni_len = c->ch.sni.len;
 	}
 	sc->start_us = c->start_us;
-	sc->code = c->verdict->code;
+	sc->code = verdict_code_name(c->verdict->code);
 	sc->outcome = summary_outcome_of(verdict_outcome_name(
 	    c->verdict->outcome));
 	if (c->client_chain.num > 0 && c->client_chain.certs[0] != NULL) {
@@ -134,7 +134,7 @@ out_conn(struct output *o, const struct tl_conn *c)
 	const struct verdict *v = c->verdict;
 	const char *outcome = v != NULL ? verdict_outcome_name(v->outcome) :
 	    "unknown";
-	bool failed = summary_is_failure(summary_outcome_of(outcome));
+	bool failed = v != NULL && verdict_outcome_is_failure(v->outcome);
 	struct sum_conn sc;
 
 	o->count++;
@@ -147,12 +147,11 @@ out_conn(struct output *o, const struct tl_conn *c)
 	if (o->opt.failures_only && !failed)
 		return false;
 	if (o->opt.verdicts != NULL && (v == NULL ||
-	    !out_verdict_selected(o->opt.verdicts, v->code, outcome)))
+	    !out_verdict_selected(o->opt.verdicts, verdict_code_name(v->code),
+	    outcome)))
 		return false;
 	if (o->opt.only_id != 0 && c->id != o->opt.only_id)
 		return false;
-	if (o->opt.no_reports)
-		return true;
 	sb_reset(&o->b);
 	if (o->opt.json && o->opt.json_form == OUT_JSON_ECS)
 		out_ecs_conn(&o->b, c);

@@ -25,7 +25,6 @@ struct out_opts {
 	const char	*verdicts;	/* comma-separated codes, families,
 					 * outcomes; or NULL */
 	uint64_t	 only_id;	/* --id: this connection only; 0 all */
-	bool		 no_reports;	/* --summary alone: count, print none */
 	bool		 absolute_time;	/* event times as dates (-tttt) */
 };
 
@@ -37,7 +36,7 @@ struct output	*out_new(const struct out_opts *opt, FILE *fp);
 void		 out_free(struct output *o);
 /* out_conn counts |c| for the summary and renders it if it passes the
  * filters (--failures, --verdict, --id). It returns whether |c| passed
- * them (and was rendered, unless no_reports). */
+ * them (and was rendered). */
 bool		 out_conn(struct output *o, const struct tl_conn *c);
 /* out_verdict_selected tells whether the --verdict list |list| selects
  * verdict |code| with outcome |outcome|. */

@@ -572,7 +572,7 @@ out_json_conn_seen(struct sb *b, const struct tl_conn *c,
 	sb_add(b, "}", 1);
 	if (v != NULL) {
 		sb_puts(b, ",\"verdict\":{\"code\":");
-		sb_json_cstr(b, v->code);
+		sb_json_cstr(b, verdict_code_name(v->code));
 		sb_puts(b, ",\"outcome\":\"");
 		sb_puts(b, verdict_outcome_name(v->outcome));
 		sb_puts(b, v->inferred ? "\",\"confidence\":\"inferred\"" :
@@ -729,7 +729,7 @@ out_ecs_conn(struct sb *b, const struct tl_conn *c)
 	sb_u64(b, (uint64_t)(c->last_us - c->start_us) * 1000);
 	if (v != NULL) {
 		sb_puts(b, ",\"code\":");
-		sb_json_cstr(b, v->code);
+		sb_json_cstr(b, verdict_code_name(v->code));
 		sb_puts(b, ",\"reason\":");
 		sb_json_cstr(b, v->summary);
 	}
@@ -808,7 +808,7 @@ out_ecs_conn(struct sb *b, const struct tl_conn *c)
 	    ",\"midstream\":false");
 	if (v != NULL) {
 		sb_puts(b, ",\"verdict\":{\"code\":");
-		sb_json_cstr(b, v->code);
+		sb_json_cstr(b, verdict_code_name(v->code));
 		sb_puts(b, ",\"outcome\":");
 		sb_json_cstr(b, outcome);
 		sb_puts(b, v->inferred ? ",\"confidence\":\"inferred\"" :

@@ -184,8 +184,9 @@ out_summary_text(struct sb *b, struct summary *s, bool color)
 		sb_printf(b, "  first %s, last %s\n", t1, t2);
 	}
 	/* Per code, in the order of the verdict table. */
-	for (i = 0; (code = verdict_codes[i]) != NULL; i++)
-		if (summary_code_count(s, code) > 0)
+	for (i = 0; i < VC_COUNT; i++)
+		if (summary_code_count(s, code = verdict_code_table[i].name) >
+		    0)
 			sb_printf(b, "  %8llu  %s\n",
 			    summary_code_count(s, code), code);
 	for (i = 0; i < summary_num_services(s); i++) {
@@ -334,8 +335,9 @@ out_summary_json(struct sb *b, struct summary *s)
 	    counts[SUM_INCOMPLETE] + counts[SUM_SUSPECT]);
 	json_outcomes(b, counts);
 	sb_puts(b, ",\"verdicts\":{");
-	for (i = 0, j = 0; (code = verdict_codes[i]) != NULL; i++)
-		if (summary_code_count(s, code) > 0)
+	for (i = 0, j = 0; i < VC_COUNT; i++)
+		if (summary_code_count(s, code = verdict_code_table[i].name) >
+		    0)
 			sb_printf(b, "%s\"%s\":%llu", j++ > 0 ? "," : "",
 			    code, summary_code_count(s, code));
 	sb_puts(b, "},\"first\":");

@@ -142,6 +142,8 @@ service_hash(uint8_t af, const uint8_t *ip, uint16_t port, bool has_sni,
 	k[17] = (uint8_t)(port >> 8);
 	k[18] = (uint8_t)port;
 	k[19] = has_sni;
+	if (sni_len == 0)
+		return hash_bytes(k, sizeof(k));
 	return hash_bytes(k, sizeof(k)) ^ hash_bytes(sni, sni_len) * 31;
 }
 
@@ -168,7 +170,7 @@ service_find(struct summary *s, const struct sum_conn *c)
 		if (v->af == c->af && v->port == c->server_port &&
 		    v->has_sni == c->has_sni && v->sni_len == sni_len &&
 		    memcmp(v->ip, c->server_ip, 16) == 0 &&
-		    memcmp(v->sni, c->sni, sni_len) == 0)
+		    (sni_len == 0 || memcmp(v->sni, c->sni, sni_len) == 0))
 			return v;
 	}
 	if (s->num_svc == LIMIT_SUM_SERVICES)
