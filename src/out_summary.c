@@ -191,7 +191,10 @@ out_summary_text(struct sb *b, struct summary *s, bool color)
 			    summary_code_count(s, code), code);
 	for (i = 0; i < summary_num_services(s); i++) {
 		v = summary_service(s, i);
-		if (v->num_causes == 0 || shown == SHOW_SERVICES) {
+		n = v->outcome[SUM_FAILED] + v->outcome[SUM_INCOMPLETE] +
+		    v->outcome[SUM_SUSPECT];
+		/* Services with a failing connection; the rest in a line. */
+		if (n == 0 || shown == SHOW_SERVICES) {
 			quiet++;
 			quiet_conns += v->conns;
 			continue;
@@ -204,8 +207,6 @@ out_summary_text(struct sb *b, struct summary *s, bool color)
 		text_service_name(b, v);
 		col(b, color, C_RESET);
 		sb_puts(b, "\n");
-		n = v->outcome[SUM_FAILED] + v->outcome[SUM_INCOMPLETE] +
-		    v->outcome[SUM_SUSPECT];
 		sb_printf(b, "  %llu connection%s, %llu failing (", v->conns,
 		    v->conns == 1 ? "" : "s", n);
 		share(b, n, v->conns, false);
