@@ -80,6 +80,7 @@ struct analyzer {
 	/* The packet being processed, for event stamps. */
 	uint64_t		 frame;
 	int64_t			 now_us;
+	uint64_t		 pkt_conn;	/* connection of the last packet */
 	int64_t			 jump_us;	/* a leap ahead not yet confirmed */
 	/* The flow of the packet that leapt ahead: when the next packet
 	 * confirms the leap, it is touched at the new time, or the leap
@@ -307,6 +308,7 @@ conn_new(struct analyzer *a, struct flow *f, const struct segment *s,
 
 	cr = xcalloc(1, sizeof(*cr));
 	c = tl_conn_new(++a->next_id);
+	f->conn_id = c->id;
 	a->st.connections++;
 	cr->tl = c;
 	cr->flow = f;
@@ -1257,6 +1259,7 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	unsigned fev;
 	int kdir, dir;
 
+	a->pkt_conn = 0;
 	a->st.frames++;
 	a->st.bytes += wirelen;
 	a->frame = a->st.frames;
@@ -1321,8 +1324,11 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		memset(&f->tcp, 0, sizeof(f->tcp));
 		fev = flow_tcp(f, &s, kdir, &dir);
 	}
-	if (f->reported)
-		return;		/* tombstone: the connection was reported */
+	if (f->reported) {
+		/* tombstone: the connection was reported */
+		a->pkt_conn = f->conn_id;
+		return;
+	}
 	cr = f->conn;
 	if (cr != NULL && (fev & FLOW_EV_SYN_RETX) && !f->tcp.synack &&
 	    (cr->tl->rst[0] || cr->tl->rst[1])) {
@@ -1335,6 +1341,7 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		if (!(fev & FLOW_EV_SYN) && !(f->tcp.syn))
 			cr->tl->midstream = true;
 	}
+	a->pkt_conn = cr->tl->id;
 	cr->tl->last_us = a->now_us;
 	cr->tl->pkts[dir]++;
 	cr->tl->bytes[dir] += s.payload_wire_len;
@@ -1387,6 +1394,12 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		conn_finish(a, cr, TL_END_CLOSED);
 	} else if (cr->tl->rst[0] || cr->tl->rst[1])
 		linger_start(a, cr);
+}
+
+uint64_t
+analyzer_packet_conn(const struct analyzer *a)
+{
+	return a->pkt_conn;
 }
 
 void

@@ -58,6 +58,11 @@ struct analyzer	*analyzer_new(const struct analyzer_opts *opt,
 /* analyzer_packet takes one captured packet of link type |dlt|. */
 void		 analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		    const uint8_t *pkt, size_t caplen, size_t wirelen);
+/* analyzer_packet_conn returns the id of the connection the last packet
+ * given to analyzer_packet belongs to (also when it was reported before
+ * and the packet came late), or 0 when it belongs to none (not TCP,
+ * undecodable). For -w, which saves the packets of chosen connections. */
+uint64_t	 analyzer_packet_conn(const struct analyzer *a);
 /* analyzer_tick advances the clock to |now_us| without a packet, so that
  * idle connections are reported during a quiet live capture. */
 void		 analyzer_tick(struct analyzer *a, int64_t now_us);

@@ -114,4 +114,39 @@
 /* STARTTLS: bytes of the plaintext preamble we follow before giving up. */
 #define LIMIT_STARTTLS_BYTES		8192
 
+/* The operator's summary (--summary). Services (server address, port,
+ * name) kept apart; connections to more are counted as "other services".
+ * An operator reads a few dozen; a sensor facing a whole data centre
+ * sees a few thousand. */
+#define LIMIT_SUM_SERVICES		4096
+
+/* Distinct (service, cause, client address) keys kept to count distinct
+ * clients exactly; past it the counts are shown as lower bounds. 24 bytes
+ * a key: about 50 MiB with the index at the cap. */
+#define LIMIT_SUM_CLIENT_KEYS		(1 << 20)
+
+/* Distinct items (client certificates, client addresses, fingerprints)
+ * listed under one cause; later distinct ones are counted as "N more". */
+#define LIMIT_SUM_ITEMS			16
+
+/* Distinct verdict codes the summary counts (the table has fewer). */
+#define LIMIT_SUM_CODES			64
+
+/* A JSON line read back by --from-json; tlsdiag writes lines of a few
+ * KiB, a long chain with many SANs stays under 256 KiB. */
+#define LIMIT_JSON_LINE_BYTES		(1024 * 1024)
+
+/* Nesting depth of a JSON line read back; tlsdiag writes 4 levels. */
+#define LIMIT_JSON_DEPTH		16
+
+/* Packets buffered by -w per connection until its verdict is known. The
+ * handshake is in the first few dozen; past the cap the connection's
+ * remaining packets are not written, and counted. */
+#define LIMIT_WRITE_CONN_PACKETS	512
+
+/* Bytes buffered by -w across all connections waiting for a verdict.
+ * Past it, new packets of undecided connections are dropped from the
+ * output file, and counted. */
+#define LIMIT_WRITE_BYTES		(256 * 1024 * 1024)
+
 #endif

@@ -76,6 +76,21 @@ endpoint(struct sb *b, const struct tl_conn *c, bool server)
 		    c->client_port);
 }
 
+/* date_time appends |us| as "2024-02-29 18:40:22.123456" (UTC), the
+ * layout of tcpdump -tttt. */
+static void
+date_time(struct sb *b, int64_t us)
+{
+	char t[40];
+
+	fmt_time_iso(t, sizeof(t), us);
+	if (strlen(t) > 10 && t[10] == 'T') {
+		t[10] = ' ';
+		t[strlen(t) - 1] = '\0';	/* the Z */
+	}
+	sb_puts(b, t);
+}
+
 /* outcome_label is the outcome in the header line, in capitals. */
 static const char *
 outcome_label(enum verdict_outcome o)
@@ -126,6 +141,8 @@ header(struct sb *b, const struct tl_conn *c, const struct out_opts *opt)
 
 	col(b, opt, C_BOLD);
 	sb_printf(b, "#%llu ", (unsigned long long)c->id);
+	date_time(b, c->start_us);
+	sb_puts(b, " ");
 	endpoint(b, c, false);
 	sb_puts(b, " -> ");
 	endpoint(b, c, true);
@@ -354,10 +371,17 @@ event_lines(struct sb *b, const struct tl_conn *c, const struct out_opts *opt)
 		sb_u64(&num, e->frame);
 		padded(b, &num, 7, true);
 		sb_puts(b, " ");
-		sb_reset(&num);
-		sb_milli(&num, e->ts_us - c->start_us);
-		padded(b, &num, 9, false);
-		sb_puts(b, e->dir == TL_C2S ? " ms  C -> S  " : " ms  C <- S  ");
+		if (opt->absolute_time) {
+			date_time(b, e->ts_us);
+			sb_puts(b, e->dir == TL_C2S ? "  C -> S  " :
+			    "  C <- S  ");
+		} else {
+			sb_reset(&num);
+			sb_milli(&num, e->ts_us - c->start_us);
+			padded(b, &num, 9, false);
+			sb_puts(b, e->dir == TL_C2S ? " ms  C -> S  " :
+			    " ms  C <- S  ");
+		}
 		sb_puts(b, tl_ev_name(e));
 		event_detail(b, c, e, opt);
 		sb_puts(b, "\n");
