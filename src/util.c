@@ -521,7 +521,7 @@ sb_json_cstr(struct sb *b, const char *s)
 	sb_json_string(b, (const uint8_t *)s, strlen(s));
 }
 
-/* put_digits writes the |n| low decimal digits of |v|, zero-padded. */
+/* time_us: see util.h. Saturates where the exact sum would not fit. */
 int64_t
 time_us(int64_t sec, int64_t usec)
 {
@@ -534,6 +534,7 @@ time_us(int64_t sec, int64_t usec)
 	return sum;
 }
 
+/* put_digits writes the |n| low decimal digits of |v|, zero-padded. */
 static void
 put_digits(char *out, size_t n, unsigned v)
 {
