@@ -190,7 +190,9 @@ struct tl_conn {
 	const char		*starttls_proto;
 	uint16_t		record_version[2];
 
-	struct verdict		*verdict;	/* filled by verdict_decide */
+	/* The verdict, decided when the connection ends. The analyzer owns
+	 * and frees it (verdict.h includes this header, not the reverse). */
+	struct verdict		*verdict;
 };
 
 /* tl_conn_new returns a zeroed connection with id |id|. */
