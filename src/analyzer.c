@@ -1263,6 +1263,11 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	a->st.frames++;
 	a->st.bytes += wirelen;
 	a->frame = a->st.frames;
+	if (ts_us < LIMIT_TS_MIN_US || ts_us > LIMIT_TS_MAX_US) {
+		/* Beyond it the idle and linger sums could overflow. */
+		a->st.clock_out_of_range++;
+		ts_us = a->now_us;
+	}
 	clock_advance(a, ts_us);
 	ds = decode_packet(&s, dlt, pkt, caplen);
 	switch (ds) {
@@ -1405,7 +1410,7 @@ analyzer_packet_conn(const struct analyzer *a)
 void
 analyzer_tick(struct analyzer *a, int64_t now_us)
 {
-	if (now_us > a->now_us)
+	if (now_us > a->now_us && now_us <= LIMIT_TS_MAX_US)
 		a->now_us = now_us;
 	expire(a);
 }

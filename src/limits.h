@@ -32,6 +32,15 @@
  * timeout instead of the connections open. The idle timeout caps it. */
 #define LIMIT_TOMBSTONE_SECONDS		10
 
+/* Capture timestamps believed, in microseconds since the epoch:
+ * 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z, the span of the
+ * four-digit years of the JSON "start" field. Every difference of two such
+ * times, plus the longest idle timeout, fits in an int64_t many times
+ * over. A packet stamped outside (a damaged pcapng timestamp, an extreme
+ * if_tsoffset) is read at the previous packet's time and counted. */
+#define LIMIT_TS_MIN_US			0LL
+#define LIMIT_TS_MAX_US			253402300799999999LL
+
 /* Global cap on buffered payload across all flows (default of
  * --max-memory, in MiB). When reached, the oldest idle flows are finished
  * and reported, and the eviction is counted. */

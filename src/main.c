@@ -275,8 +275,8 @@ feed(struct ctx *x, int64_t ts_us, const uint8_t *data, size_t caplen,
 static void
 on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 {
-	feed((struct ctx *)arg, (int64_t)h->ts.tv_sec * 1000000 +
-	    h->ts.tv_usec, bytes, h->caplen, h->len);
+	feed((struct ctx *)arg, time_us(h->ts.tv_sec, h->ts.tv_usec), bytes,
+	    h->caplen, h->len);
 }
 
 /* reads_stdin tells whether one of |files| is "-", standard input. */
@@ -802,7 +802,7 @@ main(int argc, char **argv)
 				break;
 			}
 			gettimeofday(&tv, NULL);
-			now_us = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+			now_us = time_us(tv.tv_sec, tv.tv_usec);
 			if (summary_us > 0 && next_summary_us == 0)
 				next_summary_us = now_us + summary_us;
 			if (stats_flag) {
@@ -911,6 +911,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "tlsdiag: %llu malformed key log lines "
 		    "ignored\n", (unsigned long long)
 		    analyzer_stats(a)->keylog_bad_lines);
+	if (analyzer_stats(a)->clock_out_of_range > 0)
+		fprintf(stderr, "tlsdiag: %llu packets stamped before 1970 or "
+		    "after 9999, read as the previous packet's time\n",
+		    (unsigned long long)
+		    analyzer_stats(a)->clock_out_of_range);
 	rc = EXIT_DONE;
 	if (exit_failed && out_failures(out) > 0)
 		rc = EXIT_FAILURES;

@@ -193,7 +193,7 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 		sb_printf(&o->b, ",\"frames\":%llu,\"tcp\":%llu,"
 		    "\"not_tcp\":%llu,\"truncated\":%llu,\"malformed\":%llu,"
 		    "\"fragments\":%llu,\"evicted\":%llu,\"idle_closed\":%llu,"
-		    "\"clock_jumps\":%llu",
+		    "\"clock_jumps\":%llu,\"clock_out_of_range\":%llu",
 		    (unsigned long long)st->frames,
 		    (unsigned long long)st->tcp,
 		    (unsigned long long)st->not_tcp,
@@ -202,7 +202,8 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 		    (unsigned long long)st->fragments,
 		    (unsigned long long)st->evicted,
 		    (unsigned long long)st->idle_closed,
-		    (unsigned long long)st->clock_jumps);
+		    (unsigned long long)st->clock_jumps,
+		    (unsigned long long)st->clock_out_of_range);
 		if (have_pcap_stats)
 			sb_printf(&o->b, ",\"pcap_received\":%llu,"
 			    "\"pcap_dropped\":%llu", pcap_recv, pcap_drop);
@@ -225,6 +226,10 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 			sb_printf(&o->b, "Timestamps more than a day ahead of "
 			    "the previous packet, ignored: %llu\n",
 			    (unsigned long long)st->clock_jumps);
+		if (st->clock_out_of_range > 0)
+			sb_printf(&o->b, "Timestamps before 1970 or after 9999, "
+			    "read as the previous packet's time: %llu\n",
+			    (unsigned long long)st->clock_out_of_range);
 		if (have_pcap_stats)
 			sb_printf(&o->b, "pcap: %llu received, %llu dropped "
 			    "by the kernel\n", pcap_recv, pcap_drop);

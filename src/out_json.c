@@ -297,7 +297,7 @@ json_time(struct sb *b, int64_t sec)
 {
 	char t[40];
 
-	fmt_time_iso(t, sizeof(t), sec * 1000000);
+	fmt_time_iso(t, sizeof(t), time_us(sec, 0));
 	/* Certificates have second precision: drop the fraction. */
 	if (strlen(t) > 20) {
 		t[19] = 'Z';

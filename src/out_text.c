@@ -296,8 +296,8 @@ chain(struct sb *b, const char *title, const struct tl_chain *ch,
 		esc(b, ci->subject);
 		sb_puts(b, "  issuer ");
 		esc(b, ci->issuer);
-		fmt_time_iso(nb, sizeof(nb), ci->not_before * 1000000);
-		fmt_time_iso(na, sizeof(na), ci->not_after * 1000000);
+		fmt_time_iso(nb, sizeof(nb), time_us(ci->not_before, 0));
+		fmt_time_iso(na, sizeof(na), time_us(ci->not_after, 0));
 		nb[10] = na[10] = '\0';
 		sb_printf(b, "  valid %s..%s", nb, na);
 		if (ci->num_san > 0) {
