@@ -10,10 +10,12 @@
 #
 # Traffic stays on this machine: every server binds 127.0.0.1 or ::1, except
 # in the network namespaces this script creates (tlsdiag-cap, tlsdiag-a,
-# tlsdiag-b), which it removes on exit. Needs: openssl 3, curl, python3,
+# tlsdiag-b, tlsdiag-pre), which it removes on exit. Needs: openssl 3, curl, python3,
 # tcpdump, tshark, editcap, nft, iproute2 (ip, tc, ss); clang for the VLAN
 # captures (skipped without it); PostgreSQL 15 server for starttls-postgres
-# (skipped without it).
+# and pg-ssl-refused, dante-server (danted) for socks5, xvfb-run and
+# xfreerdp (freerdp2-x11) for the real RDP client in rdp (a Python client
+# stands in without them) (each skipped without it).
 #
 # Environment: KEEP=1 keeps the temporary directory (logs). ONLY="name1 name2" records just those scenarios (the PKI is
 # then reused from pcaps/pki/ if present) and leaves expected.tsv rows of the
@@ -34,6 +36,7 @@ ONLY=${ONLY:-}
 NS_CAP=tlsdiag-cap
 NS_A=tlsdiag-a
 NS_B=tlsdiag-b
+NS_PRE=tlsdiag-pre
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 SRV_PIDS=()
 CAP_PID=
@@ -50,7 +53,7 @@ cleanup() {
 	[ -n "$PGDATA" ] && [ -d "$PGDATA" ] &&
 		timeout 20 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1
 	wait 2>/dev/null
-	for p in "$NS_CAP" "$NS_A" "$NS_B"; do ip netns del "$p" 2>/dev/null; done
+	for p in "$NS_CAP" "$NS_A" "$NS_B" "$NS_PRE"; do ip netns del "$p" 2>/dev/null; done
 	[ -n "${KEEP:-}" ] && echo "kept $WORK" >&2 || rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -596,6 +599,153 @@ if want $n; then
 	else
 		say "starttls-postgres skipped: no PostgreSQL server"
 	fi
+fi
+
+# --- plaintext preambles in front of TLS, and their refusals. In the
+# namespace $NS_PRE the services sit on their usual ports (443, 465, 1080,
+# 3389), so tshark decodes them without hints (RDP: tshark 4.0 does not
+# follow the negotiation into TLS, so the oracle decodes 3389 as TLS, which
+# shows the X.224 PDUs as continuation data and reads the TLS after them). The two on the host's
+# loopback use ports below the sequence of the others (14391, 14392), so
+# the ports of the captures after them do not move.
+pre_ns() {
+	ip netns list | grep -qw "$NS_PRE" && return 0
+	ip netns add $NS_PRE && ip -n $NS_PRE link set lo up
+}
+pre() { ip netns exec $NS_PRE "$@"; }
+
+n=socks5
+if want $n; then
+	if command -v danted >/dev/null; then
+		pre_ns
+		keys_fresh $n
+		cat >"$WORK/danted.conf" <<EOF
+logoutput: stderr
+internal: 127.0.0.1 port = 1080
+external: 127.0.0.1
+clientmethod: none
+socksmethod: none
+user.privileged: root
+user.unprivileged: nobody
+client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
+socks block { from: 0.0.0.0/0 to: 127.0.0.1/32 port = 8443 }
+socks pass { from: 127.0.0.0/8 to: 127.0.0.0/8 }
+EOF
+		bg $n.proxy pre timeout 60 danted -f "$WORK/danted.conf"
+		bg $n.server pre env -C "$WORK/www" timeout 60 openssl s_server -accept 127.0.0.1:443 -WWW -tls1_3 "${SERVER[@]}"
+		wait_port 1080 $NS_PRE; wait_port 443 $NS_PRE
+		cap_start $n "tcp port 1080" $NS_PRE
+		for how in "--socks5 127.0.0.1:1080 https://tls-server.local/ok.txt" \
+			"--socks5-hostname 127.0.0.1:1080 -k https://localhost/ok.txt" \
+			"--socks5 127.0.0.1:1080 https://tls-server.local:444/ok.txt" \
+			"--socks5 127.0.0.1:1080 https://tls-server.local:8443/ok.txt"; do
+			# shellcheck disable=SC2086
+			SSLKEYLOGFILE=$OUT/$n.keys pre timeout 10 curl -sS -o /dev/null -w "%{http_code}\n" --max-time 8 \
+				--resolve "tls-server.local:443:127.0.0.1" --resolve "tls-server.local:444:127.0.0.1" \
+				--resolve "tls-server.local:8443:127.0.0.1" --cacert "$PKI/rootCA.crt" $how >>"$LOG/$n.client" 2>&1
+			echo "curl $how: exit $?" >>"$LOG/$n.client"
+			sleep 0.3
+		done
+		cap_stop
+		stop_servers
+		register $n.pcap $n.keys socks 4 "#1:ok:curl --socks5 (address type IPv4), CONNECT granted, TLS 1.3|#2:ok:curl --socks5-hostname (address type domain name), CONNECT granted, TLS 1.3|#3:not_tls:CONNECT to a closed port: the proxy answers reply 5 (connection refused)|#4:not_tls:CONNECT to a port the proxy's rules block: reply 2 (not allowed by ruleset)" \
+			"in netns $NS_PRE: dante SOCKS5 proxy (danted) on 127.0.0.1:1080 (no authentication; a rule blocks port 8443), s_server -tls1_3 on :443; curl --socks5 / --socks5-hostname (key log)"
+	else
+		say "socks5 skipped: no danted (dante-server)"
+	fi
+fi
+
+n=rdp
+if want $n; then
+	pre_ns
+	rm -f "$OUT/$n.keys"
+	rdpc=(xvfb-run -a xfreerdp /v:127.0.0.1:3389 /cert:ignore /sec:tls /u:tlsdiag /p:tlsdiag)
+	if command -v xvfb-run >/dev/null && command -v xfreerdp >/dev/null; then
+		answers=(ssl fail5 ssl rdp); real=1
+	else
+		answers=(ssl rdp); real=
+		say "rdp: no xvfb-run/xfreerdp, the Python client only"
+	fi
+	bg $n.server pre timeout 90 python3 "$TOOLS/rdp-x224.py" server 127.0.0.1 3389 \
+		"$PKI/server-chain.crt" "$PKI/server.key" "$OUT/$n.keys" "${answers[@]}"
+	wait_port 3389 $NS_PRE
+	cap_start $n "tcp port 3389" $NS_PRE
+	if [ -n "$real" ]; then
+		for i in 1 2; do
+			pre timeout 15 "${rdpc[@]}" >>"$LOG/$n.client" 2>&1
+			echo "xfreerdp $i exit $?" >>"$LOG/$n.client"
+			sleep 0.3
+		done
+	fi
+	for i in 1 2; do
+		pre timeout 10 python3 "$TOOLS/rdp-x224.py" client 127.0.0.1 3389 3 >>"$LOG/$n.client" 2>&1
+		sleep 0.3
+	done
+	cap_stop
+	stop_servers
+	if [ -n "$real" ]; then
+		register $n.pcap $n.keys tls 4 "#1:ok:xfreerdp /sec:tls: Connection Request (TLS), Confirm selecting PROTOCOL_SSL, TLS|#2:not_tls:xfreerdp /sec:tls: the server answers RDP_NEG_FAILURE 5 (HYBRID_REQUIRED_BY_SERVER)|#3:ok:Python client asking SSL or HYBRID, PROTOCOL_SSL selected, TLS|#4:not_tls:Python client asking SSL or HYBRID, the server selects standard RDP security (no TLS)" \
+			"in netns $NS_PRE on :3389: tools/rdp-x224.py server (X.224 Connection Confirm built in Python, then TLS by the ssl module; the server writes the key log); conn 1-2 xfreerdp (FreeRDP 2) /sec:tls /cert:ignore under xvfb-run, conn 3-4 tools/rdp-x224.py client"
+	else
+		register $n.pcap $n.keys tls 2 "#1:ok:Python client asking SSL or HYBRID, PROTOCOL_SSL selected, TLS|#2:not_tls:Python client asking SSL or HYBRID, the server selects standard RDP security (no TLS)" \
+			"in netns $NS_PRE on :3389: tools/rdp-x224.py server and client (X.224 PDUs built in Python, TLS by the ssl module)"
+	fi
+fi
+
+n=pg-ssl-refused; PORT_SAVED=$PORT; PORT=14391
+if want $n; then
+	if [ -n "$PGBIN" ] && [ -x "$PGBIN/postgres" ] && id postgres >/dev/null 2>&1; then
+		PGDATA=$WORK/pg2/data
+		mkdir -p "$WORK/pg2" && chown postgres "$WORK/pg2"
+		timeout 60 runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres >"$LOG/$n.initdb" 2>&1
+		timeout 30 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -w -t 20 -l "$WORK/pg2/server.log" \
+			-o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$WORK/pg2 -c ssl=off" start \
+			>>"$LOG/$n.server.log" 2>&1
+		wait_port $PORT
+		cap_start $n "tcp port $PORT"
+		for mode in require prefer; do
+			timeout 10 psql "host=127.0.0.1 port=$PORT user=postgres dbname=postgres sslmode=$mode" \
+				-Atc 'select 1' >>"$LOG/$n.client" 2>&1
+			echo "psql sslmode=$mode exit $?" >>"$LOG/$n.client"
+			sleep 0.3
+		done
+		cap_stop
+		timeout 20 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1
+		PGDATA=
+		register $n.pcap - pgsql 2 "#1:not_tls:psql sslmode=require: SSLRequest answered N, psql gives up|#2:not_tls:psql sslmode=prefer: SSLRequest answered N, the session goes on in plaintext" \
+			"PostgreSQL ${PGBIN//[^0-9]/} with ssl=off on 127.0.0.1:$PORT; psql sslmode=require, then sslmode=prefer"
+	else
+		say "pg-ssl-refused skipped: no PostgreSQL server"
+	fi
+fi
+
+n=starttls-smtp-refused; PORT=14392
+if want $n; then
+	bg $n.server timeout 60 python3 "$TOOLS/smtp-starttls.py" 127.0.0.1 $PORT "$PKI/server-chain.crt" "$PKI/server.key" 1 refuse
+	wait_port $PORT
+	printf 'Subject: tlsdiag\r\n\r\nhello\r\n' >"$WORK/mail.txt"
+	cap_start $n "tcp port $PORT"
+	timeout 10 curl -sS --max-time 8 --ssl-reqd --mail-from alice@tls-client.local --mail-rcpt bob@tls-server.local \
+		-T "$WORK/mail.txt" "smtp://127.0.0.1:$PORT/tls-client.local" >>"$LOG/$n.client" 2>&1
+	echo "curl exit $?" >>"$LOG/$n.client"
+	cap_stop
+	stop_servers
+	register $n.pcap - smtp 1 "*/*:not_tls:EHLO advertises STARTTLS, STARTTLS answered 454, curl --ssl-reqd quits" \
+		"tools/smtp-starttls.py in refuse mode (454 4.7.0); curl --ssl-reqd smtp://"
+fi
+PORT=$PORT_SAVED
+
+n=smtp-banner-465
+if want $n; then
+	pre_ns
+	bg $n.server pre timeout 60 python3 "$TOOLS/smtp-starttls.py" 127.0.0.1 465 "$PKI/server-chain.crt" "$PKI/server.key" 1 refuse
+	wait_port 465 $NS_PRE
+	cap_start $n "tcp port 465" $NS_PRE
+	pre timeout 10 python3 "$TOOLS/tls-client-late.py" 127.0.0.1 465 0.3 tls-server.local "$PKI/rootCA.crt" >>"$LOG/$n.client" 2>&1
+	cap_stop
+	stop_servers
+	register $n.pcap - tls 1 "*/*:not_tls:a plaintext SMTP server on 465 greets with 220, the client's ClientHello (sent 0.3 s after connecting) gets 502" \
+		"in netns $NS_PRE: tools/smtp-starttls.py (plaintext, refuse mode) on 127.0.0.1:465; tools/tls-client-late.py (Python ssl, handshake 0.3 s after connect)"
 fi
 
 nextport; n=tls13-ok-ipv6

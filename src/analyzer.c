@@ -37,6 +37,8 @@ struct conn_rt {
 	struct tls_hs		 hs[2];
 	struct dir_ctx		 dctx[2];
 	struct starttls		 st;
+	uint64_t		 st_frame[2];	/* first preamble byte's frame */
+	int64_t			 st_ts[2];
 	struct tls_decrypt	*dec;		/* key log state, or NULL */
 	bool			 enc[2];	/* records of dir are encrypted */
 	bool			 tls13;		/* ServerHello chose TLS 1.3 */
@@ -988,6 +990,10 @@ rs_data(void *arg, const uint8_t *p, size_t len)
 
 	if (cr->st.state != STARTTLS_DONE && cr->rec[dc->dir].state ==
 	    TLS_REC_DETECT && cr->rec[dc->dir].pending.len == 0) {
+		if (cr->st.head_len[dc->dir] == 0) {
+			cr->st_frame[dc->dir] = dc->a->frame;
+			cr->st_ts[dc->dir] = dc->a->now_us;
+		}
 		used = starttls_feed(&cr->st, dc->dir, p, len);
 		if (cr->st.upgraded_now) {
 			struct tl_event *e;
@@ -1001,9 +1007,31 @@ rs_data(void *arg, const uint8_t *p, size_t len)
 		if (cr->st.refused_now) {
 			struct tl_event *e;
 
+			/* The refusal names the protocol, the side and why;
+			 * raw keeps the refusing bytes for the evidence. */
 			cr->st.refused_now = false;
 			e = ev(dc->a, cr, TL_EV_STARTTLS, dc->dir);
-			e->what = "upgrade refused";
+			e->what = cr->st.why != NULL ? cr->st.why :
+			    "upgrade refused";
+			e->raw_len = (uint8_t)(len < sizeof(e->raw) ? len :
+			    sizeof(e->raw));
+			memcpy(e->raw, p, e->raw_len);
+			cr->tl->starttls_proto = cr->st.proto;
+			cr->tl->starttls_refused = e->what;
+		}
+		if (cr->st.unasked_now) {
+			struct tl_event *e;
+
+			/* The server's greeting was plaintext and the client
+			 * answered it with TLS: show the greeting as the
+			 * server's NotTLS, at the frame that carried it. */
+			cr->st.unasked_now = false;
+			cr->tl->not_tls[TL_S2C] = true;
+			e = tl_add_event(cr->tl, TL_EV_NOT_TLS, TL_S2C,
+			    cr->st_frame[TL_S2C], cr->st_ts[TL_S2C]);
+			e->raw_len = cr->st.head_len[TL_S2C];
+			memcpy(e->raw, cr->st.head[TL_S2C], e->raw_len);
+			reasm_stop(&cr->rs[TL_S2C]);
 		}
 		if (used == len)
 			return;

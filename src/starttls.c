@@ -15,6 +15,98 @@ static const uint8_t pg_sslrequest[8] = {
 /* LDAP StartTLS extended operation OID (RFC 4511 4.14.1). */
 static const char ldap_oid[] = "1.3.6.1.4.1.1466.20037";
 
+/* RDP_NEG_REQ/RSP requestedProtocols and selectedProtocol bits
+ * (MS-RDPBCGR 2.2.1.1.1): each of these runs over TLS. */
+#define RDP_PROTOCOL_SSL	0x01
+#define RDP_PROTOCOL_HYBRID	0x02
+#define RDP_PROTOCOL_RDSTLS	0x04
+#define RDP_PROTOCOL_HYBRID_EX	0x08
+#define RDP_PROTOCOL_RDSAAD	0x10
+#define RDP_TLS_PROTOCOLS	(RDP_PROTOCOL_SSL | RDP_PROTOCOL_HYBRID | \
+	RDP_PROTOCOL_RDSTLS | RDP_PROTOCOL_HYBRID_EX | RDP_PROTOCOL_RDSAAD)
+#define RDP_TYPE_NEG_REQ	0x01
+#define RDP_TYPE_NEG_RSP	0x02
+#define RDP_TYPE_NEG_FAILURE	0x03
+/* The largest X.224 connection PDU we follow (a cookie or routing token
+ * plus the negotiation request is far smaller). */
+#define RDP_MAX_PDU		1024
+
+/* Why a proxy or server refused, one sentence each, by the code the
+ * protocol puts on the wire. */
+static const char *const socks5_reply[] = {
+	NULL,
+	"the SOCKS5 proxy refused the CONNECT: general SOCKS server failure "
+	    "(reply 1)",
+	"the SOCKS5 proxy refused the CONNECT: not allowed by its rules "
+	    "(reply 2)",
+	"the SOCKS5 proxy refused the CONNECT: network unreachable from the "
+	    "proxy (reply 3)",
+	"the SOCKS5 proxy refused the CONNECT: host unreachable from the "
+	    "proxy (reply 4)",
+	"the SOCKS5 proxy refused the CONNECT: the destination refused the "
+	    "proxy's connection (reply 5)",
+	"the SOCKS5 proxy refused the CONNECT: TTL expired (reply 6)",
+	"the SOCKS5 proxy refused the request: command not supported "
+	    "(reply 7)",
+	"the SOCKS5 proxy refused the CONNECT: address type not supported "
+	    "(reply 8)",
+};
+static const char socks5_reply_other[] = "the SOCKS5 proxy refused the "
+    "CONNECT with a reply code RFC 1928 does not assign";
+static const char socks5_no_method[] = "the SOCKS5 proxy accepted none of "
+    "the client's authentication methods (method 0xFF)";
+static const char socks5_auth_failed[] = "the SOCKS5 proxy rejected the "
+    "client's username and password (RFC 1929 status not 0)";
+static const char *const socks4_reply[] = {
+	"the SOCKS4 proxy rejected the request or could not connect "
+	    "(reply 91)",
+	"the SOCKS4 proxy rejected the request: it cannot reach the "
+	    "client's identd (reply 92)",
+	"the SOCKS4 proxy rejected the request: identd reports another "
+	    "user ID (reply 93)",
+};
+static const char socks4_reply_other[] = "the SOCKS4 proxy rejected the "
+    "request with an unassigned reply code";
+static const char *const rdp_failure[] = {
+	NULL,
+	"the RDP server refused the connection: it requires TLS, which the "
+	    "client did not offer (SSL_REQUIRED_BY_SERVER)",
+	"the RDP server refused TLS: it only allows standard RDP security "
+	    "(SSL_NOT_ALLOWED_BY_SERVER)",
+	"the RDP server refused TLS: it has no certificate for it "
+	    "(SSL_CERT_NOT_ON_SERVER)",
+	"the RDP server refused the connection: the client's requested "
+	    "protocols are inconsistent (INCONSISTENT_FLAGS)",
+	"the RDP server refused the connection: it requires CredSSP (NLA), "
+	    "which the client did not offer (HYBRID_REQUIRED_BY_SERVER)",
+	"the RDP server refused the connection: it requires TLS with user "
+	    "authentication (SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER)",
+};
+static const char rdp_failure_other[] = "the RDP server refused the "
+    "connection with a failure code MS-RDPBCGR does not assign";
+static const char rdp_standard[] = "the RDP server chose standard RDP "
+    "security, without TLS, though the client offered TLS";
+static const char rdp_no_neg[] = "the RDP server answered without a "
+    "negotiation response (standard RDP security, no TLS) though the "
+    "client offered TLS";
+static const char pg_refused_n[] = "the PostgreSQL server refused the TLS "
+    "upgrade: it answered the SSLRequest with N (SSL is off on the "
+    "server)";
+static const char pg_refused_e[] = "the PostgreSQL server refused the TLS "
+    "upgrade: it answered the SSLRequest with an error message";
+static const char pg_refused_other[] = "the PostgreSQL server answered the "
+    "SSLRequest with neither S (TLS follows) nor N";
+static const char http_connect_refused[] = "the HTTP proxy refused the "
+    "CONNECT: its status is not 200";
+static const char smtp_refused[] = "the SMTP server refused STARTTLS";
+static const char ftp_refused[] = "the FTP server refused AUTH TLS";
+static const char pop3_refused[] = "the POP3 server refused STLS";
+static const char imap_refused[] = "the IMAP server refused STARTTLS";
+static const char ldap_refused[] = "the LDAP server refused the StartTLS "
+    "extended operation (resultCode not 0)";
+static const char xmpp_refused[] = "the XMPP server answered <starttls/> "
+    "with <failure/>";
+
 void
 starttls_init(struct starttls *st)
 {
@@ -56,6 +148,16 @@ contains(const uint8_t *p, size_t len, const char *s)
 	return false;
 }
 
+/* refuse records that the upgrade was refused, for the reason |why|,
+ * and stops following the stream. */
+static void
+refuse(struct starttls *st, const char *why)
+{
+	st->refused_now = true;
+	st->why = why;
+	give_up(st);
+}
+
 static void
 upgrade(struct starttls *st)
 {
@@ -71,7 +173,11 @@ detect(struct starttls *st, int dir, const uint8_t *p, size_t len)
 {
 	bool more;
 
-	if (tls_rec_looks_like_tls(p, len, &more) || more)
+	/* Too short to tell is TLS only when the first byte could start a
+	 * record (content types 20 to 24) or an SSLv2 hello (high bit): a
+	 * 4-byte SOCKS5 greeting (05 02 00 01, curl's) is not. */
+	if (tls_rec_looks_like_tls(p, len, &more) || (more && len > 0 &&
+	    ((p[0] >= 20 && p[0] <= 24) || (p[0] & 0x80) != 0)))
 		return false;
 	if (dir == 1) {
 		if (prefix_ci(p, len, "220"))
@@ -84,6 +190,7 @@ detect(struct starttls *st, int dir, const uint8_t *p, size_t len)
 			st->proto = "MySQL";	/* protocol 10 greeting */
 		else
 			return false;
+		st->server_first = true;
 		return true;
 	}
 	if (len >= sizeof(pg_sslrequest) &&
@@ -97,8 +204,18 @@ detect(struct starttls *st, int dir, const uint8_t *p, size_t len)
 		st->requested = true;
 		return true;
 	}
-	if (len >= 3 && p[0] == 5 && p[1] >= 1 && (size_t)p[1] + 2 == len) {
+	/* SOCKS5 greeting: VER 5, NMETHODS, METHODS; a client may send its
+	 * request (VER 5 again) right behind it. */
+	if (len >= 3 && p[0] == 5 && p[1] >= 1 && ((size_t)p[1] + 2 == len ||
+	    ((size_t)p[1] + 2 < len && p[p[1] + 2] == 5))) {
 		st->proto = "SOCKS5";
+		return true;
+	}
+	/* RDP: TPKT (version 3) carrying an X.224 Connection Request
+	 * (code 0xE0), at least the 7 fixed bytes of the TPDU. */
+	if (len >= 11 && p[0] == 3 && p[1] == 0 && (p[5] & 0xf0) == 0xe0 &&
+	    p[4] >= 6) {
+		st->proto = "RDP";
 		return true;
 	}
 	if (len >= 9 && p[0] == 4 && (p[1] == 1 || p[1] == 2) &&
@@ -160,6 +277,7 @@ line_proto(struct starttls *st, int dir, const uint8_t *l, size_t n)
 				st->ok_status = true;
 			else {
 				st->refused_now = true;
+				st->why = http_connect_refused;
 				st->requested = false;
 			}
 		} else if (n <= 2 && (l[0] == '\r' || l[0] == '\n'))
@@ -173,6 +291,7 @@ line_proto(struct starttls *st, int dir, const uint8_t *l, size_t n)
 			upgrade(st);
 		else {
 			st->refused_now = true;
+			st->why = smtp_refused;
 			st->requested = false;
 		}
 	} else if (strcmp(st->proto, "FTP") == 0) {
@@ -180,6 +299,7 @@ line_proto(struct starttls *st, int dir, const uint8_t *l, size_t n)
 			upgrade(st);
 		else if (n >= 4 && l[3] != '-') {
 			st->refused_now = true;
+			st->why = ftp_refused;
 			st->requested = false;
 		}
 	} else if (strcmp(st->proto, "POP3") == 0) {
@@ -187,6 +307,7 @@ line_proto(struct starttls *st, int dir, const uint8_t *l, size_t n)
 			upgrade(st);
 		else {
 			st->refused_now = true;
+			st->why = pop3_refused;
 			st->requested = false;
 		}
 	} else if (strcmp(st->proto, "IMAP") == 0) {
@@ -198,36 +319,48 @@ line_proto(struct starttls *st, int dir, const uint8_t *l, size_t n)
 			upgrade(st);
 		else {
 			st->refused_now = true;
+			st->why = imap_refused;
 			st->requested = false;
 		}
 	}
 }
 
+/* What one preamble message did. */
+enum pre_msg {
+	PRE_MORE,		/* go on following */
+	PRE_GRANTED,		/* TLS follows this message */
+	PRE_REFUSED,		/* refused, for the reason in |*why| */
+	PRE_STOP,		/* a turn we do not follow: give up */
+};
+
 /*
  * socks_msg returns the length of the complete SOCKS message at the start
  * of |b| (message number |step| of direction |dir|), 0 if more bytes are
- * needed; it sets |*granted| when a server reply grants the connection
- * and |*refused| when it refuses it.
+ * needed, and sets |*res| to what it did (|*why| when refused).
  */
 static size_t
 socks_msg(struct starttls *st, int dir, const uint8_t *b, size_t len,
-    bool *granted, bool *refused)
+    enum pre_msg *res, const char **why)
 {
 	struct rd r, v;
 	uint8_t ver, x, atyp, nmeth;
 	size_t i;
 
 	rd_init(&r, b, len);
-	*granted = *refused = false;
+	*res = PRE_MORE;
+	*why = NULL;
 	if (strcmp(st->proto, "SOCKS4") == 0) {
 		if (dir == 1) {
 			/* VN 0, CD 90 granted, port, address. */
 			if (len < 8)
 				return 0;
 			if (b[1] == 90)
-				*granted = true;
-			else
-				*refused = true;
+				*res = PRE_GRANTED;
+			else {
+				*res = PRE_REFUSED;
+				*why = b[1] >= 91 && b[1] <= 93 ?
+				    socks4_reply[b[1] - 91] : socks4_reply_other;
+			}
 			return 8;
 		}
 		/* VN CD port ip userid NUL [domain NUL for 4a]. */
@@ -251,20 +384,37 @@ socks_msg(struct starttls *st, int dir, const uint8_t *b, size_t len,
 			return 0;
 		return len - rd_left(&r);
 	}
-	if (dir == 1 && st->step[1] == 0)
-		return rd_skip(&r, 1) ? 2 : 0;
+	if (dir == 1 && st->step[1] == 0) {
+		/* VER METHOD: no authentication (0) and username/password
+		 * (2) are followed; 0xFF refuses every offered method. */
+		if (!rd_u8(&r, &x))
+			return 0;
+		if (ver != 5 || (x != 0 && x != 2 && x != 0xff))
+			*res = PRE_STOP;
+		else if (x == 0xff) {
+			*res = PRE_REFUSED;
+			*why = socks5_no_method;
+		}
+		return 2;
+	}
 	if (ver == 1) {
 		/* RFC 1929: username/password and its answer. */
 		if (dir == 1) {
 			if (!rd_u8(&r, &x))
 				return 0;
-			if (x != 0)
-				*refused = true;
+			if (x != 0) {
+				*res = PRE_REFUSED;
+				*why = socks5_auth_failed;
+			}
 			return 2;
 		}
 		if (!rd_vec8(&r, &v) || !rd_vec8(&r, &v))
 			return 0;
 		return len - rd_left(&r);
+	}
+	if (ver != 5) {
+		*res = PRE_STOP;
+		return len;
 	}
 	/* Request or reply: VER CMD/REP RSV ATYP ADDR PORT. */
 	if (!rd_u8(&r, &x) || !rd_skip(&r, 1) || !rd_u8(&r, &atyp))
@@ -275,25 +425,123 @@ socks_msg(struct starttls *st, int dir, const uint8_t *b, size_t len,
 		return 0;
 	if (atyp == 3 && !rd_vec8(&r, &v))
 		return 0;
+	if (atyp != 1 && atyp != 3 && atyp != 4) {
+		/* A refusal may carry no usable address: the reply code
+		 * still tells. */
+		if (dir == 1 && x != 0) {
+			*res = PRE_REFUSED;
+			*why = x < sizeof(socks5_reply) /
+			    sizeof(socks5_reply[0]) ? socks5_reply[x] :
+			    socks5_reply_other;
+		} else
+			*res = PRE_STOP;
+		return len;
+	}
 	if (!rd_skip(&r, 2))
 		return 0;
 	if (dir == 1) {
 		if (x == 0)
-			*granted = true;
-		else
-			*refused = true;
+			*res = PRE_GRANTED;
+		else {
+			*res = PRE_REFUSED;
+			*why = x < sizeof(socks5_reply) /
+			    sizeof(socks5_reply[0]) ? socks5_reply[x] :
+			    socks5_reply_other;
+		}
 	}
 	return len - rd_left(&r);
 }
 
-/* socks_feed follows SOCKS messages and returns the preamble bytes of
- * this chunk. */
+/*
+ * rdp_msg reads one TPKT-framed X.224 connection PDU (RFC 1006, X.224
+ * 13.3 and 13.4) at the start of |b|: the client's Connection Request
+ * with its RDP_NEG_REQ, or the server's Connection Confirm with
+ * RDP_NEG_RSP or RDP_NEG_FAILURE (MS-RDPBCGR 2.2.1.1, 2.2.1.2). It
+ * returns the PDU's length, 0 if more bytes are needed.
+ */
 static size_t
-socks_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
+rdp_msg(struct starttls *st, int dir, const uint8_t *b, size_t len,
+    enum pre_msg *res, const char **why)
+{
+	struct rd r, neg;
+	uint16_t tpkt_len, neg_len;
+	uint8_t ver, li, code, type, flags;
+	uint32_t val;
+
+	rd_init(&r, b, len);
+	*res = PRE_MORE;
+	*why = NULL;
+	if (!rd_u8(&r, &ver) || !rd_skip(&r, 1) || !rd_u16(&r, &tpkt_len))
+		return 0;
+	if (ver != 3 || tpkt_len < 11 || tpkt_len > RDP_MAX_PDU) {
+		*res = PRE_STOP;
+		return len;
+	}
+	if (len < tpkt_len)
+		return 0;
+	rd_init(&r, b + 4, tpkt_len - 4u);
+	/* LI counts the TPDU bytes after itself: code, DST-REF, SRC-REF,
+	 * class (6), then the variable part. */
+	if (!rd_u8(&r, &li) || !rd_u8(&r, &code) || li < 6 ||
+	    (size_t)li + 1 > rd_left(&r) + 2 || !rd_skip(&r, 5)) {
+		*res = PRE_STOP;
+		return tpkt_len;
+	}
+	if (dir == 0) {
+		if ((code & 0xf0) != 0xe0) {
+			*res = PRE_STOP;
+			return tpkt_len;
+		}
+		/* The negotiation request closes the PDU: its 8 bytes are
+		 * the last ones (a cookie line may come before it). */
+		st->rdp_requested = 0;
+		if (rd_left(&r) >= 8) {
+			rd_init(&neg, b + tpkt_len - 8, 8);
+			if (rd_u8(&neg, &type) && type == RDP_TYPE_NEG_REQ &&
+			    rd_u8(&neg, &flags) && rd_u16le(&neg, &neg_len) &&
+			    neg_len == 8 && rd_u32le(&neg, &val))
+				st->rdp_requested = val;
+		}
+		if ((st->rdp_requested & RDP_TLS_PROTOCOLS) == 0)
+			*res = PRE_STOP;	/* no TLS asked for */
+		return tpkt_len;
+	}
+	if ((code & 0xf0) != 0xd0) {
+		*res = PRE_STOP;
+		return tpkt_len;
+	}
+	if (!rd_u8(&r, &type) || !rd_u8(&r, &flags) ||
+	    !rd_u16le(&r, &neg_len) || neg_len != 8 || !rd_u32le(&r, &val)) {
+		*res = PRE_REFUSED;
+		*why = rdp_no_neg;
+		return tpkt_len;
+	}
+	if (type == RDP_TYPE_NEG_RSP && (val & RDP_TLS_PROTOCOLS) != 0)
+		*res = PRE_GRANTED;
+	else if (type == RDP_TYPE_NEG_RSP) {
+		*res = PRE_REFUSED;
+		*why = rdp_standard;
+	} else if (type == RDP_TYPE_NEG_FAILURE) {
+		*res = PRE_REFUSED;
+		*why = val < sizeof(rdp_failure) / sizeof(rdp_failure[0]) &&
+		    val != 0 ? rdp_failure[val] : rdp_failure_other;
+	} else {
+		*res = PRE_REFUSED;
+		*why = rdp_no_neg;
+	}
+	return tpkt_len;
+}
+
+/* msg_feed follows the messages of a binary preamble (SOCKS, RDP) and
+ * returns the preamble bytes of this chunk. */
+static size_t
+msg_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
 {
 	struct buf *b = &st->line[dir];
 	size_t before, off = 0, m;
-	bool granted, refused;
+	enum pre_msg res;
+	const char *why;
+	bool rdp = strcmp(st->proto, "RDP") == 0;
 
 	before = b->len;
 	if (!buf_add(b, p, len)) {
@@ -301,8 +549,12 @@ socks_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
 		return len;
 	}
 	for (;;) {
-		m = socks_msg(st, dir, b->p + off, b->len - off, &granted,
-		    &refused);
+		if (rdp)
+			m = rdp_msg(st, dir, b->p + off, b->len - off, &res,
+			    &why);
+		else
+			m = socks_msg(st, dir, b->p + off, b->len - off, &res,
+			    &why);
 		if (m == 0) {
 			buf_consume(b, off);
 			return len;
@@ -310,15 +562,19 @@ socks_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
 		off += m;
 		if (st->step[dir] < 255)
 			st->step[dir]++;
-		if (granted) {
+		switch (res) {
+		case PRE_GRANTED:
 			upgrade(st);
 			/* The rest of this chunk, if any, is TLS. */
-			return off - before;
-		}
-		if (refused) {
-			st->refused_now = true;
+			return off > before ? off - before : 0;
+		case PRE_REFUSED:
+			refuse(st, why);
+			return len;
+		case PRE_STOP:
 			give_up(st);
 			return len;
+		case PRE_MORE:
+			break;
 		}
 	}
 }
@@ -326,8 +582,9 @@ socks_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
 size_t
 starttls_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
 {
-	size_t i, used = 0;
+	size_t i, n, used = 0;
 	struct buf *b;
+	bool more;
 
 	if (st->state == STARTTLS_DONE || st->tls[dir])
 		return 0;
@@ -338,13 +595,30 @@ starttls_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
 		}
 		st->state = STARTTLS_FOLLOW;
 	}
+	/* A client that starts TLS after the server's greeting without
+	 * asking to upgrade: the server spoke plaintext where the client
+	 * expected TLS (a banner on an implicit-TLS port). */
+	if (dir == 0 && st->server_first && !st->requested &&
+	    tls_rec_looks_like_tls(p, len, &more)) {
+		st->unasked_now = true;
+		give_up(st);
+		return 0;
+	}
+	if (st->head_len[dir] < sizeof(st->head[dir])) {
+		n = sizeof(st->head[dir]) - st->head_len[dir];
+		if (n > len)
+			n = len;
+		memcpy(st->head[dir] + st->head_len[dir], p, n);
+		st->head_len[dir] += (uint8_t)n;
+	}
 	st->seen[dir] += len;
 	if (st->seen[dir] > LIMIT_STARTTLS_BYTES) {
 		give_up(st);
 		return len;
 	}
-	if (strncmp(st->proto, "SOCKS", 5) == 0)
-		return socks_feed(st, dir, p, len);
+	if (strncmp(st->proto, "SOCKS", 5) == 0 ||
+	    strcmp(st->proto, "RDP") == 0)
+		return msg_feed(st, dir, p, len);
 	/* Binary protocols: one packet each way. */
 	if (strcmp(st->proto, "PostgreSQL") == 0) {
 		if (dir == 1 && len >= 1) {
@@ -352,8 +626,8 @@ starttls_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
 				upgrade(st);
 				return 1;
 			}
-			st->refused_now = true;
-			give_up(st);
+			refuse(st, p[0] == 'N' ? pg_refused_n : p[0] == 'E' ?
+			    pg_refused_e : pg_refused_other);
 			return len;
 		}
 		return len < sizeof(pg_sslrequest) ? len :
@@ -364,10 +638,8 @@ starttls_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
 		if (dir == 1) {
 			if (contains(p, len, "\x0a\x01\x00"))
 				upgrade(st);
-			else {
-				st->refused_now = true;
-				give_up(st);
-			}
+			else
+				refuse(st, ldap_refused);
 		}
 		return len;
 	}
@@ -389,10 +661,8 @@ starttls_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
 		if (dir == 1 && st->requested && contains(p, len, "<proceed"))
 			upgrade(st);
 		else if (dir == 1 && st->requested &&
-		    contains(p, len, "<failure")) {
-			st->refused_now = true;
-			give_up(st);
-		}
+		    contains(p, len, "<failure"))
+			refuse(st, xmpp_refused);
 		return len;
 	}
 	/* Line protocols. */

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "limits.h"
 #include "util.h"
 
 enum starttls_state {
@@ -17,8 +18,10 @@ enum starttls_state {
 /*
  * SMTP (RFC 3207), IMAP (RFC 2595), POP3 (STLS), FTP (AUTH TLS, RFC 4217),
  * PostgreSQL (SSLRequest), XMPP (RFC 6120 5), LDAP (RFC 4511 4.14),
- * MySQL (CLIENT_SSL), and the proxies in front of TLS: HTTP CONNECT
- * (RFC 9110 9.3.6), SOCKS 4/4a and SOCKS 5 (RFC 1928, RFC 1929). Each direction switches to TLS after the line or
+ * MySQL (CLIENT_SSL), RDP (X.224 Connection Request and Confirm with
+ * RDP_NEG_REQ/RSP, MS-RDPBCGR 2.2.1.1 and 2.2.1.2), and the proxies in
+ * front of TLS: HTTP CONNECT (RFC 9110 9.3.6), SOCKS 4/4a and SOCKS 5
+ * (RFC 1928, RFC 1929). Each direction switches to TLS after the line or
  * packet that completes the upgrade on its side.
  */
 struct starttls {
@@ -34,6 +37,18 @@ struct starttls {
 	uint8_t			 step[2];	/* binary protocols: message
 						 * number per direction */
 	bool			 ok_status;	/* CONNECT: 200 seen */
+	/* Why the upgrade was refused (static text naming the protocol
+	 * and the side that refused), set with |refused_now|. */
+	const char		*why;
+	/* The client started TLS after the server's plaintext greeting
+	 * (a banner on an implicit-TLS port) without asking to upgrade:
+	 * event for the caller, who shows head[1] as the server's
+	 * plaintext. The client's bytes are left to the record layer. */
+	bool			 unasked_now;
+	bool			 server_first;	/* detected from the server */
+	uint32_t		 rdp_requested;	/* RDP_NEG_REQ protocols */
+	uint8_t			 head[2][LIMIT_PREVIEW_BYTES];
+	uint8_t			 head_len[2];	/* first plaintext bytes */
 };
 
 void	starttls_init(struct starttls *st);

@@ -194,6 +194,9 @@ struct tl_conn {
 	struct tl_cert_request	cr;
 	bool			starttls;
 	const char		*starttls_proto;
+	/* A refused upgrade or proxy request: why, naming the protocol
+	 * and the side (static text), or NULL. */
+	const char		*starttls_refused;
 	uint16_t		record_version[2];
 
 	/* The verdict, decided when the connection ends. The analyzer owns

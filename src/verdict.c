@@ -1251,6 +1251,106 @@ e_plaintext(const struct vctx *x, struct verdict *v)
 	    "service should be encrypted, use its TLS port or STARTTLS");
 }
 
+/* ---- plaintext preambles (starttls.c): a refusal, and a banner where
+ * the client expected TLS ---- */
+
+/* The server or proxy refused the upgrade or the tunnel in the plaintext
+ * preamble, and no TLS followed: the wire says who and why. */
+static bool
+m_preamble_refused(const struct vctx *x, bool *inf)
+{
+	(void)inf;
+	return x->c->starttls_refused != NULL && !x->any_tls;
+}
+
+static void
+e_preamble_refused(const struct vctx *x, struct verdict *v)
+{
+	const struct tl_conn *c = x->c;
+	const struct tl_event *e = NULL;
+	const char *proto = c->starttls_proto != NULL ? c->starttls_proto :
+	    "";
+	size_t i;
+	struct sb b;
+
+	for (i = 0; i < c->num_events && e == NULL; i++)
+		if (c->events[i].type == TL_EV_STARTTLS &&
+		    c->events[i].what == c->starttls_refused)
+			e = &c->events[i];
+	v->summary = vstr("%s; no TLS followed", c->starttls_refused);
+	if (e != NULL) {
+		sb_init(&b);
+		preview(&b, e->raw, e->raw_len);
+		add_evidence(v, vstr("frame %llu: the %s refused in the %s "
+		    "preamble, sending \"%s\"", (unsigned long long)e->frame,
+		    side(e->dir), proto, b.s != NULL ? b.s : ""));
+		sb_cleanup(&b);
+	}
+	add_ev(v, x, x->cclose);
+	add_ev(v, x, x->sclose);
+	if (strncmp(proto, "SOCKS", 5) == 0 ||
+	    strcmp(proto, "HTTP CONNECT") == 0)
+		v->next = xstrdup("the proxy's reply names the cause: check "
+		    "its rules and the client's credentials, and that the "
+		    "destination is reachable from the proxy and listening");
+	else if (strcmp(proto, "RDP") == 0)
+		v->next = xstrdup("compare the security layers the client "
+		    "offers with those the server allows (TLS, CredSSP/NLA, "
+		    "standard RDP security) and the server's certificate "
+		    "setup");
+	else if (strcmp(proto, "PostgreSQL") == 0)
+		v->next = xstrdup("turn TLS on in the server (ssl = on, with a "
+		    "certificate and key), or let the client connect without "
+		    "TLS if plaintext is acceptable");
+	else
+		v->next = xstrdup("configure TLS on the server (a certificate "
+		    "and key for the upgrade), or read the server's reply for "
+		    "why it refused");
+}
+
+/* The server greeted in plaintext and the client answered with a
+ * ClientHello, without asking to upgrade (a banner on port 465). */
+static bool
+m_banner_before_hello(const struct vctx *x, bool *inf)
+{
+	const struct tl_event *e = tl_find(x->c, TL_EV_NOT_TLS, -1, TL_S2C);
+
+	(void)inf;
+	return e != NULL && x->ch_ev != NULL && e < x->ch_ev &&
+	    x->c->tls[TL_C2S] && !x->c->starttls;
+}
+
+static void
+e_banner_before_hello(const struct vctx *x, struct verdict *v)
+{
+	const struct tl_event *e = tl_find(x->c, TL_EV_NOT_TLS, -1, TL_S2C);
+	uint16_t port = x->c->server_port;
+	struct sb b;
+
+	sb_init(&b);
+	preview(&b, e->raw, e->raw_len);
+	if (tls_port(port))
+		v->summary = vstr("the server spoke plaintext (%s) on port %u, "
+		    "a TLS port, and the client's ClientHello found no TLS "
+		    "server: it does not speak TLS on this port",
+		    plaintext_name(e), port);
+	else
+		v->summary = vstr("the server greeted in plaintext (%s) on port "
+		    "%u and the client sent a ClientHello without asking to "
+		    "upgrade: the server expects plaintext or STARTTLS here",
+		    plaintext_name(e), port);
+	add_evidence(v, vstr("frame %llu: server sent \"%s\" before any TLS",
+	    (unsigned long long)e->frame, b.s != NULL ? b.s : ""));
+	sb_cleanup(&b);
+	add_ev(v, x, x->ch_ev);
+	add_ev(v, x, x->sclose);
+	v->next = xstrdup(tls_port(port) ? "make the server speak TLS at once "
+	    "on this port (implicit TLS, e.g. SMTPS wrapper mode on 465), or "
+	    "point the client at the port where it uses STARTTLS" :
+	    "use STARTTLS on this port, or point the client at the server's "
+	    "implicit-TLS port");
+}
+
 /* The server answered an SSLv2-compatible hello in SSL 2.0. */
 static bool
 m_sslv2_server(const struct vctx *x, bool *inf)
@@ -1827,7 +1927,9 @@ e_incomplete(const struct vctx *x, struct verdict *v)
 static const struct rule rules[] = {
 	{ VC_TCP_NO_ANSWER, false, m_tcp_no_answer, e_tcp_no_answer },
 	{ VC_TCP_REFUSED, false, m_tcp_refused, e_tcp_refused },
+	{ VC_NOT_TLS, false, m_preamble_refused, e_preamble_refused },
 	{ VC_PLAINTEXT, false, m_plaintext, e_plaintext },
+	{ VC_NOT_TLS, false, m_banner_before_hello, e_banner_before_hello },
 	{ VC_NOT_TLS, false, m_not_tls, e_not_tls },
 	{ VC_HANDSHAKE_NOT_SEEN, false, m_handshake_not_seen,
 	    e_handshake_not_seen },

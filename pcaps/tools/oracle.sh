@@ -7,7 +7,8 @@
 #   conn client server tls_version alert alert_level alert_dir alert_frame
 #   rst_dir rst_frame synack events
 #
-# conn        1-based tcp.stream (tshark numbers streams in order of first packet)
+# conn        1-based, in order of first packet (not tcp.stream: a dissector such
+#             as SOCKS opens streams of its own, which leave holes in those numbers)
 # client      ip:port that sent the first SYN (else the first packet's sender)
 # tls_version from the ServerHello (supported_versions, else legacy version);
 #             with no ServerHello, the highest version the ClientHello offered;
@@ -100,7 +101,7 @@ END {
     s = order[k]; c = (s in cli) ? cli[s] : first[s]
     if (cnt[s] > 1) ev[s] = ev[s] "x" cnt[s]
     v = (s in shv) ? vname(shv[s]) : ((s in chv) ? vname(chv[s]) : "-")
-    printf "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s + 1, c, (s in srv ? srv[s] : "-"), v,
+    printf "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, c, (s in srv ? srv[s] : "-"), v,
       (s in alert ? alert[s] : "-"), (s in alvl ? alvl[s] : "-"), (s in adir ? adir[s] : "-"), (s in afr ? afr[s] : "-"),
       (s in rdir ? rdir[s] : "-"), (s in rfr ? rfr[s] : "-"), (s in synack ? "yes" : "no"), ev[s]
   }

@@ -5,14 +5,18 @@ Speaks just enough SMTP for curl --ssl-reqd or openssl s_client -starttls smtp:
 EHLO/HELO, STARTTLS, MAIL, RCPT, DATA, RSET, NOOP, QUIT. Serves COUNT
 connections one after the other, then exits. Mail is discarded.
 
-usage: smtp-starttls.py HOST PORT CERTCHAIN KEY [COUNT]
+MODE refuse answers STARTTLS with 454 (TLS not available), as a server
+without a usable certificate does; it also serves as a plaintext-only SMTP
+server (a banner where a client may expect TLS).
+
+usage: smtp-starttls.py HOST PORT CERTCHAIN KEY [COUNT [MODE]]
 """
 import socket
 import ssl
 import sys
 
 
-def serve(conn, ctx):
+def serve(conn, ctx, mode):
     f = conn.makefile("rwb")
     tls = False
 
@@ -37,6 +41,8 @@ def serve(conn, ctx):
                 say("250 STARTTLS")
         elif verb == "HELO":
             say("250 tls-server.local")
+        elif verb == "STARTTLS" and mode == "refuse":
+            say("454 4.7.0 TLS not available due to local problem")
         elif verb == "STARTTLS" and not tls:
             say("220 2.0.0 Ready to start TLS")
             f.close()
@@ -68,6 +74,7 @@ def serve(conn, ctx):
 def main():
     host, port, chain, key = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     count = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+    mode = sys.argv[6] if len(sys.argv) > 6 else "tls"
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(chain, key)
     ls = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
@@ -79,7 +86,7 @@ def main():
         conn, _ = ls.accept()
         conn.settimeout(10)
         try:
-            serve(conn, ctx)
+            serve(conn, ctx, mode)
         except (ssl.SSLError, OSError) as e:
             print("smtp:", e, file=sys.stderr)
         finally:

@@ -9,8 +9,10 @@ must be the code's class as the man page gives it.
 
 CONN is the 1-based connection number (order of first packet, the "id").
 Each EVENT is "dir:Type" or "dir:Alert=description" or "dir:Type!" (the
-type must be marked decrypted); they must appear in that order (other
-events may come between). Prints one line per problem; exits 1 if any.
+type must be marked decrypted) or "dir:StartTLS~text" (the event's protocol,
+which names the preamble or says why it was refused, contains text; "+"
+stands for a space); they must appear in that order (other events may come
+between). Prints one line per problem; exits 1 if any.
 """
 import json
 import sys
@@ -55,6 +57,10 @@ def main():
         need_dec = t.endswith("!")
         t = t.rstrip("!")
         desc = None
+        part = None
+        if "~" in t:
+            t, part = t.split("~", 1)
+            part = part.replace("+", " ")
         if "=" in t:
             t, desc = t.split("=", 1)
         while i < len(evs):
@@ -63,6 +69,8 @@ def main():
             if e["dir"] != d or e["type"] != t:
                 continue
             if desc is not None and e.get("description") != desc:
+                continue
+            if part is not None and part not in e.get("protocol", ""):
                 continue
             if need_dec and not e.get("decrypted"):
                 continue
