@@ -77,6 +77,7 @@ struct analyzer {
 	size_t			 mem;		/* buffered payload, all flows */
 	/* The packet being processed, for event stamps. */
 	uint64_t		 frame;
+	uint64_t		 frames_seen;	/* analyzed and skipped */
 	int64_t			 now_us;
 	int64_t			 jump_us;	/* a leap ahead not yet confirmed */
 	/* Reset connections waiting to be reported, oldest first. */
@@ -131,7 +132,8 @@ linger_start(struct analyzer *a, struct conn_rt *cr)
 	if (cr->lingering)
 		return;
 	cr->lingering = true;
-	cr->linger_until = a->now_us + LINGER_US;
+	cr->linger_until = a->now_us + (a->opt.linger_us > 0 ?
+	    a->opt.linger_us : LINGER_US);
 	/* A client that resets its own attempt before any SYN-ACK (a stale
 	 * answer from the server) may send the same SYN again much later:
 	 * Windows retries for 21 s. */
@@ -1076,6 +1078,11 @@ conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
 	for (d = 0; d < 2; d++)
 		reasm_flush(&cr->rs[d], &rs_cb, &cr->dctx[d]);
 	cr->tl->end = why;
+	if (cr->tl->kernel_drops || cr->tl->gap_bytes[0] +
+	    cr->tl->gap_bytes[1] > 0) {
+		cr->tl->capture_loss = true;
+		a->st.loss_conns++;
+	}
 	check_chains(a, cr);
 	cr->tl->verdict = verdict_decide(cr->tl);
 	if (a->fn != NULL)
@@ -1232,7 +1239,7 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 
 	a->st.frames++;
 	a->st.bytes += wirelen;
-	a->frame = a->st.frames;
+	a->frame = ++a->frames_seen;
 	clock_advance(a, ts_us);
 	ds = decode_packet(&s, dlt, pkt, caplen);
 	switch (ds) {
@@ -1354,6 +1361,22 @@ analyzer_tick(struct analyzer *a, int64_t now_us)
 	if (now_us > a->now_us)
 		a->now_us = now_us;
 	expire(a);
+}
+
+void
+analyzer_skip_frames(struct analyzer *a, uint64_t n)
+{
+	a->frames_seen += n;
+}
+
+void
+analyzer_capture_lost(struct analyzer *a)
+{
+	struct flow *f;
+
+	for (f = flow_oldest(a->flows); f != NULL; f = f->lru_next)
+		if (f->conn != NULL)
+			((struct conn_rt *)f->conn)->tl->kernel_drops = true;
 }
 
 void

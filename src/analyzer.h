@@ -24,6 +24,10 @@ struct analyzer_opts {
 	const char	*client_ca_file;
 	const char	*extract_dir;
 	const char	*const *keylog_files;	/* NULL-terminated */
+	/* How long a reset connection waits for stragglers before it is
+	 * reported; 0: 5 s, for files. Live capture uses less, so that a
+	 * refused connection is reported within a second. */
+	int64_t		 linger_us;
 };
 
 /* Counters for the summary and for --stats. */
@@ -42,6 +46,8 @@ struct analyzer_stats {
 	uint64_t	keylog_bad_lines;
 	uint64_t	decrypted_conns;
 	uint64_t	clock_jumps;	/* timestamps ignored as glitches */
+	uint64_t	loss_conns;	/* connections reported with
+					 * capture_loss */
 };
 
 /* Called for every finished connection, in the order they finish. The
@@ -61,6 +67,14 @@ void		 analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 /* analyzer_tick advances the clock to |now_us| without a packet, so that
  * idle connections are reported during a quiet live capture. */
 void		 analyzer_tick(struct analyzer *a, int64_t now_us);
+/* analyzer_skip_frames counts |n| frames of the input that are not
+ * given to the analyzer (rejected by the filter), so that the frame
+ * numbers of later packets stay those of the file. */
+void		 analyzer_skip_frames(struct analyzer *a, uint64_t n);
+/* analyzer_capture_lost records that the capture lost packets (the
+ * kernel's drop counter rose): every open connection is marked
+ * (tl_conn.kernel_drops). */
+void		 analyzer_capture_lost(struct analyzer *a);
 /* analyzer_flush finishes every open connection (end of input). */
 void		 analyzer_flush(struct analyzer *a);
 const struct analyzer_stats *analyzer_stats(const struct analyzer *a);

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""check_live.py - match tlsdiag's live reports with what the clients did.
+
+usage: check_live.py CLIENTLOG SERVER_PORT REFUSED_PORT JSON [JSON ...]
+
+CLIENTLOG is tls_load.py's output ("PORT KIND RESULT" per connection). The
+JSON files are tlsdiag --json outputs (one, or one per --fanout process);
+every line must be valid JSON. Each client connection must be reported
+exactly once across all files, to the right server port, with the verdict
+its kind implies (ok: ok, untrusted: server_cert_untrusted, refused:
+tcp_refused), without capture_loss. Connections tlsdiag reports that no
+client made are errors too. Prints the figures, then one line per problem
+(at most 20); exits 1 if any.
+"""
+import json
+import sys
+
+WANT = {"ok": "ok", "untrusted": "server_cert_untrusted",
+        "refused": "tcp_refused"}
+
+
+def main():
+    log, sport, rport = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    made = {}
+    with open(log, encoding="ascii") as f:
+        for line in f:
+            port, kind, _ = line.split()
+            made[int(port)] = kind
+    seen = {}
+    bad = []
+    loss = 0
+    for path in sys.argv[4:]:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                obj = json.loads(line)
+                if "id" not in obj:
+                    continue
+                cp = obj["client"]["port"]
+                seen.setdefault(cp, []).append((path, obj))
+                if obj.get("capture_loss") or obj.get("kernel_drops"):
+                    loss += 1
+    right = 0
+    for cp, kind in sorted(made.items()):
+        reps = seen.get(cp, [])
+        if len(reps) != 1:
+            bad.append(f"client port {cp} ({kind}) reported "
+                       f"{len(reps)} times")
+            continue
+        obj = reps[0][1]
+        port = rport if kind == "refused" else sport
+        code = obj["verdict"]["code"]
+        if obj["server"]["port"] != port or code != WANT[kind]:
+            bad.append(f"client port {cp} ({kind}): server port "
+                       f"{obj['server']['port']}, verdict {code} "
+                       f"({obj['verdict']['summary']})")
+        elif obj["capture_loss"]:
+            bad.append(f"client port {cp} ({kind}): capture_loss")
+        else:
+            right += 1
+    extra = sorted(set(seen) - set(made))
+    for cp in extra:
+        bad.append(f"connection from port {cp} that no client made: "
+                   f"{seen[cp][0][1]['verdict']['code']}")
+    per_file = [sum(len([r for r in v if r[0] == p]) for v in seen.values())
+                for p in sys.argv[4:]]
+    print(f"made {len(made)}, reported right {right}, with capture loss "
+          f"{loss}, unknown {len(extra)}, per file {per_file}")
+    for b in bad[:20]:
+        print(b)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
