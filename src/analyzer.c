@@ -80,6 +80,7 @@ struct analyzer {
 	uint64_t		 frames_seen;	/* analyzed and skipped */
 	int64_t			 now_us;
 	int64_t			 jump_us;	/* a leap ahead not yet confirmed */
+	char			 extract_err[X509_ERRBUF_SIZE];	/* first */
 	/* Reset connections waiting to be reported, oldest first. */
 	struct conn_rt		*linger_head, *linger_tail;
 	/* What the parsers fill for one handshake message; reused for
@@ -500,9 +501,11 @@ on_certificate(struct analyzer *a, struct conn_rt *cr, struct rd *body,
 		char xerr[X509_ERRBUF_SIZE];
 
 		for (i = 0; i < ch->num; i++)
-			if (ch->certs[i] != NULL)
-				(void)x509_write_pem(ch->certs[i],
-				    a->opt.extract_dir, xerr);
+			if (ch->certs[i] != NULL &&
+			    !x509_write_pem(ch->certs[i], a->opt.extract_dir,
+			    xerr) && a->st.extract_errors++ == 0)
+				snprintf(a->extract_err, sizeof(a->extract_err),
+				    "%s", xerr);
 	}
 }
 
@@ -1263,10 +1266,19 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	kdir = flow_key_of(&k, &s);
 	f = flow_find(a->flows, &k);
 	if (f == NULL) {
-		if ((s.flags & TCP_RST) != 0 && s.payload_len == 0 &&
-		    (s.flags & TCP_SYN) == 0) {
-			/* A stray reset for nothing we track: still a fact
-			 * worth a connection (refused without a seen SYN). */
+		/*
+		 * Issue 19: a segment that carries nothing (no SYN, no RST,
+		 * at most one byte) starts no connection. It is a keepalive
+		 * probe (seq = snd_nxt - 1, 0 or 1 byte) or its answer, or
+		 * the ACK or FIN of a connection reported idle and forgotten;
+		 * a capture started mid-connection begins with its first
+		 * data. A stray reset is still a fact worth a connection
+		 * (refused without a seen SYN).
+		 */
+		if ((s.flags & (TCP_SYN | TCP_RST)) == 0 &&
+		    s.payload_wire_len <= 1) {
+			a->st.keepalive_ignored++;
+			return;
 		}
 		f = flow_insert(a->flows, &k);
 	}
@@ -1314,7 +1326,11 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	tcp_events(a, cr, &s, fev, dir);
 	if ((s.flags & TCP_ACK) != 0)
 		reasm_peer_ack(&cr->rs[!dir], &rs_cb, &cr->dctx[!dir], s.ack);
-	if (s.payload_wire_len > 0) {
+	if (s.payload_wire_len == 1 && (s.flags & (TCP_SYN | TCP_FIN)) == 0 &&
+	    cr->rs[dir].have_isn && s.seq == cr->rs[dir].next - 1) {
+		/* Issue 19: a keepalive probe with one byte of garbage
+		 * (seq = snd_nxt - 1): not stream data. */
+	} else if (s.payload_wire_len > 0) {
 		uint32_t seq = s.seq + ((s.flags & TCP_SYN) ? 1 : 0);
 
 		if (cr->tl->midstream && !cr->tl->data[0] &&
@@ -1361,6 +1377,12 @@ analyzer_tick(struct analyzer *a, int64_t now_us)
 	if (now_us > a->now_us)
 		a->now_us = now_us;
 	expire(a);
+}
+
+const char *
+analyzer_extract_error(const struct analyzer *a)
+{
+	return a->st.extract_errors > 0 ? a->extract_err : NULL;
 }
 
 void

@@ -46,6 +46,9 @@ struct analyzer_stats {
 	uint64_t	keylog_bad_lines;
 	uint64_t	decrypted_conns;
 	uint64_t	clock_jumps;	/* timestamps ignored as glitches */
+	uint64_t	keepalive_ignored;	/* empty segments of no
+						 * tracked connection */
+	uint64_t	extract_errors;	/* --extract-certs writes failed */
 	uint64_t	loss_conns;	/* connections reported with
 					 * capture_loss */
 };
@@ -75,6 +78,9 @@ void		 analyzer_skip_frames(struct analyzer *a, uint64_t n);
  * kernel's drop counter rose): every open connection is marked
  * (tl_conn.kernel_drops). */
 void		 analyzer_capture_lost(struct analyzer *a);
+/* analyzer_extract_error returns the first --extract-certs write error,
+ * or NULL. */
+const char	*analyzer_extract_error(const struct analyzer *a);
 /* analyzer_flush finishes every open connection (end of input). */
 void		 analyzer_flush(struct analyzer *a);
 const struct analyzer_stats *analyzer_stats(const struct analyzer *a);

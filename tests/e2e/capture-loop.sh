@@ -6,6 +6,8 @@
 #   - capture_loss is set exactly on the captures with a segment removed
 #     (pcaps/derived/*-dropped.pcap), shown in text and counted in the
 #     summary;
+#   - a stalled connection whose keepalive probes come after the idle
+#     timeout stays one connection (no [midstream] phantoms);
 #   - Ctrl-C while reading a pipe (-r -) reports what was read, prints the
 #     summary and exits 0.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
@@ -70,6 +72,28 @@ if "$TLSDIAG" -r "$D" --summary | grep -q 'packets missing from the capture.*: 1
 then pass; else fail "text summary does not count the capture loss"; fi
 if "$TLSDIAG" -r "$D" --json --summary | grep -q '"capture_loss":1[,}]'
 then pass; else fail "JSON summary does not count the capture loss"; fi
+
+# --- idle, keepalive: one connection ---
+# pcaps/keepalive-stall.pcap (make-keepalive.sh): a ClientHello never
+# answered, keepalive probes every 2 s (tshark: frames 6-13 "TCP
+# Keep-Alive" and "Keep-Alive ACK"), the client's FIN at 9 s. With
+# --idle-timeout 1 the connection is reported idle before the first probe;
+# the probes, their answers and the FINs start no new connection.
+K="$PCAPS/keepalive-stall.pcap"
+if command -v tshark >/dev/null 2>&1; then
+	n=$(tshark -r "$K" -Y tcp.analysis.keep_alive 2>/dev/null | wc -l)
+	if [ "$n" -eq 4 ]; then pass; else
+		fail "tshark sees $n keepalive probes in $K, want 4"; fi
+fi
+for idle in 1 60; do
+	"$TLSDIAG" -r "$K" --json --idle-timeout $idle >"$TMP/ka"
+	n=$(grep -c '"id":' "$TMP/ka")
+	if [ "$n" -eq 1 ]; then pass; else
+		fail "keepalive, --idle-timeout $idle: $n connections, want 1"; fi
+	if grep -q '"midstream":true' "$TMP/ka"; then
+		fail "keepalive, --idle-timeout $idle: a [midstream] connection"
+	else pass; fi
+done
 
 # --- Ctrl-C on a pipe ---
 mkfifo "$TMP/fifo"
