@@ -256,6 +256,80 @@ capture_drop_privileges(const char *user, char errbuf[CAPTURE_ERRBUF_SIZE])
 	return true;
 }
 
+/* may_write tells whether |uid|/|gid| (and its supplementary groups) may
+ * create files in a directory with the attributes |sb|. */
+static bool
+may_write(const struct stat *sb, const struct passwd *pw)
+{
+	gid_t groups[256];
+	int i, n = 256;
+
+	if (pw->pw_uid == 0)
+		return true;
+	if (sb->st_uid == pw->pw_uid)
+		return (sb->st_mode & (S_IWUSR | S_IXUSR)) ==
+		    (S_IWUSR | S_IXUSR);
+	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) == -1)
+		n = 0;
+	for (i = 0; i < n; i++)
+		if (groups[i] == sb->st_gid)
+			return (sb->st_mode & (S_IWGRP | S_IXGRP)) ==
+			    (S_IWGRP | S_IXGRP);
+	return (sb->st_mode & (S_IWOTH | S_IXOTH)) == (S_IWOTH | S_IXOTH);
+}
+
+bool
+capture_check_dir(const char *dir, const char *user,
+    char errbuf[CAPTURE_ERRBUF_SIZE])
+{
+	struct passwd *pw = NULL;
+	struct stat sb;
+	bool as_user;
+
+	/* As root with a -Z user (live capture), the files are written
+	 * after the switch: check for that user, and give a directory
+	 * created here to that user. */
+	as_user = geteuid() == 0 && user != NULL && strcmp(user, "root") != 0;
+	if (as_user) {
+		pw = getpwnam(user);
+		if (pw == NULL) {
+			snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "-Z %s: no such "
+			    "user", user);
+			return false;
+		}
+	}
+	if (stat(dir, &sb) != 0) {
+		if (errno != ENOENT || mkdir(dir, 0755) != 0 ||
+		    stat(dir, &sb) != 0) {
+			snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "--extract-certs "
+			    "%s: %s", dir, strerror(errno));
+			return false;
+		}
+		if (as_user && chown(dir, pw->pw_uid, pw->pw_gid) != 0) {
+			snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "--extract-certs "
+			    "%s: cannot give it to %s: %s", dir, user,
+			    strerror(errno));
+			return false;
+		}
+		if (as_user && stat(dir, &sb) != 0) {
+			snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "--extract-certs "
+			    "%s: %s", dir, strerror(errno));
+			return false;
+		}
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "--extract-certs %s: not "
+		    "a directory", dir);
+		return false;
+	}
+	if (as_user ? !may_write(&sb, pw) : access(dir, W_OK | X_OK) != 0) {
+		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "--extract-certs %s: not "
+		    "writable by %s", dir, as_user ? user : "this user");
+		return false;
+	}
+	return true;
+}
+
 char *
 capture_list_interfaces(char errbuf[CAPTURE_ERRBUF_SIZE])
 {

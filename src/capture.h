@@ -71,8 +71,9 @@ bool	 capture_compile(pcap_t *p, struct bpf_program *prog, bool *have,
 /* capture_fanout_parse reads "MODE" (hash, lb, cpu) into |*out|. */
 bool	 capture_fanout_parse(const char *s, enum capture_fanout *out);
 /* capture_check_dir checks, before capture starts, that |dir| is a
- * directory (created with mode 0755 if absent) that |user| (the -Z user
- * when tlsdiag runs as root, else the caller) can write and enter. */
+ * directory (created with mode 0755 if absent) that tlsdiag can write
+ * into: |user|, the -Z user of a live capture started as root (it then
+ * owns a directory created here), or NULL for the current user. */
 bool	 capture_check_dir(const char *dir, const char *user,
 	    char errbuf[CAPTURE_ERRBUF_SIZE]);
 /* capture_set_filter compiles and installs the BPF expression |expr|. */

@@ -606,6 +606,13 @@ main(int argc, char **argv)
 	else if (strcmp(color, "auto") == 0)
 		oo.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 
+	/* --extract-certs: the directory must take files before anything is
+	 * read, as the user that will write them (checked as root, before
+	 * the switch, which may create it for that user). */
+	if (ao.extract_dir != NULL && !capture_check_dir(ao.extract_dir,
+	    iface != NULL ? user : NULL, errbuf))
+		errx(EXIT_INPUT, "%s", errbuf);
+
 	/* Open every input before printing anything. */
 	memset(&x, 0, sizeof(x));
 	x.count = count;
@@ -777,6 +784,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "tlsdiag: %llu malformed key log lines "
 		    "ignored\n", (unsigned long long)
 		    analyzer_stats(a)->keylog_bad_lines);
+	if (analyzer_extract_error(a) != NULL) {
+		warnx("--extract-certs: %llu certificates not written; first "
+		    "error: %s", (unsigned long long)
+		    analyzer_stats(a)->extract_errors, analyzer_extract_error(a));
+		input_error = true;
+	}
 	rc = EXIT_DONE;
 	if (exit_failed && out_failures(out) > 0)
 		rc = EXIT_FAILURES;

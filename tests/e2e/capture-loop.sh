@@ -8,6 +8,8 @@
 #     summary;
 #   - a stalled connection whose keepalive probes come after the idle
 #     timeout stays one connection (no [midstream] phantoms);
+#   - --extract-certs creates its directory, and refuses a file or a
+#     directory the -Z user cannot write, before reading (exit 2);
 #   - Ctrl-C while reading a pipe (-r -) reports what was read, prints the
 #     summary and exits 0.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
@@ -94,6 +96,38 @@ for idle in 1 60; do
 		fail "keepalive, --idle-timeout $idle: a [midstream] connection"
 	else pass; fi
 done
+
+# --- --extract-certs: the directory is checked before reading ---
+C="$PCAPS/tls12-ok.pcap"
+"$TLSDIAG" -q -r "$C" --extract-certs "$TMP/certs" >/dev/null 2>"$TMP/err"
+rc=$?
+n=$(ls "$TMP/certs" 2>/dev/null | grep -c '\.pem$')
+# tshark: the server's Certificate message carries the leaf and the
+# intermediate.
+if [ "$rc" -eq 0 ] && [ "$n" -eq 2 ]; then pass; else
+	fail "--extract-certs into a new directory: exit $rc, $n files"; fi
+: >"$TMP/afile"
+"$TLSDIAG" -q -r "$C" --extract-certs "$TMP/afile" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "not a directory" "$TMP/err" &&
+    [ ! -s "$TMP/out" ]; then pass; else
+	fail "--extract-certs FILE: exit $rc, $(cat "$TMP/err")"; fi
+if [ "$(id -u)" -eq 0 ]; then
+	# As root, live: the directory must be writable by the -Z user.
+	mkdir "$TMP/ro" && chmod 555 "$TMP/ro"
+	"$TLSDIAG" -i lo -Z nobody -c 1 --extract-certs "$TMP/ro" \
+	    >/dev/null 2>"$TMP/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q "not writable by nobody" "$TMP/err"
+	then pass; else fail "--extract-certs not writable by -Z: exit $rc, $(cat "$TMP/err")"; fi
+else
+	chmod 555 "$TMP/certs"
+	"$TLSDIAG" -q -r "$C" --extract-certs "$TMP/certs" >/dev/null \
+	    2>"$TMP/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q "not writable" "$TMP/err"; then pass
+	else fail "--extract-certs not writable: exit $rc"; fi
+fi
 
 # --- Ctrl-C on a pipe ---
 mkfifo "$TMP/fifo"
