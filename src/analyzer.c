@@ -72,6 +72,7 @@ struct analyzer {
 	struct x509_store	*client_store;
 	struct x509_check_memo	*check_memo;	/* findings of recent chains */
 	struct keylog		*keylog;
+	uint64_t		*keylog_off;	/* follow: bytes read, per file */
 	struct analyzer_stats	 st;
 	uint64_t		 next_id;
 	size_t			 mem;		/* buffered payload, all flows */
@@ -197,9 +198,21 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 	}
 	if (opt->keylog_files != NULL && opt->keylog_files[0] != NULL) {
 		a->keylog = keylog_new();
+		for (i = 0; opt->keylog_files[i] != NULL; i++)
+			;
+		a->keylog_off = xcalloc(i, sizeof(*a->keylog_off));
 		for (i = 0; opt->keylog_files[i] != NULL; i++) {
-			if (!keylog_load(a->keylog, opt->keylog_files[i],
-			    errbuf, ANALYZER_ERRBUF_SIZE)) {
+			bool ok, missing = false;
+
+			if (opt->keylog_follow)
+				ok = keylog_follow(a->keylog,
+				    opt->keylog_files[i], &a->keylog_off[i],
+				    &missing, errbuf, ANALYZER_ERRBUF_SIZE);
+			else
+				ok = keylog_load(a->keylog,
+				    opt->keylog_files[i], errbuf,
+				    ANALYZER_ERRBUF_SIZE);
+			if (!ok && !missing) {
 				analyzer_free(a);
 				return NULL;
 			}
@@ -208,6 +221,25 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 		a->st.keylog_bad_lines = keylog_bad_lines(a->keylog);
 	}
 	return a;
+}
+
+/* keylog_refresh reads what was appended to the followed key logs; true
+ * if it brought new secrets. */
+static bool
+keylog_refresh(struct analyzer *a)
+{
+	size_t i, before;
+	bool missing;
+
+	if (!a->opt.keylog_follow || a->keylog == NULL)
+		return false;
+	before = keylog_entries(a->keylog);
+	for (i = 0; a->opt.keylog_files[i] != NULL; i++)
+		(void)keylog_follow(a->keylog, a->opt.keylog_files[i],
+		    &a->keylog_off[i], &missing, NULL, 0);
+	a->st.keylog_entries = keylog_entries(a->keylog);
+	a->st.keylog_bad_lines = keylog_bad_lines(a->keylog);
+	return a->st.keylog_entries != before;
 }
 
 const struct analyzer_stats *
@@ -253,6 +285,7 @@ analyzer_free(struct analyzer *a)
 	x509_store_free(a->client_store);
 	x509_check_memo_free(a->check_memo);
 	keylog_free(a->keylog);
+	free(a->keylog_off);
 	free(a);
 }
 
@@ -469,6 +502,9 @@ on_server_hello(struct analyzer *a, struct conn_rt *cr,
 	if (a->keylog != NULL && ch->present && h->compression == 0) {
 		cr->dec = tls_decrypt_new(a->keylog, ch->random, v, h->suite,
 		    sh->random);
+		if (cr->dec == NULL && keylog_refresh(a))
+			cr->dec = tls_decrypt_new(a->keylog, ch->random, v,
+			    h->suite, sh->random);
 		if (cr->dec != NULL)
 			a->st.decrypted_conns++;
 	}
@@ -595,8 +631,16 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 		break;
 	case TLS_HS_FINISHED:
 		cr->tl->finished[dc->dir] = true;
-		if (cr->dec != NULL && cr->tls13)
+		if (cr->dec != NULL && cr->tls13) {
+			/* Live: the client may have written its traffic
+			 * secrets since the ServerHello was read. */
+			if (a->opt.keylog_follow) {
+				(void)keylog_refresh(a);
+				tls_decrypt_refill(cr->dec, a->keylog,
+				    cr->tl->ch.random);
+			}
 			tls_decrypt_finished(cr->dec, dc->dir);
+		}
 		break;
 	case TLS_HS_KEY_UPDATE:
 		/* RFC 8446 4.6.3: the sender's next records use the next

@@ -28,6 +28,10 @@ struct analyzer_opts {
 	 * reported; 0: 5 s, for files. Live capture uses less, so that a
 	 * refused connection is reported within a second. */
 	int64_t		 linger_us;
+	/* Live: key logs are read again when a connection finds no key in
+	 * them (a client appends as it goes), and one that does not exist
+	 * yet is not an error. */
+	bool		 keylog_follow;
 };
 
 /* Counters for the summary and for --stats. */

@@ -32,6 +32,11 @@
 
 #define MAX_FILES	256
 
+/* Live with --keylog: a packet is analysed this long after its capture,
+ * so that the client has written the secrets of a handshake before its
+ * ServerHello is read (tlsdiag reads the key log again then). */
+#define LIVE_KEYLOG_HOLD_US	(250LL * 1000)
+
 /* How long a reset connection waits for stragglers in live capture: the
  * packets of one host come in order within milliseconds. */
 #define LIVE_LINGER_US	(500LL * 1000)
@@ -206,6 +211,7 @@ struct ctx {
 	int		 dlt;
 	long long	 count;		/* -c, 0: no limit */
 	long long	 seen;
+	int64_t		 hold_us;	/* live: analyse a packet this late */
 };
 
 static void
@@ -302,6 +308,17 @@ static void
 live_feed(struct ctx *x, const struct reader_pkt *k, uint64_t *drops,
     bool *again)
 {
+	struct timeval tv;
+	int64_t now, due;
+
+	if (x->hold_us > 0) {
+		/* Give the client time to write its key log. */
+		gettimeofday(&tv, NULL);
+		now = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+		due = k->ts_us + x->hold_us;
+		if (due > now && due - now <= x->hold_us)
+			usleep((useconds_t)(due - now));
+	}
 	if (k->drops > *drops) {
 		*drops = k->drops;
 		*again = true;
@@ -599,6 +616,15 @@ main(int argc, char **argv)
 	}
 	keylogs[nkeylogs] = NULL;
 	ao.keylog_files = keylogs;
+	if (iface != NULL) {
+		/* Live: a client writes its key log as it goes. */
+		ao.keylog_follow = true;
+		for (i = 0; i < nkeylogs; i++)
+			if (access(keylogs[i], F_OK) != 0 && errno == ENOENT)
+				fprintf(stderr, "tlsdiag: key log %s does not "
+				    "exist yet; it is read when it appears\n",
+				    keylogs[i]);
+	}
 	files[nfiles] = NULL;
 
 	if (strcmp(color, "always") == 0)
@@ -616,6 +642,8 @@ main(int argc, char **argv)
 	/* Open every input before printing anything. */
 	memset(&x, 0, sizeof(x));
 	x.count = count;
+	if (iface != NULL && nkeylogs > 0)
+		x.hold_us = LIVE_KEYLOG_HOLD_US;
 	if (lo.fanout != CAPTURE_FANOUT_NONE && iface == NULL)
 		usage_error("--fanout is for live capture (-i)");
 	if (iface != NULL) {

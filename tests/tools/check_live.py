@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """check_live.py - match tlsdiag's live reports with what the clients did.
 
-usage: check_live.py CLIENTLOG SERVER_PORT REFUSED_PORT JSON [JSON ...]
+usage: check_live.py [--decrypted] CLIENTLOG SERVER_PORT REFUSED_PORT JSON [JSON ...]
 
 CLIENTLOG is tls_load.py's output ("PORT KIND RESULT" per connection). The
 JSON files are tlsdiag --json outputs (one, or one per --fanout process);
@@ -9,7 +9,9 @@ every line must be valid JSON. Each client connection must be reported
 exactly once across all files, to the right server port, with the verdict
 its kind implies (ok: ok, untrusted: server_cert_untrusted, refused:
 tcp_refused), without capture_loss. Connections tlsdiag reports that no
-client made are errors too. Prints the figures, then one line per problem
+client made are errors too. With --decrypted, each ok connection must have decrypted events (its TLS
+1.3 handshake read with the client's key log). Prints the figures, then one
+line per problem
 (at most 20); exits 1 if any.
 """
 import json
@@ -20,7 +22,12 @@ WANT = {"ok": "ok", "untrusted": "server_cert_untrusted",
 
 
 def main():
-    log, sport, rport = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    args = sys.argv[1:]
+    need_dec = args[0] == "--decrypted"
+    if need_dec:
+        args = args[1:]
+    log, sport, rport = args[0], int(args[1]), int(args[2])
+    files = args[3:]
     made = {}
     with open(log, encoding="ascii") as f:
         for line in f:
@@ -29,7 +36,8 @@ def main():
     seen = {}
     bad = []
     loss = 0
-    for path in sys.argv[4:]:
+    dec = 0
+    for path in files:
         with open(path, encoding="utf-8") as f:
             for line in f:
                 obj = json.loads(line)
@@ -55,16 +63,22 @@ def main():
                        f"({obj['verdict']['summary']})")
         elif obj["capture_loss"]:
             bad.append(f"client port {cp} ({kind}): capture_loss")
+        elif (need_dec and kind == "ok" and
+              not any(e.get("decrypted") for e in obj["events"])):
+            bad.append(f"client port {cp} ({kind}): not decrypted")
         else:
             right += 1
+        if any(e.get("decrypted") for e in obj["events"]):
+            dec += 1
     extra = sorted(set(seen) - set(made))
     for cp in extra:
         bad.append(f"connection from port {cp} that no client made: "
                    f"{seen[cp][0][1]['verdict']['code']}")
     per_file = [sum(len([r for r in v if r[0] == p]) for v in seen.values())
-                for p in sys.argv[4:]]
-    print(f"made {len(made)}, reported right {right}, with capture loss "
-          f"{loss}, unknown {len(extra)}, per file {per_file}")
+                for p in files]
+    print(f"made {len(made)}, reported right {right}, decrypted {dec}, "
+          f"with capture loss {loss}, unknown {len(extra)}, "
+          f"per file {per_file}")
     for b in bad[:20]:
         print(b)
     return 1 if bad else 0

@@ -2,7 +2,7 @@
 """tls_load.py - real TLS load for the live capture test (tests/e2e/live-load.sh).
 
 usage: tls_load.py server PKIDIR ADDR PORT READYFILE
-       tls_load.py client PKIDIR ADDR PORT REFUSED_PORT N PARALLEL FIRST_PORT
+       tls_load.py client PKIDIR ADDR PORT REFUSED_PORT N PARALLEL FIRST_PORT [KEYLOG]
 
 The server is Python's ssl module (OpenSSL) with the test PKI's server
 certificate and intermediate CA; it answers one HTTP/1.0 request per
@@ -15,7 +15,8 @@ Each connection binds its own client port, FIRST_PORT + i, so that every
 report of tlsdiag can be matched with what the client did. The client prints
 one line per connection: "PORT KIND RESULT" (RESULT is what the client saw:
 ok, verify-failed, refused, or an error), then exits 0 if every connection
-behaved as its kind expects.
+behaved as its kind expects. With KEYLOG, the ok connections append their
+secrets to that file (SSLKEYLOGFILE format) as they go.
 """
 import os
 import socket
@@ -59,7 +60,7 @@ def server(pki, addr, port, ready):
         threading.Thread(target=serve, args=(conn,), daemon=True).start()
 
 
-def one(pki, addr, port, refused_port, i, first_port):
+def one(pki, addr, port, refused_port, i, first_port, keylog):
     kind = KINDS[i % len(KINDS)]
     cport = first_port + i
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -78,6 +79,8 @@ def one(pki, addr, port, refused_port, i, first_port):
         if kind == "ok":
             ctx.minimum_version = ssl.TLSVersion.TLSv1_3
             ctx.load_verify_locations(os.path.join(pki, "rootCA.crt"))
+            if keylog:
+                ctx.keylog_filename = keylog
         else:
             ctx.maximum_version = ssl.TLSVersion.TLSv1_2
             ctx.load_verify_locations(os.path.join(pki, "rogueCA.crt"))
@@ -100,12 +103,12 @@ def one(pki, addr, port, refused_port, i, first_port):
         s.close()
 
 
-def client(pki, addr, port, refused_port, n, par, first_port):
+def client(pki, addr, port, refused_port, n, par, first_port, keylog=None):
     want = {"ok": "ok", "untrusted": "verify-failed", "refused": "refused"}
     bad = 0
     with ThreadPoolExecutor(max_workers=int(par)) as ex:
         futs = [ex.submit(one, pki, addr, int(port), int(refused_port), i,
-                          int(first_port)) for i in range(int(n))]
+                          int(first_port), keylog) for i in range(int(n))]
         for f in futs:
             cport, kind, res = f.result()
             print(cport, kind, res)
@@ -118,8 +121,8 @@ def main():
     if len(sys.argv) >= 6 and sys.argv[1] == "server":
         server(*sys.argv[2:6])
         return 0
-    if len(sys.argv) == 9 and sys.argv[1] == "client":
-        return client(*sys.argv[2:9])
+    if len(sys.argv) in (9, 10) and sys.argv[1] == "client":
+        return client(*sys.argv[2:])
     print(__doc__, file=sys.stderr)
     return 2
 
