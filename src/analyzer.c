@@ -263,6 +263,7 @@ conn_rt_free(struct analyzer *a, struct conn_rt *cr)
 	}
 	starttls_cleanup(&cr->st);	/* line buffers of a preamble cut short */
 	tls_decrypt_free(cr->dec);
+	verdict_free(cr->tl->verdict);	/* the analyzer's, not the timeline's */
 	tl_conn_free(cr->tl);
 	free(cr);
 }

@@ -504,9 +504,14 @@ main(int argc, char **argv)
 				for (tok = strtok_r(dup, ",", &save);
 				    tok != NULL;
 				    tok = strtok_r(NULL, ",", &save))
-					if (!verdict_code_known(tok))
+				{
+					enum verdict_code vc;
+
+					if (!verdict_code_parse(tok,
+					    strlen(tok), &vc))
 						usage_error("unknown verdict "
 						    "code %s", tok);
+				}
 				free(dup);
 			}
 			oo.verdicts = optarg;

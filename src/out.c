@@ -13,7 +13,7 @@ struct group {
 	uint8_t			 net[16];	/* client /24 or /64 */
 	uint8_t			 server[16];
 	uint16_t		 port;
-	const char		*code;
+	enum verdict_code	 code;
 	uint8_t			 sni[LIMIT_NAME_BYTES];
 	size_t			 sni_len;
 	unsigned long long	 count;
@@ -25,7 +25,7 @@ struct output {
 	struct sb		 b;
 	unsigned long long	 count;
 	unsigned long long	 failures;
-	unsigned long long	 per_code[32];
+	unsigned long long	 per_code[VC_COUNT];
 	struct group		*groups;
 	/* Open-addressing index into groups: slot holds index + 1. */
 	uint32_t		*gindex;
@@ -75,17 +75,6 @@ code_selected(const char *list, const char *code)
 	return false;
 }
 
-static size_t
-code_index(const char *code)
-{
-	size_t i;
-
-	for (i = 0; verdict_codes[i] != NULL; i++)
-		if (strcmp(verdict_codes[i], code) == 0)
-			return i;
-	return 0;
-}
-
 /* group_hash: FNV-1a over the fields that make a group. */
 static size_t
 group_hash(const struct group *g)
@@ -101,8 +90,7 @@ group_hash(const struct group *g)
 		MIX(g->server[i]);
 	MIX(g->port);
 	MIX(g->port >> 8);
-	for (i = 0; g->code[i] != '\0'; i++)
-		MIX(g->code[i]);
+	MIX(g->code);
 	for (i = 0; i < g->sni_len; i++)
 		MIX(g->sni[i]);
 #undef MIX
@@ -161,20 +149,20 @@ void
 out_conn(struct output *o, const struct tl_conn *c)
 {
 	const struct verdict *v = c->verdict;
-	bool failed = v != NULL && v->outcome != VERDICT_OK;
+	bool failed = v != NULL && verdict_outcome_is_failure(v->outcome);
 
 	o->count++;
 	if (failed)
 		o->failures++;
 	if (v != NULL) {
-		o->per_code[code_index(v->code)]++;
+		o->per_code[v->code]++;
 		if (o->opt.summary)
 			group_add(o, c);
 	}
 	if (o->opt.failures_only && !failed)
 		return;
 	if (o->opt.verdicts != NULL && (v == NULL ||
-	    !code_selected(o->opt.verdicts, v->code)))
+	    !code_selected(o->opt.verdicts, verdict_code_name(v->code))))
 		return;
 	sb_reset(&o->b);
 	if (o->opt.json)
@@ -215,11 +203,11 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 		sb_printf(&o->b, "{\"summary\":{\"connections\":%llu,"
 		    "\"failed_or_incomplete\":%llu,\"verdicts\":{",
 		    o->count, o->failures);
-		for (i = 0; verdict_codes[i] != NULL; i++) {
+		for (i = 0; i < VC_COUNT; i++) {
 			if (o->per_code[i] == 0)
 				continue;
 			sb_printf(&o->b, "%s\"%s\":%llu", any ? "," : "",
-			    verdict_codes[i], o->per_code[i]);
+			    verdict_code_table[i].name, o->per_code[i]);
 			any = true;
 		}
 		sb_puts(&o->b, "},\"top\":[");
@@ -227,10 +215,10 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 		sb_printf(&o->b, "Summary: %llu connection%s, %llu failed or "
 		    "incomplete\n", o->count, o->count == 1 ? "" : "s",
 		    o->failures);
-		for (i = 0; verdict_codes[i] != NULL; i++)
+		for (i = 0; i < VC_COUNT; i++)
 			if (o->per_code[i] > 0)
 				sb_printf(&o->b, "  %8llu  %s\n", o->per_code[i],
-				    verdict_codes[i]);
+				    verdict_code_table[i].name);
 	}
 	if (o->num_groups > 0)
 		qsort(o->groups, o->num_groups, sizeof(*o->groups),
@@ -242,7 +230,8 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 		uint8_t a[16];
 
 		g = &o->groups[i];
-		if (strcmp(g->code, "ok") == 0)
+		if (!verdict_outcome_is_failure(
+		    verdict_code_table[g->code].outcome))
 			continue;
 		memset(a, 0, sizeof(a));
 		memcpy(a, g->net, g->af == 6 ? 8 : 3);
@@ -255,7 +244,7 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 			    srv, g->port);
 			sb_json_string(&o->b, g->sni, g->sni_len);
 			sb_printf(&o->b, ",\"code\":\"%s\",\"count\":%llu}",
-			    g->code, g->count);
+			    verdict_code_name(g->code), g->count);
 		} else {
 			sb_printf(&o->b, "  %8llu  %s/%d -> %s%s%s:%u, ",
 			    g->count, net, g->af == 6 ? 64 : 24,
@@ -265,7 +254,7 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 				sb_text_escaped(&o->b, g->sni, g->sni_len);
 			else
 				sb_puts(&o->b, "(no SNI)");
-			sb_printf(&o->b, ": %s\n", g->code);
+			sb_printf(&o->b, ": %s\n", verdict_code_name(g->code));
 		}
 		shown++;
 	}

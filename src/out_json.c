@@ -478,7 +478,7 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 	sb_add(b, "}", 1);
 	if (v != NULL) {
 		sb_puts(b, ",\"verdict\":{\"code\":");
-		sb_json_cstr(b, v->code);
+		sb_json_cstr(b, verdict_code_name(v->code));
 		sb_puts(b, ",\"outcome\":\"");
 		sb_puts(b, verdict_outcome_name(v->outcome));
 		sb_puts(b, v->inferred ? "\",\"confidence\":\"inferred\"" :

@@ -76,12 +76,47 @@ endpoint(struct sb *b, const struct tl_conn *c, bool server)
 		    c->client_port);
 }
 
+/* outcome_label is the outcome in the header line, in capitals. */
+static const char *
+outcome_label(enum verdict_outcome o)
+{
+	switch (o) {
+	case VERDICT_OK:
+		return "OK";
+	case VERDICT_FAILED:
+		return "FAILED";
+	case VERDICT_INCOMPLETE:
+		return "INCOMPLETE";
+	case VERDICT_SUSPECT:
+		return "SUSPECT";
+	case VERDICT_UNKNOWN:
+		return "UNKNOWN";
+	case VERDICT_NOT_TLS:
+		return "NOT-TLS";
+	case VERDICT_OUTCOME_COUNT:
+		break;
+	}
+	return "?";
+}
+
 static const char *
 outcome_color(const struct verdict *v)
 {
-	if (v->outcome == VERDICT_OK)
+	switch (v->outcome) {
+	case VERDICT_OK:
 		return C_GREEN;
-	return v->outcome == VERDICT_FAILED ? C_RED : C_YEL;
+	case VERDICT_FAILED:
+		return C_RED;
+	case VERDICT_INCOMPLETE:
+	case VERDICT_SUSPECT:
+		return C_YEL;
+	case VERDICT_UNKNOWN:
+	case VERDICT_NOT_TLS:
+		return C_DIM;
+	case VERDICT_OUTCOME_COUNT:
+		break;
+	}
+	return "";
 }
 
 static void
@@ -111,9 +146,8 @@ header(struct sb *b, const struct tl_conn *c, const struct out_opts *opt)
 	if (v != NULL) {
 		sb_puts(b, "  ");
 		col(b, opt, outcome_color(v));
-		sb_printf(b, "%s %s", v->outcome == VERDICT_OK ? "OK" :
-		    v->outcome == VERDICT_FAILED ? "FAILED" : "INCOMPLETE",
-		    v->code);
+		sb_printf(b, "%s %s", outcome_label(v->outcome),
+		    verdict_code_name(v->code));
 		if (v->inferred)
 			sb_puts(b, " (inferred)");
 		col(b, opt, C_RESET);
@@ -375,7 +409,7 @@ out_text_conn(struct sb *b, const struct tl_conn *c,
 		return;
 	sb_puts(b, "  verdict: ");
 	col(b, opt, outcome_color(v));
-	sb_printf(b, "%s", v->code);
+	sb_puts(b, verdict_code_name(v->code));
 	col(b, opt, C_RESET);
 	sb_printf(b, " (%s, %s)\n    ", verdict_outcome_name(v->outcome),
 	    v->inferred ? "inferred" : "certain");

@@ -5,7 +5,6 @@
 #include "timeline.h"
 #include "tls_names.h"
 #include "util.h"
-#include "verdict.h"
 
 struct tl_conn *
 tl_conn_new(uint64_t id)
@@ -42,7 +41,6 @@ tl_conn_free(struct tl_conn *c)
 		free(c->cr.ca_der[i]);
 	}
 	free(c->events);
-	verdict_free(c->verdict);
 	free(c);
 }
 

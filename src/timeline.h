@@ -195,13 +195,16 @@ struct tl_conn {
 	 * missing from the capture, not from the wire. |kernel_drops|: the
 	 * kernel's drop counter (pcap_stats) rose while the connection was
 	 * open, in a live capture. |capture_loss|: that, or a sequence gap
-	 * (gap_bytes); set before verdict_decide, which should lower its
-	 * confidence when it is set (an absent message may just be lost).
+	 * (gap_bytes); set before the verdict is decided, which should
+	 * lower its confidence when it is set (an absent message may just
+	 * be lost).
 	 */
 	bool			kernel_drops;
 	bool			capture_loss;
 
-	struct verdict		*verdict;	/* filled by verdict_decide */
+	/* The verdict, decided when the connection ends. The analyzer owns
+	 * and frees it (verdict.h includes this header, not the reverse). */
+	struct verdict		*verdict;
 };
 
 /* tl_conn_new returns a zeroed connection with id |id|. */

@@ -11,15 +11,66 @@
 #include "verdict.h"
 #include "x509.h"
 
-const char *const verdict_codes[] = {
-	"ok", "tcp_no_answer", "tcp_refused", "closed_before_tls", "not_tls",
-	"version_mismatch", "cipher_mismatch", "sni_rejected",
-	"server_rejected_hello", "server_closed_after_hello", "server_silent",
-	"server_cert_untrusted", "server_cert_name_mismatch",
-	"server_cert_expired", "server_cert_rejected", "client_aborted",
-	"client_cert_missing", "client_cert_untrusted", "client_cert_expired",
-	"client_cert_rejected", "client_cert_reset", "handshake_incomplete",
-	"alert_other", NULL
+const struct verdict_code_info verdict_code_table[VC_COUNT] = {
+	[VC_OK] = { "ok", VERDICT_OK,
+	    "the handshake completed (resumed or full)" },
+	[VC_TCP_NO_ANSWER] = { "tcp_no_answer", VERDICT_FAILED,
+	    "the SYN was never answered" },
+	[VC_TCP_REFUSED] = { "tcp_refused", VERDICT_FAILED,
+	    "the SYN was answered by a RST" },
+	[VC_CLOSED_BEFORE_TLS] = { "closed_before_tls", VERDICT_FAILED,
+	    "TCP was established, then closed before any TLS byte" },
+	[VC_NOT_TLS] = { "not_tls", VERDICT_FAILED,
+	    "a side spoke something that is not TLS where TLS was expected" },
+	[VC_VERSION_MISMATCH] = { "version_mismatch", VERDICT_FAILED,
+	    "no common protocol version" },
+	[VC_CIPHER_MISMATCH] = { "cipher_mismatch", VERDICT_FAILED,
+	    "no common cipher suite, group or signature scheme" },
+	[VC_SNI_REJECTED] = { "sni_rejected", VERDICT_FAILED,
+	    "the server refused the requested name" },
+	[VC_SERVER_REJECTED_HELLO] = { "server_rejected_hello",
+	    VERDICT_FAILED,
+	    "another fatal alert from the server answered the ClientHello" },
+	[VC_SERVER_CLOSED_AFTER_HELLO] = { "server_closed_after_hello",
+	    VERDICT_FAILED,
+	    "the server closed after the ClientHello with no alert" },
+	[VC_SERVER_SILENT] = { "server_silent", VERDICT_FAILED,
+	    "no answer to the ClientHello" },
+	[VC_SERVER_CERT_UNTRUSTED] = { "server_cert_untrusted",
+	    VERDICT_FAILED,
+	    "the client does not trust the server chain" },
+	[VC_SERVER_CERT_NAME_MISMATCH] = { "server_cert_name_mismatch",
+	    VERDICT_FAILED,
+	    "the server certificate does not cover the name asked for" },
+	[VC_SERVER_CERT_EXPIRED] = { "server_cert_expired", VERDICT_FAILED,
+	    "the server certificate was expired or not yet valid" },
+	[VC_SERVER_CERT_REJECTED] = { "server_cert_rejected", VERDICT_FAILED,
+	    "the client rejected the server certificate for another reason" },
+	[VC_CLIENT_ABORTED] = { "client_aborted", VERDICT_FAILED,
+	    "the client closed after the server's flight with no alert" },
+	[VC_CLIENT_CERT_MISSING] = { "client_cert_missing", VERDICT_FAILED,
+	    "the server required a client certificate and got none" },
+	[VC_CLIENT_CERT_UNTRUSTED] = { "client_cert_untrusted",
+	    VERDICT_FAILED,
+	    "the server rejected the client certificate's issuer" },
+	[VC_CLIENT_CERT_EXPIRED] = { "client_cert_expired", VERDICT_FAILED,
+	    "the client certificate was expired or not yet valid" },
+	[VC_CLIENT_CERT_REJECTED] = { "client_cert_rejected", VERDICT_FAILED,
+	    "the server rejected the client certificate for another reason" },
+	[VC_CLIENT_CERT_RESET] = { "client_cert_reset", VERDICT_FAILED,
+	    "the server closed right after the client certificate" },
+	[VC_HANDSHAKE_INCOMPLETE] = { "handshake_incomplete",
+	    VERDICT_INCOMPLETE,
+	    "the capture or the connection ended mid-handshake" },
+	[VC_ALERT_OTHER] = { "alert_other", VERDICT_FAILED,
+	    "another fatal alert ended the handshake" },
+	[VC_CLOSED_AFTER_HANDSHAKE] = { "closed_after_handshake",
+	    VERDICT_SUSPECT,
+	    "completed, then the client closed at once without data" },
+	[VC_HANDSHAKE_NOT_SEEN] = { "handshake_not_seen", VERDICT_UNKNOWN,
+	    "the capture holds no handshake for this connection" },
+	[VC_PLAINTEXT] = { "plaintext", VERDICT_NOT_TLS,
+	    "a plaintext protocol where nobody expected TLS" },
 };
 
 /* Alert descriptions, RFC 8446 6 and the IANA registry. */
@@ -74,8 +125,7 @@ struct vctx {
 };
 
 struct rule {
-	const char		*code;
-	enum verdict_outcome	 outcome;
+	enum verdict_code	 code;
 	/* match returns true if the rule applies; it may set |*inferred|. */
 	bool	(*match)(const struct vctx *, bool *inferred);
 	/* explain fills the summary, evidence and next step. */
@@ -1441,51 +1491,49 @@ e_incomplete(const struct vctx *x, struct verdict *v)
  * from the network up: TCP, then the protocol, then what the alerts and
  * certificates say, then how the connection ended. */
 static const struct rule rules[] = {
-	{ "tcp_no_answer", VERDICT_FAILED, m_tcp_no_answer, e_tcp_no_answer },
-	{ "tcp_refused", VERDICT_FAILED, m_tcp_refused, e_tcp_refused },
-	{ "not_tls", VERDICT_FAILED, m_not_tls, e_not_tls },
-	{ "client_aborted", VERDICT_FAILED, m_client_aborted,
+	{ VC_TCP_NO_ANSWER, m_tcp_no_answer, e_tcp_no_answer },
+	{ VC_TCP_REFUSED, m_tcp_refused, e_tcp_refused },
+	{ VC_NOT_TLS, m_not_tls, e_not_tls },
+	{ VC_CLIENT_ABORTED, m_client_aborted,
 	    e_client_aborted },
-	{ "version_mismatch", VERDICT_FAILED, m_version_mismatch,
+	{ VC_VERSION_MISMATCH, m_version_mismatch,
 	    e_version_mismatch },
-	{ "sni_rejected", VERDICT_FAILED, m_sni_rejected, e_sni_rejected },
-	{ "cipher_mismatch", VERDICT_FAILED, m_cipher_mismatch,
+	{ VC_SNI_REJECTED, m_sni_rejected, e_sni_rejected },
+	{ VC_CIPHER_MISMATCH, m_cipher_mismatch,
 	    e_cipher_mismatch },
-	{ "server_rejected_hello", VERDICT_FAILED, m_server_rejected_hello,
+	{ VC_SERVER_REJECTED_HELLO, m_server_rejected_hello,
 	    e_server_rejected_hello },
-	{ "client_cert_missing", VERDICT_FAILED, m_client_cert_missing,
+	{ VC_CLIENT_CERT_MISSING, m_client_cert_missing,
 	    e_client_cert_missing },
-	{ "client_cert_untrusted", VERDICT_FAILED, m_client_cert_untrusted,
+	{ VC_CLIENT_CERT_UNTRUSTED, m_client_cert_untrusted,
 	    e_client_cert_untrusted },
-	{ "client_cert_expired", VERDICT_FAILED, m_client_cert_expired,
+	{ VC_CLIENT_CERT_EXPIRED, m_client_cert_expired,
 	    e_client_cert_expired },
-	{ "client_cert_rejected", VERDICT_FAILED, m_client_cert_rejected,
+	{ VC_CLIENT_CERT_REJECTED, m_client_cert_rejected,
 	    e_client_cert_rejected },
-	{ "client_cert_reset", VERDICT_FAILED, m_client_cert_reset,
+	{ VC_CLIENT_CERT_RESET, m_client_cert_reset,
 	    e_client_cert_reset },
-	{ "server_cert_expired", VERDICT_FAILED, m_server_cert_expired,
+	{ VC_SERVER_CERT_EXPIRED, m_server_cert_expired,
 	    e_server_cert_expired },
-	{ "server_cert_name_mismatch", VERDICT_FAILED,
-	    m_server_cert_name_mismatch, e_server_cert_name_mismatch },
-	{ "server_cert_untrusted", VERDICT_FAILED, m_server_cert_untrusted,
+	{ VC_SERVER_CERT_NAME_MISMATCH, m_server_cert_name_mismatch, e_server_cert_name_mismatch },
+	{ VC_SERVER_CERT_UNTRUSTED, m_server_cert_untrusted,
 	    e_server_cert_untrusted },
-	{ "server_cert_rejected", VERDICT_FAILED, m_server_cert_rejected,
+	{ VC_SERVER_CERT_REJECTED, m_server_cert_rejected,
 	    e_server_cert_rejected },
-	{ "server_cert_name_mismatch", VERDICT_FAILED, m_client_quit_name,
+	{ VC_SERVER_CERT_NAME_MISMATCH, m_client_quit_name,
 	    e_client_quit },
-	{ "server_cert_expired", VERDICT_FAILED, m_client_quit_expired,
+	{ VC_SERVER_CERT_EXPIRED, m_client_quit_expired,
 	    e_client_quit },
-	{ "server_cert_untrusted", VERDICT_FAILED, m_client_quit_untrusted,
+	{ VC_SERVER_CERT_UNTRUSTED, m_client_quit_untrusted,
 	    e_client_quit },
-	{ "ok", VERDICT_OK, m_client_quit_ok, e_ok },
-	{ "alert_other", VERDICT_FAILED, m_alert_other, e_alert_other },
-	{ "ok", VERDICT_OK, m_ok, e_ok },
-	{ "server_closed_after_hello", VERDICT_FAILED,
-	    m_server_closed_after_hello, e_server_closed_after_hello },
-	{ "closed_before_tls", VERDICT_FAILED, m_closed_before_tls,
+	{ VC_OK, m_client_quit_ok, e_ok },
+	{ VC_ALERT_OTHER, m_alert_other, e_alert_other },
+	{ VC_OK, m_ok, e_ok },
+	{ VC_SERVER_CLOSED_AFTER_HELLO, m_server_closed_after_hello, e_server_closed_after_hello },
+	{ VC_CLOSED_BEFORE_TLS, m_closed_before_tls,
 	    e_closed_before_tls },
-	{ "server_silent", VERDICT_FAILED, m_server_silent, e_server_silent },
-	{ "handshake_incomplete", VERDICT_INCOMPLETE, m_incomplete,
+	{ VC_SERVER_SILENT, m_server_silent, e_server_silent },
+	{ VC_HANDSHAKE_INCOMPLETE, m_incomplete,
 	    e_incomplete },
 };
 
@@ -1499,12 +1547,14 @@ verdict_decide(const struct tl_conn *c)
 
 	facts(&x, c);
 	v = xcalloc(1, sizeof(*v));
+	v->code = VC_HANDSHAKE_INCOMPLETE;	/* the last rule always matches */
+	v->outcome = VERDICT_INCOMPLETE;
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		inferred = false;
 		if (!rules[i].match(&x, &inferred))
 			continue;
 		v->code = rules[i].code;
-		v->outcome = rules[i].outcome;
+		v->outcome = verdict_code_table[v->code].outcome;
 		v->inferred = inferred;
 		rules[i].explain(&x, v);
 		break;
@@ -1512,8 +1562,8 @@ verdict_decide(const struct tl_conn *c)
 	if (c->midstream && v->num_evidence < VERDICT_MAX_EVIDENCE)
 		add_evidence(v, xstrdup("the capture started mid-connection: "
 		    "roles were guessed from ports and the first ClientHello"));
-	if (c->gap_bytes[0] + c->gap_bytes[1] > 0 && strcmp(v->code,
-	    "handshake_incomplete") != 0)
+	if (c->gap_bytes[0] + c->gap_bytes[1] > 0 &&
+	    v->code != VC_HANDSHAKE_INCOMPLETE)
 		add_evidence(v, vstr("%llu bytes are missing from the capture",
 		    (unsigned long long)(c->gap_bytes[0] + c->gap_bytes[1])));
 	return v;
@@ -1535,27 +1585,67 @@ verdict_free(struct verdict *v)
 	free(v);
 }
 
+static const char *const outcome_names[VERDICT_OUTCOME_COUNT] = {
+	[VERDICT_OK] = "ok",
+	[VERDICT_FAILED] = "failed",
+	[VERDICT_INCOMPLETE] = "incomplete",
+	[VERDICT_SUSPECT] = "suspect",
+	[VERDICT_UNKNOWN] = "unknown",
+	[VERDICT_NOT_TLS] = "not_tls",
+};
+
 const char *
 verdict_outcome_name(enum verdict_outcome o)
 {
-	switch (o) {
-	case VERDICT_OK:
-		return "ok";
-	case VERDICT_FAILED:
-		return "failed";
-	case VERDICT_INCOMPLETE:
-		return "incomplete";
-	}
-	return "unknown";
+	if ((unsigned)o >= VERDICT_OUTCOME_COUNT)
+		return "?";
+	return outcome_names[o];
 }
 
 bool
-verdict_code_known(const char *code)
+verdict_outcome_is_failure(enum verdict_outcome o)
+{
+	return o == VERDICT_FAILED || o == VERDICT_INCOMPLETE ||
+	    o == VERDICT_SUSPECT;
+}
+
+const char *
+verdict_code_name(enum verdict_code code)
+{
+	if ((unsigned)code >= VC_COUNT)
+		return "?";
+	return verdict_code_table[code].name;
+}
+
+static bool
+name_is(const char *name, size_t len, const char *want)
+{
+	return strlen(want) == len && memcmp(name, want, len) == 0;
+}
+
+bool
+verdict_code_parse(const char *name, size_t len, enum verdict_code *out)
 {
 	size_t i;
 
-	for (i = 0; verdict_codes[i] != NULL; i++)
-		if (strcmp(verdict_codes[i], code) == 0)
+	for (i = 0; i < VC_COUNT; i++)
+		if (name_is(name, len, verdict_code_table[i].name)) {
+			*out = (enum verdict_code)i;
 			return true;
+		}
+	return false;
+}
+
+bool
+verdict_outcome_parse(const char *name, size_t len,
+    enum verdict_outcome *out)
+{
+	size_t i;
+
+	for (i = 0; i < VERDICT_OUTCOME_COUNT; i++)
+		if (name_is(name, len, outcome_names[i])) {
+			*out = (enum verdict_outcome)i;
+			return true;
+		}
 	return false;
 }

@@ -7,11 +7,60 @@
 
 #include "timeline.h"
 
+/* The outcome class of a verdict (DESIGN.md "Verdict semantics"). */
 enum verdict_outcome {
-	VERDICT_OK,
-	VERDICT_FAILED,
-	VERDICT_INCOMPLETE,
+	VERDICT_OK,		/* the handshake completed */
+	VERDICT_FAILED,		/* it failed, for the cause the code names */
+	VERDICT_INCOMPLETE,	/* capture or idle ended mid-handshake */
+	VERDICT_SUSPECT,	/* completed, but ended the way failures do */
+	VERDICT_UNKNOWN,	/* the capture holds no handshake to judge */
+	VERDICT_NOT_TLS,	/* plaintext where nobody expected TLS */
+	VERDICT_OUTCOME_COUNT
 };
+
+/*
+ * The verdict codes of DESIGN.md. verdict_code_table below is the one
+ * list of them: the rules, the summary counts, --verdict and the man page
+ * test all read it, so a code added here is added everywhere.
+ */
+enum verdict_code {
+	VC_OK,
+	VC_TCP_NO_ANSWER,
+	VC_TCP_REFUSED,
+	VC_CLOSED_BEFORE_TLS,
+	VC_NOT_TLS,
+	VC_VERSION_MISMATCH,
+	VC_CIPHER_MISMATCH,
+	VC_SNI_REJECTED,
+	VC_SERVER_REJECTED_HELLO,
+	VC_SERVER_CLOSED_AFTER_HELLO,
+	VC_SERVER_SILENT,
+	VC_SERVER_CERT_UNTRUSTED,
+	VC_SERVER_CERT_NAME_MISMATCH,
+	VC_SERVER_CERT_EXPIRED,
+	VC_SERVER_CERT_REJECTED,
+	VC_CLIENT_ABORTED,
+	VC_CLIENT_CERT_MISSING,
+	VC_CLIENT_CERT_UNTRUSTED,
+	VC_CLIENT_CERT_EXPIRED,
+	VC_CLIENT_CERT_REJECTED,
+	VC_CLIENT_CERT_RESET,
+	VC_HANDSHAKE_INCOMPLETE,
+	VC_ALERT_OTHER,
+	VC_CLOSED_AFTER_HANDSHAKE,
+	VC_HANDSHAKE_NOT_SEEN,
+	VC_PLAINTEXT,
+	VC_COUNT
+};
+
+struct verdict_code_info {
+	const char		*name;		/* as in JSON and --verdict */
+	enum verdict_outcome	 outcome;	/* its outcome class */
+	const char		*meaning;	/* one line, for --help-verdicts */
+};
+
+/* verdict_code_table is indexed by enum verdict_code. */
+extern const struct verdict_code_info verdict_code_table[VC_COUNT];
 
 #define VERDICT_MAX_EVIDENCE	12
 #define VERDICT_MAX_SECONDARY	8
@@ -21,8 +70,8 @@ enum verdict_outcome {
  * wire (names, SNI): renderers escape them.
  */
 struct verdict {
-	const char		*code;		/* a DESIGN.md verdict code */
-	enum verdict_outcome	 outcome;
+	enum verdict_code	 code;
+	enum verdict_outcome	 outcome;	/* the code's class */
 	bool			 inferred;	/* confidence: inferred */
 	char			*summary;	/* one sentence */
 	char			*evidence[VERDICT_MAX_EVIDENCE];
@@ -37,9 +86,17 @@ struct verdict {
 struct verdict	*verdict_decide(const struct tl_conn *c);
 void		 verdict_free(struct verdict *v);
 const char	*verdict_outcome_name(enum verdict_outcome o);
-/* verdict_code_known returns true if |code| is one of DESIGN.md's codes. */
-bool		 verdict_code_known(const char *code);
-/* verdict_codes is the NULL-terminated list of every code. */
-extern const char *const verdict_codes[];
+/* verdict_outcome_is_failure: what --failures shows and the summary counts
+ * as failing (failed, incomplete, suspect). */
+bool		 verdict_outcome_is_failure(enum verdict_outcome o);
+/* verdict_code_name returns the name of |code| ("?" when out of range). */
+const char	*verdict_code_name(enum verdict_code code);
+/* verdict_code_parse sets |*out| to the code named |name| (|len| bytes)
+ * and returns true, or returns false when no code has that name. */
+bool		 verdict_code_parse(const char *name, size_t len,
+		    enum verdict_code *out);
+/* verdict_outcome_parse does the same for outcome class names. */
+bool		 verdict_outcome_parse(const char *name, size_t len,
+		    enum verdict_outcome *out);
 
 #endif

@@ -23,4 +23,15 @@ for o in $(grep -oE '^\.B[RI]? \\-(\\-)?[a-zA-Z][a-zA-Z-]*' "$MAN" |
 	if grep -q -- "$o\b" "$TMP/help"; then pass; else
 		fail "$o is in man/tlsdiag.1 but not in --help"; fi
 done
+# Every verdict code of the one table in src/verdict.c is in the man page's
+# VERDICTS section and in the README.
+codes=$(sed -n 's/^	\[VC_[A-Z_]*\] = { "\([a-z_]*\)".*/\1/p' \
+    "$top_srcdir/src/verdict.c")
+[ -n "$codes" ] || fail "no verdict codes found in src/verdict.c"
+for c in $codes; do
+	if grep -q "^\.B $c\b\|^\.B .*\"$c\"\|^\.B .* $c\b" "$MAN"; then pass; else
+		fail "verdict code $c is not in man/tlsdiag.1"; fi
+	if grep -q "\`$c\`" "$README"; then pass; else
+		fail "verdict code $c is not in README.md"; fi
+done
 finish
