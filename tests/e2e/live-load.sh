@@ -64,6 +64,7 @@ while [ ! -s "$TMP/ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 # The ok clients write their TLS 1.3 secrets to a key log that does not
 # exist when tlsdiag starts; tlsdiag, running as nobody, follows it.
 chmod 755 "$TMP"
+umask 022
 ip netns exec "$NS" "$TLSDIAG" -i lo --json --summary --keylog "$TMP/keys" \
     tcp >"$TMP/out" 2>"$TMP/err" &
 td=$!

@@ -61,7 +61,7 @@ def main():
             bad.append(f"client port {cp} ({kind}): server port "
                        f"{obj['server']['port']}, verdict {code} "
                        f"({obj['verdict']['summary']})")
-        elif obj["capture_loss"]:
+        elif obj.get("capture_loss"):
             bad.append(f"client port {cp} ({kind}): capture_loss")
         elif (need_dec and kind == "ok" and
               not any(e.get("decrypted") for e in obj["events"])):
