@@ -591,7 +591,7 @@ if want $n; then
 		cap_stop
 		timeout 20 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1
 		PGDATA=
-		register $n.pcap $n.keys pgsql 2 "#1:ok:s_client -starttls postgres (key log): SSLRequest, S, TLS|#2:ok:psql (no key log): SSLRequest, S, TLS" \
+		register $n.pcap $n.keys pgsql 2 "#1:closed_after_handshake:s_client -starttls postgres (key log): SSLRequest, S, TLS, then s_client (stdin closed) quits at once with close_notify|#2:ok:psql (no key log): SSLRequest, S, TLS" \
 			"PostgreSQL ${PGBIN//[^0-9]/} (ssl=on, 127.0.0.1); conn 1 openssl s_client -starttls postgres (key log), conn 2 psql sslmode=verify-full (libpq 15 cannot write a key log: encrypted)"
 	else
 		say "starttls-postgres skipped: no PostgreSQL server"

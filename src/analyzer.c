@@ -82,6 +82,12 @@ struct analyzer {
 	int64_t			 now_us;
 	int64_t			 jump_us;	/* a leap ahead not yet confirmed */
 	char			 extract_err[X509_ERRBUF_SIZE];	/* first */
+	/* The flow of the packet that leapt ahead: when the next packet
+	 * confirms the leap, it is touched at the new time, or the leap
+	 * would expire the connection it opened (its SYN). */
+	struct flow_key		 jump_key;
+	bool			 jump_key_set;
+	bool			 leap_taken;	/* this packet took a leap */
 	/* Reset connections waiting to be reported, oldest first. */
 	struct conn_rt		*linger_head, *linger_tail;
 	/* What the parsers fill for one handshake message; reused for
@@ -1262,6 +1268,7 @@ clock_advance(struct analyzer *a, int64_t ts_us)
 	int64_t confirm = a->jump_us;
 
 	a->jump_us = 0;
+	a->leap_taken = false;
 	if (ts_us <= a->now_us)
 		return;
 	if (a->st.frames > 1 && ts_us - a->now_us > CLOCK_JUMP_US &&
@@ -1270,6 +1277,7 @@ clock_advance(struct analyzer *a, int64_t ts_us)
 		a->st.clock_jumps++;
 		return;
 	}
+	a->leap_taken = ts_us - a->now_us > CLOCK_JUMP_US;
 	a->now_us = ts_us;
 }
 
@@ -1307,8 +1315,18 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		a->st.malformed++;
 		return;
 	}
+	if (a->leap_taken && a->jump_key_set) {
+		f = flow_find(a->flows, &a->jump_key);
+		if (f != NULL)
+			flow_touch(a->flows, f, a->now_us);
+	}
+	a->jump_key_set = false;
 	expire(a);
 	kdir = flow_key_of(&k, &s);
+	if (a->jump_us != 0) {
+		a->jump_key = k;
+		a->jump_key_set = true;
+	}
 	f = flow_find(a->flows, &k);
 	if (f == NULL) {
 		/*
@@ -1369,7 +1387,11 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	    cr->tl->pkts[1] == 1)
 		cr->tl->midstream = true;
 	tcp_events(a, cr, &s, fev, dir);
-	if ((s.flags & TCP_ACK) != 0)
+	/* The server's ACK before its SYN-ACK (a challenge ACK for a stale
+	 * connection, RFC 5961 4) acks nothing of this client's stream:
+	 * taking it would declare a bogus gap and lose what follows. */
+	if ((s.flags & TCP_ACK) != 0 && (dir == TL_C2S || cr->tl->synack ||
+	    !cr->tl->syn))
 		reasm_peer_ack(&cr->rs[!dir], &rs_cb, &cr->dctx[!dir], s.ack);
 	if (s.payload_wire_len == 1 && (s.flags & (TCP_SYN | TCP_FIN)) == 0 &&
 	    cr->rs[dir].have_isn && s.seq == cr->rs[dir].next - 1) {

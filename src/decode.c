@@ -292,6 +292,16 @@ decode_pppoe(struct segment *out, struct rd *r)
 		return DECODE_TRUNCATED;
 	if (vt != 0x11 || code != 0)
 		return DECODE_NOT_TCP;
+	/* The PPPoE length covers the PPP protocol and the packet: past it
+	 * is Ethernet padding (tshark bounds the IP packet the same way). */
+	if (len >= 2 && rd_left(r) >= (size_t)len - 2) {
+		struct rd ip;
+
+		if (!rd_bytes(r, &ip, (size_t)len - 2))
+			return DECODE_TRUNCATED;
+		*r = ip;
+		out->link_exact = true;
+	}
 	switch (proto) {
 	case PPP_IP:
 		return decode_ipv4(out, r);
@@ -409,6 +419,8 @@ decode_ipv4(struct segment *out, struct rd *r)
 	 * bytes are all there is to go by.
 	 */
 	total = len16 == 0 ? rd_left(r) : len16;
+	if (out->link_exact && total > rd_left(r))
+		total = rd_left(r);
 	if (total < hlen)
 		return DECODE_MALFORMED;
 	/* Bound the packet by the IP length, dropping Ethernet padding. */

@@ -46,6 +46,9 @@ struct segment {
 	uint16_t	 vlan[2];	/* outermost first; 0 if none */
 	uint8_t		 encap;		/* tunnels unwrapped (IP-in-IP, GRE,
 					 * VXLAN, Geneve) */
+	bool		 link_exact;	/* the link layer gave the exact length
+					 * of the IP packet (PPPoE): an IP
+					 * length past it is bounded by it */
 	const uint8_t	*payload;
 	size_t		 payload_len;	/* bytes captured */
 	size_t		 payload_wire_len; /* bytes per the IP length; more

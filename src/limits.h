@@ -86,6 +86,12 @@
 #define LIMIT_RENEG_EVENTS		16
 
 /* Bytes of a non-TLS stream shown as evidence (escaped). */
+/* A client that closes within this long of the end of the handshake,
+ * without sending data, closed "at once": the way a client leaves that
+ * rejects the certificate after the handshake, or a probe. A browser's
+ * speculative connection that it closes later, unused, is ok. */
+#define LIMIT_QUIT_AFTER_US		(1000 * 1000)
+
 #define LIMIT_PREVIEW_BYTES		32
 
 /* STARTTLS: bytes of the plaintext preamble we follow before giving up. */

@@ -122,10 +122,20 @@ struct vctx {
 	const struct tl_event	*server_flight_end;
 	const struct tl_event	*cfin_ev;	/* the client's Finished */
 	const struct tl_event	*quit;		/* how the client left after it */
+	bool			 quit_late;	/* ... but not at once */
+	/* The event that completed the handshake: the second Finished
+	 * (TLS 1.2 and older), or the server's first record after the
+	 * client's Finished (TLS 1.3). NULL when it did not complete. */
+	const struct tl_event	*done_ev;
+	const struct tl_event	*late_alert;	/* an alert after done_ev */
+	bool			 handshake_seen; /* a hello in the capture */
 };
 
 struct rule {
 	enum verdict_code	 code;
+	/* The handshake completed and the client left at once: the outcome
+	 * is suspect, whatever the code's class. */
+	bool			 after_handshake;
 	/* match returns true if the rule applies; it may set |*inferred|. */
 	bool	(*match)(const struct vctx *, bool *inferred);
 	/* explain fills the summary, evidence and next step. */
@@ -363,6 +373,64 @@ finished_len(uint16_t suite)
 	return suite == 0x1302 ? 48 : 32;
 }
 
+/*
+ * done_facts finds the event that completed the handshake (x->done_ev)
+ * and sets aside an alert that came after it: a fatal alert once the
+ * handshake is over (after application data, say) is how the session
+ * ended, not why the handshake failed.
+ */
+static void
+done_facts(struct vctx *x)
+{
+	const struct tl_conn *c = x->c;
+	const struct tl_event *e, *fin[2] = { NULL, NULL }, *app[2] = {
+	    NULL, NULL };
+	size_t i;
+
+	x->handshake_seen = x->ch_ev != NULL || x->sh_ev != NULL;
+	/*
+	 * TLS 1.3 without keys, no certificate asked of the client: its
+	 * second flight is a Finished alone, which it sends only when it
+	 * accepted the server's flight, and the server has nothing left to
+	 * judge. The handshake completed even when the server never speaks
+	 * again (the client closed at once).
+	 */
+	if (x->tls13 && !x->done && x->cflight == CF_NONE &&
+	    x->cfin_ev != NULL && !(x->alert != NULL &&
+	    x->alert->dir == TL_S2C && x->alert < x->cfin_ev))
+		x->done = true;
+	if (!x->done)
+		return;
+	for (i = 0; i < c->num_events; i++) {
+		e = &c->events[i];
+		if (e->type == TL_EV_HANDSHAKE && e->hs_type ==
+		    TLS_HS_FINISHED && fin[e->dir] == NULL)
+			fin[e->dir] = e;
+		if (e->type == TL_EV_APPDATA && app[e->dir] == NULL)
+			app[e->dir] = e;
+		/* TLS 1.3: the server's first record after the client's
+		 * Finished that is not an alert or a close. */
+		if (x->tls13 && x->done_ev == NULL && x->cfin_ev != NULL &&
+		    e > x->cfin_ev && e->dir == TL_S2C &&
+		    (e->type == TL_EV_HANDSHAKE || e->type == TL_EV_APPDATA ||
+		    e->type == TL_EV_ENCRYPTED))
+			x->done_ev = e;
+	}
+	/* TLS 1.2 and older: the second Finished. Not in TLS 1.3, where the
+	 * server judges the client's flight after both. */
+	if (!x->tls13 && x->done_ev == NULL && fin[0] != NULL &&
+	    fin[1] != NULL)
+		x->done_ev = fin[0] > fin[1] ? fin[0] : fin[1];
+	if (x->tls13 && x->done_ev == NULL && x->cflight == CF_NONE)
+		x->done_ev = x->cfin_ev;
+	if (x->done_ev == NULL && app[0] != NULL && app[1] != NULL)
+		x->done_ev = app[0] > app[1] ? app[0] : app[1];
+	if (x->alert != NULL && x->done_ev != NULL && x->alert > x->done_ev) {
+		x->late_alert = x->alert;
+		x->alert = NULL;
+	}
+}
+
 static void
 facts(struct vctx *x, const struct tl_conn *c)
 {
@@ -376,9 +444,13 @@ facts(struct vctx *x, const struct tl_conn *c)
 	x->tls13 = c->sh.present && c->sh.tls13;
 	x->any_tls = c->tls[0] || c->tls[1];
 	x->server_tls = c->tls[1];
-	x->done = (c->finished[0] && c->finished[1]) || c->settled ||
+	/* Completed: both Finished read or inferred (for TLS 1.3 without
+	 * keys the analyzer infers them from the server answering the
+	 * client's flight), or application data both ways after a
+	 * ServerHello. Never from |settled|, which only stops buffering. */
+	x->done = (c->finished[0] && c->finished[1]) ||
 	    (c->appdata_records[0] > 0 && c->appdata_records[1] > 0 &&
-	    c->sh.present);
+	    c->sh.present && c->sh.version != TLS_V_SSL2);
 	for (i = 0; i < c->num_events; i++) {
 		e = &c->events[i];
 		switch ((enum tl_ev_type)e->type) {
@@ -396,8 +468,17 @@ facts(struct vctx *x, const struct tl_conn *c)
 		case TL_EV_ALERT:
 			if (x->alert != NULL)
 				break;
+			/* An encrypted alert the client sends after its
+			 * own Finished is how it left (close_notify, or a
+			 * rejection after the handshake), not a handshake
+			 * alert: the quit rules read it. */
+			if (e->dir == TL_C2S && x->cfin_ev != NULL &&
+			    e > x->cfin_ev && (e->inferred ||
+			    (e->encrypted && !e->decrypted)))
+				break;
 			if (e->alert_level == 2 || e->inferred ||
-			    (e->encrypted && !e->decrypted && !c->settled))
+			    (e->encrypted && !e->decrypted &&
+			    !(c->finished[0] && c->finished[1])))
 				x->alert = e;
 			else if (e->encrypted && !e->decrypted &&
 			    !x->done && !c->finished[e->dir])
@@ -514,6 +595,7 @@ facts(struct vctx *x, const struct tl_conn *c)
 		if (!answered && (x->sclose != NULL || x->rst != NULL))
 			x->done = false;
 	}
+	done_facts(x);
 	/* How the client left after its Finished, before sending data. */
 	for (i = 0; x->cfin_ev != NULL && i < c->num_events; i++) {
 		e = &c->events[i];
@@ -530,6 +612,12 @@ facts(struct vctx *x, const struct tl_conn *c)
 			x->quit = e;
 			break;
 		}
+	}
+	if (x->quit != NULL) {
+		const struct tl_event *ref = x->done_ev != NULL &&
+		    x->done_ev < x->quit ? x->done_ev : x->cfin_ev;
+
+		x->quit_late = x->quit->ts_us - ref->ts_us > LIMIT_QUIT_AFTER_US;
 	}
 }
 
@@ -790,7 +878,8 @@ m_server_cert_rejected(const struct vctx *x, bool *inf)
 static bool
 m_client_quit(const struct vctx *x, bool *inf)
 {
-	if (x->quit == NULL || (x->alert != NULL && x->alert->dir == TL_S2C &&
+	if (!x->done || x->quit == NULL || x->quit_late ||
+	    (x->alert != NULL && x->alert->dir == TL_S2C &&
 	    x->alert->frame < x->quit->frame))
 		return false;
 	if (x->quit->type == TL_EV_ALERT && !x->quit->inferred &&
@@ -801,19 +890,17 @@ m_client_quit(const struct vctx *x, bool *inf)
 	return true;
 }
 
-static bool
-m_client_quit_ok(const struct vctx *x, bool *inf)
-{
-	if (!m_client_quit(x, inf))
-		return false;
-	*inf = false;
-	return true;
-}
-
+/*
+ * Only a finding that every verifying client rejects turns the close into
+ * a certificate cause: the name asked for not covered, a certificate out
+ * of its validity period, or a chain the CA file given does not verify.
+ * A self-signed leaf or a missing intermediate is trusted by some clients
+ * (a private CA, a cached intermediate): closed_after_handshake names it.
+ */
 static bool
 m_client_quit_name(const struct vctx *x, bool *inf)
 {
-	return m_client_quit(x, inf) &&
+	return m_client_quit(x, inf) && x->c->ch.has_sni &&
 	    finding(&x->c->server_chain, X509F_NAME_MISMATCH) != NULL;
 }
 
@@ -828,12 +915,8 @@ m_client_quit_expired(const struct vctx *x, bool *inf)
 static bool
 m_client_quit_untrusted(const struct vctx *x, bool *inf)
 {
-	const struct tl_chain *sc = &x->c->server_chain;
-
 	return m_client_quit(x, inf) &&
-	    (finding(sc, X509F_MISSING_INTERMEDIATE) != NULL ||
-	    finding(sc, X509F_SELF_SIGNED_LEAF) != NULL ||
-	    finding(sc, X509F_UNTRUSTED) != NULL);
+	    finding(&x->c->server_chain, X509F_UNTRUSTED) != NULL;
 }
 
 static bool
@@ -911,6 +994,21 @@ m_incomplete(const struct vctx *x, bool *inf)
 	return true;
 }
 
+/* chain_errors: a certificate check found an error on either chain. */
+static bool
+chain_errors(const struct tl_conn *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->server_chain.num_findings; i++)
+		if (c->server_chain.findings[i].severity >= X509_SEV_ERROR)
+			return true;
+	for (i = 0; i < c->client_chain.num_findings; i++)
+		if (c->client_chain.findings[i].severity >= X509_SEV_ERROR)
+			return true;
+	return false;
+}
+
 /* ---- rules: explain ---- */
 
 static void
@@ -929,32 +1027,29 @@ e_ok(const struct vctx *x, struct verdict *v)
 	    c->starttls ? " after a STARTTLS upgrade" : "");
 	add_ev(v, x, x->ch_ev);
 	add_ev(v, x, x->sh_ev);
-	if (c->sh.present && c->sh.version == TLS_V_SSL2) {
-		free(v->summary);
-		v->summary = xstrdup("the server answered in SSL 2.0; what "
-		    "follows is SSL 2.0 and is not read");
-		v->next = xstrdup("disable SSL 2.0 on the server: RFC 6176 "
-		    "prohibits it and no current client accepts it");
-		return;
-	}
 	if (c->sh.present && cn != NULL)
 		add_evidence(v, vstr("cipher %s", cn));
-	if (x->tls13 && !c->finished[0])
-		add_evidence(v, xstrdup("application data flowed both ways "
-		    "after the handshake"));
-	v->next = xstrdup("nothing to fix");
+	if (x->done_ev != NULL)
+		add_ev(v, x, x->done_ev);
+	if (x->late_alert != NULL)
+		add_evidence(v, vstr("the session ended with %s, after the "
+		    "handshake had completed (frame %llu)", x->late_alert->inferred ?
+		    "an encrypted alert" : alert_name(x->late_alert, vb,
+		    sizeof(vb)), (unsigned long long)x->late_alert->frame));
+	v->next = xstrdup(chain_errors(c) ? "nothing failed here; the "
+	    "certificate findings above are still worth fixing" :
+	    "nothing to fix");
 	if (c->sh.compression != 0 && v->num_secondary < VERDICT_MAX_SECONDARY)
 		v->secondary[v->num_secondary++] = vstr("the server chose TLS "
 		    "compression (method %u): it leaks secrets (CRIME) and "
 		    "RFC 7457 advises against it; disable it on the server",
 		    c->sh.compression);
-	if (x->quit != NULL && v->num_secondary < VERDICT_MAX_SECONDARY)
-		v->secondary[v->num_secondary++] = xstrdup("the client closed "
-		    "right after the handshake without sending any data: a "
-		    "health check or probe, or a client that rejected the "
-		    "certificate after the handshake (curl checks the name "
-		    "then); with TLS 1.3 a key log (--keylog) shows the "
-		    "certificate");
+	if (x->quit != NULL && x->quit_late &&
+	    v->num_secondary < VERDICT_MAX_SECONDARY)
+		v->secondary[v->num_secondary++] = vstr("the client closed "
+		    "%.1f s after the handshake without sending any data: a "
+		    "connection opened ahead of need and not used",
+		    (double)(x->quit->ts_us - x->cfin_ev->ts_us) / 1e6);
 	for (i = 0; i < c->server_chain.num_findings; i++)
 		if (c->server_chain.findings[i].severity >= X509_SEV_WARNING &&
 		    v->num_secondary < VERDICT_MAX_SECONDARY)
@@ -997,6 +1092,169 @@ e_tcp_refused(const struct vctx *x, struct verdict *v)
 	    ep);
 }
 
+/* preview writes wire bytes as text: printable ASCII as is, \r and \n
+ * as such, every other byte (NUL included) as \xNN, so that a payload
+ * starting with a NUL byte is not shown as empty. */
+static void
+preview(struct sb *b, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	sb_puts(b, "");
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\r')
+			sb_puts(b, "\\r");
+		else if (p[i] == '\n')
+			sb_puts(b, "\\n");
+		else if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' &&
+		    p[i] != '"')
+			sb_add(b, (const char *)&p[i], 1);
+		else
+			sb_printf(b, "\\x%02x", p[i]);
+	}
+}
+
+/* plaintext_name guesses the plaintext protocol from its first bytes. */
+static const char *
+plaintext_name(const struct tl_event *e)
+{
+	static const struct {
+		const char	*prefix;
+		const char	*name;
+	} known[] = {
+		{ "GET ", "HTTP" }, { "POST ", "HTTP" }, { "HEAD ", "HTTP" },
+		{ "PUT ", "HTTP" }, { "OPTIONS ", "HTTP" },
+		{ "CONNECT ", "HTTP" }, { "HTTP/", "HTTP" }, { "SSH-", "SSH" },
+		{ "220", "a server banner (SMTP or FTP)" },
+		{ "+OK", "POP3" }, { "* OK", "IMAP" }, { "EHLO", "SMTP" },
+		{ "HELO", "SMTP" }, { "USER ", "FTP" },
+	};
+	size_t i, n;
+
+	for (i = 0; e != NULL && i < sizeof(known) / sizeof(known[0]); i++) {
+		n = strlen(known[i].prefix);
+		if (e->raw_len >= n && memcmp(e->raw, known[i].prefix, n) == 0)
+			return known[i].name;
+	}
+	return "a plaintext protocol";
+}
+
+/*
+ * Ports where a client expects TLS from the first byte (IANA and common
+ * use): HTTPS, SMTPS/submissions, LDAPS, DNS over TLS, FTPS, IMAPS,
+ * POP3S, SIP-TLS, and the usual alternative HTTPS ports.
+ */
+static bool
+tls_port(uint16_t port)
+{
+	static const uint16_t ports[] = {
+		443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061,
+		5986, 6697, 8443, 9443,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
+		if (ports[i] == port)
+			return true;
+	return false;
+}
+
+/* Plaintext where nobody expected TLS: neither side sent a TLS record,
+ * no STARTTLS upgrade was asked for, the port is not a TLS port, and the
+ * server spoke plaintext too (one that closes without a word at a
+ * plaintext request is what a TLS server does: not_tls). */
+static bool
+m_plaintext(const struct vctx *x, bool *inf)
+{
+	const struct tl_conn *c = x->c;
+
+	(void)inf;
+	return (c->not_tls[0] || c->not_tls[1]) && !c->tls[0] && !c->tls[1] &&
+	    !c->starttls && !tls_port(c->server_port) && c->data[TL_S2C];
+}
+
+static void
+e_plaintext(const struct vctx *x, struct verdict *v)
+{
+	const struct tl_event *e = tl_find(x->c, TL_EV_NOT_TLS, -1, -1);
+	struct sb b;
+
+	sb_init(&b);
+	if (e != NULL)
+		preview(&b, e->raw, e->raw_len);
+	v->summary = vstr("%s on port %u: not TLS, and nothing here expected "
+	    "TLS", plaintext_name(e), x->c->server_port);
+	if (e != NULL)
+		add_evidence(v, vstr("frame %llu: %s sent \"%s\"",
+		    (unsigned long long)e->frame, side(e->dir), b.s));
+	sb_cleanup(&b);
+	v->next = xstrdup("nothing, if plaintext is meant here; if the "
+	    "service should be encrypted, use its TLS port or STARTTLS");
+}
+
+/* The server answered an SSLv2-compatible hello in SSL 2.0. */
+static bool
+m_sslv2_server(const struct vctx *x, bool *inf)
+{
+	if (x->sh_ev == NULL || !x->sh_ev->sslv2)
+		return false;
+	*inf = true;	/* what follows is SSL 2.0, not read */
+	return true;
+}
+
+static void
+e_sslv2_server(const struct vctx *x, struct verdict *v)
+{
+	v->summary = xstrdup("the server answered in SSL 2.0, which RFC 6176 "
+	    "prohibits and no current client accepts; what follows is SSL "
+	    "2.0 and is not read, so whether this client went on is not "
+	    "known");
+	add_ev(v, x, x->ch_ev);
+	add_ev(v, x, x->sh_ev);
+	v->next = xstrdup("enable TLS 1.2 or later on the server and disable "
+	    "SSL 2.0");
+}
+
+/* The capture started after the handshake: nothing to judge. */
+static bool
+m_handshake_not_seen(const struct vctx *x, bool *inf)
+{
+	const struct tl_conn *c = x->c;
+
+	if (!c->midstream || x->handshake_seen || c->not_tls[0] ||
+	    c->not_tls[1])
+		return false;
+	*inf = true;	/* never certain: nothing was seen to be sure of */
+	return true;
+}
+
+static void
+e_handshake_not_seen(const struct vctx *x, struct verdict *v)
+{
+	const struct tl_conn *c = x->c;
+	const char *what;
+
+	if (c->appdata_records[0] + c->appdata_records[1] > 0 ||
+	    tl_find(c, TL_EV_ENCRYPTED, -1, -1) != NULL ||
+	    tl_find(c, TL_EV_ALERT, -1, -1) != NULL)
+		what = "only encrypted records of a session already set up";
+	else if (c->data[0] || c->data[1])
+		what = "only bytes of a stream already under way";
+	else if (c->rst[0] || c->rst[1] || c->fin[0] || c->fin[1])
+		what = "only the end of the connection";
+	else
+		what = "only TCP segments without data";
+	v->summary = vstr("the capture holds no handshake for this "
+	    "connection: it started after the handshake, and shows %s", what);
+	add_evidence(v, vstr("frame %llu: first packet seen, without the "
+	    "SYN", (unsigned long long)c->first_frame));
+	add_evidence(v, vstr("%llu packets from the client side, %llu from "
+	    "the server side", (unsigned long long)c->pkts[0],
+	    (unsigned long long)c->pkts[1]));
+	v->next = xstrdup("start the capture before the connection opens to "
+	    "see its handshake");
+}
+
 static void
 e_not_tls(const struct vctx *x, struct verdict *v)
 {
@@ -1006,7 +1264,7 @@ e_not_tls(const struct vctx *x, struct verdict *v)
 
 	sb_init(&b);
 	if (e != NULL)
-		sb_add(&b, (const char *)e->raw, e->raw_len);
+		preview(&b, e->raw, e->raw_len);
 	else
 		sb_puts(&b, "");
 	if (d == TL_C2S && x->c->tls[TL_S2C])
@@ -1371,34 +1629,51 @@ e_client_quit(const struct vctx *x, struct verdict *v)
 	const struct x509_finding *f = NULL;
 	static const enum x509_finding_code order[] = {
 		X509F_NAME_MISMATCH, X509F_EXPIRED, X509F_NOT_YET_VALID,
-		X509F_MISSING_INTERMEDIATE, X509F_SELF_SIGNED_LEAF,
-		X509F_UNTRUSTED, X509F_BAD_SIGNATURE, X509F_NO_SERVER_AUTH,
+		X509F_UNTRUSTED, X509F_MISSING_INTERMEDIATE,
+		X509F_SELF_SIGNED_LEAF, X509F_BAD_SIGNATURE,
+		X509F_NO_SERVER_AUTH,
 	};
+	const struct tl_event *ref = x->done_ev != NULL &&
+	    x->done_ev < x->quit ? x->done_ev : x->cfin_ev;
+	double ms = (double)(x->quit->ts_us - ref->ts_us) / 1000.0;
 	size_t i;
 
 	for (i = 0; i < sizeof(order) / sizeof(order[0]) && f == NULL; i++)
 		f = finding(sc, order[i]);
-	if (f != NULL)
-		v->summary = vstr("the client closed right after the handshake "
-		    "without sending any data, as a client does when it checks "
-		    "the certificate after the handshake and rejects it: %s",
-		    f->text);
+	if (v->code != VC_CLOSED_AFTER_HANDSHAKE && f != NULL)
+		v->summary = vstr("the handshake completed, then the client "
+		    "closed at once (%.1f ms later) without sending data, as a "
+		    "client does that checks the certificate after the "
+		    "handshake and rejects it: %s", ms, f->text);
+	else if (f != NULL)
+		v->summary = vstr("the handshake completed, then the client "
+		    "closed at once (%.1f ms later) without sending data: a "
+		    "probe or health check, or a client that rejected the "
+		    "server certificate after the handshake; a client that "
+		    "does not trust it would: %s", ms, f->text);
 	else
-		v->summary = vstr("the client closed right after the handshake "
-		    "without sending any data; a client that checks the server "
-		    "certificate after the handshake (curl, for the name) "
-		    "leaves like this when it rejects it");
+		v->summary = vstr("the handshake completed, then the client "
+		    "closed at once (%.1f ms later) without sending data: a "
+		    "probe or health check, or a client that rejected the "
+		    "server certificate after the handshake (curl checks the "
+		    "name then)%s", ms, x->tls13 && sc->num == 0 ? "; the "
+		    "certificate is encrypted in TLS 1.3" : "");
 	add_ev(v, x, x->cfin_ev);
+	if (x->done_ev != NULL && x->done_ev != x->cfin_ev &&
+	    x->done_ev < x->quit)
+		add_ev(v, x, x->done_ev);
 	add_ev(v, x, x->quit);
 	if (sc->num > 0)
 		add_evidence(v, vstr("server certificate %s issued by %s",
 		    leaf_subject(sc), leaf_issuer(sc)));
 	add_findings(v, sc, X509_SEV_WARNING);
 	v->next = xstrdup(x->tls13 && sc->num == 0 ? "the certificates are "
-	    "encrypted in TLS 1.3: run again with a key log (--keylog), or "
-	    "read the client's error message" : "read the client's error "
-	    "message; check the name it connects to against the certificate "
-	    "SAN and its CA store against the chain");
+	    "encrypted in TLS 1.3: run again with a key log (--keylog) to "
+	    "see them, or read the client's error message; a probe or health "
+	    "check needs nothing" : "read the client's error message; check "
+	    "the name it connects to against the certificate SAN and its CA "
+	    "store against the chain; a probe or health check needs "
+	    "nothing");
 }
 
 static void
@@ -1491,49 +1766,55 @@ e_incomplete(const struct vctx *x, struct verdict *v)
  * from the network up: TCP, then the protocol, then what the alerts and
  * certificates say, then how the connection ended. */
 static const struct rule rules[] = {
-	{ VC_TCP_NO_ANSWER, m_tcp_no_answer, e_tcp_no_answer },
-	{ VC_TCP_REFUSED, m_tcp_refused, e_tcp_refused },
-	{ VC_NOT_TLS, m_not_tls, e_not_tls },
-	{ VC_CLIENT_ABORTED, m_client_aborted,
+	{ VC_TCP_NO_ANSWER, false, m_tcp_no_answer, e_tcp_no_answer },
+	{ VC_TCP_REFUSED, false, m_tcp_refused, e_tcp_refused },
+	{ VC_PLAINTEXT, false, m_plaintext, e_plaintext },
+	{ VC_NOT_TLS, false, m_not_tls, e_not_tls },
+	{ VC_HANDSHAKE_NOT_SEEN, false, m_handshake_not_seen,
+	    e_handshake_not_seen },
+	{ VC_CLIENT_ABORTED, false, m_client_aborted,
 	    e_client_aborted },
-	{ VC_VERSION_MISMATCH, m_version_mismatch,
+	{ VC_VERSION_MISMATCH, false, m_sslv2_server, e_sslv2_server },
+	{ VC_VERSION_MISMATCH, false, m_version_mismatch,
 	    e_version_mismatch },
-	{ VC_SNI_REJECTED, m_sni_rejected, e_sni_rejected },
-	{ VC_CIPHER_MISMATCH, m_cipher_mismatch,
+	{ VC_SNI_REJECTED, false, m_sni_rejected, e_sni_rejected },
+	{ VC_CIPHER_MISMATCH, false, m_cipher_mismatch,
 	    e_cipher_mismatch },
-	{ VC_SERVER_REJECTED_HELLO, m_server_rejected_hello,
+	{ VC_SERVER_REJECTED_HELLO, false, m_server_rejected_hello,
 	    e_server_rejected_hello },
-	{ VC_CLIENT_CERT_MISSING, m_client_cert_missing,
+	{ VC_CLIENT_CERT_MISSING, false, m_client_cert_missing,
 	    e_client_cert_missing },
-	{ VC_CLIENT_CERT_UNTRUSTED, m_client_cert_untrusted,
+	{ VC_CLIENT_CERT_UNTRUSTED, false, m_client_cert_untrusted,
 	    e_client_cert_untrusted },
-	{ VC_CLIENT_CERT_EXPIRED, m_client_cert_expired,
+	{ VC_CLIENT_CERT_EXPIRED, false, m_client_cert_expired,
 	    e_client_cert_expired },
-	{ VC_CLIENT_CERT_REJECTED, m_client_cert_rejected,
+	{ VC_CLIENT_CERT_REJECTED, false, m_client_cert_rejected,
 	    e_client_cert_rejected },
-	{ VC_CLIENT_CERT_RESET, m_client_cert_reset,
+	{ VC_CLIENT_CERT_RESET, false, m_client_cert_reset,
 	    e_client_cert_reset },
-	{ VC_SERVER_CERT_EXPIRED, m_server_cert_expired,
+	{ VC_SERVER_CERT_EXPIRED, false, m_server_cert_expired,
 	    e_server_cert_expired },
-	{ VC_SERVER_CERT_NAME_MISMATCH, m_server_cert_name_mismatch, e_server_cert_name_mismatch },
-	{ VC_SERVER_CERT_UNTRUSTED, m_server_cert_untrusted,
+	{ VC_SERVER_CERT_NAME_MISMATCH, false, m_server_cert_name_mismatch,
+	    e_server_cert_name_mismatch },
+	{ VC_SERVER_CERT_UNTRUSTED, false, m_server_cert_untrusted,
 	    e_server_cert_untrusted },
-	{ VC_SERVER_CERT_REJECTED, m_server_cert_rejected,
+	{ VC_SERVER_CERT_REJECTED, false, m_server_cert_rejected,
 	    e_server_cert_rejected },
-	{ VC_SERVER_CERT_NAME_MISMATCH, m_client_quit_name,
+	{ VC_SERVER_CERT_NAME_MISMATCH, true, m_client_quit_name,
 	    e_client_quit },
-	{ VC_SERVER_CERT_EXPIRED, m_client_quit_expired,
+	{ VC_SERVER_CERT_EXPIRED, true, m_client_quit_expired,
 	    e_client_quit },
-	{ VC_SERVER_CERT_UNTRUSTED, m_client_quit_untrusted,
+	{ VC_SERVER_CERT_UNTRUSTED, true, m_client_quit_untrusted,
 	    e_client_quit },
-	{ VC_OK, m_client_quit_ok, e_ok },
-	{ VC_ALERT_OTHER, m_alert_other, e_alert_other },
-	{ VC_OK, m_ok, e_ok },
-	{ VC_SERVER_CLOSED_AFTER_HELLO, m_server_closed_after_hello, e_server_closed_after_hello },
-	{ VC_CLOSED_BEFORE_TLS, m_closed_before_tls,
+	{ VC_CLOSED_AFTER_HANDSHAKE, false, m_client_quit, e_client_quit },
+	{ VC_ALERT_OTHER, false, m_alert_other, e_alert_other },
+	{ VC_OK, false, m_ok, e_ok },
+	{ VC_SERVER_CLOSED_AFTER_HELLO, false, m_server_closed_after_hello,
+	    e_server_closed_after_hello },
+	{ VC_CLOSED_BEFORE_TLS, false, m_closed_before_tls,
 	    e_closed_before_tls },
-	{ VC_SERVER_SILENT, m_server_silent, e_server_silent },
-	{ VC_HANDSHAKE_INCOMPLETE, m_incomplete,
+	{ VC_SERVER_SILENT, false, m_server_silent, e_server_silent },
+	{ VC_HANDSHAKE_INCOMPLETE, false, m_incomplete,
 	    e_incomplete },
 };
 
@@ -1554,10 +1835,19 @@ verdict_decide(const struct tl_conn *c)
 		if (!rules[i].match(&x, &inferred))
 			continue;
 		v->code = rules[i].code;
-		v->outcome = verdict_code_table[v->code].outcome;
+		v->outcome = rules[i].after_handshake ? VERDICT_SUSPECT :
+		    verdict_code_table[v->code].outcome;
 		v->inferred = inferred;
 		rules[i].explain(&x, v);
 		break;
+	}
+	if (c->midstream && x.ch_ev == NULL && x.handshake_seen) {
+		/* The server's side of the handshake without the client's:
+		 * what the client offered and did is not known. */
+		v->inferred = true;
+		add_evidence(v, xstrdup("the ClientHello is not in the "
+		    "capture (it started mid-handshake, or sees one direction "
+		    "only): what the client offered is not known"));
 	}
 	if (c->midstream && v->num_evidence < VERDICT_MAX_EVIDENCE)
 		add_evidence(v, xstrdup("the capture started mid-connection: "

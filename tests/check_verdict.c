@@ -93,6 +93,34 @@ conn_server_hello(uint16_t version)
 	return c;
 }
 
+/* expect_v asserts code, confidence and outcome, and returns the verdict
+ * for more checks; the caller frees it and |c|. */
+static struct verdict *
+expect_v(struct tl_conn *c, const char *code, bool inferred,
+    enum verdict_outcome outcome)
+{
+	struct verdict *v = verdict_decide(c);
+
+	ck_assert_str_eq(verdict_code_name(v->code), code);
+	ck_assert_int_eq(v->inferred, inferred);
+	ck_assert_str_eq(verdict_outcome_name(v->outcome),
+	    verdict_outcome_name(outcome));
+	ck_assert_ptr_nonnull(v->summary);
+	ck_assert_ptr_nonnull(v->next);
+	return v;
+}
+
+static bool
+evidence_has(const struct verdict *v, const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < v->num_evidence; i++)
+		if (strstr(v->evidence[i], needle) != NULL)
+			return true;
+	return false;
+}
+
 static void
 expect(struct tl_conn *c, const char *code, bool inferred)
 {
@@ -459,6 +487,192 @@ START_TEST(test_tls13_inferred_reset)
 }
 END_TEST
 
+/* The one table: every code has a name, a class and a meaning, and the
+ * names parse back to their codes. */
+START_TEST(test_code_table)
+{
+	enum verdict_code vc;
+	enum verdict_outcome vo;
+	size_t i;
+
+	for (i = 0; i < VC_COUNT; i++) {
+		ck_assert_ptr_nonnull(verdict_code_table[i].name);
+		ck_assert_ptr_nonnull(verdict_code_table[i].meaning);
+		ck_assert(verdict_code_parse(verdict_code_table[i].name,
+		    strlen(verdict_code_table[i].name), &vc));
+		ck_assert_int_eq(vc, (int)i);
+	}
+	ck_assert(!verdict_code_parse("ok2", 3, &vc));
+	ck_assert(verdict_outcome_parse("suspect", 7, &vo));
+	ck_assert_int_eq(vo, VERDICT_SUSPECT);
+	ck_assert_str_eq(verdict_code_name(VC_COUNT), "?");
+	ck_assert_int_eq(verdict_code_table[VC_HANDSHAKE_NOT_SEEN].outcome,
+	    VERDICT_UNKNOWN);
+	ck_assert_int_eq(verdict_code_table[VC_PLAINTEXT].outcome,
+	    VERDICT_NOT_TLS);
+	ck_assert(!verdict_outcome_is_failure(VERDICT_UNKNOWN));
+	ck_assert(verdict_outcome_is_failure(VERDICT_SUSPECT));
+}
+END_TEST
+
+/* A TLS 1.2 handshake both Finished, the client's Finished at t = 10 ms. */
+static struct tl_conn *
+tls12_done(void)
+{
+	struct tl_conn *c = tls12_server_flight();
+
+	add(c, TL_EV_CCS, TL_C2S);
+	hs(c, TL_C2S, TLS_HS_FINISHED)->encrypted = true;
+	add(c, TL_EV_CCS, TL_S2C);
+	hs(c, TL_S2C, TLS_HS_FINISHED)->encrypted = true;
+	c->finished[0] = c->finished[1] = true;
+	c->settled = true;
+	return c;
+}
+
+/* The capture started mid-session: encrypted records and a FIN only. */
+START_TEST(test_handshake_not_seen)
+{
+	struct tl_conn *c = tl_conn_new(1);
+	struct verdict *v;
+
+	frame = 0;
+	c->midstream = true;
+	add(c, TL_EV_APPDATA, TL_C2S);
+	c->appdata_records[0] = 3;
+	c->tls[0] = c->tls[1] = true;
+	add(c, TL_EV_ALERT, TL_S2C)->encrypted = true;
+	add(c, TL_EV_FIN, TL_S2C);
+	c->fin[1] = true;
+	c->pkts[0] = c->pkts[1] = 3;
+	v = expect_v(c, "handshake_not_seen", true, VERDICT_UNKNOWN);
+	verdict_free(v);
+	tl_conn_free(c);
+}
+END_TEST
+
+/* |settled| alone (the fast path) is not a completed handshake: an SSL
+ * 2.0 answer sets it and is not ok. */
+START_TEST(test_settled_is_not_done)
+{
+	struct tl_conn *c = conn_hello(TLS_V_TLS10);
+	struct tl_event *e = hs(c, TL_S2C, TLS_HS_SERVER_HELLO);
+	struct verdict *v;
+
+	e->sslv2 = true;
+	e->version = TLS_V_SSL2;
+	c->sh.present = true;
+	c->sh.version = TLS_V_SSL2;
+	c->tls[1] = c->data[1] = true;
+	c->settled = true;
+	v = expect_v(c, "version_mismatch", true, VERDICT_FAILED);
+	verdict_free(v);
+	tl_conn_free(c);
+}
+END_TEST
+
+/* A fatal alert after application data flowed ends the session; the
+ * handshake completed. */
+START_TEST(test_alert_after_data_is_ok)
+{
+	struct tl_conn *c = tls12_done();
+	struct verdict *v;
+
+	add(c, TL_EV_APPDATA, TL_C2S);
+	add(c, TL_EV_APPDATA, TL_S2C);
+	c->appdata_records[0] = c->appdata_records[1] = 1;
+	alert(c, TL_S2C, 20);	/* bad_record_mac, readable with keys */
+	v = expect_v(c, "ok", false, VERDICT_OK);
+	ck_assert(evidence_has(v, "session ended"));
+	verdict_free(v);
+	tl_conn_free(c);
+}
+END_TEST
+
+/* TLS 1.2: the client closes 15 s after the handshake without data (an
+ * unused connection): ok, not a rejection. At once: suspect. */
+START_TEST(test_tls12_late_close_is_ok)
+{
+	struct tl_conn *c = tls12_done();
+	struct tl_event *e;
+	struct verdict *v;
+
+	e = add(c, TL_EV_FIN, TL_C2S);
+	e->ts_us += 15 * 1000000LL;
+	c->fin[0] = true;
+	v = expect_v(c, "ok", false, VERDICT_OK);
+	verdict_free(v);
+	tl_conn_free(c);
+
+	c = tls12_done();
+	add(c, TL_EV_FIN, TL_C2S);
+	c->fin[0] = true;
+	v = expect_v(c, "closed_after_handshake", true, VERDICT_SUSPECT);
+	verdict_free(v);
+	tl_conn_free(c);
+}
+END_TEST
+
+/* TLS 1.3 without keys: the client's Finished (17 + 4 + 32 bytes) and a
+ * 19-byte close_notify in one segment, then the server's tickets: the
+ * handshake completed and the client left at once; no certificate
+ * rejection. */
+START_TEST(test_tls13_finished_and_close_notify)
+{
+	struct tl_conn *c = conn_server_hello(TLS_V_TLS13);
+	struct tl_event *e;
+	struct verdict *v;
+
+	add(c, TL_EV_ENCRYPTED, TL_S2C)->len = 2500;
+	add(c, TL_EV_ENCRYPTED, TL_C2S)->len = 53;
+	e = add(c, TL_EV_ALERT, TL_C2S);
+	e->inferred = e->encrypted = true;
+	e->len = 19;
+	add(c, TL_EV_ENCRYPTED, TL_S2C)->len = 250;	/* ticket */
+	c->finished[0] = c->finished[1] = true;
+	add(c, TL_EV_FIN, TL_C2S);
+	c->fin[0] = true;
+	v = expect_v(c, "closed_after_handshake", true, VERDICT_SUSPECT);
+	verdict_free(v);
+	tl_conn_free(c);
+}
+END_TEST
+
+/* Plaintext both ways on port 80 is not a TLS failure; a plaintext
+ * request that a server closes without a word is (a TLS server). */
+START_TEST(test_plaintext)
+{
+	struct tl_conn *c = conn_tcp();
+	struct tl_event *e;
+	struct verdict *v;
+
+	c->server_port = 80;
+	e = add(c, TL_EV_NOT_TLS, TL_C2S);
+	memcpy(e->raw, "GET / HTTP/1.1\r\n", 16);
+	e->raw_len = 16;
+	c->not_tls[0] = true;
+	c->data[0] = c->data[1] = true;
+	v = expect_v(c, "plaintext", false, VERDICT_NOT_TLS);
+	verdict_free(v);
+	tl_conn_free(c);
+
+	c = conn_tcp();
+	c->server_port = 8080;
+	e = add(c, TL_EV_NOT_TLS, TL_C2S);
+	memcpy(e->raw, "\0\0\0\x08\x04\xd2\x16\x2f", 8);
+	e->raw_len = 8;
+	c->not_tls[0] = true;
+	c->data[0] = true;
+	add(c, TL_EV_FIN, TL_S2C);
+	c->fin[1] = true;
+	v = expect_v(c, "not_tls", false, VERDICT_FAILED);
+	/* A payload starting with a NUL byte is shown, not cut short. */
+	ck_assert(evidence_has(v, "\\x00\\x00\\x00\\x08"));
+	verdict_free(v);
+	tl_conn_free(c);
+}
+END_TEST
+
 static Suite *
 verdict_suite(void)
 {
@@ -494,6 +708,13 @@ verdict_suite(void)
 	tcase_add_test(tc, test_tls13_inferred_client_rejected);
 	tcase_add_test(tc, test_tls13_inferred_server_rejected);
 	tcase_add_test(tc, test_tls13_inferred_reset);
+	tcase_add_test(tc, test_code_table);
+	tcase_add_test(tc, test_handshake_not_seen);
+	tcase_add_test(tc, test_settled_is_not_done);
+	tcase_add_test(tc, test_alert_after_data_is_ok);
+	tcase_add_test(tc, test_tls12_late_close_is_ok);
+	tcase_add_test(tc, test_tls13_finished_and_close_notify);
+	tcase_add_test(tc, test_plaintext);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """check_verdicts.py - assert tlsdiag's JSON lines against an expectation.
 
-usage: check_verdicts.py JSONFILE CONN CODE CONFIDENCE [EVENT ...]
+usage: check_verdicts.py JSONFILE CONN CODE[@OUTCOME] CONFIDENCE [EVENT ...]
+
+CODE@OUTCOME also asserts the outcome (a certificate code after a
+completed handshake is "suspect", not "failed"); without it the outcome
+must be the code's class as the man page gives it.
 
 CONN is the 1-based connection number (order of first packet, the "id").
 Each EVENT is "dir:Type" or "dir:Alert=description" or "dir:Type!" (the
@@ -32,6 +36,14 @@ def main():
     c = conns[ids[n - 1]]
     v = c["verdict"]
     bad = []
+    outcome = None
+    if "@" in code:
+        code, outcome = code.split("@", 1)
+    if outcome is not None and v["outcome"] != outcome:
+        bad.append(f"outcome {v['outcome']} != {outcome}")
+    if outcome is None and v["outcome"] == "suspect" and \
+            v["code"] != "closed_after_handshake":
+        bad.append(f"outcome suspect not expected for {v['code']}")
     if v["code"] != code:
         bad.append(f"code {v['code']} != {code} ({v['summary']})")
     if conf != "-" and v["confidence"] != conf:

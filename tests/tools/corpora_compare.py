@@ -77,6 +77,70 @@ def ours_seq(conn, keys):
     return seq
 
 
+def oracle_facts(stream, keys):
+    """What tshark's events say of the handshake: (seen, completed).
+    seen: a ClientHello (or SSLv2 one) is in the capture. completed: both
+    sides changed cipher (TLS 1.2 and older: ChangeCipherSpec both ways, or
+    both Finished decrypted), or for TLS 1.3 both Finished decrypted, or
+    without keys the client sent two or more records after the ServerHello
+    and the server answered the last of them (a client's alert is one
+    record; Finished then data is two)."""
+    ev = [e for e in stream["events"] if not e.get("retransmission")]
+    whats = [(e["dir"], e["what"], bool(e.get("decrypted"))) for e in ev]
+    seen = any(w in ("ClientHello", "SSLv2:ClientHello") for _, w, _ in whats)
+    if not seen:
+        return False, False
+    fin = {d for d, w, dec in whats if w == "Finished" and (keys or not dec)}
+    if fin == {"c2s", "s2c"}:
+        return True, True
+    tls13 = (stream.get("version_hex") or "") == "0x0304"
+    if not tls13:
+        ccs = {d for d, w, _ in whats if w == "ChangeCipherSpec"}
+        return True, ccs == {"c2s", "s2c"}
+    after_sh, c_recs, s_after = False, 0, 0
+    for d, w, dec in whats:
+        if w == "ServerHello":
+            after_sh = True
+            continue
+        if not after_sh or (dec and not keys):
+            continue
+        if w == "ApplicationData":
+            if d == "c2s":
+                c_recs += 1
+                s_after = 0
+            elif c_recs >= 1:
+                s_after += 1
+    return True, c_recs >= 2 and s_after >= 1
+
+
+def semantics(stream, conn, keys):
+    """The verdict semantics of DESIGN.md against tshark's view: a
+    completed handshake is never failed or incomplete; a connection whose
+    ClientHello and SYN are not in the capture is neither certain nor
+    failed (handshake_not_seen, or inferred from the server's side), and
+    nothing without a ClientHello is a certain TLS failure."""
+    v = conn.get("verdict") or {}
+    seen, done = oracle_facts(stream, keys)
+    syn = any(e["what"] == "SYN" for e in stream["events"])
+    out = []
+    if done and v.get("outcome") in ("failed", "incomplete"):
+        out.append(f"handshake completed (tshark) but verdict "
+                   f"{v.get('code')} {v.get('outcome')}")
+    if not seen and not syn and (v.get("confidence") == "certain" or
+                                 v.get("outcome") == "failed") and \
+            v.get("outcome") != "not_tls":
+        out.append(f"no ClientHello and no SYN in the capture but verdict "
+                   f"{v.get('code')} {v.get('outcome')} "
+                   f"({v.get('confidence')})")
+    if not seen and v.get("outcome") == "failed" and \
+            v.get("confidence") == "certain" and v.get("code") not in (
+                "tcp_no_answer", "tcp_refused", "closed_before_tls",
+                "not_tls"):
+        out.append(f"no handshake in the capture but verdict "
+                   f"{v.get('code')} certain")
+    return out
+
+
 def endpoint(ep):
     ip = ep["ip"]
     return f"[{ip}]:{ep['port']}" if ":" in ip else f"{ip}:{ep['port']}"
@@ -86,6 +150,8 @@ def main():
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
     verbose = "-v" in sys.argv
     use_keys = "--keys" in sys.argv
+    sem_mode = "--semantics" in sys.argv
+    sem_total = [0]
     tlsdiag, corpora, known_path = args[:3]
     known = {}
     with open(known_path, encoding="utf-8") as f:
@@ -168,6 +234,16 @@ def main():
                         t.get("cipher_hex") != s["cipher_hex"]:
                     diffs.append(f"cipher: tshark {s['cipher_hex']} "
                                  f"tlsdiag {t.get('cipher_hex')}")
+                if sem_mode:
+                    for w in semantics(s, match, keys):
+                        sem_total[0] += 1
+                        k2 = (cap, str(s["stream"]) + "/verdict")
+                        if k2 in known:
+                            seen_known.add(k2)
+                            continue
+                        problems.append(f"{cap} stream {s['stream']} "
+                                        f"({s['client']} -> {s['server']}): "
+                                        f"VERDICT {w}")
             key = (cap, str(s["stream"]))
             if not diffs:
                 agree += 1
@@ -181,6 +257,8 @@ def main():
             problems.append(f"{cap} stream {s['stream']} "
                             f"({s['client']} -> {s['server']}): " +
                             "; ".join(diffs))
+    if not sem_mode:
+        seen_known |= {k for k in known if k[1].endswith("/verdict")}
     stale = set(known) - seen_known
     if "--prune" in sys.argv and stale:
         # Rewrite the known list without the lines that agree now.
@@ -200,7 +278,9 @@ def main():
         print("DISAGREE:", p)
     print(f"corpora: {total} streams, {agree} agree with tshark "
           f"({100.0 * agree / max(total, 1):.1f}%), {explained} explained "
-          f"disagreements, {len(problems)} unexplained")
+          f"disagreements, {len(problems)} unexplained" +
+          (f"; {sem_total[0]} verdicts against the semantics"
+           if sem_mode else ""))
     return 1 if problems else 0
 
 
