@@ -76,14 +76,17 @@ struct analyzer {
 	struct x509_check_memo	*check_memo;	/* findings of recent chains */
 	struct keylog		*keylog;
 	struct fp_hasher	*fp;		/* JA3/JA4 digests */
+	uint64_t		*keylog_off;	/* follow: bytes read, per file */
 	struct analyzer_stats	 st;
 	uint64_t		 next_id;
 	size_t			 mem;		/* buffered payload, all flows */
 	/* The packet being processed, for event stamps. */
 	uint64_t		 frame;
+	uint64_t		 frames_seen;	/* analyzed and skipped */
 	int64_t			 now_us;
 	uint64_t		 pkt_conn;	/* connection of the last packet */
 	int64_t			 jump_us;	/* a leap ahead not yet confirmed */
+	char			 extract_err[X509_ERRBUF_SIZE];	/* first */
 	/* The flow of the packet that leapt ahead: when the next packet
 	 * confirms the leap, it is touched at the new time, or the leap
 	 * would expire the connection it opened (its SYN). */
@@ -142,7 +145,8 @@ linger_start(struct analyzer *a, struct conn_rt *cr)
 	if (cr->lingering)
 		return;
 	cr->lingering = true;
-	cr->linger_until = a->now_us + LINGER_US;
+	cr->linger_until = a->now_us + (a->opt.linger_us > 0 ?
+	    a->opt.linger_us : LINGER_US);
 	/* A client that resets its own attempt before any SYN-ACK (a stale
 	 * answer from the server) may send the same SYN again much later:
 	 * Windows retries for 21 s. */
@@ -212,9 +216,21 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 	}
 	if (opt->keylog_files != NULL && opt->keylog_files[0] != NULL) {
 		a->keylog = keylog_new();
+		for (i = 0; opt->keylog_files[i] != NULL; i++)
+			;
+		a->keylog_off = xcalloc(i, sizeof(*a->keylog_off));
 		for (i = 0; opt->keylog_files[i] != NULL; i++) {
-			if (!keylog_load(a->keylog, opt->keylog_files[i],
-			    errbuf, ANALYZER_ERRBUF_SIZE)) {
+			bool ok, missing = false;
+
+			if (opt->keylog_follow)
+				ok = keylog_follow(a->keylog,
+				    opt->keylog_files[i], &a->keylog_off[i],
+				    &missing, errbuf, ANALYZER_ERRBUF_SIZE);
+			else
+				ok = keylog_load(a->keylog,
+				    opt->keylog_files[i], errbuf,
+				    ANALYZER_ERRBUF_SIZE);
+			if (!ok && !missing) {
 				analyzer_free(a);
 				return NULL;
 			}
@@ -223,6 +239,25 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 		a->st.keylog_bad_lines = keylog_bad_lines(a->keylog);
 	}
 	return a;
+}
+
+/* keylog_refresh reads what was appended to the followed key logs; true
+ * if it brought new secrets. */
+static bool
+keylog_refresh(struct analyzer *a)
+{
+	size_t i, before;
+	bool missing;
+
+	if (!a->opt.keylog_follow || a->keylog == NULL)
+		return false;
+	before = keylog_entries(a->keylog);
+	for (i = 0; a->opt.keylog_files[i] != NULL; i++)
+		(void)keylog_follow(a->keylog, a->opt.keylog_files[i],
+		    &a->keylog_off[i], &missing, NULL, 0);
+	a->st.keylog_entries = keylog_entries(a->keylog);
+	a->st.keylog_bad_lines = keylog_bad_lines(a->keylog);
+	return a->st.keylog_entries != before;
 }
 
 const struct analyzer_stats *
@@ -270,6 +305,7 @@ analyzer_free(struct analyzer *a)
 	x509_check_memo_free(a->check_memo);
 	keylog_free(a->keylog);
 	fp_hasher_free(a->fp);
+	free(a->keylog_off);
 	free(a);
 }
 
@@ -488,6 +524,9 @@ on_server_hello(struct analyzer *a, struct conn_rt *cr,
 	if (a->keylog != NULL && ch->present && h->compression == 0) {
 		cr->dec = tls_decrypt_new(a->keylog, ch->random, v, h->suite,
 		    sh->random);
+		if (cr->dec == NULL && keylog_refresh(a))
+			cr->dec = tls_decrypt_new(a->keylog, ch->random, v,
+			    h->suite, sh->random);
 		if (cr->dec != NULL)
 			a->st.decrypted_conns++;
 	}
@@ -520,9 +559,11 @@ on_certificate(struct analyzer *a, struct conn_rt *cr, struct rd *body,
 		char xerr[X509_ERRBUF_SIZE];
 
 		for (i = 0; i < ch->num; i++)
-			if (ch->certs[i] != NULL)
-				(void)x509_write_pem(ch->certs[i],
-				    a->opt.extract_dir, xerr);
+			if (ch->certs[i] != NULL &&
+			    !x509_write_pem(ch->certs[i], a->opt.extract_dir,
+			    xerr) && a->st.extract_errors++ == 0)
+				snprintf(a->extract_err, sizeof(a->extract_err),
+				    "%s", xerr);
 	}
 }
 
@@ -612,8 +653,16 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 		break;
 	case TLS_HS_FINISHED:
 		cr->tl->finished[dc->dir] = true;
-		if (cr->dec != NULL && cr->tls13)
+		if (cr->dec != NULL && cr->tls13) {
+			/* Live: the client may have written its traffic
+			 * secrets since the ServerHello was read. */
+			if (a->opt.keylog_follow) {
+				(void)keylog_refresh(a);
+				tls_decrypt_refill(cr->dec, a->keylog,
+				    cr->tl->ch.random);
+			}
 			tls_decrypt_finished(cr->dec, dc->dir);
+		}
 		break;
 	case TLS_HS_KEY_UPDATE:
 		/* RFC 8446 4.6.3: the sender's next records use the next
@@ -1124,6 +1173,11 @@ conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
 	for (d = 0; d < 2; d++)
 		reasm_flush(&cr->rs[d], &rs_cb, &cr->dctx[d]);
 	cr->tl->end = why;
+	if (cr->tl->kernel_drops || cr->tl->gap_bytes[0] +
+	    cr->tl->gap_bytes[1] > 0) {
+		cr->tl->capture_loss = true;
+		a->st.loss_conns++;
+	}
 	check_chains(a, cr);
 	cr->tl->verdict = verdict_decide(cr->tl);
 	if (a->fn != NULL)
@@ -1290,7 +1344,7 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	a->pkt_conn = 0;
 	a->st.frames++;
 	a->st.bytes += wirelen;
-	a->frame = a->st.frames;
+	a->frame = ++a->frames_seen;
 	if (ts_us < LIMIT_TS_MIN_US || ts_us > LIMIT_TS_MAX_US) {
 		/* Beyond it the idle and linger sums could overflow. */
 		a->st.clock_out_of_range++;
@@ -1329,10 +1383,19 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	}
 	f = flow_find(a->flows, &k);
 	if (f == NULL) {
-		if ((s.flags & TCP_RST) != 0 && s.payload_len == 0 &&
-		    (s.flags & TCP_SYN) == 0) {
-			/* A stray reset for nothing we track: still a fact
-			 * worth a connection (refused without a seen SYN). */
+		/*
+		 * Issue 19: a segment that carries nothing (no SYN, no RST,
+		 * at most one byte) starts no connection. It is a keepalive
+		 * probe (seq = snd_nxt - 1, 0 or 1 byte) or its answer, or
+		 * the ACK or FIN of a connection reported idle and forgotten;
+		 * a capture started mid-connection begins with its first
+		 * data. A stray reset is still a fact worth a connection
+		 * (refused without a seen SYN).
+		 */
+		if ((s.flags & (TCP_SYN | TCP_RST)) == 0 &&
+		    s.payload_wire_len <= 1) {
+			a->st.keepalive_ignored++;
+			return;
 		}
 		f = flow_insert(a->flows, &k);
 	}
@@ -1388,7 +1451,11 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	if ((s.flags & TCP_ACK) != 0 && (dir == TL_C2S || cr->tl->synack ||
 	    !cr->tl->syn))
 		reasm_peer_ack(&cr->rs[!dir], &rs_cb, &cr->dctx[!dir], s.ack);
-	if (s.payload_wire_len > 0) {
+	if (s.payload_wire_len == 1 && (s.flags & (TCP_SYN | TCP_FIN)) == 0 &&
+	    cr->rs[dir].have_isn && s.seq == cr->rs[dir].next - 1) {
+		/* Issue 19: a keepalive probe with one byte of garbage
+		 * (seq = snd_nxt - 1): not stream data. */
+	} else if (s.payload_wire_len > 0) {
 		uint32_t seq = s.seq + ((s.flags & TCP_SYN) ? 1 : 0);
 
 		if (cr->tl->midstream && !cr->tl->data[0] &&
@@ -1441,6 +1508,28 @@ analyzer_tick(struct analyzer *a, int64_t now_us)
 	if (now_us > a->now_us && now_us <= LIMIT_TS_MAX_US)
 		a->now_us = now_us;
 	expire(a);
+}
+
+const char *
+analyzer_extract_error(const struct analyzer *a)
+{
+	return a->st.extract_errors > 0 ? a->extract_err : NULL;
+}
+
+void
+analyzer_skip_frames(struct analyzer *a, uint64_t n)
+{
+	a->frames_seen += n;
+}
+
+void
+analyzer_capture_lost(struct analyzer *a)
+{
+	struct flow *f;
+
+	for (f = flow_oldest(a->flows); f != NULL; f = f->lru_next)
+		if (f->conn != NULL)
+			((struct conn_rt *)f->conn)->tl->kernel_drops = true;
 }
 
 void

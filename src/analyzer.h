@@ -24,6 +24,14 @@ struct analyzer_opts {
 	const char	*client_ca_file;
 	const char	*extract_dir;
 	const char	*const *keylog_files;	/* NULL-terminated */
+	/* How long a reset connection waits for stragglers before it is
+	 * reported; 0: 5 s, for files. Live capture uses less, so that a
+	 * refused connection is reported within a second. */
+	int64_t		 linger_us;
+	/* Live: key logs are read again when a connection finds no key in
+	 * them (a client appends as it goes), and one that does not exist
+	 * yet is not an error. */
+	bool		 keylog_follow;
 };
 
 /* Counters for the summary and for --stats. */
@@ -43,6 +51,11 @@ struct analyzer_stats {
 	uint64_t	decrypted_conns;
 	uint64_t	clock_jumps;	/* timestamps ignored as glitches */
 	uint64_t	clock_out_of_range; /* stamped before 1970 or after 9999 */
+	uint64_t	keepalive_ignored;	/* empty segments of no
+						 * tracked connection */
+	uint64_t	extract_errors;	/* --extract-certs writes failed */
+	uint64_t	loss_conns;	/* connections reported with
+					 * capture_loss */
 };
 
 /* Called for every finished connection, in the order they finish. The
@@ -70,6 +83,17 @@ uint64_t	 analyzer_packet_conn(const struct analyzer *a);
  * idle connections are reported during a quiet live capture. A |now_us|
  * outside LIMIT_TS_MIN_US..LIMIT_TS_MAX_US is ignored. */
 void		 analyzer_tick(struct analyzer *a, int64_t now_us);
+/* analyzer_skip_frames counts |n| frames of the input that are not
+ * given to the analyzer (rejected by the filter), so that the frame
+ * numbers of later packets stay those of the file. */
+void		 analyzer_skip_frames(struct analyzer *a, uint64_t n);
+/* analyzer_capture_lost records that the capture lost packets (the
+ * kernel's drop counter rose): every open connection is marked
+ * (tl_conn.kernel_drops). */
+void		 analyzer_capture_lost(struct analyzer *a);
+/* analyzer_extract_error returns the first --extract-certs write error,
+ * or NULL. */
+const char	*analyzer_extract_error(const struct analyzer *a);
 /* analyzer_flush finishes every open connection (end of input). */
 void		 analyzer_flush(struct analyzer *a);
 const struct analyzer_stats *analyzer_stats(const struct analyzer *a);

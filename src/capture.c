@@ -5,8 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/if_packet.h>
+#endif
 
 #include "capture.h"
 #include "decode.h"
@@ -49,6 +53,64 @@ capture_open_file(const char *path, enum capture_error *err,
 	return p;
 }
 
+bool
+capture_fanout_parse(const char *s, enum capture_fanout *out)
+{
+	if (strcmp(s, "hash") == 0)
+		*out = CAPTURE_FANOUT_HASH;
+	else if (strcmp(s, "lb") == 0)
+		*out = CAPTURE_FANOUT_LB;
+	else if (strcmp(s, "cpu") == 0)
+		*out = CAPTURE_FANOUT_CPU;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * set_fanout joins |p|'s AF_PACKET socket to a fanout group (packet(7)).
+ * libpcap 1.10 has no call for it, so the socket option is set on its
+ * descriptor after activation. Hash mode sends both directions of a
+ * connection to one socket (the kernel's flow hash is symmetric);
+ * PACKET_FANOUT_FLAG_DEFRAG keeps IP fragments together.
+ */
+static bool
+set_fanout(pcap_t *p, const struct capture_live_opts *o,
+    char errbuf[CAPTURE_ERRBUF_SIZE])
+{
+#ifdef PACKET_FANOUT
+	int mode, arg, fd = pcap_fileno(p);
+
+	switch (o->fanout) {
+	case CAPTURE_FANOUT_LB:
+		mode = PACKET_FANOUT_LB;
+		break;
+	case CAPTURE_FANOUT_CPU:
+		mode = PACKET_FANOUT_CPU;
+		break;
+	case CAPTURE_FANOUT_HASH:
+	case CAPTURE_FANOUT_NONE:
+	default:
+		mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
+		break;
+	}
+	arg = (int)(o->fanout_id & 0xffff) | (mode << 16);
+	if (fd < 0 || setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg,
+	    sizeof(arg)) != 0) {
+		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "%s: cannot join fanout "
+		    "group %u: %s%s", o->iface, o->fanout_id, strerror(errno),
+		    errno == EINVAL ? " (a group of another mode, or an "
+		    "interface without AF_PACKET)" : "");
+		return false;
+	}
+	return true;
+#else
+	snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "%s: --fanout needs Linux "
+	    "AF_PACKET", o->iface);
+	return false;
+#endif
+}
+
 pcap_t *
 capture_open_live(const struct capture_live_opts *o, enum capture_error *err,
     char errbuf[CAPTURE_ERRBUF_SIZE])
@@ -66,10 +128,14 @@ capture_open_live(const struct capture_live_opts *o, enum capture_error *err,
 	}
 	(void)pcap_set_snaplen(p, o->snaplen);
 	(void)pcap_set_promisc(p, o->promisc ? 1 : 0);
-	(void)pcap_set_timeout(p, 100);
-	(void)pcap_set_immediate_mode(p, 1);
-	if (o->buffer_kib > 0)
-		(void)pcap_set_buffer_size(p, o->buffer_kib * 1024);
+	/* Not immediate mode: libpcap then uses TPACKET_V3, whose blocks
+	 * pack packets by their length, where immediate mode's TPACKET_V2
+	 * slots are sized by the snapshot length (a 32 MiB ring of 256 KiB
+	 * slots holds 128 packets). The reader thread polls, so the timeout
+	 * bounds the latency. */
+	(void)pcap_set_timeout(p, CAPTURE_TIMEOUT_MS);
+	(void)pcap_set_buffer_size(p, (o->buffer_kib > 0 ? o->buffer_kib :
+	    CAPTURE_BUFFER_KIB_DEFAULT) * 1024);
 	(void)pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO);
 	rc = pcap_activate(p);
 	if (rc < 0) {
@@ -94,6 +160,10 @@ capture_open_live(const struct capture_live_opts *o, enum capture_error *err,
 		pcap_close(p);
 		return NULL;
 	}
+	if (o->fanout != CAPTURE_FANOUT_NONE && !set_fanout(p, o, errbuf)) {
+		pcap_close(p);
+		return NULL;
+	}
 	*err = CAPTURE_OK;
 	return p;
 }
@@ -115,22 +185,38 @@ capture_check_link(pcap_t *p, const char *what,
 }
 
 bool
-capture_set_filter(pcap_t *p, const char *expr, bool live, const char *iface,
+capture_compile(pcap_t *p, struct bpf_program *prog, bool *have,
+    const char *expr, bool live, const char *iface,
     char errbuf[CAPTURE_ERRBUF_SIZE])
 {
-	struct bpf_program prog;
 	bpf_u_int32 net = 0, mask = PCAP_NETMASK_UNKNOWN;
 	char pe[PCAP_ERRBUF_SIZE];
 
+	*have = false;
 	if (expr == NULL || *expr == '\0')
 		return true;
 	if (live && pcap_lookupnet(iface, &net, &mask, pe) != 0)
 		mask = PCAP_NETMASK_UNKNOWN;
-	if (pcap_compile(p, &prog, expr, 1, mask) != 0) {
+	if (pcap_compile(p, prog, expr, 1, mask) != 0) {
 		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "bad filter \"%s\": %s",
 		    expr, pcap_geterr(p));
 		return false;
 	}
+	*have = true;
+	return true;
+}
+
+bool
+capture_set_filter(pcap_t *p, const char *expr, bool live, const char *iface,
+    char errbuf[CAPTURE_ERRBUF_SIZE])
+{
+	struct bpf_program prog;
+	bool have;
+
+	if (!capture_compile(p, &prog, &have, expr, live, iface, errbuf))
+		return false;
+	if (!have)
+		return true;
 	if (pcap_setfilter(p, &prog) != 0) {
 		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "cannot set filter: %s",
 		    pcap_geterr(p));
@@ -165,6 +251,80 @@ capture_drop_privileges(const char *user, char errbuf[CAPTURE_ERRBUF_SIZE])
 	if (setuid(0) == 0) {
 		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "dropping privileges to "
 		    "%s did not stick", user);
+		return false;
+	}
+	return true;
+}
+
+/* may_write tells whether |uid|/|gid| (and its supplementary groups) may
+ * create files in a directory with the attributes |sb|. */
+static bool
+may_write(const struct stat *sb, const struct passwd *pw)
+{
+	gid_t groups[256];
+	int i, n = 256;
+
+	if (pw->pw_uid == 0)
+		return true;
+	if (sb->st_uid == pw->pw_uid)
+		return (sb->st_mode & (S_IWUSR | S_IXUSR)) ==
+		    (S_IWUSR | S_IXUSR);
+	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) == -1)
+		n = 0;
+	for (i = 0; i < n; i++)
+		if (groups[i] == sb->st_gid)
+			return (sb->st_mode & (S_IWGRP | S_IXGRP)) ==
+			    (S_IWGRP | S_IXGRP);
+	return (sb->st_mode & (S_IWOTH | S_IXOTH)) == (S_IWOTH | S_IXOTH);
+}
+
+bool
+capture_check_dir(const char *dir, const char *user,
+    char errbuf[CAPTURE_ERRBUF_SIZE])
+{
+	struct passwd *pw = NULL;
+	struct stat sb;
+	bool as_user;
+
+	/* As root with a -Z user (live capture), the files are written
+	 * after the switch: check for that user, and give a directory
+	 * created here to that user. */
+	as_user = geteuid() == 0 && user != NULL && strcmp(user, "root") != 0;
+	if (as_user) {
+		pw = getpwnam(user);
+		if (pw == NULL) {
+			snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "-Z %s: no such "
+			    "user", user);
+			return false;
+		}
+	}
+	if (stat(dir, &sb) != 0) {
+		if (errno != ENOENT || mkdir(dir, 0755) != 0 ||
+		    stat(dir, &sb) != 0) {
+			snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "--extract-certs "
+			    "%s: %s", dir, strerror(errno));
+			return false;
+		}
+		if (as_user && chown(dir, pw->pw_uid, pw->pw_gid) != 0) {
+			snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "--extract-certs "
+			    "%s: cannot give it to %s: %s", dir, user,
+			    strerror(errno));
+			return false;
+		}
+		if (as_user && stat(dir, &sb) != 0) {
+			snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "--extract-certs "
+			    "%s: %s", dir, strerror(errno));
+			return false;
+		}
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "--extract-certs %s: not "
+		    "a directory", dir);
+		return false;
+	}
+	if (as_user ? !may_write(&sb, pw) : access(dir, W_OK | X_OK) != 0) {
+		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "--extract-certs %s: not "
+		    "writable by %s", dir, as_user ? user : "this user");
 		return false;
 	}
 	return true;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analyzer.h"
@@ -35,9 +36,14 @@
 
 #define MAX_FILES	256
 
-/* Longest wait for a live packet before the clock is looked at again
- * (summary interval, idle connections). */
-#define LIVE_WAIT_MS	200
+/* Live with --keylog: a packet is analysed this long after its capture,
+ * so that the client has written the secrets of a handshake before its
+ * ServerHello is read (tlsdiag reads the key log again then). */
+#define LIVE_KEYLOG_HOLD_US	(250LL * 1000)
+
+/* How long a reset connection waits for stragglers in live capture: the
+ * packets of one host come in order within milliseconds. */
+#define LIVE_LINGER_US	(500LL * 1000)
 
 /*
  * The only global mutable state: the signal handler sets these flags and
@@ -67,6 +73,7 @@ enum {
 	OPT_ABSOLUTE_TIME,
 	OPT_FROM_JSON,
 	OPT_SUMMARY_INTERVAL,
+	OPT_FANOUT,
 };
 
 static const struct option longopts[] = {
@@ -104,6 +111,7 @@ static const struct option longopts[] = {
 	{ "summary-interval",	required_argument,	NULL,
 	    OPT_SUMMARY_INTERVAL },
 	{ "write",		required_argument,	NULL, 'w' },
+	{ "fanout",		required_argument,	NULL, OPT_FANOUT },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -127,8 +135,11 @@ usage(FILE *fp)
 "  -D, --list-interfaces     list interfaces for -i and exit\n"
 "  -s, --snaplen N           live snapshot length (default 262144)\n"
 "  -c, --count N             stop after N packets\n"
-"  -B, --buffer-size KiB     live capture buffer size\n"
+"  -B, --buffer-size KiB     live capture buffer size (default %d)\n"
 "  -p, --no-promiscuous-mode do not put the interface in promiscuous mode\n"
+"      --fanout ID[,MODE]    share the interface with other tlsdiag processes\n"
+"                            in AF_PACKET fanout group ID (Linux); MODE hash\n"
+"                            (default: whole connections), lb or cpu\n"
 "  -Z, --relinquish-privileges USER\n"
 "                            after opening the interface as root, run as\n"
 "                            USER (default nobody; root keeps root)\n"
@@ -177,7 +188,8 @@ usage(FILE *fp)
 "\n"
 "Exit codes: 0 done, 1 usage error, 2 input or capture error, 3 failed\n"
 "handshakes seen (with --exit-failed).\n",
-	    LIMIT_FLOWS_DEFAULT, LIMIT_OOO_BYTES_DEFAULT,
+	    CAPTURE_BUFFER_KIB_DEFAULT, LIMIT_FLOWS_DEFAULT,
+	    LIMIT_OOO_BYTES_DEFAULT,
 	    LIMIT_MEMORY_MB_DEFAULT, LIMIT_IDLE_SECONDS_DEFAULT);
 }
 
@@ -231,6 +243,9 @@ struct ctx {
 	const char	*save_path;	/* -w */
 	bool		 save_all;	/* -w without a selection */
 	struct pktsave	*save;		/* opened at the first packet */
+	int64_t		 hold_us;	/* live: analyse a packet this late */
+	bool		 summary;	/* SIGUSR1 prints the summary too */
+	int64_t		 summary_us;	/* --summary-interval, 0: none */
 };
 
 static void
@@ -309,14 +324,16 @@ use_reader(const char *const *files, size_t nfiles)
 }
 
 static void
-print_live_stats(pcap_t *p, const struct analyzer *a)
+print_live_stats(struct reader *rd, const struct analyzer *a)
 {
-	struct pcap_stat ps;
+	struct reader_stats ps;
 
-	if (pcap_stats(p, &ps) == 0)
-		fprintf(stderr, "tlsdiag: %u packets received, %u dropped by "
-		    "the kernel, %u by the interface; %llu connections\n",
-		    ps.ps_recv, ps.ps_drop, ps.ps_ifdrop,
+	reader_live_stats(rd, &ps);
+	if (ps.valid)
+		fprintf(stderr, "tlsdiag: %llu packets received, %llu dropped "
+		    "by the kernel, %llu by the interface; %llu connections\n",
+		    (unsigned long long)ps.recv, (unsigned long long)ps.drop,
+		    (unsigned long long)ps.ifdrop,
 		    (unsigned long long)analyzer_stats(a)->connections);
 }
 
@@ -433,6 +450,127 @@ from_json(struct output *out, char **files, int nfiles, bool json)
 	return ok;
 }
 
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* How long the live loop waits for a packet before it advances the clock
+ * from the wall clock (ms), and how often it says that the kernel
+ * dropped packets, when it did (seconds). */
+#define LIVE_WAIT_MS		100
+#define LIVE_DROP_NOTE_SECONDS	60
+
+/* live_feed gives one captured packet to the analyzer; when the kernel's
+ * drop counter rose, the open connections are marked, once when that is
+ * seen and once more at the end of that batch (a connection may have
+ * opened among its packets). */
+static void
+live_feed(struct ctx *x, const struct reader_pkt *k, uint64_t *drops,
+    bool *again)
+{
+	struct timeval tv;
+	int64_t now, due;
+
+	if (x->hold_us > 0) {
+		/* Give the client time to write its key log. */
+		gettimeofday(&tv, NULL);
+		now = time_us(tv.tv_sec, tv.tv_usec);
+		due = k->ts_us + x->hold_us;
+		if (due > now && due - now <= x->hold_us)
+			usleep((useconds_t)(due - now));
+	}
+	if (k->drops > *drops) {
+		*drops = k->drops;
+		*again = true;
+		analyzer_capture_lost(x->a);
+	}
+	x->dlt = k->dlt;
+	feed(x, k->ts_us, k->data, k->caplen, k->len);
+	if (k->batch_end && *again) {
+		*again = false;
+		analyzer_capture_lost(x->a);
+	}
+}
+
+/*
+ * run_live analyses what the capture thread reads until a signal or -c
+ * stops it. When nothing arrives for LIVE_WAIT_MS the analyzer's clock
+ * moves on with the wall clock, so that reset and idle connections are
+ * reported without further traffic; it is held back by the capture
+ * timeout, the age a packet still in the kernel's current block may have.
+ * The packets captured before the stop are still analysed.
+ */
+static bool
+run_live(struct ctx *x, struct reader *rd, char errbuf[CAPTURE_ERRBUF_SIZE])
+{
+	struct reader_pkt k;
+	struct reader_stats ps;
+	struct timeval tv;
+	enum reader_status st;
+	uint64_t drops = 0, noted = 0;
+	int64_t next_note = mono_us() + LIVE_DROP_NOTE_SECONDS * 1000000LL;
+	int64_t now, next_summary = 0;
+	bool again = false, ok = true;
+
+	while (!stop_flag) {
+		st = reader_next_live(rd, &k, LIVE_WAIT_MS);
+		if (st == READER_PKT)
+			live_feed(x, &k, &drops, &again);
+		else if (st == READER_IDLE) {
+			gettimeofday(&tv, NULL);
+			analyzer_tick(x->a, time_us(tv.tv_sec, tv.tv_usec) -
+			    CAPTURE_TIMEOUT_MS * 1000LL);
+		} else
+			break;
+		gettimeofday(&tv, NULL);
+		now = time_us(tv.tv_sec, tv.tv_usec);
+		if (x->summary_us > 0 && next_summary == 0)
+			next_summary = now + x->summary_us;
+		if (stats_flag) {
+			stats_flag = 0;
+			print_live_stats(rd, x->a);
+			/* SIGUSR1: the summary so far, at once. */
+			if (x->summary)
+				out_summary_interim(x->out,
+				    analyzer_stats(x->a), now);
+		}
+		if (x->summary_us > 0 && now >= next_summary) {
+			out_summary_interim(x->out, analyzer_stats(x->a), now);
+			next_summary = now + x->summary_us;
+		}
+		if (mono_us() >= next_note) {
+			next_note += LIVE_DROP_NOTE_SECONDS * 1000000LL;
+			reader_live_stats(rd, &ps);
+			if (ps.valid && ps.drop > noted) {
+				fprintf(stderr, "tlsdiag: the kernel dropped "
+				    "%llu packets in the last %d s (%llu of "
+				    "%llu so far); try a larger -B\n",
+				    (unsigned long long)(ps.drop - noted),
+				    LIVE_DROP_NOTE_SECONDS,
+				    (unsigned long long)ps.drop,
+				    (unsigned long long)ps.recv);
+				noted = ps.drop;
+			}
+		}
+	}
+	reader_stop(rd);
+	/* -c stops at its count; a signal or an error keeps what was
+	 * captured before it. */
+	while (!(x->count > 0 && x->seen >= x->count) &&
+	    reader_next_live(rd, &k, 0) == READER_PKT)
+		live_feed(x, &k, &drops, &again);
+	if (reader_error(rd) != NULL) {
+		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "%s", reader_error(rd));
+		ok = false;
+	}
+	return ok;
+}
+
 /* join_filter joins trailing words into one BPF expression. */
 static char *
 join_filter(int argc, char **argv)
@@ -471,7 +609,7 @@ main(int argc, char **argv)
 	bool list_ifaces = false, exit_failed = false, have_ps = false;
 	bool input_error = false, opt_from_json = false;
 	const char *save_path = NULL;
-	int64_t summary_us = 0, next_summary_us = 0;
+	int64_t summary_us = 0;
 
 	errbuf[0] = '\0';
 	size_t nfiles = 0, nkeylogs = 0, i;
@@ -629,6 +767,23 @@ main(int argc, char **argv)
 			    86400 * 365) * 1000000;
 			oo.summary = true;
 			break;
+		case OPT_FANOUT:
+			{
+				char *dup = xstrdup(optarg), *mode;
+
+				mode = strchr(dup, ',');
+				if (mode != NULL)
+					*mode++ = '\0';
+				lo.fanout_id = (unsigned)num_arg("--fanout",
+				    dup, 0, 65535);
+				lo.fanout = CAPTURE_FANOUT_HASH;
+				if (mode != NULL &&
+				    !capture_fanout_parse(mode, &lo.fanout))
+					usage_error("--fanout mode is hash, lb "
+					    "or cpu, not %s", mode);
+				free(dup);
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_DONE;
@@ -694,6 +849,15 @@ main(int argc, char **argv)
 	}
 	keylogs[nkeylogs] = NULL;
 	ao.keylog_files = keylogs;
+	if (iface != NULL) {
+		/* Live: a client writes its key log as it goes. */
+		ao.keylog_follow = true;
+		for (i = 0; i < nkeylogs; i++)
+			if (access(keylogs[i], F_OK) != 0 && errno == ENOENT)
+				fprintf(stderr, "tlsdiag: key log %s does not "
+				    "exist yet; it is read when it appears\n",
+				    keylogs[i]);
+	}
 	files[nfiles] = NULL;
 
 	if (strcmp(color, "always") == 0)
@@ -701,10 +865,24 @@ main(int argc, char **argv)
 	else if (strcmp(color, "auto") == 0)
 		oo.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 
+	/* --extract-certs: the directory must take files before anything is
+	 * read, as the user that will write them (checked as root, before
+	 * the switch, which may create it for that user). */
+	if (ao.extract_dir != NULL && !capture_check_dir(ao.extract_dir,
+	    iface != NULL ? user : NULL, errbuf))
+		errx(EXIT_INPUT, "%s", errbuf);
+
 	/* Open every input before printing anything. */
 	memset(&x, 0, sizeof(x));
 	x.count = count;
+	if (iface != NULL && nkeylogs > 0)
+		x.hold_us = LIVE_KEYLOG_HOLD_US;
+	if (lo.fanout != CAPTURE_FANOUT_NONE && iface == NULL)
+		usage_error("--fanout is for live capture (-i)");
 	if (iface != NULL) {
+		/* Live: a reset is reported after half a second, not after
+		 * the 5 s that a capture file may need for stragglers. */
+		ao.linger_us = LIVE_LINGER_US;
 		lo.iface = iface;
 		lo.snaplen = (int)snaplen;
 		lo.buffer_kib = (int)bufkib;
@@ -756,6 +934,8 @@ main(int argc, char **argv)
 	}
 	x.a = a;
 	x.out = out;
+	x.summary = oo.summary;
+	x.summary_us = summary_us;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -766,64 +946,29 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_DFL);
 
 	if (iface != NULL) {
-		struct timeval tv;
-		int64_t now_us;
-		int live_fd, n;
-		bool ready;
+		struct reader_stats rs;
 
-		x.dlt = pcap_datalink(p);
-		live_fd = pcap_get_selectable_fd(p);
-		cur = p;
-		while (!stop_flag) {
-			/*
-			 * In immediate mode libpcap waits for a packet
-			 * without the buffer timeout: wait here at most
-			 * LIVE_WAIT_MS, so that the summary interval and
-			 * idle connections are served on a quiet link.
-			 */
-			if (live_fd >= 0) {
-				struct pollfd pfd;
+		rd = reader_start_live(p, errbuf);
+		p = NULL;	/* the reader owns it, even on failure */
+		if (rd == NULL)
+			input_error = true;
+		else {
+			if (!run_live(&x, rd, errbuf)) {
+				char e2[CAPTURE_ERRBUF_SIZE];
 
-				pfd.fd = live_fd;
-				pfd.events = POLLIN;
-				pfd.revents = 0;
-				/* A signal (EINTR): look at the flags; another
-				 * error: let pcap_dispatch report it. */
-				n = poll(&pfd, 1, LIVE_WAIT_MS);
-				ready = n > 0 || (n < 0 && errno != EINTR);
-			} else
-				ready = true;
-			rc = ready ? pcap_dispatch(p, -1, on_packet,
-			    (u_char *)&x) : 0;
-			if (rc == PCAP_ERROR) {
-				snprintf(errbuf, sizeof(errbuf), "%s: %s",
-				    iface, pcap_geterr(p));
+				snprintf(e2, sizeof(e2), "%s: %s", iface,
+				    errbuf);
+				snprintf(errbuf, sizeof(errbuf), "%s", e2);
 				input_error = true;
-				break;
 			}
-			gettimeofday(&tv, NULL);
-			now_us = time_us(tv.tv_sec, tv.tv_usec);
-			if (summary_us > 0 && next_summary_us == 0)
-				next_summary_us = now_us + summary_us;
-			if (stats_flag) {
-				stats_flag = 0;
-				print_live_stats(p, a);
-				/* SIGUSR1: the summary so far, at once. */
-				if (oo.summary)
-					out_summary_interim(out,
-					    analyzer_stats(a), now_us);
+			reader_live_stats(rd, &rs);
+			if (rs.valid) {
+				have_ps = true;
+				ps.ps_recv = (u_int)rs.recv;
+				ps.ps_drop = (u_int)rs.drop;
 			}
-			if (summary_us > 0 && now_us >= next_summary_us) {
-				out_summary_interim(out, analyzer_stats(a),
-				    now_us);
-				next_summary_us = now_us + summary_us;
-			}
-			analyzer_tick(a, now_us);
+			reader_free(rd);
 		}
-		if (pcap_stats(p, &ps) == 0)
-			have_ps = true;
-		cur = NULL;
-		pcap_close(p);
 	} else if ((rd = use_reader(files, nfiles) ?
 	    reader_start(files, nfiles, filter, errbuf) : NULL) != NULL) {
 		struct reader_pkt k;
@@ -831,6 +976,7 @@ main(int argc, char **argv)
 
 		while (!stop_flag && reader_next(rd, &k)) {
 			x.dlt = k.dlt;
+			analyzer_skip_frames(a, k.skipped);
 			feed(&x, k.ts_us, k.data, k.caplen, k.len);
 		}
 		if (!stop_flag && (why = reader_error(rd)) != NULL) {
@@ -841,16 +987,20 @@ main(int argc, char **argv)
 	} else {
 		for (i = 0; i < nfiles && !stop_flag; i++) {
 			struct pcap_pkthdr *h;
+			struct bpf_program prog;
 			const u_char *bytes;
+			bool have_prog;
 
 			p = capture_open_file(files[i], &cerr, errbuf);
 			if (p == NULL) {
 				input_error = true;
 				break;
 			}
+			/* The filter runs in user space so that the frames it
+			 * rejects are still counted. */
 			if (!capture_check_link(p, files[i], errbuf) ||
-			    !capture_set_filter(p, filter, false, NULL,
-			    errbuf)) {
+			    !capture_compile(p, &prog, &have_prog, filter,
+			    false, NULL, errbuf)) {
 				pcap_close(p);
 				input_error = true;
 				break;
@@ -860,10 +1010,18 @@ main(int argc, char **argv)
 			while (!stop_flag) {
 				rc = pcap_next_ex(p, &h, &bytes);
 				if (rc == 1) {
-					on_packet((u_char *)&x, h, bytes);
+					if (have_prog && pcap_offline_filter(
+					    &prog, h, bytes) == 0)
+						analyzer_skip_frames(a, 1);
+					else
+						on_packet((u_char *)&x, h,
+						    bytes);
 					continue;
 				}
-				if (rc == PCAP_ERROR) {
+				/* A signal interrupts a read from a pipe:
+				 * that is the stop asked for, not an
+				 * error. */
+				if (rc == PCAP_ERROR && !stop_flag) {
 					/* Report what came before the cut
 					 * first; the error line comes last. */
 					snprintf(errbuf, sizeof(errbuf),
@@ -875,6 +1033,8 @@ main(int argc, char **argv)
 				break;
 			}
 			cur = NULL;
+			if (have_prog)
+				pcap_freecode(&prog);
 			pcap_close(p);
 			if (input_error)
 				break;
@@ -916,6 +1076,12 @@ main(int argc, char **argv)
 		    "after 9999, read as the previous packet's time\n",
 		    (unsigned long long)
 		    analyzer_stats(a)->clock_out_of_range);
+	if (analyzer_extract_error(a) != NULL) {
+		warnx("--extract-certs: %llu certificates not written; first "
+		    "error: %s", (unsigned long long)
+		    analyzer_stats(a)->extract_errors, analyzer_extract_error(a));
+		input_error = true;
+	}
 	rc = EXIT_DONE;
 	if (exit_failed && out_failures(out) > 0)
 		rc = EXIT_FAILURES;

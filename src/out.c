@@ -193,7 +193,8 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 		sb_printf(&o->b, ",\"frames\":%llu,\"tcp\":%llu,"
 		    "\"not_tcp\":%llu,\"truncated\":%llu,\"malformed\":%llu,"
 		    "\"fragments\":%llu,\"evicted\":%llu,\"idle_closed\":%llu,"
-		    "\"clock_jumps\":%llu,\"clock_out_of_range\":%llu",
+		    "\"clock_jumps\":%llu,\"clock_out_of_range\":%llu,"
+		    "\"capture_loss\":%llu",
 		    (unsigned long long)st->frames,
 		    (unsigned long long)st->tcp,
 		    (unsigned long long)st->not_tcp,
@@ -203,7 +204,8 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 		    (unsigned long long)st->evicted,
 		    (unsigned long long)st->idle_closed,
 		    (unsigned long long)st->clock_jumps,
-		    (unsigned long long)st->clock_out_of_range);
+		    (unsigned long long)st->clock_out_of_range,
+		    (unsigned long long)st->loss_conns);
 		if (have_pcap_stats)
 			sb_printf(&o->b, ",\"pcap_received\":%llu,"
 			    "\"pcap_dropped\":%llu", pcap_recv, pcap_drop);
@@ -230,6 +232,11 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 			sb_printf(&o->b, "Timestamps before 1970 or after 9999, "
 			    "read as the previous packet's time: %llu\n",
 			    (unsigned long long)st->clock_out_of_range);
+		if (st->loss_conns > 0)
+			sb_printf(&o->b, "Connections with packets missing "
+			    "from the capture (kernel drops or sequence gaps; "
+			    "their verdicts may be wrong): %llu\n",
+			    (unsigned long long)st->loss_conns);
 		if (have_pcap_stats)
 			sb_printf(&o->b, "pcap: %llu received, %llu dropped "
 			    "by the kernel\n", pcap_recv, pcap_drop);

@@ -455,6 +455,10 @@ out_json_conn_seen(struct sb *b, const struct tl_conn *c,
 	    ",\"midstream\":false");
 	sb_puts(b, c->renegotiated ? ",\"renegotiated\":true" :
 	    ",\"renegotiated\":false");
+	sb_puts(b, c->capture_loss ? ",\"capture_loss\":true" :
+	    ",\"capture_loss\":false");
+	sb_puts(b, c->kernel_drops ? ",\"kernel_drops\":true" :
+	    ",\"kernel_drops\":false");
 	if (c->starttls) {
 		sb_puts(b, ",\"starttls\":");
 		sb_json_cstr(b, c->starttls_proto);

@@ -173,6 +173,9 @@ header(struct sb *b, const struct tl_conn *c, const struct out_opts *opt)
 		sb_puts(b, "  [midstream]");
 	if (c->renegotiated)
 		sb_puts(b, "  [renegotiated]");
+	if (c->capture_loss)
+		sb_puts(b, c->kernel_drops ? "  [capture loss: kernel drops]" :
+		    "  [capture loss: sequence gap]");
 }
 
 static void

@@ -199,6 +199,18 @@ struct tl_conn {
 	const char		*starttls_refused;
 	uint16_t		record_version[2];
 
+	/*
+	 * Capture loss (issue 19): packets of this connection may be
+	 * missing from the capture, not from the wire. |kernel_drops|: the
+	 * kernel's drop counter (pcap_stats) rose while the connection was
+	 * open, in a live capture. |capture_loss|: that, or a sequence gap
+	 * (gap_bytes); set before the verdict is decided, which should
+	 * lower its confidence when it is set (an absent message may just
+	 * be lost).
+	 */
+	bool			kernel_drops;
+	bool			capture_loss;
+
 	/* The verdict, decided when the connection ends. The analyzer owns
 	 * and frees it (verdict.h includes this header, not the reverse). */
 	struct verdict		*verdict;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -520,31 +521,30 @@ kl_line(struct keylog *kl, const uint8_t *p, size_t len)
 	OPENSSL_cleanse(secret, sizeof(secret));
 }
 
-bool
-keylog_load(struct keylog *kl, const char *path, char *errbuf,
-    size_t errbuf_len)
+/*
+ * kl_read adds the lines of |fp| from its position on. |*consumed| counts
+ * the bytes up to the end of the last complete line; with |partial| a
+ * last line without a newline is added too.
+ */
+static bool
+kl_read(struct keylog *kl, FILE *fp, bool partial, uint64_t *consumed)
 {
-	FILE *fp;
 	struct rd r;
 	uint8_t chunk[8192], line[KEYLOG_LINE_MAX], c;
 	size_t n, line_len;
+	uint64_t pos = 0;
 	bool too_long, ok;
 
-	fp = fopen(path, "rb");
-	if (fp == NULL) {
-		if (errbuf != NULL && errbuf_len > 0)
-			snprintf(errbuf, errbuf_len, "cannot open key log %s: %s",
-			    path, strerror(errno));
-		return false;
-	}
 	line_len = 0;
 	too_long = false;
+	*consumed = 0;
 	for (;;) {
 		n = fread(chunk, 1, sizeof(chunk), fp);
 		if (n == 0)
 			break;
 		rd_init(&r, chunk, n);
 		while (rd_u8(&r, &c)) {
+			pos++;
 			if (c == '\n') {
 				if (too_long)
 					kl->bad++;
@@ -552,6 +552,7 @@ keylog_load(struct keylog *kl, const char *path, char *errbuf,
 					kl_line(kl, line, line_len);
 				line_len = 0;
 				too_long = false;
+				*consumed = pos;
 			} else if (too_long)
 				continue;
 			else if (line_len == sizeof(line))
@@ -561,17 +562,78 @@ keylog_load(struct keylog *kl, const char *path, char *errbuf,
 		}
 	}
 	ok = ferror(fp) == 0;
-	if (!ok) {
-		if (errbuf != NULL && errbuf_len > 0)
-			snprintf(errbuf, errbuf_len, "cannot read key log %s: %s",
-			    path, strerror(errno));
-	} else if (too_long)
-		kl->bad++;
-	else if (line_len > 0)
-		kl_line(kl, line, line_len);	/* no final newline */
-	fclose(fp);
+	if (ok && partial) {
+		if (too_long)
+			kl->bad++;
+		else if (line_len > 0)
+			kl_line(kl, line, line_len);	/* no final newline */
+		*consumed = pos;
+	}
 	OPENSSL_cleanse(line, sizeof(line));
 	OPENSSL_cleanse(chunk, sizeof(chunk));
+	return ok;
+}
+
+bool
+keylog_load(struct keylog *kl, const char *path, char *errbuf,
+    size_t errbuf_len)
+{
+	FILE *fp;
+	uint64_t consumed;
+	bool ok;
+
+	fp = fopen(path, "rb");
+	if (fp == NULL) {
+		if (errbuf != NULL && errbuf_len > 0)
+			snprintf(errbuf, errbuf_len, "cannot open key log %s: %s",
+			    path, strerror(errno));
+		return false;
+	}
+	ok = kl_read(kl, fp, true, &consumed);
+	if (!ok && errbuf != NULL && errbuf_len > 0)
+		snprintf(errbuf, errbuf_len, "cannot read key log %s: %s",
+		    path, strerror(errno));
+	fclose(fp);
+	return ok;
+}
+
+bool
+keylog_follow(struct keylog *kl, const char *path, uint64_t *offset,
+    bool *missing, char *errbuf, size_t errbuf_len)
+{
+	struct stat sb;
+	FILE *fp;
+	uint64_t consumed;
+	bool ok;
+
+	*missing = false;
+	if (stat(path, &sb) != 0) {
+		*missing = errno == ENOENT;
+		if (errbuf != NULL && errbuf_len > 0)
+			snprintf(errbuf, errbuf_len, "cannot open key log %s: %s",
+			    path, strerror(errno));
+		return false;
+	}
+	if ((uint64_t)sb.st_size == *offset)
+		return true;		/* nothing new */
+	if ((uint64_t)sb.st_size < *offset)
+		*offset = 0;		/* truncated or replaced */
+	fp = fopen(path, "rb");
+	if (fp == NULL || fseeko(fp, (off_t)*offset, SEEK_SET) != 0) {
+		if (errbuf != NULL && errbuf_len > 0)
+			snprintf(errbuf, errbuf_len, "cannot open key log %s: %s",
+			    path, strerror(errno));
+		if (fp != NULL)
+			fclose(fp);
+		return false;
+	}
+	ok = kl_read(kl, fp, false, &consumed);
+	if (ok)
+		*offset += consumed;
+	else if (errbuf != NULL && errbuf_len > 0)
+		snprintf(errbuf, errbuf_len, "cannot read key log %s: %s",
+		    path, strerror(errno));
+	fclose(fp);
 	return ok;
 }
 
@@ -897,6 +959,26 @@ tls_decrypt_finished(struct tls_decrypt *d, int dir)
 		(void)tls13_set_secret(d, dd, d->app_secret[dir]);
 	else
 		dd->active = false;
+}
+
+void
+tls_decrypt_refill(struct tls_decrypt *d, const struct keylog *kl,
+    const uint8_t client_random[32])
+{
+	static const enum kl_label ap[2] = { KL_CLIENT_AP, KL_SERVER_AP };
+	const struct kl_entry *e;
+	int i;
+
+	if (d == NULL || kl == NULL || !d->tls13 ||
+	    (d->has_app[0] && d->has_app[1]))
+		return;
+	e = kl_find(kl, client_random);
+	if (e == NULL)
+		return;
+	for (i = 0; i < 2; i++)
+		if (!d->has_app[i])
+			d->has_app[i] = secret_get(e, ap[i], d->hash_len,
+			    d->app_secret[i]);
 }
 
 /*

@@ -18,6 +18,18 @@ void		 keylog_free(struct keylog *kl);
  * read. */
 bool		 keylog_load(struct keylog *kl, const char *path, char *errbuf,
 		    size_t errbuf_len);
+/*
+ * keylog_follow adds the complete lines of |path| from byte |*offset| on
+ * and moves |*offset| past the last of them: a line still being written
+ * is read the next time. A file now shorter than |*offset| (truncated or
+ * replaced) is read again from the start. For a key log that a client
+ * appends to during a live capture. It returns false, filling |errbuf|
+ * and setting |*missing| when the file does not exist (yet), if the file
+ * cannot be read.
+ */
+bool		 keylog_follow(struct keylog *kl, const char *path,
+		    uint64_t *offset, bool *missing, char *errbuf,
+		    size_t errbuf_len);
 /* keylog_entries returns the number of secrets loaded. */
 size_t		 keylog_entries(const struct keylog *kl);
 /* keylog_bad_lines returns the number of malformed lines seen. */
@@ -46,6 +58,11 @@ void		 tls_decrypt_ccs(struct tls_decrypt *d, int dir);
 /* tls_decrypt_finished tells |d| that |dir| sent its Finished (TLS 1.3:
  * its next records use the application traffic secret). */
 void		 tls_decrypt_finished(struct tls_decrypt *d, int dir);
+/* tls_decrypt_refill takes from |kl| the TLS 1.3 application traffic
+ * secrets |d| did not have when it was made (a key log still being
+ * written when the ServerHello was read). */
+void		 tls_decrypt_refill(struct tls_decrypt *d, const struct keylog *kl,
+		    const uint8_t client_random[32]);
 /* tls_decrypt_key_update tells |d| that |dir| sent a KeyUpdate (TLS 1.3,
  * RFC 8446 4.6.3): its next records use the next application traffic
  * secret, sequence number 0. */

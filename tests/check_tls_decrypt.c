@@ -1121,6 +1121,59 @@ START_TEST(test_keylog_long_lines)
 }
 END_TEST
 
+/* keylog_follow reads a file as it grows: complete lines only, a line
+ * being written on the next call, nothing again, and a truncated file
+ * from the start; a missing file is flagged, not fatal. */
+START_TEST(test_keylog_follow)
+{
+	struct keylog *kl;
+	char errbuf[256];
+	const char *line1 = "CLIENT_RANDOM " CR64 " " MS96 "\n";
+	const char *half = "CLIENT_RANDOM " CR64;
+	char *path;
+	uint64_t off = 0;
+	bool missing;
+	FILE *fp;
+
+	kl = keylog_new();
+	path = strdup(tmp_write(line1, strlen(line1)));
+	ck_assert(keylog_follow(kl, path, &off, &missing, errbuf,
+	    sizeof(errbuf)));
+	ck_assert_uint_eq(off, strlen(line1));
+	ck_assert_uint_eq(keylog_entries(kl), 1);
+	/* A second line, its first half only: not read yet. */
+	fp = fopen(path, "a");
+	ck_assert_ptr_nonnull(fp);
+	fputs(half, fp);
+	fflush(fp);
+	ck_assert(keylog_follow(kl, path, &off, &missing, NULL, 0));
+	ck_assert_uint_eq(off, strlen(line1));
+	ck_assert_uint_eq(keylog_bad_lines(kl), 0);
+	/* The rest, with another client random. */
+	fputs(" " MS96 "\nCLIENT_RANDOM "
+	    "b1f71be3c5052bf0a01824edae3eb447a1f8dc947cc88c10dfb96a3cd4729a6b "
+	    MS96 "\n", fp);
+	fclose(fp);
+	ck_assert(keylog_follow(kl, path, &off, &missing, NULL, 0));
+	ck_assert_uint_eq(keylog_entries(kl), 2);
+	ck_assert_uint_eq(keylog_bad_lines(kl), 0);
+	/* Truncated and rewritten: read from the start (a duplicate). */
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(line1, fp);
+	fclose(fp);
+	ck_assert(keylog_follow(kl, path, &off, &missing, NULL, 0));
+	ck_assert_uint_eq(off, strlen(line1));
+	ck_assert_uint_eq(keylog_bad_lines(kl), 0);
+	unlink(path);
+	ck_assert(!keylog_follow(kl, path, &off, &missing, errbuf,
+	    sizeof(errbuf)));
+	ck_assert(missing);
+	free(path);
+	keylog_free(kl);
+}
+END_TEST
+
 START_TEST(test_keylog_missing_file)
 {
 	struct keylog *kl;
@@ -1814,6 +1867,7 @@ tls_decrypt_suite(void)
 	tcase_add_test(tc, test_keylog_nul);
 	tcase_add_test(tc, test_keylog_long_lines);
 	tcase_add_test(tc, test_keylog_missing_file);
+	tcase_add_test(tc, test_keylog_follow);
 	tcase_add_test(tc, test_keylog_directory);
 	tcase_add_test(tc, test_keylog_duplicates);
 	tcase_add_test(tc, test_keylog_many);
