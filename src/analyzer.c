@@ -1006,9 +1006,22 @@ rs_gap(void *arg, uint64_t nbytes)
 	struct dir_ctx *dc = arg;
 	struct tl_event *e;
 
-	dc->cr->tl->gap_bytes[dc->dir] += nbytes;
+	struct tl_conn *c = dc->cr->tl;
+	uint64_t snap;
+
+	c->gap_bytes[dc->dir] += nbytes;
 	e = ev(dc->a, dc->cr, TL_EV_GAP, dc->dir);
 	e->bytes = nbytes;
+	/* in: bytes cut by the snapshot length reach reasm as lost ranges,
+	 * delivered only as gaps: charge this gap to them first. */
+	snap = c->snap_bytes[dc->dir] - c->snap_gap_bytes[dc->dir];
+	if (snap > nbytes)
+		snap = nbytes;
+	c->snap_gap_bytes[dc->dir] += snap;
+	if (snap == nbytes)
+		e->what = "(cut by the snapshot length)";
+	else if (snap > 0)
+		e->what = "(partly cut by the snapshot length)";
 	tls_hs_reset(&dc->cr->hs[dc->dir]);
 	tls_rec_gap(&dc->cr->rec[dc->dir], &rec_cb, dc, nbytes);
 }
@@ -1083,6 +1096,10 @@ conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
 	for (d = 0; d < 2; d++)
 		reasm_flush(&cr->rs[d], &rs_cb, &cr->dctx[d]);
 	cr->tl->end = why;
+	/* in: one direction only, though data flowed (skipped link-layer
+	 * tags, an asymmetric tap): the verdict says so. */
+	cr->tl->one_sided = (cr->tl->pkts[0] == 0) != (cr->tl->pkts[1] == 0) &&
+	    (cr->tl->data[0] || cr->tl->data[1]);
 	check_chains(a, cr);
 	cr->tl->verdict = verdict_decide(cr->tl);
 	if (a->fn != NULL)
@@ -1244,6 +1261,10 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	a->frame = a->st.frames;
 	clock_advance(a, ts_us);
 	ds = decode_packet(&s, dlt, pkt, caplen);
+	/* in: every packet cut by the snapshot length counts, whatever
+	 * decoding made of it. */
+	if (caplen < wirelen || ds == DECODE_TRUNCATED)
+		a->st.truncated++;
 	switch (ds) {
 	case DECODE_OK:
 		a->st.tcp++;
@@ -1255,7 +1276,6 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		a->st.fragments++;
 		return;
 	case DECODE_TRUNCATED:
-		a->st.truncated++;
 		return;
 	case DECODE_MALFORMED:
 		a->st.malformed++;
@@ -1356,6 +1376,13 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 				c->bytes[0] = c->bytes[1];
 				c->bytes[1] = 0;
 			}
+		}
+		/* in: a segment cut by the snapshot length; its lost bytes
+		 * become gaps (rs_gap says so). */
+		if (s.payload_wire_len > s.payload_len) {
+			cr->tl->snap_pkts[dir]++;
+			cr->tl->snap_bytes[dir] += s.payload_wire_len -
+			    s.payload_len;
 		}
 		cr->tl->data[dir] = true;
 		reasm_add(&cr->rs[dir], &rs_cb, &cr->dctx[dir], seq, s.payload,
