@@ -396,6 +396,7 @@ on_client_hello(struct analyzer *a, struct conn_rt *cr,
 	ch->frame = e->frame;
 	ch->legacy_version = h->legacy_version;
 	ch->max_version = maxv;
+	ch->malformed = h->malformed;	/* in: issue 15 case 7 */
 	copy_list(&ch->versions, &h->versions);
 	copy_list(&ch->suites, &h->suites);
 	copy_list(&ch->groups, &h->groups);
@@ -572,8 +573,12 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 	switch (type) {
 	case TLS_HS_CLIENT_HELLO:
 		st = tls_parse_client_hello(&r, &a->msg.ch);
-		if (st == TLS_OK)
+		/* in: a hello with one bad extension keeps what was read
+		 * (issue 15 case 7); the event says where it was bad. */
+		if (st == TLS_OK || a->msg.ch.malformed != NULL)
 			on_client_hello(a, cr, &a->msg.ch, e);
+		if (st != TLS_OK && a->msg.ch.malformed != NULL)
+			e->what = a->msg.ch.malformed;
 		break;
 	case TLS_HS_SERVER_HELLO:
 		st = tls_parse_server_hello(&r, &a->msg.sh);
@@ -1100,6 +1105,8 @@ conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
 	 * tags, an asymmetric tap): the verdict says so. */
 	cr->tl->one_sided = (cr->tl->pkts[0] == 0) != (cr->tl->pkts[1] == 0) &&
 	    (cr->tl->data[0] || cr->tl->data[1]);
+	if (cr->tl->one_sided)
+		a->st.one_sided++;
 	check_chains(a, cr);
 	cr->tl->verdict = verdict_decide(cr->tl);
 	if (a->fn != NULL)
@@ -1244,6 +1251,46 @@ clock_advance(struct analyzer *a, int64_t ts_us)
 	a->now_us = ts_us;
 }
 
+/*
+ * in: count_skipped counts a frame that stopped at an ethertype decode.c
+ * does not follow, unless it is one that never carries IP. Such frames
+ * may be one direction of a connection (issue 15 case 5).
+ */
+static void
+count_skipped(struct analyzer *a, uint16_t type)
+{
+	size_t i;
+
+	switch (type) {
+	case 0:			/* not an ethertype framing, or none */
+	case 0x0806:		/* ARP */
+	case 0x8035:		/* RARP */
+	case 0x88cc:		/* LLDP */
+	case 0x888e:		/* 802.1X EAPOL */
+	case 0x8809:		/* slow protocols (LACP) */
+	case 0x88f7:		/* PTP */
+	case 0x8902:		/* 802.1ag CFM */
+	case 0x9000:		/* loopback (configuration test) */
+		return;
+	default:
+		if (type < 0x0600)	/* an 802.3 length: LLC, STP, CDP */
+			return;
+		break;
+	}
+	a->st.skipped++;
+	for (i = 0; i < a->st.num_skipped_types; i++)
+		if (a->st.skipped_types[i].type == type) {
+			a->st.skipped_types[i].n++;
+			return;
+		}
+	if (i < ANALYZER_SKIP_TYPES) {
+		a->st.skipped_types[i].type = type;
+		a->st.skipped_types[i].n = 1;
+		a->st.num_skipped_types++;
+	} else
+		a->st.skipped_other++;
+}
+
 void
 analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
     const uint8_t *pkt, size_t caplen, size_t wirelen)
@@ -1271,6 +1318,7 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		break;
 	case DECODE_NOT_TCP:
 		a->st.not_tcp++;
+		count_skipped(a, s.ethertype);
 		return;
 	case DECODE_FRAGMENT:
 		a->st.fragments++;

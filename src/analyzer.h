@@ -42,7 +42,19 @@ struct analyzer_stats {
 	uint64_t	keylog_bad_lines;
 	uint64_t	decrypted_conns;
 	uint64_t	clock_jumps;	/* timestamps ignored as glitches */
+	/* Frames skipped because of an ethertype tlsdiag does not decode
+	 * (not ARP, LLDP and the like, which carry no IP): per ethertype,
+	 * the first ANALYZER_SKIP_TYPES kept, the rest in skipped_other. */
+	uint64_t	skipped;
+	struct {
+		uint16_t	type;
+		uint64_t	n;
+	}		skipped_types[8];	/* ANALYZER_SKIP_TYPES */
+	size_t		num_skipped_types;
+	uint64_t	skipped_other;
+	uint64_t	one_sided;	/* connections seen one way only */
 };
+#define ANALYZER_SKIP_TYPES	8
 
 /* Called for every finished connection, in the order they finish. The
  * connection is freed after the call returns. */

@@ -284,6 +284,31 @@ join_filter(int argc, char **argv)
 	return b.s;
 }
 
+/*
+ * in: one line on stderr when frames were skipped at an ethertype tlsdiag
+ * does not decode: connections may then be seen one way only (issue 15
+ * case 5).
+ */
+static void
+warn_skipped(const struct analyzer_stats *st)
+{
+	size_t i;
+
+	if (st->skipped == 0)
+		return;
+	fprintf(stderr, "tlsdiag: warning: %llu frames skipped, ethertype "
+	    "not decoded (", (unsigned long long)st->skipped);
+	for (i = 0; i < st->num_skipped_types; i++)
+		fprintf(stderr, "%s0x%04x: %llu", i > 0 ? ", " : "",
+		    st->skipped_types[i].type,
+		    (unsigned long long)st->skipped_types[i].n);
+	if (st->skipped_other > 0)
+		fprintf(stderr, ", others: %llu",
+		    (unsigned long long)st->skipped_other);
+	fprintf(stderr, "); %llu connections seen in one direction only\n",
+	    (unsigned long long)st->one_sided);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -636,6 +661,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "tlsdiag: %llu malformed key log lines "
 		    "ignored\n", (unsigned long long)
 		    analyzer_stats(a)->keylog_bad_lines);
+	warn_skipped(analyzer_stats(a));
 	rc = EXIT_DONE;
 	if (exit_failed && out_failures(out) > 0)
 		rc = EXIT_FAILURES;

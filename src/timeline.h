@@ -63,6 +63,8 @@ struct tl_client_hello {
 	uint64_t		frame;
 	uint16_t		legacy_version;
 	uint16_t		max_version;	/* highest offered */
+	const char		*malformed;	/* where it broke the RFC, or NULL
+						 * (static text, tls_msg.h) */
 	struct tls_u16_list	versions;
 	struct tls_u16_list	suites;
 	struct tls_u16_list	groups;

@@ -1869,6 +1869,11 @@ verdict_decide(const struct tl_conn *c)
 	    v->code != VC_HANDSHAKE_INCOMPLETE)
 		add_evidence(v, vstr("%llu bytes are missing from the capture",
 		    (unsigned long long)(c->gap_bytes[0] + c->gap_bytes[1])));
+	/* in: a hello read in part (issue 15 case 7). */
+	if (c->ch.present && c->ch.malformed != NULL)
+		add_evidence(v, vstr("frame %llu: the ClientHello is not "
+		    "well-formed (%s); the rest of it was read",
+		    (unsigned long long)c->ch.frame, c->ch.malformed));
 	/* in: what the capture cut or skipped lowers the confidence of what
 	 * it touched (issue 15 cases 5 and 8). */
 	if (c->snap_pkts[0] + c->snap_pkts[1] > 0) {
