@@ -213,6 +213,18 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 	return a;
 }
 
+/* in: key log lines from a capture file (pcapng DSB, issue 15 case 10),
+ * used as --keylog is; call before the packets they decrypt. */
+void
+analyzer_add_keylog(struct analyzer *a, const uint8_t *p, size_t len)
+{
+	if (a->keylog == NULL)
+		a->keylog = keylog_new();
+	keylog_add_text(a->keylog, p, len);
+	a->st.keylog_entries = keylog_entries(a->keylog);
+	a->st.keylog_bad_lines = keylog_bad_lines(a->keylog);
+}
+
 const struct analyzer_stats *
 analyzer_stats(const struct analyzer *a)
 {

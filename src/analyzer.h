@@ -67,6 +67,10 @@ struct analyzer;
 struct analyzer	*analyzer_new(const struct analyzer_opts *opt,
 		    analyzer_conn_fn fn, void *arg,
 		    char errbuf[ANALYZER_ERRBUF_SIZE]);
+/* analyzer_add_keylog adds NSS key log lines (|len| bytes at |p|, e.g. a
+ * pcapng Decryption Secrets Block) to the secrets --keylog loaded. */
+void		 analyzer_add_keylog(struct analyzer *a, const uint8_t *p,
+		    size_t len);
 /* analyzer_packet takes one captured packet of link type |dlt|. */
 void		 analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		    const uint8_t *pkt, size_t caplen, size_t wirelen);

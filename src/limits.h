@@ -97,4 +97,10 @@
 /* STARTTLS: bytes of the plaintext preamble we follow before giving up. */
 #define LIMIT_STARTTLS_BYTES		8192
 
+/* One pcapng Decryption Secrets Block read into memory (its key log lines,
+ * about 200 bytes per TLS 1.3 session: some 80 000 sessions). A larger one
+ * is skipped and counted; a file may hold any number of them, each read
+ * and freed in turn. */
+#define LIMIT_DSB_BYTES			(16 * 1024 * 1024)
+
 #endif

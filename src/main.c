@@ -18,6 +18,7 @@
 #include "capture.h"
 #include "limits.h"
 #include "out.h"
+#include "pcapng_dsb.h"
 #include "reader.h"
 #include "timeline.h"
 #include "util.h"
@@ -282,6 +283,40 @@ join_filter(int argc, char **argv)
 		sb_puts(&b, argv[i]);
 	}
 	return b.s;
+}
+
+static void
+add_dsb(void *arg, const uint8_t *p, size_t len)
+{
+	analyzer_add_keylog(arg, p, len);
+}
+
+/*
+ * in: TLS key logs embedded in pcapng files (Decryption Secrets Blocks),
+ * which libpcap does not hand on, are read first and used as --keylog is
+ * (issue 15 case 10). Standard input cannot be read twice: not there.
+ */
+static void
+use_embedded_keylogs(struct analyzer *a, const char *const *files,
+    size_t nfiles)
+{
+	struct pcapng_dsb_stats ds;
+	size_t i;
+
+	for (i = 0; i < nfiles; i++) {
+		if (strcmp(files[i], "-") == 0 ||
+		    !pcapng_dsb_scan(files[i], add_dsb, a, &ds))
+			continue;
+		if (ds.tls > 0)
+			fprintf(stderr, "tlsdiag: using the TLS key log "
+			    "embedded in %s (%zu decryption secrets "
+			    "block%s)\n", files[i], ds.tls,
+			    ds.tls == 1 ? "" : "s");
+		if (ds.too_big > 0)
+			fprintf(stderr, "tlsdiag: %s: %zu decryption secrets "
+			    "blocks over %d MiB skipped\n", files[i],
+			    ds.too_big, LIMIT_DSB_BYTES / (1024 * 1024));
+	}
 }
 
 /*
@@ -560,6 +595,7 @@ main(int argc, char **argv)
 	}
 	x.a = a;
 	x.out = out;
+	use_embedded_keylogs(a, files, nfiles);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

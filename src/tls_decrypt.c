@@ -520,6 +520,28 @@ kl_line(struct keylog *kl, const uint8_t *p, size_t len)
 	OPENSSL_cleanse(secret, sizeof(secret));
 }
 
+void
+keylog_add_text(struct keylog *kl, const uint8_t *p, size_t len)
+{
+	struct rd r, line;
+	uint8_t c;
+	size_t n;
+
+	rd_init(&r, p, len);
+	while (rd_left(&r) > 0) {
+		/* One line: up to a newline or the end. */
+		for (n = 0; rd_peek_u8(&r, n, &c) && c != '\n'; n++)
+			;
+		if (!rd_bytes(&r, &line, n))
+			break;
+		(void)rd_skip(&r, 1);		/* the newline, if any */
+		if (n > KEYLOG_LINE_MAX)
+			kl->bad++;
+		else if (n > 0)
+			kl_line(kl, rd_ptr(&line), n);
+	}
+}
+
 bool
 keylog_load(struct keylog *kl, const char *path, char *errbuf,
     size_t errbuf_len)
