@@ -42,8 +42,7 @@ gz_close(void *cookie)
 }
 
 /* gz_stream returns a read-only FILE over the gzip stream on |fd| (which
- * it owns from then on), or NULL. zlib reads data that is not gzip as
- * it is, so standard input of either kind works. */
+ * it owns from then on), or NULL. */
 static FILE *
 gz_stream(int fd)
 {
@@ -65,15 +64,29 @@ gz_stream(int fd)
 	return fp;
 }
 
-/* capture_is_gzip says whether |path| starts with the gzip magic bytes
- * (RFC 1952 2.3.1: 1f 8b), whatever its name. */
+/*
+ * capture_is_gzip says whether |path| starts with the gzip magic bytes
+ * (RFC 1952 2.3.1: 1f 8b), whatever its name. Standard input is looked at
+ * only when it is a regular file (pread leaves it where it was): a pipe
+ * cannot be peeked at, and zlib would hold back a live stream's packets
+ * until its buffer fills, so a pipe is read by libpcap as before.
+ */
 static bool
 capture_is_gzip(const char *path)
 {
 	unsigned char m[2];
+	struct stat sb;
+	off_t at;
 	FILE *fp;
 	bool gz;
 
+	if (strcmp(path, "-") == 0) {
+		if (fstat(STDIN_FILENO, &sb) != 0 || !S_ISREG(sb.st_mode))
+			return false;
+		at = lseek(STDIN_FILENO, 0, SEEK_CUR);
+		return at >= 0 && pread(STDIN_FILENO, m, 2, at) == 2 &&
+		    m[0] == 0x1f && m[1] == 0x8b;
+	}
 	fp = fopen(path, "rb");
 	if (fp == NULL)
 		return false;
@@ -109,7 +122,7 @@ capture_open_file(const char *path, enum capture_error *err,
 		}
 	}
 	pe[0] = '\0';
-	if (strcmp(path, "-") == 0 || capture_is_gzip(path)) {
+	if (capture_is_gzip(path)) {
 		FILE *fp = NULL;
 		int fd;
 
