@@ -1021,9 +1021,8 @@ static void
 rs_gap(void *arg, uint64_t nbytes)
 {
 	struct dir_ctx *dc = arg;
-	struct tl_event *e;
-
 	struct tl_conn *c = dc->cr->tl;
+	struct tl_event *e;
 	uint64_t snap;
 
 	c->gap_bytes[dc->dir] += nbytes;
