@@ -1223,8 +1223,15 @@ tcp_events(struct analyzer *a, struct conn_rt *cr, const struct segment *s,
 		c->synack_count = 1;
 		reasm_set_isn(&cr->rs[TL_S2C], s->seq);
 	}
-	if (fev & FLOW_EV_SYNACK_RETX)
+	if (fev & FLOW_EV_SYNACK_RETX) {
 		c->synack_count++;
+		/* Several SYN-ACKs with different sequence numbers (a
+		 * middlebox, a server answering each SYN afresh): before
+		 * any server byte, the latest one is the one the client
+		 * acknowledges. */
+		if (!c->data[TL_S2C])
+			reasm_set_isn(&cr->rs[TL_S2C], s->seq);
+	}
 	if (fev & FLOW_EV_FIN) {
 		ev(a, cr, TL_EV_FIN, dir);
 		c->fin[dir] = true;

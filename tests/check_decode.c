@@ -510,7 +510,7 @@ END_TEST
 struct relink {
 	const char	*name;
 	int		 dlt;
-	uint8_t		 hdr[40];
+	uint8_t		 hdr[48];
 	size_t		 hdr_len;
 	int		 v6;		/* base: eth6_data, else eth4_data */
 	uint16_t	 vlan0;
@@ -576,6 +576,16 @@ static const struct relink relinks[] = {
 	{ "LINKTYPE_RAW IPv6", 101, { 0 }, 0, 1, 0, 0 },
 	{ "IPV4", DLT_IPV4, { 0 }, 0, 0, 0, 0 },
 	{ "IPV6", DLT_IPV6, { 0 }, 0, 1, 0, 0 },
+	/* Forged: GTP-U (3GPP TS 29.281) over UDP 2152 over IPv4 (total
+	 * length 0: the captured bytes bound it), a G-PDU, then with the
+	 * E flag and one PDU session container extension header. */
+	{ "GTP-U G-PDU", DLT_RAW, { 0x45, 0, 0, 0, 0, 0, 0, 0, 64, 17, 0, 0,
+	    10, 0, 0, 1, 10, 0, 0, 2, 0x08, 0x68, 0x08, 0x68, 0, 0, 0, 0,
+	    0x30, 0xff, 0, 0, 0, 0, 0, 1 }, 36, 0, 0, 0 },
+	{ "GTP-U G-PDU + extension", DLT_RAW, { 0x45, 0, 0, 0, 0, 0, 0, 0,
+	    64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 0x08, 0x68, 0x08, 0x68,
+	    0, 0, 0, 0, 0x34, 0xff, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0x85, 1, 0x10,
+	    0x09, 0 }, 44, 1, 0, 0 },
 };
 #define NUM_RELINK	(sizeof(relinks) / sizeof(relinks[0]))
 
