@@ -159,8 +159,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (a != NULL) {
 		dlt = pcap_datalink(p);
 		while (pcap_next_ex(p, &h, &bytes) == 1)
-			analyzer_packet(a, dlt, (int64_t)h->ts.tv_sec *
-			    1000000 + h->ts.tv_usec, bytes, h->caplen, h->len);
+			analyzer_packet(a, dlt, time_us(h->ts.tv_sec,
+			    h->ts.tv_usec), bytes, h->caplen, h->len);
 		analyzer_flush(a);
 		out_summary(fo.o[0], analyzer_stats(a), 0, 0, false);
 		analyzer_free(a);

@@ -197,11 +197,18 @@ def x509_seeds(outdir):
         write(outdir, 'x509', x509_input(flags, at, sni, ders, cas))
 
 
+def hash_index(path):
+    """A small number fixed by the file's name (not by Python's hash)."""
+    return int(hashlib.sha1(os.path.basename(path).encode()).hexdigest()[:4],
+               16)
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit('usage: mkseeds.py OUTDIR [extra captures ...]')
     outdir = sys.argv[1]
-    caps = sorted(glob.glob(os.path.join(TOP, 'pcaps/*.pcap')))
+    caps = sorted(glob.glob(os.path.join(TOP, 'pcaps/*.pcap')) +
+                  glob.glob(os.path.join(TOP, 'pcaps/*.pcapng')))
     extra = sys.argv[2:]
     for p in caps + extra:
         with open(p, 'rb') as f:
@@ -211,6 +218,18 @@ def main():
             with open(keys, 'rb') as f:
                 data = b'#KEYLOG\n' + f.read() + b'#END\n' + data
         write(outdir, 'pcap', data)
+        # fuzz_cli: option bytes (fuzz/fuzz_cli.c) vary with the capture,
+        # so that the seeds between them cover every output mode.
+        n = len(caps) + hash_index(p)
+        write(outdir, 'cli', bytes([n & 0xff, (n >> 3) & 0x3f, 40]) + data)
+    # Several -r: pairs of captures, the second one without its key log.
+    for i in range(0, len(caps) - 1, 5):
+        with open(caps[i], 'rb') as f:
+            a = f.read()
+        with open(caps[i + 1], 'rb') as f:
+            b = f.read()
+        write(outdir, 'cli', bytes([0x09 | (i & 0x46), 0x10 & i, 3]) + a +
+              b'#FILE\n' + b)
         for s in tls_streams(p):
             write(outdir, 'tls', s)
             # The same stream midstream (flags bit 0).

@@ -4,6 +4,7 @@
 
 #include "analyzer.h"
 #include "decode.h"
+#include "fingerprint.h"
 #include "flow.h"
 #include "limits.h"
 #include "rd.h"
@@ -72,12 +73,14 @@ struct analyzer {
 	struct x509_store	*client_store;
 	struct x509_check_memo	*check_memo;	/* findings of recent chains */
 	struct keylog		*keylog;
+	struct fp_hasher	*fp;		/* JA3/JA4 digests */
 	struct analyzer_stats	 st;
 	uint64_t		 next_id;
 	size_t			 mem;		/* buffered payload, all flows */
 	/* The packet being processed, for event stamps. */
 	uint64_t		 frame;
 	int64_t			 now_us;
+	uint64_t		 pkt_conn;	/* connection of the last packet */
 	int64_t			 jump_us;	/* a leap ahead not yet confirmed */
 	/* The flow of the packet that leapt ahead: when the next packet
 	 * confirms the leap, it is touched at the new time, or the leap
@@ -181,6 +184,13 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 	a->flows = flow_table_new(1024);
 	a->certs = x509_cache_new(LIMIT_CERT_CACHE);
 	a->check_memo = x509_check_memo_new();
+	a->fp = fp_hasher_new();
+	if (a->fp == NULL) {
+		snprintf(errbuf, ANALYZER_ERRBUF_SIZE,
+		    "libcrypto has no SHA-256 digest (fingerprints)");
+		analyzer_free(a);
+		return NULL;
+	}
 	if (opt->ca_file != NULL || opt->ca_path != NULL) {
 		a->store = x509_store_load(opt->ca_file, opt->ca_path, xerr);
 		if (a->store == NULL) {
@@ -269,6 +279,7 @@ analyzer_free(struct analyzer *a)
 	x509_store_free(a->client_store);
 	x509_check_memo_free(a->check_memo);
 	keylog_free(a->keylog);
+	fp_hasher_free(a->fp);
 	free(a);
 }
 
@@ -309,6 +320,7 @@ conn_new(struct analyzer *a, struct flow *f, const struct segment *s,
 
 	cr = xcalloc(1, sizeof(*cr));
 	c = tl_conn_new(++a->next_id);
+	f->conn_id = c->id;
 	a->st.connections++;
 	cr->tl = c;
 	cr->flow = f;
@@ -402,8 +414,8 @@ on_client_hello(struct analyzer *a, struct conn_rt *cr,
 	e->sslv2 = h->sslv2;
 	if (ch->present)
 		return;		/* second ClientHello after HRR */
-	(void)a;
 	ch->present = true;
+	fp_client_hello(a->fp, ch->ja4, ch->ja3, h);
 	ch->sslv2 = h->sslv2;
 	ch->frame = e->frame;
 	ch->legacy_version = h->legacy_version;
@@ -466,6 +478,7 @@ on_server_hello(struct analyzer *a, struct conn_rt *cr,
 	sh->ems = h->has_ems;
 	sh->compression = h->compression;
 	copy_list(&sh->exts, &h->exts);
+	fp_server_hello(a->fp, sh->ja3s, h);
 	memcpy(sh->random, h->random, sizeof(sh->random));
 	/* TLS 1.3, its drafts (0x7fNN), Facebook's (0xfbNN) and Chrome's
 	 * experiment 0x7e01 all encrypt after the ServerHello. */
@@ -1321,9 +1334,15 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	unsigned fev;
 	int kdir, dir;
 
+	a->pkt_conn = 0;
 	a->st.frames++;
 	a->st.bytes += wirelen;
 	a->frame = a->st.frames;
+	if (ts_us < LIMIT_TS_MIN_US || ts_us > LIMIT_TS_MAX_US) {
+		/* Beyond it the idle and linger sums could overflow. */
+		a->st.clock_out_of_range++;
+		ts_us = a->now_us;
+	}
 	clock_advance(a, ts_us);
 	ds = decode_packet(&s, dlt, pkt, caplen);
 	/* in: every packet cut by the snapshot length counts, whatever
@@ -1389,8 +1408,11 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		memset(&f->tcp, 0, sizeof(f->tcp));
 		fev = flow_tcp(f, &s, kdir, &dir);
 	}
-	if (f->reported)
-		return;		/* tombstone: the connection was reported */
+	if (f->reported) {
+		/* tombstone: the connection was reported */
+		a->pkt_conn = f->conn_id;
+		return;
+	}
 	cr = f->conn;
 	if (cr != NULL && (fev & FLOW_EV_SYN_RETX) && !f->tcp.synack &&
 	    (cr->tl->rst[0] || cr->tl->rst[1])) {
@@ -1403,6 +1425,7 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		if (!(fev & FLOW_EV_SYN) && !(f->tcp.syn))
 			cr->tl->midstream = true;
 	}
+	a->pkt_conn = cr->tl->id;
 	cr->tl->last_us = a->now_us;
 	cr->tl->pkts[dir]++;
 	cr->tl->bytes[dir] += s.payload_wire_len;
@@ -1464,10 +1487,16 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		linger_start(a, cr);
 }
 
+uint64_t
+analyzer_packet_conn(const struct analyzer *a)
+{
+	return a->pkt_conn;
+}
+
 void
 analyzer_tick(struct analyzer *a, int64_t now_us)
 {
-	if (now_us > a->now_us)
+	if (now_us > a->now_us && now_us <= LIMIT_TS_MAX_US)
 		a->now_us = now_us;
 	expire(a);
 }

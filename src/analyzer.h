@@ -42,6 +42,7 @@ struct analyzer_stats {
 	uint64_t	keylog_bad_lines;
 	uint64_t	decrypted_conns;
 	uint64_t	clock_jumps;	/* timestamps ignored as glitches */
+	uint64_t	clock_out_of_range; /* stamped before 1970 or after 9999 */
 	/* Frames skipped because of an ethertype tlsdiag does not decode
 	 * (not ARP, LLDP and the like, which carry no IP): per ethertype,
 	 * the first ANALYZER_SKIP_TYPES kept, the rest in skipped_other. */
@@ -71,11 +72,19 @@ struct analyzer	*analyzer_new(const struct analyzer_opts *opt,
  * pcapng Decryption Secrets Block) to the secrets --keylog loaded. */
 void		 analyzer_add_keylog(struct analyzer *a, const uint8_t *p,
 		    size_t len);
-/* analyzer_packet takes one captured packet of link type |dlt|. */
+/* analyzer_packet takes one captured packet of link type |dlt|. Any
+ * |ts_us| is safe: one outside LIMIT_TS_MIN_US..LIMIT_TS_MAX_US is
+ * counted (clock_out_of_range) and read as the previous packet's time. */
 void		 analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		    const uint8_t *pkt, size_t caplen, size_t wirelen);
+/* analyzer_packet_conn returns the id of the connection the last packet
+ * given to analyzer_packet belongs to (also when it was reported before
+ * and the packet came late), or 0 when it belongs to none (not TCP,
+ * undecodable). For -w, which saves the packets of chosen connections. */
+uint64_t	 analyzer_packet_conn(const struct analyzer *a);
 /* analyzer_tick advances the clock to |now_us| without a packet, so that
- * idle connections are reported during a quiet live capture. */
+ * idle connections are reported during a quiet live capture. A |now_us|
+ * outside LIMIT_TS_MIN_US..LIMIT_TS_MAX_US is ignored. */
 void		 analyzer_tick(struct analyzer *a, int64_t now_us);
 /* analyzer_flush finishes every open connection (end of input). */
 void		 analyzer_flush(struct analyzer *a);

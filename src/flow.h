@@ -41,6 +41,8 @@ struct flow {
 	int64_t		 last_us;
 	struct flow_tcp	 tcp;
 	void		*conn;		/* the analyzer's per-connection data */
+	uint64_t	 conn_id;	/* id of its last connection (kept in
+					 * the tombstone: late packets) */
 	bool		 reported;	/* the connection was reported and its
 					 * data freed: the flow is a tombstone
 					 * (set with flow_set_reported) */

@@ -32,6 +32,15 @@
  * timeout instead of the connections open. The idle timeout caps it. */
 #define LIMIT_TOMBSTONE_SECONDS		10
 
+/* Capture timestamps believed, in microseconds since the epoch:
+ * 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z, the span of the
+ * four-digit years of the JSON "start" field. Every difference of two such
+ * times, plus the longest idle timeout, fits in an int64_t many times
+ * over. A packet stamped outside (a damaged pcapng timestamp, an extreme
+ * if_tsoffset) is read at the previous packet's time and counted. */
+#define LIMIT_TS_MIN_US			0LL
+#define LIMIT_TS_MAX_US			253402300799999999LL
+
 /* Global cap on buffered payload across all flows (default of
  * --max-memory, in MiB). When reached, the oldest idle flows are finished
  * and reported, and the eviction is counted. */
@@ -72,6 +81,23 @@
 /* ALPN protocols kept from a ClientHello. */
 #define LIMIT_ALPN			16
 
+/* Values one JA4 list (cipher suites, or extension types) may hold to be
+ * sorted, on the stack. Real ClientHellos offer fewer than 200 suites and
+ * 30 extensions; a longer list (a crafted hello can carry 32767 suites)
+ * gets no JA4 rather than a large buffer. JA3 and JA3S need no sort and
+ * are computed whatever the length. */
+#define LIMIT_FP_SORT			1024
+
+/* Fingerprints remembered (JA3/JA4 of a ClientHello shape, JA3S of a
+ * ServerHello shape), so that the same client build seen again costs a
+ * hash and a compare instead of MD5, SHA-256 and a sort. A sensor sees a
+ * few dozen client builds; 256 entries of about 600 bytes is 150 KiB. */
+#define LIMIT_FP_MEMO			256
+
+/* Bytes of a hello's fingerprint inputs (its code points, GREASE left
+ * out) for it to be remembered; a longer one is computed every time. */
+#define LIMIT_FP_MEMO_KEY		512
+
 /* Bytes of a distinguished name or SAN entry rendered as text. */
 #define LIMIT_DN_TEXT			512
 
@@ -97,6 +123,40 @@
 /* STARTTLS: bytes of the plaintext preamble we follow before giving up. */
 #define LIMIT_STARTTLS_BYTES		8192
 
+/* The operator's summary (--summary). Services (server address, port,
+ * name) kept apart; connections to more are counted as "other services".
+ * An operator reads a few dozen; a sensor facing a whole data centre
+ * sees a few thousand. */
+#define LIMIT_SUM_SERVICES		4096
+
+/* Distinct (service, cause, client address) keys kept to count distinct
+ * clients exactly; past it the counts are shown as lower bounds. 24 bytes
+ * a key: about 50 MiB with the index at the cap. */
+#define LIMIT_SUM_CLIENT_KEYS		(1 << 20)
+
+/* Distinct items (client certificates, client addresses, fingerprints)
+ * listed under one cause; later distinct ones are counted as "N more". */
+#define LIMIT_SUM_ITEMS			16
+
+/* Distinct verdict codes the summary counts (the table has fewer). */
+#define LIMIT_SUM_CODES			64
+
+/* A JSON line read back by --from-json; tlsdiag writes lines of a few
+ * KiB, a long chain with many SANs stays under 256 KiB. */
+#define LIMIT_JSON_LINE_BYTES		(1024 * 1024)
+
+/* Nesting depth of a JSON line read back; tlsdiag writes 4 levels. */
+#define LIMIT_JSON_DEPTH		16
+
+/* Packets buffered by -w per connection until its verdict is known. The
+ * handshake is in the first few dozen; past the cap the connection's
+ * remaining packets are not written, and counted. */
+#define LIMIT_WRITE_CONN_PACKETS	512
+
+/* Bytes buffered by -w across all connections waiting for a verdict.
+ * Past it, new packets of undecided connections are dropped from the
+ * output file, and counted. */
+#define LIMIT_WRITE_BYTES		(256 * 1024 * 1024)
 /* One pcapng Decryption Secrets Block read into memory (its key log lines,
  * about 200 bytes per TLS 1.3 session: some 80 000 sessions). A larger one
  * is skipped and counted; a file may hold any number of them, each read

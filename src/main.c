@@ -4,6 +4,7 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <sched.h>
 #include <limits.h>
 #include <signal.h>
@@ -16,10 +17,13 @@
 
 #include "analyzer.h"
 #include "capture.h"
+#include "jsonl.h"
 #include "limits.h"
 #include "out.h"
 #include "pcapng_dsb.h"
+#include "pktsave.h"
 #include "reader.h"
+#include "summary.h"
 #include "timeline.h"
 #include "util.h"
 #include "verdict.h"
@@ -31,6 +35,10 @@
 #define EXIT_FAILURES	3	/* --exit-failed: failed handshakes seen */
 
 #define MAX_FILES	256
+
+/* Longest wait for a live packet before the clock is looked at again
+ * (summary interval, idle connections). */
+#define LIVE_WAIT_MS	200
 
 /*
  * The only global mutable state: the signal handler sets these flags and
@@ -56,6 +64,10 @@ enum {
 	OPT_MAX_MEMORY,
 	OPT_IDLE,
 	OPT_EXIT_FAILED,
+	OPT_ID,
+	OPT_ABSOLUTE_TIME,
+	OPT_FROM_JSON,
+	OPT_SUMMARY_INTERVAL,
 };
 
 static const struct option longopts[] = {
@@ -69,7 +81,7 @@ static const struct option longopts[] = {
 	{ "buffer-size",	required_argument,	NULL, 'B' },
 	{ "no-promiscuous-mode", no_argument,		NULL, 'p' },
 	{ "relinquish-privileges", required_argument,	NULL, 'Z' },
-	{ "json",		no_argument,		NULL, 'j' },
+	{ "json",		optional_argument,	NULL, 'j' },
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "summary",		no_argument,		NULL, OPT_SUMMARY },
@@ -87,6 +99,12 @@ static const struct option longopts[] = {
 	{ "max-memory",		required_argument,	NULL, OPT_MAX_MEMORY },
 	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE },
 	{ "exit-failed",	no_argument,		NULL, OPT_EXIT_FAILED },
+	{ "id",			required_argument,	NULL, OPT_ID },
+	{ "absolute-time",	no_argument,		NULL, OPT_ABSOLUTE_TIME },
+	{ "from-json",		no_argument,		NULL, OPT_FROM_JSON },
+	{ "summary-interval",	required_argument,	NULL,
+	    OPT_SUMMARY_INTERVAL },
+	{ "write",		required_argument,	NULL, 'w' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -116,12 +134,27 @@ usage(FILE *fp)
 "                            after opening the interface as root, run as\n"
 "                            USER (default nobody; root keeps root)\n"
 "Output:\n"
-"  -j, --json                one JSON object per connection, per line\n"
+"  -j, --json[=FORM]         one JSON object per connection, per line;\n"
+"                            FORM full (default), compact (each distinct\n"
+"                            certificate once, then its SHA-256) or ecs\n"
+"                            (Elastic Common Schema)\n"
 "  -q, --quiet               one line per connection\n"
 "  -v, --verbose             offered versions, suites, groups, extensions\n"
-"      --summary             counts per verdict and the top failures at end\n"
+"      --summary             at the end: per service, failures by cause,\n"
+"                            for whom, since when\n"
+"      --summary-interval SEC  live: also print the summary every SEC\n"
+"                            seconds (and on SIGUSR1), counted since start\n"
+"      --from-json FILE...   the summary of JSON lines tlsdiag wrote\n"
+"                            (- for stdin), with --summary\n"
 "      --failures            only failed or incomplete connections\n"
-"      --verdict CODE[,CODE] only connections with these verdict codes\n"
+"      --verdict CODE[,CODE] only connections with these verdict codes,\n"
+"                            families (client_cert, server_cert) or\n"
+"                            outcomes (failed, suspect, incomplete, ...)\n"
+"      --id N                only connection number N\n"
+"  -w, --write FILE          save the packets of the connections reported\n"
+"                            (after --failures, --verdict, --id, a filter)\n"
+"                            to a pcap file\n"
+"      --absolute-time       event times as dates (tcpdump -tttt), not ms\n"
 "      --color[=WHEN]        auto (default), always or never\n"
 "      --extract-certs DIR   write every distinct certificate as PEM to DIR\n"
 "Checks and keys:\n"
@@ -196,12 +229,20 @@ struct ctx {
 	int		 dlt;
 	long long	 count;		/* -c, 0: no limit */
 	long long	 seen;
+	const char	*save_path;	/* -w */
+	bool		 save_all;	/* -w without a selection */
+	struct pktsave	*save;		/* opened at the first packet */
 };
 
 static void
 on_conn(void *arg, struct tl_conn *c)
 {
-	out_conn(arg, c);
+	struct ctx *x = arg;
+	bool selected;
+
+	selected = out_conn(x->out, c);
+	if (x->save != NULL)
+		pktsave_decide(x->save, c->id, selected);
 }
 
 /* feed gives one packet to the analyzer and counts it against -c; it
@@ -211,6 +252,19 @@ feed(struct ctx *x, int64_t ts_us, const uint8_t *data, size_t caplen,
     size_t len)
 {
 	analyzer_packet(x->a, x->dlt, ts_us, data, caplen, len);
+	if (x->save_path != NULL) {
+		if (x->save == NULL) {
+			char errbuf[PKTSAVE_ERRBUF_SIZE];
+
+			/* The link type is the first packet's. */
+			x->save = pktsave_open(x->save_path, x->dlt,
+			    x->save_all, errbuf);
+			if (x->save == NULL)
+				errx(EXIT_INPUT, "%s", errbuf);
+		}
+		pktsave_packet(x->save, analyzer_packet_conn(x->a), x->dlt,
+		    ts_us, data, caplen, len);
+	}
 	x->seen++;
 	if (x->count > 0 && x->seen >= x->count) {
 		stop_flag = 1;
@@ -222,8 +276,8 @@ feed(struct ctx *x, int64_t ts_us, const uint8_t *data, size_t caplen,
 static void
 on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 {
-	feed((struct ctx *)arg, (int64_t)h->ts.tv_sec * 1000000 +
-	    h->ts.tv_usec, bytes, h->caplen, h->len);
+	feed((struct ctx *)arg, time_us(h->ts.tv_sec, h->ts.tv_usec), bytes,
+	    h->caplen, h->len);
 }
 
 /* reads_stdin tells whether one of |files| is "-", standard input. */
@@ -265,6 +319,119 @@ print_live_stats(pcap_t *p, const struct analyzer *a)
 		    "the kernel, %u by the interface; %llu connections\n",
 		    ps.ps_recv, ps.ps_drop, ps.ps_ifdrop,
 		    (unsigned long long)analyzer_stats(a)->connections);
+}
+
+/* Bad lines of --from-json shown on standard error, with where and why. */
+#define SHOW_BAD_LINES	5
+
+/*
+ * from_json counts, into |out|'s summary, the connection reports in the
+ * JSON lines of |files| (- for standard input), then writes the summary.
+ * Lines that are not reports tlsdiag wrote are counted and the first few
+ * shown on standard error. It returns false if a file cannot be read.
+ */
+static bool
+from_json(struct output *out, char **files, int nfiles, bool json)
+{
+	static char line[LIMIT_JSON_LINE_BYTES + 2];
+	struct jsonl_conn *jc;
+	struct jsonl *j;
+	struct sb b;
+	unsigned long long lines = 0, reports = 0, bad = 0, other = 0;
+	unsigned long long lineno;
+	const char *why;
+	size_t len;
+	bool ok = true, skipping;
+	int i;
+	FILE *fp;
+
+	jc = xcalloc(1, sizeof(*jc));
+	j = jsonl_new();
+	for (i = 0; i < nfiles; i++) {
+		fp = strcmp(files[i], "-") == 0 ? stdin : fopen(files[i], "r");
+		if (fp == NULL) {
+			warn("%s", files[i]);
+			ok = false;
+			break;
+		}
+		lineno = 0;
+		skipping = false;
+		while (fgets(line, sizeof(line), fp) != NULL) {
+			len = strlen(line);
+			if (skipping) {
+				/* The rest of a line past the cap. */
+				if (len > 0 && line[len - 1] == '\n')
+					skipping = false;
+				continue;
+			}
+			lineno++;
+			lines++;
+			why = NULL;
+			if (len > 0 && line[len - 1] == '\n')
+				line[--len] = '\0';
+			else if (!feof(fp)) {
+				skipping = true;
+				why = "line longer than the cap";
+			}
+			if (why == NULL && len == 0) {
+				lines--;	/* blank lines are not data */
+				continue;
+			}
+			if (why == NULL) {
+				switch (jsonl_parse(j, jc, &why,
+				    (const uint8_t *)line, len)) {
+				case JSONL_CONN:
+					enum verdict_code vc;
+
+					if (!verdict_code_parse(jc->code,
+					    strlen(jc->code), &vc)) {
+						why = "unknown verdict code";
+						break;
+					}
+					reports++;
+					(void)summary_add(out_summary_data(out),
+					    &jc->sc);
+					continue;
+				case JSONL_OTHER:
+					other++;
+					continue;
+				case JSONL_BAD:
+					break;
+				}
+			}
+			if (why == NULL)
+				why = "not a report";
+			if (bad++ < SHOW_BAD_LINES)
+				warnx("%s:%llu: %s", files[i], lineno, why);
+		}
+		if (ferror(fp)) {
+			warn("%s", files[i]);
+			ok = false;
+		}
+		if (fp != stdin)
+			fclose(fp);
+		if (!ok)
+			break;
+	}
+	if (bad > SHOW_BAD_LINES)
+		warnx("%llu bad lines in all", bad);
+	out_summary(out, NULL, 0, 0, false);
+	sb_init(&b);
+	if (json)
+		sb_printf(&b, ",\"input\":{\"lines\":%llu,\"reports\":%llu,"
+		    "\"other_lines\":%llu,\"bad_lines\":%llu,"
+		    "\"unresolved_certs\":%llu}}}\n", lines, reports, other,
+		    bad, jsonl_unresolved(j));
+	else
+		sb_printf(&b, "\nInput: %llu lines, %llu reports, %llu other, "
+		    "%llu bad%s\n", lines, reports, other, bad,
+		    jsonl_unresolved(j) > 0 ? "; some client certificates "
+		    "were referred to before being written in full" : "");
+	fwrite(b.s, 1, b.len, stdout);
+	sb_cleanup(&b);
+	jsonl_free(j);
+	free(jc);
+	return ok;
 }
 
 /* join_filter joins trailing words into one BPF expression. */
@@ -362,7 +529,9 @@ main(int argc, char **argv)
 	enum capture_error cerr;
 	struct pcap_stat ps;
 	bool list_ifaces = false, exit_failed = false, have_ps = false;
-	bool input_error = false;
+	bool input_error = false, opt_from_json = false;
+	const char *save_path = NULL;
+	int64_t summary_us = 0, next_summary_us = 0;
 
 	errbuf[0] = '\0';
 	size_t nfiles = 0, nkeylogs = 0, i;
@@ -380,7 +549,7 @@ main(int argc, char **argv)
 	ao.max_memory = (size_t)LIMIT_MEMORY_MB_DEFAULT * 1024 * 1024;
 	ao.idle_us = (int64_t)LIMIT_IDLE_SECONDS_DEFAULT * 1000000;
 
-	while ((ch = getopt_long(argc, argv, "+r:i:f:Ds:c:B:pZ:jqvhV",
+	while ((ch = getopt_long(argc, argv, "+r:i:f:Ds:c:B:pZ:w:jqvhV",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -417,6 +586,15 @@ main(int argc, char **argv)
 			break;
 		case 'j':
 			oo.json = true;
+			if (optarg == NULL || strcmp(optarg, "full") == 0)
+				oo.json_form = OUT_JSON_FULL;
+			else if (strcmp(optarg, "compact") == 0)
+				oo.json_form = OUT_JSON_COMPACT;
+			else if (strcmp(optarg, "ecs") == 0)
+				oo.json_form = OUT_JSON_ECS;
+			else
+				usage_error("--json takes full, compact or ecs, "
+				    "not %s", optarg);
 			break;
 		case 'q':
 			oo.quiet = true;
@@ -437,14 +615,10 @@ main(int argc, char **argv)
 				for (tok = strtok_r(dup, ",", &save);
 				    tok != NULL;
 				    tok = strtok_r(NULL, ",", &save))
-				{
-					enum verdict_code vc;
-
-					if (!verdict_code_parse(tok,
-					    strlen(tok), &vc))
+					if (!out_verdict_token_known(tok))
 						usage_error("unknown verdict "
-						    "code %s", tok);
-				}
+						    "code, family or outcome "
+						    "%s", tok);
 				free(dup);
 			}
 			oo.verdicts = optarg;
@@ -494,6 +668,27 @@ main(int argc, char **argv)
 		case OPT_EXIT_FAILED:
 			exit_failed = true;
 			break;
+		case OPT_ID:
+			oo.only_id = (uint64_t)num_arg("--id", optarg, 1,
+			    LLONG_MAX);
+			break;
+		case OPT_ABSOLUTE_TIME:
+			oo.absolute_time = true;
+			break;
+		case 'w':
+			if (strcmp(optarg, "-") == 0)
+				usage_error("-w - is not supported: the "
+				    "reports go to standard output");
+			save_path = optarg;
+			break;
+		case OPT_FROM_JSON:
+			opt_from_json = true;
+			break;
+		case OPT_SUMMARY_INTERVAL:
+			summary_us = num_arg("--summary-interval", optarg, 1,
+			    86400 * 365) * 1000000;
+			oo.summary = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_DONE;
@@ -517,6 +712,28 @@ main(int argc, char **argv)
 		fputs(list, stdout);
 		free(list);
 		return EXIT_DONE;
+	}
+	if (opt_from_json) {
+		if (nfiles > 0 || iface != NULL || filter != NULL)
+			usage_error("--from-json reads JSON lines, not "
+			    "captures (-r, -i, a filter)");
+		if (!oo.summary)
+			usage_error("--from-json computes the summary: give "
+			    "--summary too");
+		if (argc == 0)
+			usage_error("--from-json needs files (- for stdin)");
+		oo.color = strcmp(color, "always") == 0 ||
+		    (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) &&
+		    getenv("NO_COLOR") == NULL);
+		out = out_new(&oo, stdout);
+		rc = from_json(out, argv, argc, oo.json) ? EXIT_DONE :
+		    EXIT_INPUT;
+		out_free(out);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			warnx("error writing output: %s", strerror(errno));
+			return EXIT_INPUT;
+		}
+		return rc;
 	}
 	if (argc > 0) {
 		if (filter != NULL)
@@ -586,7 +803,11 @@ main(int argc, char **argv)
 	 * its connection ends. */
 	oo.flush_each = iface != NULL || reads_stdin(files, nfiles);
 	out = out_new(&oo, stdout);
-	a = analyzer_new(&ao, on_conn, out, aerr);
+	x.out = out;
+	x.save_path = save_path;
+	x.save_all = !oo.failures_only && oo.verdicts == NULL &&
+	    oo.only_id == 0;
+	a = analyzer_new(&ao, on_conn, &x, aerr);
 	if (a == NULL) {
 		if (p != NULL)
 			pcap_close(p);
@@ -607,24 +828,58 @@ main(int argc, char **argv)
 
 	if (iface != NULL) {
 		struct timeval tv;
+		int64_t now_us;
+		int live_fd, n;
+		bool ready;
 
 		x.dlt = pcap_datalink(p);
+		live_fd = pcap_get_selectable_fd(p);
 		cur = p;
 		while (!stop_flag) {
-			rc = pcap_dispatch(p, -1, on_packet, (u_char *)&x);
+			/*
+			 * In immediate mode libpcap waits for a packet
+			 * without the buffer timeout: wait here at most
+			 * LIVE_WAIT_MS, so that the summary interval and
+			 * idle connections are served on a quiet link.
+			 */
+			if (live_fd >= 0) {
+				struct pollfd pfd;
+
+				pfd.fd = live_fd;
+				pfd.events = POLLIN;
+				pfd.revents = 0;
+				/* A signal (EINTR): look at the flags; another
+				 * error: let pcap_dispatch report it. */
+				n = poll(&pfd, 1, LIVE_WAIT_MS);
+				ready = n > 0 || (n < 0 && errno != EINTR);
+			} else
+				ready = true;
+			rc = ready ? pcap_dispatch(p, -1, on_packet,
+			    (u_char *)&x) : 0;
 			if (rc == PCAP_ERROR) {
 				snprintf(errbuf, sizeof(errbuf), "%s: %s",
 				    iface, pcap_geterr(p));
 				input_error = true;
 				break;
 			}
+			gettimeofday(&tv, NULL);
+			now_us = time_us(tv.tv_sec, tv.tv_usec);
+			if (summary_us > 0 && next_summary_us == 0)
+				next_summary_us = now_us + summary_us;
 			if (stats_flag) {
 				stats_flag = 0;
 				print_live_stats(p, a);
+				/* SIGUSR1: the summary so far, at once. */
+				if (oo.summary)
+					out_summary_interim(out,
+					    analyzer_stats(a), now_us);
 			}
-			gettimeofday(&tv, NULL);
-			analyzer_tick(a, (int64_t)tv.tv_sec * 1000000 +
-			    tv.tv_usec);
+			if (summary_us > 0 && now_us >= next_summary_us) {
+				out_summary_interim(out, analyzer_stats(a),
+				    now_us);
+				next_summary_us = now_us + summary_us;
+			}
+			analyzer_tick(a, now_us);
 		}
 		if (pcap_stats(p, &ps) == 0)
 			have_ps = true;
@@ -687,6 +942,26 @@ main(int argc, char **argv)
 		}
 	}
 	analyzer_flush(a);
+	if (x.save != NULL) {
+		struct pktsave_stats ps_st;
+		char perr[PKTSAVE_ERRBUF_SIZE];
+
+		if (!pktsave_close(x.save, &ps_st, perr)) {
+			snprintf(errbuf, sizeof(errbuf), "%.200s: %.200s",
+			    save_path, perr);
+			input_error = true;
+		}
+		if (ps_st.over_conn_cap > 0 || ps_st.over_mem_cap > 0 ||
+		    ps_st.other_link > 0)
+			warnx("%s: %llu packets of %llu connections written; "
+			    "not written: %llu past %d packets of one "
+			    "connection, %llu past %d MiB held, %llu of "
+			    "another link type", save_path, ps_st.written,
+			    ps_st.conns, ps_st.over_conn_cap,
+			    LIMIT_WRITE_CONN_PACKETS, ps_st.over_mem_cap,
+			    LIMIT_WRITE_BYTES / (1024 * 1024),
+			    ps_st.other_link);
+	}
 	if (oo.summary)
 		out_summary(out, analyzer_stats(a), have_ps ? ps.ps_recv : 0,
 		    have_ps ? ps.ps_drop : 0, have_ps);
@@ -697,6 +972,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "tlsdiag: %llu malformed key log lines "
 		    "ignored\n", (unsigned long long)
 		    analyzer_stats(a)->keylog_bad_lines);
+	if (analyzer_stats(a)->clock_out_of_range > 0)
+		fprintf(stderr, "tlsdiag: %llu packets stamped before 1970 or "
+		    "after 9999, read as the previous packet's time\n",
+		    (unsigned long long)
+		    analyzer_stats(a)->clock_out_of_range);
 	warn_skipped(analyzer_stats(a));
 	rc = EXIT_DONE;
 	if (exit_failed && out_failures(out) > 0)

@@ -3,21 +3,8 @@
 #include <string.h>
 
 #include "out.h"
+#include "summary.h"
 #include "verdict.h"
-
-/* Summary groups kept; past this, connections count as "other groups". */
-#define OUT_MAX_GROUPS	65536
-
-struct group {
-	uint8_t			 af;
-	uint8_t			 net[16];	/* client /24 or /64 */
-	uint8_t			 server[16];
-	uint16_t		 port;
-	enum verdict_code	 code;
-	uint8_t			 sni[LIMIT_NAME_BYTES];
-	size_t			 sni_len;
-	unsigned long long	 count;
-};
 
 struct output {
 	struct out_opts		 opt;
@@ -25,14 +12,8 @@ struct output {
 	struct sb		 b;
 	unsigned long long	 count;
 	unsigned long long	 failures;
-	unsigned long long	 per_code[VC_COUNT];
-	struct group		*groups;
-	/* Open-addressing index into groups: slot holds index + 1. */
-	uint32_t		*gindex;
-	size_t			 gindex_size;	/* a power of two */
-	size_t			 num_groups;
-	size_t			 cap_groups;
-	unsigned long long	 other_groups;
+	struct summary		*sum;		/* with --summary */
+	struct out_json_seen	*seen;		/* --json=compact */
 };
 
 struct output *
@@ -44,6 +25,10 @@ out_new(const struct out_opts *opt, FILE *fp)
 	o->opt = *opt;
 	o->fp = fp;
 	sb_init(&o->b);
+	if (opt->summary)
+		o->sum = summary_new();
+	if (opt->json && opt->json_form == OUT_JSON_COMPACT)
+		o->seen = out_json_seen_new();
 	return o;
 }
 
@@ -54,119 +39,122 @@ out_free(struct output *o)
 		return;
 	sb_cleanup(&o->b);
 	out_json_memo_clear();
-	free(o->groups);
-	free(o->gindex);
+	summary_free(o->sum);
+	out_json_seen_free(o->seen);
 	free(o);
 }
 
+/*
+ * token_matches tells whether one --verdict token selects a connection
+ * with verdict |code| and outcome |outcome|: the code itself, a family
+ * (a prefix of codes ending at an underscore: client_cert, server_cert,
+ * tcp) or an outcome class (failed, suspect, ...).
+ */
 static bool
-code_selected(const char *list, const char *code)
+token_matches(const char *tok, size_t n, const char *code,
+    const char *outcome)
 {
-	size_t n = strlen(code);
-	const char *p = list;
+	if (strlen(code) == n && strncmp(code, tok, n) == 0)
+		return true;
+	if (strlen(code) > n && strncmp(code, tok, n) == 0 && code[n] == '_')
+		return true;
+	return strlen(outcome) == n && strncmp(outcome, tok, n) == 0;
+}
+
+bool
+out_verdict_selected(const char *list, const char *code, const char *outcome)
+{
+	const char *p = list, *q;
 
 	while (p != NULL && *p != '\0') {
-		if (strncmp(p, code, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+		q = strchr(p, ',');
+		if (token_matches(p, q != NULL ? (size_t)(q - p) : strlen(p),
+		    code, outcome))
 			return true;
-		p = strchr(p, ',');
-		if (p != NULL)
-			p++;
+		p = q != NULL ? q + 1 : NULL;
 	}
 	return false;
 }
 
-/* group_hash: FNV-1a over the fields that make a group. */
-static size_t
-group_hash(const struct group *g)
+bool
+out_verdict_token_known(const char *tok)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
+	size_t i, n = strlen(tok);
 
-#define MIX(byte) (h = (h ^ (uint8_t)(byte)) * 0x100000001b3ULL)
-	MIX(g->af);
-	for (i = 0; i < 16; i++)
-		MIX(g->net[i]);
-	for (i = 0; i < 16; i++)
-		MIX(g->server[i]);
-	MIX(g->port);
-	MIX(g->port >> 8);
-	MIX(g->code);
-	for (i = 0; i < g->sni_len; i++)
-		MIX(g->sni[i]);
-#undef MIX
-	return (size_t)h;
+	if (n == 0)
+		return false;
+	if (summary_outcome_of(tok) != SUM_NUM_OUTCOMES)
+		return true;
+	for (i = 0; i < VC_COUNT; i++)
+		if (token_matches(tok, n, verdict_code_table[i].name, ""))
+			return true;
+	return false;
 }
 
+/* conn_ja4 returns the client's JA4 fingerprint, or NULL. */
+static const char *
+conn_ja4(const struct tl_conn *c)
+{
+	return tl_client_ja4(c);
+}
+
+/* sum_from_conn fills |sc| from |c| for the summary. */
 static void
-group_add(struct output *o, const struct tl_conn *c)
+sum_from_conn(struct sum_conn *sc, const struct tl_conn *c)
 {
-	struct group g, *x;
-	size_t h;
+	const struct cert_info *ci;
 
-	memset(&g, 0, sizeof(g));
-	g.af = c->af;
-	memcpy(g.net, c->client_ip, c->af == 6 ? 8 : 3);
-	memcpy(g.server, c->server_ip, 16);
-	g.port = c->server_port;
-	g.code = c->verdict->code;
+	memset(sc, 0, sizeof(*sc));
+	sc->af = c->af;
+	memcpy(sc->client_ip, c->client_ip, 16);
+	memcpy(sc->server_ip, c->server_ip, 16);
+	sc->server_port = c->server_port;
 	if (c->ch.has_sni) {
-		g.sni_len = c->ch.sni.len;
-		memcpy(g.sni, c->ch.sni.b, g.sni_len);
+		sc->has_sni = true;
+		sc->sni = c->ch.sni.b;
+		sc->sni_len = c->ch.sni.len;
 	}
-	if (o->gindex == NULL) {
-		/* Twice the most groups kept: probes stay short. */
-		o->gindex_size = 2 * OUT_MAX_GROUPS;
-		o->gindex = xcalloc(o->gindex_size, sizeof(*o->gindex));
+	sc->start_us = c->start_us;
+	sc->code = verdict_code_name(c->verdict->code);
+	sc->outcome = summary_outcome_of(verdict_outcome_name(
+	    c->verdict->outcome));
+	if (c->client_chain.num > 0 && c->client_chain.certs[0] != NULL) {
+		ci = x509_cert_info(c->client_chain.certs[0]);
+		sc->cc_subject = ci->subject;
+		sc->cc_issuer = ci->issuer;
 	}
-	h = group_hash(&g) & (o->gindex_size - 1);
-	for (;; h = (h + 1) & (o->gindex_size - 1)) {
-		if (o->gindex[h] == 0)
-			break;
-		x = &o->groups[o->gindex[h] - 1];
-		if (x->af == g.af && x->port == g.port && x->code == g.code &&
-		    x->sni_len == g.sni_len && memcmp(x->net, g.net, 16) == 0 &&
-		    memcmp(x->server, g.server, 16) == 0 &&
-		    memcmp(x->sni, g.sni, g.sni_len) == 0) {
-			x->count++;
-			return;
-		}
-	}
-	if (o->num_groups >= OUT_MAX_GROUPS) {
-		o->other_groups++;
-		return;
-	}
-	if (o->num_groups == o->cap_groups) {
-		o->cap_groups = o->cap_groups == 0 ? 64 : o->cap_groups * 2;
-		o->groups = xreallocarray(o->groups, o->cap_groups,
-		    sizeof(*o->groups));
-	}
-	g.count = 1;
-	o->groups[o->num_groups++] = g;
-	o->gindex[h] = (uint32_t)o->num_groups;
+	sc->ja4 = conn_ja4(c);
 }
 
-void
+bool
 out_conn(struct output *o, const struct tl_conn *c)
 {
 	const struct verdict *v = c->verdict;
+	const char *outcome = v != NULL ? verdict_outcome_name(v->outcome) :
+	    "unknown";
 	bool failed = v != NULL && verdict_outcome_is_failure(v->outcome);
+	struct sum_conn sc;
 
 	o->count++;
 	if (failed)
 		o->failures++;
-	if (v != NULL) {
-		o->per_code[v->code]++;
-		if (o->opt.summary)
-			group_add(o, c);
+	if (v != NULL && o->sum != NULL) {
+		sum_from_conn(&sc, c);
+		(void)summary_add(o->sum, &sc);
 	}
 	if (o->opt.failures_only && !failed)
-		return;
+		return false;
 	if (o->opt.verdicts != NULL && (v == NULL ||
-	    !code_selected(o->opt.verdicts, verdict_code_name(v->code))))
-		return;
+	    !out_verdict_selected(o->opt.verdicts, verdict_code_name(v->code),
+	    outcome)))
+		return false;
+	if (o->opt.only_id != 0 && c->id != o->opt.only_id)
+		return false;
 	sb_reset(&o->b);
-	if (o->opt.json)
-		out_json_conn(&o->b, c);
+	if (o->opt.json && o->opt.json_form == OUT_JSON_ECS)
+		out_ecs_conn(&o->b, c);
+	else if (o->opt.json)
+		out_json_conn_seen(&o->b, c, o->seen);
 	else if (o->opt.quiet)
 		out_text_line(&o->b, c, &o->opt);
 	else
@@ -176,16 +164,7 @@ out_conn(struct output *o, const struct tl_conn *c)
 	 * stdio's buffer saves a write per connection. */
 	if (o->opt.flush_each)
 		fflush(o->fp);
-}
-
-static int
-group_cmp(const void *a, const void *b)
-{
-	const struct group *x = a, *y = b;
-
-	if (x->count != y->count)
-		return x->count < y->count ? 1 : -1;
-	return 0;
+	return true;
 }
 
 void
@@ -193,76 +172,29 @@ out_summary(struct output *o, const struct analyzer_stats *st,
     unsigned long long pcap_recv, unsigned long long pcap_drop,
     bool have_pcap_stats)
 {
-	char net[64], srv[64];
-	size_t i, shown = 0;
-	struct group *g;
-	bool any = false;
+	struct summary *empty = NULL, *s = o->sum;
+	size_t i;
 
+	if (s == NULL)
+		s = empty = summary_new();
 	sb_reset(&o->b);
 	if (o->opt.json) {
-		sb_printf(&o->b, "{\"summary\":{\"connections\":%llu,"
-		    "\"failed_or_incomplete\":%llu,\"verdicts\":{",
-		    o->count, o->failures);
-		for (i = 0; i < VC_COUNT; i++) {
-			if (o->per_code[i] == 0)
-				continue;
-			sb_printf(&o->b, "%s\"%s\":%llu", any ? "," : "",
-			    verdict_code_table[i].name, o->per_code[i]);
-			any = true;
-		}
-		sb_puts(&o->b, "},\"top\":[");
-	} else {
-		sb_printf(&o->b, "Summary: %llu connection%s, %llu failed or "
-		    "incomplete\n", o->count, o->count == 1 ? "" : "s",
-		    o->failures);
-		for (i = 0; i < VC_COUNT; i++)
-			if (o->per_code[i] > 0)
-				sb_printf(&o->b, "  %8llu  %s\n", o->per_code[i],
-				    verdict_code_table[i].name);
-	}
-	if (o->num_groups > 0)
-		qsort(o->groups, o->num_groups, sizeof(*o->groups),
-		    group_cmp);
-	if (!o->opt.json && o->num_groups > 0)
-		sb_puts(&o->b, "Top failures (client network -> server, SNI: "
-		    "cause):\n");
-	for (i = 0; i < o->num_groups && shown < 10; i++) {
-		uint8_t a[16];
-
-		g = &o->groups[i];
-		if (!verdict_outcome_is_failure(
-		    verdict_code_table[g->code].outcome))
-			continue;
-		memset(a, 0, sizeof(a));
-		memcpy(a, g->net, g->af == 6 ? 8 : 3);
-		fmt_addr(net, sizeof(net), g->af, a);
-		fmt_addr(srv, sizeof(srv), g->af, g->server);
-		if (o->opt.json) {
-			sb_printf(&o->b, "%s{\"client_net\":\"%s/%d\","
-			    "\"server\":\"%s\",\"port\":%u,\"sni\":",
-			    shown > 0 ? "," : "", net, g->af == 6 ? 64 : 24,
-			    srv, g->port);
-			sb_json_string(&o->b, g->sni, g->sni_len);
-			sb_printf(&o->b, ",\"code\":\"%s\",\"count\":%llu}",
-			    verdict_code_name(g->code), g->count);
-		} else {
-			sb_printf(&o->b, "  %8llu  %s/%d -> %s%s%s:%u, ",
-			    g->count, net, g->af == 6 ? 64 : 24,
-			    g->af == 6 ? "[" : "", srv, g->af == 6 ? "]" : "",
-			    g->port);
-			if (g->sni_len > 0)
-				sb_text_escaped(&o->b, g->sni, g->sni_len);
-			else
-				sb_puts(&o->b, "(no SNI)");
-			sb_printf(&o->b, ": %s\n", verdict_code_name(g->code));
-		}
-		shown++;
+		sb_puts(&o->b, "{\"summary\":{");
+		out_summary_json(&o->b, s);
+	} else
+		out_summary_text(&o->b, s, o->opt.color);
+	summary_free(empty);
+	if (st == NULL) {
+		/* Not from a capture (--from-json): the caller adds its
+		 * own counts and closes the object. */
+		fwrite(o->b.s, 1, o->b.len, o->fp);
+		return;
 	}
 	if (o->opt.json) {
-		sb_printf(&o->b, "],\"frames\":%llu,\"tcp\":%llu,"
+		sb_printf(&o->b, ",\"frames\":%llu,\"tcp\":%llu,"
 		    "\"not_tcp\":%llu,\"truncated\":%llu,\"malformed\":%llu,"
 		    "\"fragments\":%llu,\"evicted\":%llu,\"idle_closed\":%llu,"
-		    "\"clock_jumps\":%llu",
+		    "\"clock_jumps\":%llu,\"clock_out_of_range\":%llu",
 		    (unsigned long long)st->frames,
 		    (unsigned long long)st->tcp,
 		    (unsigned long long)st->not_tcp,
@@ -271,7 +203,8 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 		    (unsigned long long)st->fragments,
 		    (unsigned long long)st->evicted,
 		    (unsigned long long)st->idle_closed,
-		    (unsigned long long)st->clock_jumps);
+		    (unsigned long long)st->clock_jumps,
+		    (unsigned long long)st->clock_out_of_range);
 		/* in: frames skipped at an undecoded ethertype (issue 15
 		 * case 5), and connections seen one way only. */
 		sb_printf(&o->b, ",\"skipped\":%llu,\"skipped_ethertypes\":{",
@@ -291,7 +224,7 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 			    "\"pcap_dropped\":%llu", pcap_recv, pcap_drop);
 		sb_puts(&o->b, "}}\n");
 	} else {
-		sb_printf(&o->b, "Packets: %llu read, %llu TCP, %llu other, "
+		sb_printf(&o->b, "\nPackets: %llu read, %llu TCP, %llu other, "
 		    "%llu truncated, %llu malformed, %llu IP fragments\n",
 		    (unsigned long long)st->frames,
 		    (unsigned long long)st->tcp,
@@ -325,12 +258,44 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 			sb_printf(&o->b, "Timestamps more than a day ahead of "
 			    "the previous packet, ignored: %llu\n",
 			    (unsigned long long)st->clock_jumps);
+		if (st->clock_out_of_range > 0)
+			sb_printf(&o->b, "Timestamps before 1970 or after 9999, "
+			    "read as the previous packet's time: %llu\n",
+			    (unsigned long long)st->clock_out_of_range);
 		if (have_pcap_stats)
 			sb_printf(&o->b, "pcap: %llu received, %llu dropped "
 			    "by the kernel\n", pcap_recv, pcap_drop);
 	}
 	fwrite(o->b.s, 1, o->b.len, o->fp);
 	fflush(o->fp);
+}
+
+void
+out_summary_interim(struct output *o, const struct analyzer_stats *st,
+    int64_t now_us)
+{
+	char t[40];
+
+	fmt_time_iso(t, sizeof(t), now_us);
+	if (o->opt.json) {
+		/* One line of its own before the summary object. */
+		sb_reset(&o->b);
+		sb_puts(&o->b, "{\"interim\":{\"at\":");
+		sb_json_cstr(&o->b, t);
+		sb_puts(&o->b, ",\"counted_since\":\"start\"}}\n");
+	} else {
+		sb_reset(&o->b);
+		sb_printf(&o->b, "\nInterim summary at %s, counted since the "
+		    "start:\n", t);
+	}
+	fwrite(o->b.s, 1, o->b.len, o->fp);
+	out_summary(o, st, 0, 0, false);
+}
+
+struct summary *
+out_summary_data(struct output *o)
+{
+	return o->sum;
 }
 
 unsigned long long

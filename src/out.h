@@ -11,27 +11,54 @@
 
 struct out_opts {
 	bool		 json;		/* JSON lines instead of text */
+	enum out_json_form {
+		OUT_JSON_FULL,		/* every certificate in full */
+		OUT_JSON_COMPACT,	/* each distinct one once */
+		OUT_JSON_ECS,		/* Elastic Common Schema */
+	}		 json_form;
 	bool		 quiet;		/* one line per connection */
 	bool		 verbose;	/* every extension and offered suite */
 	bool		 summary;	/* counts and worst offenders at the end */
 	bool		 failures_only;	/* only failed or incomplete */
 	bool		 color;
 	bool		 flush_each;	/* flush after every report (live) */
-	const char	*verdicts;	/* comma-separated codes, or NULL */
+	const char	*verdicts;	/* comma-separated codes, families,
+					 * outcomes; or NULL */
+	uint64_t	 only_id;	/* --id: this connection only; 0 all */
+	bool		 absolute_time;	/* event times as dates (-tttt) */
 };
+
+struct summary;
 
 struct output;
 
 struct output	*out_new(const struct out_opts *opt, FILE *fp);
 void		 out_free(struct output *o);
-/* out_conn renders |c| if it passes the filters and counts it for the
- * summary. */
-void		 out_conn(struct output *o, const struct tl_conn *c);
-/* out_summary writes the per-verdict counts and top groups, plus the
- * capture statistics given. */
+/* out_conn counts |c| for the summary and renders it if it passes the
+ * filters (--failures, --verdict, --id). It returns whether |c| passed
+ * them (and was rendered). */
+bool		 out_conn(struct output *o, const struct tl_conn *c);
+/* out_verdict_selected tells whether the --verdict list |list| selects
+ * verdict |code| with outcome |outcome|. */
+bool		 out_verdict_selected(const char *list, const char *code,
+		    const char *outcome);
+/* out_verdict_token_known tells whether |tok| is a verdict code, a
+ * family of codes (a prefix ending at an underscore) or an outcome. */
+bool		 out_verdict_token_known(const char *tok);
+/* out_summary_data returns the summary being counted (NULL without
+ * --summary). */
+struct summary	*out_summary_data(struct output *o);
+/* out_summary writes the operator's summary, plus the capture statistics
+ * |st|; with |st| NULL (--from-json) it writes the summary only and, in
+ * JSON, leaves the object open for the caller to close. */
 void		 out_summary(struct output *o, const struct analyzer_stats *st,
 		    unsigned long long pcap_recv, unsigned long long pcap_drop,
 		    bool have_pcap_stats);
+/* out_summary_interim writes the summary so far, without stopping (live
+ * --summary-interval and SIGUSR1), after a line that says when and that
+ * the counts are since the start. */
+void		 out_summary_interim(struct output *o,
+		    const struct analyzer_stats *st, int64_t now_us);
 /* out_failures returns the number of failed or incomplete connections. */
 unsigned long long out_failures(const struct output *o);
 /* out_count returns the number of connections seen. */
@@ -43,6 +70,19 @@ void	out_text_conn(struct sb *b, const struct tl_conn *c,
 void	out_text_line(struct sb *b, const struct tl_conn *c,
 	    const struct out_opts *opt);
 void	out_json_conn(struct sb *b, const struct tl_conn *c);
+/* out_json_conn_seen is out_json_conn writing each certificate in |seen|
+ * as a reference by SHA-256 (and adding the others to it); |seen| NULL
+ * writes every certificate in full. */
+struct out_json_seen;
+struct out_json_seen *out_json_seen_new(void);
+void	out_json_seen_free(struct out_json_seen *s);
+void	out_json_conn_seen(struct sb *b, const struct tl_conn *c,
+	    struct out_json_seen *seen);
+/* out_ecs_conn writes |c| as one Elastic Common Schema document. */
+void	out_ecs_conn(struct sb *b, const struct tl_conn *c);
+void	out_summary_text(struct sb *b, struct summary *s, bool color);
+/* out_summary_json appends the summary's fields, without braces. */
+void	out_summary_json(struct sb *b, struct summary *s);
 /* out_json_memo_clear frees what out_json_conn memoised (the JSON of
  * repeated offered lists and certificates). */
 void	out_json_memo_clear(void);

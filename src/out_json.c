@@ -1,4 +1,6 @@
 /* out_json.c - one JSON object per connection (DESIGN.md "JSON lines"). */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +72,57 @@ out_json_memo_clear(void)
 		free(memo[i].json);
 		memset(&memo[i], 0, sizeof(memo[i]));
 	}
+}
+
+/*
+ * The certificates a --json=compact stream has written in full, by
+ * SHA-256: later reports refer to them as {"sha256":...,"ref":true}.
+ * Bounded by LIMIT_CERT_CACHE; past it certificates are written in full
+ * again (a reference never points at nothing).
+ */
+struct out_json_seen {
+	uint8_t		(*sha)[32];	/* open addressing; all-zero: free */
+	size_t		 num;
+};
+
+#define SEEN_SLOTS	(2 * LIMIT_CERT_CACHE)
+
+struct out_json_seen *
+out_json_seen_new(void)
+{
+	struct out_json_seen *s;
+
+	s = xcalloc(1, sizeof(*s));
+	s->sha = xcalloc(SEEN_SLOTS, sizeof(*s->sha));
+	return s;
+}
+
+void
+out_json_seen_free(struct out_json_seen *s)
+{
+	if (s == NULL)
+		return;
+	free(s->sha);
+	free(s);
+}
+
+/* seen_add returns true if |sha| was written before, else records it
+ * (when there is room) and returns false. */
+static bool
+seen_add(struct out_json_seen *s, const uint8_t sha[32])
+{
+	static const uint8_t zero[32];
+	size_t h = (size_t)hash_bytes(sha, 32) & (SEEN_SLOTS - 1);
+
+	for (; memcmp(s->sha[h], zero, 32) != 0;
+	    h = (h + 1) & (SEEN_SLOTS - 1))
+		if (memcmp(s->sha[h], sha, 32) == 0)
+			return true;
+	if (s->num < LIMIT_CERT_CACHE) {
+		memcpy(s->sha[h], sha, 32);
+		s->num++;
+	}
+	return false;
 }
 
 static void
@@ -244,7 +297,7 @@ json_time(struct sb *b, int64_t sec)
 {
 	char t[40];
 
-	fmt_time_iso(t, sizeof(t), sec * 1000000);
+	fmt_time_iso(t, sizeof(t), time_us(sec, 0));
 	/* Certificates have second precision: drop the fraction. */
 	if (strlen(t) > 20) {
 		t[19] = 'Z';
@@ -254,7 +307,7 @@ json_time(struct sb *b, int64_t sec)
 }
 
 static void
-json_chain(struct sb *b, const struct tl_chain *ch)
+json_chain(struct sb *b, const struct tl_chain *ch, struct out_json_seen *seen)
 {
 	const struct cert_info *ci;
 	uint8_t key[1 + 32];
@@ -270,6 +323,12 @@ json_chain(struct sb *b, const struct tl_chain *ch)
 			continue;
 		}
 		ci = x509_cert_info(ch->certs[i]);
+		if (seen != NULL && seen_add(seen, ci->sha256)) {
+			sb_puts(b, "{\"sha256\":\"");
+			sb_hex(b, ci->sha256, sizeof(ci->sha256));
+			sb_puts(b, "\",\"ref\":true}");
+			continue;
+		}
 		/* A certificate's JSON follows from its DER alone. */
 		key[0] = 'X';
 		memcpy(key + 1, ci->sha256, sizeof(ci->sha256));
@@ -293,7 +352,13 @@ json_chain(struct sb *b, const struct tl_chain *ch)
 				sb_puts(b, ",");
 			sb_json_cstr(b, ci->san[j]);
 		}
-		sb_puts(b, "],\"key\":");
+		sb_puts(b, "]");
+		if (ci->total_san > ci->num_san) {
+			/* LIMIT_SAN: say it, never cut silently. */
+			sb_puts(b, ",\"san_truncated\":true,\"san_total\":");
+			sb_u64(b, ci->total_san);
+		}
+		sb_puts(b, ",\"key\":");
 		sb_json_cstr(b, ci->key_type);
 		sb_printf(b, ",\"key_bits\":%d", ci->key_bits);
 		if (ci->curve[0] != '\0') {
@@ -330,6 +395,17 @@ json_chain(struct sb *b, const struct tl_chain *ch)
 	sb_puts(b, "]");
 }
 
+/* truncated appends "name_truncated":true,"name_total":N when a list
+ * kept fewer items than the wire had. */
+static void
+truncated(struct sb *b, const char *name, size_t num, size_t total)
+{
+	if (total <= num)
+		return;
+	sb_printf(b, ",\"%s_truncated\":true,\"%s_total\":%zu", name, name,
+	    total);
+}
+
 static void
 json_findings(struct sb *b, const struct tl_chain *ch)
 {
@@ -352,6 +428,13 @@ json_findings(struct sb *b, const struct tl_chain *ch)
 
 void
 out_json_conn(struct sb *b, const struct tl_conn *c)
+{
+	out_json_conn_seen(b, c, NULL);
+}
+
+void
+out_json_conn_seen(struct sb *b, const struct tl_conn *c,
+    struct out_json_seen *seen)
 {
 	const struct verdict *v = c->verdict;
 	char t[40];
@@ -419,6 +502,8 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 		json_name(b, &c->ch.sni);
 	else
 		sb_puts(b, "null");
+	if (c->ch.has_sni && c->ch.sni.wire_len > c->ch.sni.len)
+		truncated(b, "sni", c->ch.sni.len, c->ch.sni.wire_len);
 	sb_puts(b, ",\"alpn\":");
 	if (c->sh.has_alpn)
 		json_name(b, &c->sh.alpn);
@@ -433,20 +518,38 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 		    c->ch.max_version, true);
 		sb_puts(b, ",\"offered_versions\":");
 		json_list(b, &c->ch.versions, 'V', tls_version_name);
+		truncated(b, "offered_versions", c->ch.versions.num,
+		    c->ch.versions.total);
 		sb_puts(b, ",\"offered_ciphers_count\":");
 		sb_u64(b, c->ch.suites.total);
 		sb_puts(b, ",\"offered_ciphers\":");
 		json_list(b, &c->ch.suites, 'C', tls_cipher_name);
+		truncated(b, "offered_ciphers", c->ch.suites.num,
+		    c->ch.suites.total);
 		sb_puts(b, ",\"offered_groups\":");
 		json_list(b, &c->ch.groups, 'G', tls_group_name);
+		truncated(b, "offered_groups", c->ch.groups.num,
+		    c->ch.groups.total);
 		sb_puts(b, ",\"offered_alpn\":");
 		json_name(b, &c->ch.alpn);
+		truncated(b, "offered_alpn", c->ch.alpn.len,
+		    c->ch.alpn.wire_len);
 		sb_puts(b, ",\"extensions\":");
 		json_list(b, &c->ch.exts, 'E', tls_ext_name);
+		truncated(b, "extensions", c->ch.exts.num, c->ch.exts.total);
+		/* Fingerprints: hex and digits only, no escaping needed. */
+		if (c->ch.ja4[0] != '\0')
+			sb_printf(b, ",\"ja4\":\"%s\"", c->ch.ja4);
+		if (c->ch.ja3[0] != '\0')
+			sb_printf(b, ",\"ja3\":\"%s\"", c->ch.ja3);
 	}
+	if (c->sh.present && c->sh.ja3s[0] != '\0')
+		sb_printf(b, ",\"ja3s\":\"%s\"", c->sh.ja3s);
 	sb_puts(b, "}");
 	sb_puts(b, ",\"server_certs\":");
-	json_chain(b, &c->server_chain);
+	json_chain(b, &c->server_chain, seen);
+	truncated(b, "server_certs", c->server_chain.num,
+	    c->server_chain.total);
 	sb_puts(b, ",\"server_findings\":");
 	json_findings(b, &c->server_chain);
 	if (c->cr.present) {
@@ -460,7 +563,9 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 	} else
 		sb_puts(b, ",\"cert_request\":null");
 	sb_puts(b, ",\"client_certs\":");
-	json_chain(b, &c->client_chain);
+	json_chain(b, &c->client_chain, seen);
+	truncated(b, "client_certs", c->client_chain.num,
+	    c->client_chain.total);
 	sb_puts(b, ",\"client_findings\":");
 	json_findings(b, &c->client_chain);
 	sb_puts(b, ",\"packets\":{\"c2s\":");
@@ -507,4 +612,244 @@ out_json_conn(struct sb *b, const struct tl_conn *c)
 		sb_puts(b, "]}");
 	}
 	sb_puts(b, "}\n");
+}
+
+/* ---- Elastic Common Schema (--json=ecs) ---- */
+
+/* The ECS release whose field list tests/ecs/ holds and the test checks
+ * against. */
+#define ECS_VERSION	"9.4.0"
+
+/* ecs_endpoint appends "name":{ip, port, packets, bytes} of one side. */
+static void
+ecs_endpoint(struct sb *b, const char *name, const struct tl_conn *c,
+    bool server)
+{
+	char ip[64];
+	int d = server ? TL_S2C : TL_C2S;
+
+	fmt_addr(ip, sizeof(ip), c->af, server ? c->server_ip : c->client_ip);
+	sb_printf(b, ",\"%s\":{\"ip\":", name);
+	sb_json_cstr(b, ip);
+	sb_puts(b, ",\"port\":");
+	sb_u64(b, server ? c->server_port : c->client_port);
+	/* ECS: packets and bytes sent by this side. */
+	sb_puts(b, ",\"packets\":");
+	sb_u64(b, c->pkts[d]);
+	sb_puts(b, ",\"bytes\":");
+	sb_u64(b, c->bytes[d]);
+	sb_puts(b, "}");
+}
+
+/* ecs_san appends a SAN without its "DNS:" (...) type prefix. */
+static void
+ecs_san(struct sb *b, const char *san)
+{
+	const char *colon = strchr(san, ':');
+
+	sb_json_cstr(b, colon != NULL ? colon + 1 : san);
+}
+
+/* ecs_cert appends the ECS fields of a leaf certificate (tls.server.*,
+ * tls.client.*), after an opening brace already written. */
+static void
+ecs_cert(struct sb *b, const struct cert_info *ci)
+{
+	size_t j;
+
+	sb_puts(b, "\"subject\":");
+	sb_json_cstr(b, ci->subject);
+	sb_puts(b, ",\"issuer\":");
+	sb_json_cstr(b, ci->issuer);
+	sb_puts(b, ",\"not_before\":");
+	json_time(b, ci->not_before);
+	sb_puts(b, ",\"not_after\":");
+	json_time(b, ci->not_after);
+	sb_puts(b, ",\"hash\":{\"sha256\":\"");
+	sb_hex(b, ci->sha256, sizeof(ci->sha256));
+	sb_puts(b, "\"},\"x509\":{\"subject\":{\"distinguished_name\":");
+	sb_json_cstr(b, ci->subject);
+	sb_puts(b, "},\"issuer\":{\"distinguished_name\":");
+	sb_json_cstr(b, ci->issuer);
+	sb_puts(b, "},\"serial_number\":");
+	sb_json_cstr(b, ci->serial);
+	sb_puts(b, ",\"not_before\":");
+	json_time(b, ci->not_before);
+	sb_puts(b, ",\"not_after\":");
+	json_time(b, ci->not_after);
+	sb_puts(b, ",\"signature_algorithm\":");
+	sb_json_cstr(b, ci->sig_alg);
+	sb_puts(b, ",\"public_key_algorithm\":");
+	sb_json_cstr(b, ci->key_type);
+	sb_printf(b, ",\"public_key_size\":%d", ci->key_bits);
+	if (ci->curve[0] != '\0') {
+		sb_puts(b, ",\"public_key_curve\":");
+		sb_json_cstr(b, ci->curve);
+	}
+	sb_puts(b, ",\"alternative_names\":[");
+	for (j = 0; j < ci->num_san; j++) {
+		if (j > 0)
+			sb_puts(b, ",");
+		ecs_san(b, ci->san[j]);
+	}
+	sb_puts(b, "]}");
+}
+
+/* ecs_version appends tls.version ("1.3") and tls.version_protocol. */
+static void
+ecs_version(struct sb *b, uint16_t v)
+{
+	const char *n = tls_version_name(v);
+
+	if (n == NULL)
+		return;
+	if (strncmp(n, "TLS", 3) == 0) {
+		sb_puts(b, ",\"version\":");
+		sb_json_cstr(b, n + 3);
+		sb_puts(b, ",\"version_protocol\":\"tls\"");
+	} else if (strncmp(n, "SSL", 3) == 0) {
+		sb_puts(b, ",\"version\":");
+		sb_json_cstr(b, strcmp(n + 3, "3") == 0 ? "3.0" : "2.0");
+		sb_puts(b, ",\"version_protocol\":\"ssl\"");
+	}
+}
+
+void
+out_ecs_conn(struct sb *b, const struct tl_conn *c)
+{
+	const struct verdict *v = c->verdict;
+	const struct cert_info *ci;
+	const char *outcome = v != NULL ? verdict_outcome_name(v->outcome) :
+	    "unknown";
+	char t[40], ip[64];
+	size_t i;
+
+	fmt_time_iso(t, sizeof(t), c->start_us);
+	sb_puts(b, "{\"@timestamp\":");
+	sb_json_cstr(b, t);
+	sb_puts(b, ",\"ecs\":{\"version\":\"" ECS_VERSION "\"}");
+	sb_puts(b, ",\"event\":{\"kind\":\"event\",\"category\":[\"network\"],"
+	    "\"type\":[\"connection\",\"protocol\"],\"module\":\"tlsdiag\","
+	    "\"dataset\":\"tlsdiag.connection\",\"outcome\":");
+	/* ECS outcome: success, failure or unknown (of the handshake). */
+	sb_puts(b, strcmp(outcome, "ok") == 0 ? "\"success\"" :
+	    strcmp(outcome, "failed") == 0 ||
+	    strcmp(outcome, "incomplete") == 0 ? "\"failure\"" :
+	    "\"unknown\"");
+	sb_puts(b, ",\"start\":");
+	sb_json_cstr(b, t);
+	fmt_time_iso(t, sizeof(t), c->last_us);
+	sb_puts(b, ",\"end\":");
+	sb_json_cstr(b, t);
+	sb_puts(b, ",\"duration\":");	/* ECS: nanoseconds */
+	sb_u64(b, (uint64_t)(c->last_us - c->start_us) * 1000);
+	if (v != NULL) {
+		sb_puts(b, ",\"code\":");
+		sb_json_cstr(b, verdict_code_name(v->code));
+		sb_puts(b, ",\"reason\":");
+		sb_json_cstr(b, v->summary);
+	}
+	sb_puts(b, "},\"observer\":{\"product\":\"tlsdiag\",\"vendor\":"
+	    "\"tlsdiag\",\"type\":\"sensor\",\"version\":\"" PACKAGE_VERSION
+	    "\"}");
+	ecs_endpoint(b, "source", c, false);
+	ecs_endpoint(b, "destination", c, true);
+	ecs_endpoint(b, "client", c, false);
+	ecs_endpoint(b, "server", c, true);
+	sb_printf(b, ",\"network\":{\"transport\":\"tcp\",\"type\":\"%s\"",
+	    c->af == 6 ? "ipv6" : "ipv4");
+	if (c->tls[0] || c->tls[1])
+		sb_puts(b, ",\"protocol\":\"tls\"");
+	sb_puts(b, ",\"packets\":");
+	sb_u64(b, c->pkts[0] + c->pkts[1]);
+	sb_puts(b, ",\"bytes\":");
+	sb_u64(b, c->bytes[0] + c->bytes[1]);
+	sb_puts(b, "},\"related\":{\"ip\":[");
+	fmt_addr(ip, sizeof(ip), c->af, c->client_ip);
+	sb_json_cstr(b, ip);
+	fmt_addr(ip, sizeof(ip), c->af, c->server_ip);
+	sb_puts(b, ",");
+	sb_json_cstr(b, ip);
+	sb_puts(b, "]");
+	if (c->ch.has_sni) {
+		sb_puts(b, ",\"hosts\":[");
+		json_name(b, &c->ch.sni);
+		sb_puts(b, "]");
+	}
+	sb_puts(b, "},\"tls\":{\"established\":");
+	sb_puts(b, strcmp(outcome, "ok") == 0 ? "true" : "false");
+	if (c->sh.present) {
+		ecs_version(b, c->sh.version);
+		if (c->sh.version != TLS_V_SSL2) {
+			sb_puts(b, ",\"cipher\":");
+			json_code(b, tls_cipher_name(c->sh.suite), c->sh.suite,
+			    true);
+		}
+		if (c->sh.group != 0) {
+			sb_puts(b, ",\"curve\":");
+			json_code(b, tls_group_name(c->sh.group), c->sh.group,
+			    true);
+		}
+		sb_puts(b, c->sh.resumed ? ",\"resumed\":true" :
+		    ",\"resumed\":false");
+		if (c->sh.has_alpn) {
+			sb_puts(b, ",\"next_protocol\":");
+			json_name(b, &c->sh.alpn);
+		}
+	}
+	sb_puts(b, ",\"client\":{");
+	if (c->ch.present) {
+		sb_puts(b, "\"supported_ciphers\":");
+		json_list(b, &c->ch.suites, 'C', tls_cipher_name);
+		if (c->ch.has_sni) {
+			sb_puts(b, ",\"server_name\":");
+			json_name(b, &c->ch.sni);
+		}
+	}
+	if (c->client_chain.num > 0 && c->client_chain.certs[0] != NULL) {
+		ci = x509_cert_info(c->client_chain.certs[0]);
+		sb_puts(b, c->ch.present ? "," : "");
+		ecs_cert(b, ci);
+	}
+	sb_puts(b, "},\"server\":{");
+	if (c->server_chain.num > 0 && c->server_chain.certs[0] != NULL) {
+		ci = x509_cert_info(c->server_chain.certs[0]);
+		ecs_cert(b, ci);
+	}
+	sb_puts(b, "}}");
+	/* What ECS has no field for, in tlsdiag's own namespace. */
+	sb_puts(b, ",\"tlsdiag\":{\"id\":");
+	sb_u64(b, c->id);
+	sb_puts(b, c->midstream ? ",\"midstream\":true" :
+	    ",\"midstream\":false");
+	if (v != NULL) {
+		sb_puts(b, ",\"verdict\":{\"code\":");
+		sb_json_cstr(b, verdict_code_name(v->code));
+		sb_puts(b, ",\"outcome\":");
+		sb_json_cstr(b, outcome);
+		sb_puts(b, v->inferred ? ",\"confidence\":\"inferred\"" :
+		    ",\"confidence\":\"certain\"");
+		sb_puts(b, ",\"summary\":");
+		sb_json_cstr(b, v->summary);
+		sb_puts(b, ",\"evidence\":[");
+		for (i = 0; i < v->num_evidence; i++) {
+			if (i > 0)
+				sb_puts(b, ",");
+			sb_json_cstr(b, v->evidence[i]);
+		}
+		sb_puts(b, "],\"next\":");
+		sb_json_cstr(b, v->next);
+		sb_puts(b, "}");
+	}
+	sb_puts(b, ",\"events\":[");
+	for (i = 0; i < c->num_events; i++) {
+		if (i > 0)
+			sb_puts(b, ",");
+		json_event(b, c, &c->events[i]);
+	}
+	sb_puts(b, "],\"server_findings\":");
+	json_findings(b, &c->server_chain);
+	sb_puts(b, ",\"client_findings\":");
+	json_findings(b, &c->client_chain);
+	sb_puts(b, "}}\n");
 }

@@ -76,6 +76,21 @@ endpoint(struct sb *b, const struct tl_conn *c, bool server)
 		    c->client_port);
 }
 
+/* date_time appends |us| as "2024-02-29 18:40:22.123456" (UTC), the
+ * layout of tcpdump -tttt. */
+static void
+date_time(struct sb *b, int64_t us)
+{
+	char t[40];
+
+	fmt_time_iso(t, sizeof(t), us);
+	if (strlen(t) > 10 && t[10] == 'T') {
+		t[10] = ' ';
+		t[strlen(t) - 1] = '\0';	/* the Z */
+	}
+	sb_puts(b, t);
+}
+
 /* outcome_label is the outcome in the header line, in capitals. */
 static const char *
 outcome_label(enum verdict_outcome o)
@@ -126,6 +141,8 @@ header(struct sb *b, const struct tl_conn *c, const struct out_opts *opt)
 
 	col(b, opt, C_BOLD);
 	sb_printf(b, "#%llu ", (unsigned long long)c->id);
+	date_time(b, c->start_us);
+	sb_puts(b, " ");
 	endpoint(b, c, false);
 	sb_puts(b, " -> ");
 	endpoint(b, c, true);
@@ -183,6 +200,9 @@ event_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
 			}
 			if (e->frame == c->ch.frame)
 				sb_printf(b, " suites=%zu", c->ch.suites.total);
+			if (opt->verbose && e->frame == c->ch.frame &&
+			    c->ch.ja4[0] != '\0')
+				sb_printf(b, " ja4=%s", c->ch.ja4);
 		} else if (e->hs_type == TLS_HS_SERVER_HELLO ||
 		    e->hs_type == TLS_HS_HELLO_RETRY_REQUEST) {
 			sb_puts(b, " ");
@@ -276,8 +296,8 @@ chain(struct sb *b, const char *title, const struct tl_chain *ch,
 		esc(b, ci->subject);
 		sb_puts(b, "  issuer ");
 		esc(b, ci->issuer);
-		fmt_time_iso(nb, sizeof(nb), ci->not_before * 1000000);
-		fmt_time_iso(na, sizeof(na), ci->not_after * 1000000);
+		fmt_time_iso(nb, sizeof(nb), time_us(ci->not_before, 0));
+		fmt_time_iso(na, sizeof(na), time_us(ci->not_after, 0));
 		nb[10] = na[10] = '\0';
 		sb_printf(b, "  valid %s..%s", nb, na);
 		if (ci->num_san > 0) {
@@ -351,10 +371,17 @@ event_lines(struct sb *b, const struct tl_conn *c, const struct out_opts *opt)
 		sb_u64(&num, e->frame);
 		padded(b, &num, 7, true);
 		sb_puts(b, " ");
-		sb_reset(&num);
-		sb_milli(&num, e->ts_us - c->start_us);
-		padded(b, &num, 9, false);
-		sb_puts(b, e->dir == TL_C2S ? " ms  C -> S  " : " ms  C <- S  ");
+		if (opt->absolute_time) {
+			date_time(b, e->ts_us);
+			sb_puts(b, e->dir == TL_C2S ? "  C -> S  " :
+			    "  C <- S  ");
+		} else {
+			sb_reset(&num);
+			sb_milli(&num, e->ts_us - c->start_us);
+			padded(b, &num, 9, false);
+			sb_puts(b, e->dir == TL_C2S ? " ms  C -> S  " :
+			    " ms  C <- S  ");
+		}
 		sb_puts(b, tl_ev_name(e));
 		event_detail(b, c, e, opt);
 		sb_puts(b, "\n");

@@ -139,7 +139,7 @@ read_file(struct reader *r, const char *path, struct batch **bp)
 			b->cap = h->caplen;
 		}
 		k = &b->pkt[b->n++];
-		k->ts_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+		k->ts_us = time_us(h->ts.tv_sec, h->ts.tv_usec);
 		k->caplen = h->caplen;
 		k->len = h->len;
 		k->dlt = dlt;

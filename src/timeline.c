@@ -154,6 +154,12 @@ tl_ev_name(const struct tl_event *e)
 }
 
 const char *
+tl_client_ja4(const struct tl_conn *c)
+{
+	return c->ch.present && c->ch.ja4[0] != '\0' ? c->ch.ja4 : NULL;
+}
+
+const char *
 tl_dir_name(int dir)
 {
 	return dir == TL_C2S ? "c2s" : "s2c";

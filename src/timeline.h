@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fingerprint.h"
 #include "limits.h"
 #include "tls_msg.h"
 #include "x509.h"
@@ -82,6 +83,10 @@ struct tl_client_hello {
 	uint8_t			session_id_len;
 	uint8_t			session_id[32];
 	uint8_t			random[32];
+	/* Fingerprints of this hello, "" when not computed (fingerprint.h:
+	 * no JA3 for an SSLv2-compatible hello). */
+	char			ja4[FP_JA4_LEN + 1];
+	char			ja3[FP_MD5_LEN + 1];
 };
 
 /* What the server chose. */
@@ -101,6 +106,7 @@ struct tl_server_hello {
 	struct tls_u16_list	exts;
 	uint8_t			random[32];
 	uint16_t		hrr_group;
+	char			ja3s[FP_MD5_LEN + 1];	/* "" when not computed */
 };
 
 /* A certificate chain as sent, and what the checks found. */
@@ -227,6 +233,9 @@ const struct tl_event *tl_first_alert(const struct tl_conn *c);
 void		 tl_chain_clear(struct tl_chain *ch);
 /* tl_ev_name returns the DESIGN.md event type name of |e|. */
 const char	*tl_ev_name(const struct tl_event *e);
+/* tl_client_ja4 returns the JA4 fingerprint of the connection's first
+ * ClientHello, or NULL when there is none. It points into |c|. */
+const char	*tl_client_ja4(const struct tl_conn *c);
 /* tl_dir_name returns "c2s" or "s2c". */
 const char	*tl_dir_name(int dir);
 

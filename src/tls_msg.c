@@ -358,13 +358,27 @@ ch_ext(struct tls_client_hello *out, uint16_t type, struct rd *data)
 		return true;
 	case TLS_EXT_SUPPORTED_GROUPS:
 		/* RFC 8446 4.2.7: NamedGroup named_group_list<2..2^16-1>. */
-		return rd_vec16(data, &v) && rd_left(data) == 0 &&
-		    u16_list(&v, 2, &out->groups, &out->has_grease);
+		if (!rd_vec16(data, &v) || rd_left(data) != 0)
+			return false;
+		out->raw_groups = v;
+		return u16_list(&v, 2, &out->groups, &out->has_grease);
+	case TLS_EXT_EC_POINT_FORMATS:
+		/* RFC 8422 5.1.2: ECPointFormat ec_point_format_list<1..2^8-1>.
+		 * Only JA3 reads it: a malformed list is left out of the
+		 * fingerprint rather than failing the whole hello. */
+		if (rd_vec8(data, &v) && rd_left(&v) > 0 &&
+		    rd_left(data) == 0) {
+			out->has_ec_formats = true;
+			out->raw_ec_formats = v;
+		}
+		return true;
 	case TLS_EXT_SIGNATURE_ALGORITHMS:
 		/* RFC 8446 4.2.3: SignatureScheme
 		 * supported_signature_algorithms<2..2^16-2>. */
-		return rd_vec16(data, &v) && rd_left(data) == 0 &&
-		    u16_list(&v, 2, &out->sig_algs, &out->has_grease);
+		if (!rd_vec16(data, &v) || rd_left(data) != 0)
+			return false;
+		out->raw_sig_algs = v;
+		return u16_list(&v, 2, &out->sig_algs, &out->has_grease);
 	case TLS_EXT_ALPN:
 		return ch_alpn(out, data);
 	case TLS_EXT_ENCRYPT_THEN_MAC:
@@ -388,8 +402,10 @@ ch_ext(struct tls_client_hello *out, uint16_t type, struct rd *data)
 		return rd_left(data) == 0;
 	case TLS_EXT_SUPPORTED_VERSIONS:
 		/* RFC 8446 4.2.1: ProtocolVersion versions<2..254>. */
-		return rd_vec8(data, &v) && rd_left(data) == 0 &&
-		    u16_list(&v, 2, &out->versions, &out->has_grease);
+		if (!rd_vec8(data, &v) || rd_left(data) != 0)
+			return false;
+		out->raw_versions = v;
+		return u16_list(&v, 2, &out->versions, &out->has_grease);
 	case TLS_EXT_PSK_KEY_EXCHANGE_MODES:
 		return ch_psk_modes(out, data);
 	case TLS_EXT_CERTIFICATE_AUTHORITIES:
@@ -472,6 +488,7 @@ tls_parse_client_hello(struct rd *body, struct tls_client_hello *out)
 	    !rd_vec8(body, &comp) || rd_left(&comp) == 0)
 		return TLS_MALFORMED;
 	out->session_id_len = (uint8_t)rd_left(&sid);
+	out->raw_suites = suites;
 	if (!rd_copy(&sid, out->session_id, out->session_id_len) ||
 	    !u16_list(&suites, 2, &out->suites, &out->has_grease))
 		return TLS_MALFORMED;
@@ -493,6 +510,7 @@ tls_parse_client_hello(struct rd *body, struct tls_client_hello *out)
 	}
 	if (rd_left(body) != 0)
 		out->malformed = "bytes after the extensions";
+	out->raw_exts = exts;
 	memset(&seen, 0, sizeof(seen));
 	while (rd_left(&exts) > 0) {
 		if (!ext_next(&exts, &type, &data)) {
@@ -558,6 +576,7 @@ tls_parse_sslv2_client_hello(struct rd *body, struct tls_client_hello *out)
 	    !rd_bytes(body, &sid, sid_len) ||
 	    !rd_bytes(body, &chal, chal_len) || rd_left(body) != 0)
 		return TLS_MALFORMED;
+	out->raw_suites = specs;
 	while (rd_left(&specs) > 0) {
 		if (!rd_u8(&specs, &kind) || !rd_u16(&specs, &suite))
 			return TLS_MALFORMED;
@@ -685,6 +704,7 @@ parse_draft_server_hello(struct rd *body, struct tls_server_hello *out)
 	    rd_left(body) != 0)
 		return TLS_MALFORMED;
 	out->selected_version = out->legacy_version;
+	out->raw_exts = exts;
 	memset(&seen, 0, sizeof(seen));
 	while (rd_left(&exts) > 0) {
 		if (!ext_next(&exts, &type, &data) || ext_dup(&seen, type))
@@ -720,6 +740,7 @@ tls_parse_server_hello(struct rd *body, struct tls_server_hello *out)
 		return TLS_OK;
 	if (!rd_vec16(body, &exts) || rd_left(body) != 0)
 		return TLS_MALFORMED;
+	out->raw_exts = exts;
 	memset(&seen, 0, sizeof(seen));
 	while (rd_left(&exts) > 0) {
 		if (!ext_next(&exts, &type, &data) || ext_dup(&seen, type))

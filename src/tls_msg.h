@@ -126,6 +126,21 @@ struct tls_client_hello {
 	bool			has_cert_authorities;
 	bool			has_ech;
 	bool			has_grease;	/* any GREASE value anywhere */
+	/*
+	 * The vectors as on the wire, uncapped, for the fingerprints (JA3,
+	 * JA4) which need every value in wire order. They borrow from the
+	 * message body like the rest of the struct; each was checked when
+	 * it was parsed. Empty when absent. |raw_suites| holds 3-byte
+	 * CipherSpecs in an SSLv2-compatible hello (|sslv2|), else 2-byte
+	 * suites; |raw_exts| is the whole extensions block.
+	 */
+	struct rd		raw_suites;
+	struct rd		raw_exts;
+	struct rd		raw_groups;	/* named_group_list */
+	struct rd		raw_sig_algs;	/* supported_signature_algorithms */
+	struct rd		raw_versions;	/* supported_versions list */
+	bool			has_ec_formats;
+	struct rd		raw_ec_formats;	/* ec_point_format_list, 1 byte each */
 	/* Where the hello first violated the RFC ("malformed ALPN
 	 * extension"), static text; NULL when it did not. See
 	 * tls_parse_client_hello. */
@@ -153,6 +168,7 @@ struct tls_server_hello {
 	bool			has_etm;
 	bool			has_reneg_info;
 	bool			has_cookie;		/* HRR */
+	struct rd		raw_exts;	/* extensions block, borrowed (JA3S) */
 };
 
 /* The negotiated version: supported_versions if present, else legacy. */

@@ -521,6 +521,19 @@ sb_json_cstr(struct sb *b, const char *s)
 	sb_json_string(b, (const uint8_t *)s, strlen(s));
 }
 
+/* time_us: see util.h. Saturates where the exact sum would not fit. */
+int64_t
+time_us(int64_t sec, int64_t usec)
+{
+	int64_t us, sum;
+
+	if (__builtin_mul_overflow(sec, (int64_t)1000000, &us))
+		return sec < 0 ? INT64_MIN : INT64_MAX;
+	if (__builtin_add_overflow(us, usec, &sum))
+		return usec < 0 ? INT64_MIN : INT64_MAX;
+	return sum;
+}
+
 /* put_digits writes the |n| low decimal digits of |v|, zero-padded. */
 static void
 put_digits(char *out, size_t n, unsigned v)

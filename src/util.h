@@ -100,6 +100,15 @@ void	sb_text_escaped(struct sb *b, const uint8_t *p, size_t len);
 void	sb_json_string(struct sb *b, const uint8_t *p, size_t len);
 void	sb_json_cstr(struct sb *b, const char *s);
 
+/*
+ * time_us returns |sec| seconds plus |usec| microseconds as microseconds
+ * since the epoch. Any pair (a pcap header holds what the file says: a
+ * pcapng timestamp with an extreme if_tsresol or if_tsoffset, a tv_usec
+ * past a million) gives a defined result: a sum beyond the int64_t range
+ * saturates at INT64_MIN or INT64_MAX. Callers check the result against
+ * LIMIT_TS_MIN_US..LIMIT_TS_MAX_US (analyzer_packet counts the rest).
+ */
+int64_t	time_us(int64_t sec, int64_t usec);
 /* fmt_time_iso writes |usec| since the epoch as
  * "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" into |out| (at least 32 bytes). */
 void	fmt_time_iso(char *out, size_t out_len, int64_t usec);

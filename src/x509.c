@@ -221,11 +221,12 @@ set_err(char *errbuf, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* tb_hex appends |len| bytes as upper-case hex, whole bytes only. */
+/* tb_hex appends |len| bytes as lower-case hex (as all hex tlsdiag
+ * writes: serials, key ids, PEM file names, SHA-256), whole bytes only. */
 static void
 tb_hex(struct tb *t, const uint8_t *p, size_t len)
 {
-	static const char digits[] = "0123456789ABCDEF";
+	static const char digits[] = "0123456789abcdef";
 	struct rd r;
 	uint8_t c;
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "limits.h"
 #include "util.h"
 
 static char *
@@ -291,6 +292,37 @@ START_TEST(test_time_iso)
 }
 END_TEST
 
+/* time_us is exact in range and saturates outside it, never overflows
+ * (a --enable-sanitizers build reports any signed overflow here). */
+START_TEST(test_time_us)
+{
+	char t[40];
+
+	ck_assert_int_eq(time_us(1709232022, 123456), 1709232022123456LL);
+	ck_assert_int_eq(time_us(0, 0), 0);
+	ck_assert_int_eq(time_us(-1, 999999), -1);
+	ck_assert_int_eq(time_us(0, 4294967295LL), 4294967295LL);
+	/* The far-future pcapng timestamp of fuzz/regress/pcap/ts-overflow. */
+	ck_assert_int_eq(time_us(21221839637205LL, 31250), INT64_MAX);
+	ck_assert_int_eq(time_us(INT64_MAX, INT64_MAX), INT64_MAX);
+	ck_assert_int_eq(time_us(INT64_MIN, 0), INT64_MIN);
+	ck_assert_int_eq(time_us(INT64_MIN, INT64_MAX), INT64_MIN);
+	ck_assert_int_eq(time_us(INT64_MAX / 1000000, INT64_MAX % 1000000),
+	    INT64_MAX);
+	ck_assert_int_eq(time_us(INT64_MAX / 1000000, INT64_MAX % 1000000 + 1),
+	    INT64_MAX);
+	ck_assert_int_eq(time_us(INT64_MIN / 1000000, INT64_MIN % 1000000),
+	    INT64_MIN);
+	ck_assert_int_eq(time_us(INT64_MIN / 1000000,
+	    INT64_MIN % 1000000 - 1), INT64_MIN);
+	ck_assert_int_eq(time_us(0, INT64_MIN), INT64_MIN);
+	/* The last time LIMIT_TS_MAX_US admits. */
+	ck_assert_int_eq(time_us(253402300799LL, 999999), LIMIT_TS_MAX_US);
+	fmt_time_iso(t, sizeof(t), LIMIT_TS_MAX_US);
+	ck_assert_str_eq(t, "9999-12-31T23:59:59.999999Z");
+}
+END_TEST
+
 static Suite *
 util_suite(void)
 {
@@ -311,6 +343,7 @@ util_suite(void)
 	tcase_add_test(tc, test_hash_bytes);
 	tcase_add_test(tc, test_buf_cap);
 	tcase_add_test(tc, test_time_iso);
+	tcase_add_test(tc, test_time_us);
 	suite_add_tcase(s, tc);
 	return s;
 }

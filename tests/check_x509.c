@@ -1501,7 +1501,7 @@ START_TEST(test_write_pem)
 {
 	char dir[] = "/tmp/check_x509.XXXXXX", path[1024];
 	char err[X509_ERRBUF_SIZE];
-	static const char hex[] = "0123456789ABCDEF";
+	static const char hex[] = "0123456789abcdef";
 	const struct cert_info *ci;
 	struct x509_cert *x;
 	unsigned char *out = NULL;

@@ -12,7 +12,7 @@ command -v timeout >/dev/null 2>&1 || skip "timeout (coreutils) missing"
 : "${top_builddir:=.}"
 TIMEOUT=${FUZZ_REPLAY_TIMEOUT:-300}
 
-for t in tls x509 pcap; do
+for t in tls x509 pcap cli; do
 	bin="$top_builddir/fuzz/replay_$t"
 	if [ ! -x "$bin" ]; then
 		fail "no replay driver $bin (make check builds it)"
