@@ -759,6 +759,30 @@ if want tls13-ok.pcapng && [ -f "$OUT/tls13-ok.pcap" ]; then
 		"editcap -F pcapng tls13-ok.pcap (uses tls13-ok.keys)"
 fi
 
+# GnuTLS's client rejects a chain whose root it does not trust with
+# bad_certificate, not unknown_ca: every check tlsdiag can make passes and
+# only trust is left (the elimination rule of the verdict).
+for v in 12 13; do
+	nextport; n=tls$v-gnutls-untrusted-root
+	if want $n && command -v gnutls-cli >/dev/null; then
+		keys_fresh $n
+		srv $n 127.0.0.1:$PORT $(vargs $v) "${SERVER[@]}"
+		wait_port $PORT
+		cap_start $n "tcp port $PORT"
+		printf "$HTTPREQ" | SSLKEYLOGFILE=$OUT/$n.keys timeout 10 gnutls-cli \
+			--x509cafile "$PKI/rogueCA.crt" --sni-hostname tls-server.local \
+			--priority "NORMAL:-VERS-ALL:+VERS-TLS1.${v#1}" -p $PORT 127.0.0.1 \
+			>>"$LOG/$n.client" 2>&1
+		echo "gnutls-cli exit $?" >>"$LOG/$n.client"
+		cap_stop
+		stop_servers
+		register $n.pcap $n.keys tls 1 "*/*:server_cert_untrusted:gnutls-cli trusts only rogueCA, answers bad_certificate" \
+			"s_server $(vargs $v) with the normal chain (leaf+intermediate); gnutls-cli --x509cafile rogueCA.crt --sni-hostname tls-server.local"
+	elif want $n; then
+		warn "$n skipped: no gnutls-cli (Debian gnutls-bin)"
+	fi
+done
+
 # ---------------------------------------------------------------- expected.tsv
 
 say "deriving expected.tsv with tools/oracle.sh"

@@ -868,6 +868,65 @@ m_server_cert_expired(const struct vctx *x, bool *inf)
 	    finding(sc, X509F_NOT_YET_VALID) != NULL);
 }
 
+/*
+ * Elimination (issue: explain what TLS 1.3 hides): the client answered the
+ * server's chain with bad_certificate or certificate_unknown, and every
+ * check tlsdiag can make passes: every certificate parsed, no error and no
+ * chain warning (missing intermediate, self-signed leaf, order), valid at
+ * capture time, the name covered. What is left is trust: the client does
+ * not trust the chain's root, or a policy of its own rejects it. Inferred;
+ * a CA file given (--ca-file) turns it into a finding either way.
+ */
+static bool
+m_server_cert_trust_left(const struct vctx *x, bool *inf)
+{
+	const struct tl_chain *sc = &x->c->server_chain;
+	size_t i;
+
+	if (!client_alert_on_server_cert(x) || !alert_known(x) ||
+	    (x->alert->alert_desc != AL_BAD_CERTIFICATE &&
+	    x->alert->alert_desc != AL_CERTIFICATE_UNKNOWN) ||
+	    sc->num == 0 || sc->num < sc->total || !x->c->ch.has_sni)
+		return false;
+	for (i = 0; i < sc->num; i++)
+		if (sc->certs[i] == NULL)
+			return false;
+	for (i = 0; i < sc->num_findings; i++)
+		if (sc->findings[i].severity >= X509_SEV_ERROR ||
+		    sc->findings[i].code == X509F_MISSING_INTERMEDIATE ||
+		    sc->findings[i].code == X509F_SELF_SIGNED_LEAF ||
+		    sc->findings[i].code == X509F_WRONG_ORDER ||
+		    sc->findings[i].code == X509F_UNRELATED ||
+		    sc->findings[i].code == X509F_NO_SERVER_AUTH)
+			return false;
+	*inf = true;
+	return true;
+}
+
+static void
+e_server_cert_trust_left(const struct vctx *x, struct verdict *v)
+{
+	const struct tl_chain *sc = &x->c->server_chain;
+	const struct cert_info *top = x509_cert_info(sc->certs[sc->num - 1]);
+	const char *root = top->self_signed ? top->subject : top->issuer;
+	char ab[32];
+
+	v->summary = vstr("the client rejected the server certificate (%s) "
+	    "although every check tlsdiag can make passes (the chain is "
+	    "complete and in order, valid at capture time, and covers the "
+	    "name asked for): what is left is trust, so the client most "
+	    "likely does not trust the root %s (or a policy of its own "
+	    "rejects the chain)", alert_name(x->alert, ab, sizeof(ab)), root);
+	add_evidence(v, vstr("server certificate %s issued by %s",
+	    leaf_subject(sc), leaf_issuer(sc)));
+	add_evidence(v, vstr("%zu certificate(s) sent, each issued by the "
+	    "next; the chain ends at %s", sc->num, root));
+	add_ev(v, x, x->alert);
+	v->next = vstr("add %s to the client's trust store (or point the "
+	    "client at the CA file that holds it); run tlsdiag with --ca-file "
+	    "of that store to check the chain against it", root);
+}
+
 static bool
 m_server_cert_rejected(const struct vctx *x, bool *inf)
 {
@@ -1811,6 +1870,8 @@ static const struct rule rules[] = {
 	    e_server_cert_name_mismatch },
 	{ VC_SERVER_CERT_UNTRUSTED, false, m_server_cert_untrusted,
 	    e_server_cert_untrusted },
+	{ VC_SERVER_CERT_UNTRUSTED, false, m_server_cert_trust_left,
+	    e_server_cert_trust_left },
 	{ VC_SERVER_CERT_REJECTED, false, m_server_cert_rejected,
 	    e_server_cert_rejected },
 	{ VC_SERVER_CERT_NAME_MISMATCH, true, m_client_quit_name,
