@@ -260,6 +260,18 @@ keylog_refresh(struct analyzer *a)
 	return a->st.keylog_entries != before;
 }
 
+/* in: key log lines from a capture file (pcapng DSB, issue 15 case 10),
+ * used as --keylog is; call before the packets they decrypt. */
+void
+analyzer_add_keylog(struct analyzer *a, const uint8_t *p, size_t len)
+{
+	if (a->keylog == NULL)
+		a->keylog = keylog_new();
+	keylog_add_text(a->keylog, p, len);
+	a->st.keylog_entries = keylog_entries(a->keylog);
+	a->st.keylog_bad_lines = keylog_bad_lines(a->keylog);
+}
+
 const struct analyzer_stats *
 analyzer_stats(const struct analyzer *a)
 {
@@ -446,6 +458,7 @@ on_client_hello(struct analyzer *a, struct conn_rt *cr,
 	ch->frame = e->frame;
 	ch->legacy_version = h->legacy_version;
 	ch->max_version = maxv;
+	ch->malformed = h->malformed;	/* in: issue 15 case 7 */
 	copy_list(&ch->versions, &h->versions);
 	copy_list(&ch->suites, &h->suites);
 	copy_list(&ch->groups, &h->groups);
@@ -628,8 +641,12 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 	switch (type) {
 	case TLS_HS_CLIENT_HELLO:
 		st = tls_parse_client_hello(&r, &a->msg.ch);
-		if (st == TLS_OK)
+		/* in: a hello with one bad extension keeps what was read
+		 * (issue 15 case 7); the event says where it was bad. */
+		if (st == TLS_OK || a->msg.ch.malformed != NULL)
 			on_client_hello(a, cr, &a->msg.ch, e);
+		if (st != TLS_OK && a->msg.ch.malformed != NULL)
+			e->what = a->msg.ch.malformed;
 		break;
 	case TLS_HS_SERVER_HELLO:
 		st = tls_parse_server_hello(&r, &a->msg.sh);
@@ -1094,11 +1111,23 @@ static void
 rs_gap(void *arg, uint64_t nbytes)
 {
 	struct dir_ctx *dc = arg;
+	struct tl_conn *c = dc->cr->tl;
 	struct tl_event *e;
+	uint64_t snap;
 
-	dc->cr->tl->gap_bytes[dc->dir] += nbytes;
+	c->gap_bytes[dc->dir] += nbytes;
 	e = ev(dc->a, dc->cr, TL_EV_GAP, dc->dir);
 	e->bytes = nbytes;
+	/* in: bytes cut by the snapshot length reach reasm as lost ranges,
+	 * delivered only as gaps: charge this gap to them first. */
+	snap = c->snap_bytes[dc->dir] - c->snap_gap_bytes[dc->dir];
+	if (snap > nbytes)
+		snap = nbytes;
+	c->snap_gap_bytes[dc->dir] += snap;
+	if (snap == nbytes)
+		e->what = "(cut by the snapshot length)";
+	else if (snap > 0)
+		e->what = "(partly cut by the snapshot length)";
 	tls_hs_reset(&dc->cr->hs[dc->dir]);
 	tls_rec_gap(&dc->cr->rec[dc->dir], &rec_cb, dc, nbytes);
 }
@@ -1178,6 +1207,12 @@ conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
 		cr->tl->capture_loss = true;
 		a->st.loss_conns++;
 	}
+	/* in: one direction only, though data flowed (skipped link-layer
+	 * tags, an asymmetric tap): the verdict says so. */
+	cr->tl->one_sided = (cr->tl->pkts[0] == 0) != (cr->tl->pkts[1] == 0) &&
+	    (cr->tl->data[0] || cr->tl->data[1]);
+	if (cr->tl->one_sided)
+		a->st.one_sided++;
 	check_chains(a, cr);
 	cr->tl->verdict = verdict_decide(cr->tl);
 	if (a->fn != NULL)
@@ -1329,6 +1364,46 @@ clock_advance(struct analyzer *a, int64_t ts_us)
 	a->now_us = ts_us;
 }
 
+/*
+ * in: count_skipped counts a frame that stopped at an ethertype decode.c
+ * does not follow, unless it is one that never carries IP. Such frames
+ * may be one direction of a connection (issue 15 case 5).
+ */
+static void
+count_skipped(struct analyzer *a, uint16_t type)
+{
+	size_t i;
+
+	switch (type) {
+	case 0:			/* not an ethertype framing, or none */
+	case 0x0806:		/* ARP */
+	case 0x8035:		/* RARP */
+	case 0x88cc:		/* LLDP */
+	case 0x888e:		/* 802.1X EAPOL */
+	case 0x8809:		/* slow protocols (LACP) */
+	case 0x88f7:		/* PTP */
+	case 0x8902:		/* 802.1ag CFM */
+	case 0x9000:		/* loopback (configuration test) */
+		return;
+	default:
+		if (type < 0x0600)	/* an 802.3 length: LLC, STP, CDP */
+			return;
+		break;
+	}
+	a->st.skipped++;
+	for (i = 0; i < a->st.num_skipped_types; i++)
+		if (a->st.skipped_types[i].type == type) {
+			a->st.skipped_types[i].n++;
+			return;
+		}
+	if (i < ANALYZER_SKIP_TYPES) {
+		a->st.skipped_types[i].type = type;
+		a->st.skipped_types[i].n = 1;
+		a->st.num_skipped_types++;
+	} else
+		a->st.skipped_other++;
+}
+
 void
 analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
     const uint8_t *pkt, size_t caplen, size_t wirelen)
@@ -1352,18 +1427,22 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	}
 	clock_advance(a, ts_us);
 	ds = decode_packet(&s, dlt, pkt, caplen);
+	/* in: every packet cut by the snapshot length counts, whatever
+	 * decoding made of it. */
+	if (caplen < wirelen || ds == DECODE_TRUNCATED)
+		a->st.truncated++;
 	switch (ds) {
 	case DECODE_OK:
 		a->st.tcp++;
 		break;
 	case DECODE_NOT_TCP:
 		a->st.not_tcp++;
+		count_skipped(a, s.ethertype);
 		return;
 	case DECODE_FRAGMENT:
 		a->st.fragments++;
 		return;
 	case DECODE_TRUNCATED:
-		a->st.truncated++;
 		return;
 	case DECODE_MALFORMED:
 		a->st.malformed++;
@@ -1481,6 +1560,13 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 				c->bytes[0] = c->bytes[1];
 				c->bytes[1] = 0;
 			}
+		}
+		/* in: a segment cut by the snapshot length; its lost bytes
+		 * become gaps (rs_gap says so). */
+		if (s.payload_wire_len > s.payload_len) {
+			cr->tl->snap_pkts[dir]++;
+			cr->tl->snap_bytes[dir] += s.payload_wire_len -
+			    s.payload_len;
 		}
 		cr->tl->data[dir] = true;
 		reasm_add(&cr->rs[dir], &rs_cb, &cr->dctx[dir], seq, s.payload,

@@ -56,7 +56,19 @@ struct analyzer_stats {
 	uint64_t	extract_errors;	/* --extract-certs writes failed */
 	uint64_t	loss_conns;	/* connections reported with
 					 * capture_loss */
+	/* Frames skipped because of an ethertype tlsdiag does not decode
+	 * (not ARP, LLDP and the like, which carry no IP): per ethertype,
+	 * the first ANALYZER_SKIP_TYPES kept, the rest in skipped_other. */
+	uint64_t	skipped;
+	struct {
+		uint16_t	type;
+		uint64_t	n;
+	}		skipped_types[8];	/* ANALYZER_SKIP_TYPES */
+	size_t		num_skipped_types;
+	uint64_t	skipped_other;
+	uint64_t	one_sided;	/* connections seen one way only */
 };
+#define ANALYZER_SKIP_TYPES	8
 
 /* Called for every finished connection, in the order they finish. The
  * connection is freed after the call returns. */
@@ -69,6 +81,10 @@ struct analyzer;
 struct analyzer	*analyzer_new(const struct analyzer_opts *opt,
 		    analyzer_conn_fn fn, void *arg,
 		    char errbuf[ANALYZER_ERRBUF_SIZE]);
+/* analyzer_add_keylog adds NSS key log lines (|len| bytes at |p|, e.g. a
+ * pcapng Decryption Secrets Block) to the secrets --keylog loaded. */
+void		 analyzer_add_keylog(struct analyzer *a, const uint8_t *p,
+		    size_t len);
 /* analyzer_packet takes one captured packet of link type |dlt|. Any
  * |ts_us| is safe: one outside LIMIT_TS_MIN_US..LIMIT_TS_MAX_US is
  * counted (clock_out_of_range) and read as the previous packet's time. */

@@ -1,5 +1,7 @@
 /* capture.c - opening live and offline packet sources, BPF, privilege drop. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -12,9 +14,90 @@
 #include <linux/if_packet.h>
 #endif
 
+#include <zlib.h>
+
 #include "capture.h"
 #include "decode.h"
 #include "util.h"
+
+/* zlib's input buffer for compressed captures (its default is 8 KiB). */
+#define GZ_BUFFER	(128 * 1024)
+
+/*
+ * Captures compressed with gzip are read through zlib: a stdio stream
+ * whose reads are gzread calls (fopencookie), handed to libpcap, which
+ * closes it (and so the gzFile) with pcap_close.
+ */
+static ssize_t
+gz_read(void *cookie, char *buf, size_t n)
+{
+	int got;
+
+	if (n > (size_t)INT32_MAX)
+		n = (size_t)INT32_MAX;
+	got = gzread((gzFile)cookie, buf, (unsigned)n);
+	return got < 0 ? -1 : (ssize_t)got;
+}
+
+static int
+gz_close(void *cookie)
+{
+	return gzclose_r((gzFile)cookie) == Z_OK ? 0 : EOF;
+}
+
+/* gz_stream returns a read-only FILE over the gzip stream on |fd| (which
+ * it owns from then on), or NULL. */
+static FILE *
+gz_stream(int fd)
+{
+	static const cookie_io_functions_t io = {
+		.read = gz_read, .write = NULL, .seek = NULL, .close = gz_close,
+	};
+	gzFile gz;
+	FILE *fp;
+
+	gz = gzdopen(fd, "rb");
+	if (gz == NULL) {
+		close(fd);
+		return NULL;
+	}
+	(void)gzbuffer(gz, GZ_BUFFER);
+	fp = fopencookie(gz, "rb", io);
+	if (fp == NULL)
+		(void)gzclose_r(gz);
+	return fp;
+}
+
+/*
+ * capture_is_gzip says whether |path| starts with the gzip magic bytes
+ * (RFC 1952 2.3.1: 1f 8b), whatever its name. Standard input is looked at
+ * only when it is a regular file (pread leaves it where it was): a pipe
+ * cannot be peeked at, and zlib would hold back a live stream's packets
+ * until its buffer fills, so a pipe is read by libpcap as before.
+ */
+static bool
+capture_is_gzip(const char *path)
+{
+	unsigned char m[2];
+	struct stat sb;
+	off_t at;
+	FILE *fp;
+	bool gz;
+
+	if (strcmp(path, "-") == 0) {
+		if (fstat(STDIN_FILENO, &sb) != 0 || !S_ISREG(sb.st_mode))
+			return false;
+		at = lseek(STDIN_FILENO, 0, SEEK_CUR);
+		return at >= 0 && pread(STDIN_FILENO, m, 2, at) == 2 &&
+		    m[0] == 0x1f && m[1] == 0x8b;
+	}
+	fp = fopen(path, "rb");
+	if (fp == NULL)
+		return false;
+	gz = fread(m, 1, 2, fp) == 2 && m[0] == 0x1f && m[1] == 0x8b;
+	fclose(fp);
+	return gz;
+}
 
 pcap_t *
 capture_open_file(const char *path, enum capture_error *err,
@@ -43,8 +126,26 @@ capture_open_file(const char *path, enum capture_error *err,
 		}
 	}
 	pe[0] = '\0';
-	p = pcap_open_offline_with_tstamp_precision(path,
-	    PCAP_TSTAMP_PRECISION_MICRO, pe);
+	if (capture_is_gzip(path)) {
+		FILE *fp = NULL;
+		int fd;
+
+		fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) :
+		    open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			fp = gz_stream(fd);
+		if (fp == NULL) {
+			snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "%s: %s", path,
+			    strerror(errno));
+			return NULL;
+		}
+		p = pcap_fopen_offline_with_tstamp_precision(fp,
+		    PCAP_TSTAMP_PRECISION_MICRO, pe);
+		if (p == NULL)
+			fclose(fp);
+	} else
+		p = pcap_open_offline_with_tstamp_precision(path,
+		    PCAP_TSTAMP_PRECISION_MICRO, pe);
 	if (p == NULL) {
 		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "%s: %s", path, pe);
 		return NULL;

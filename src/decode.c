@@ -34,6 +34,16 @@
 #define ETHERTYPE_MPLS		0x8847	/* RFC 3032 MPLS unicast */
 #define ETHERTYPE_MPLS_MC	0x8848	/* RFC 3032 MPLS multicast */
 #define ETHERTYPE_TEB		0x6558	/* transparent Ethernet bridging */
+#define ETHERTYPE_CISCO_MD	0x8909	/* Cisco MetaData (CMD, SGT) */
+#define ETHERTYPE_ETAG		0x893f	/* IEEE 802.1BR E-Tag */
+#define ETHERTYPE_PBB		0x88e7	/* IEEE 802.1ah I-Tag (PBB) */
+#define ETHERTYPE_MACSEC	0x88e5	/* IEEE 802.1AE SecTAG */
+#define ETHERTYPE_FABRICPATH	0x8903	/* Cisco FabricPath */
+
+#define CMD_OPT_SGT		0x0001	/* CMD option: security group tag */
+#define MACSEC_TCI_SC		0x20	/* SecTAG carries the 8-byte SCI */
+#define MACSEC_TCI_E		0x08	/* user data encrypted */
+#define MACSEC_ICV_LEN		16	/* GCM-AES integrity check value */
 
 #define PPP_IP			0x0021	/* RFC 1332 */
 #define PPP_IPV6		0x0057	/* RFC 5072 */
@@ -113,6 +123,8 @@ static enum decode_status decode_inner(struct segment *, struct layer *,
 static enum decode_status decode_ether(struct segment *, struct rd *);
 static enum decode_status decode_pppoe(struct segment *, struct rd *);
 static enum decode_status decode_mpls(struct segment *, struct rd *);
+static enum decode_status decode_tag(struct segment *, struct rd *,
+		    uint16_t *);
 static void		decode_tcp_opts(struct tcp_opts *, struct rd *);
 
 /* decode_link maps a DLT_ or LINKTYPE_ value to the framing it names. */
@@ -274,16 +286,30 @@ decode_ether(struct segment *out, struct rd *r)
 static enum decode_status
 decode_ethertype(struct segment *out, struct rd *r, uint16_t type)
 {
+	enum decode_status st;
 	uint16_t tci;
-	size_t ntags = 0;
+	size_t ntags = 0, nmeta = 0;
 
-	while (type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD ||
-	    type == ETHERTYPE_QINQ_OLD) {
-		if (!rd_u16(r, &tci) || !rd_u16(r, &type))
-			return DECODE_TRUNCATED;
-		if (ntags < sizeof(out->vlan) / sizeof(out->vlan[0]))
-			out->vlan[ntags] = tci & 0x0fff;
-		ntags++;
+	for (;;) {
+		if (type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD ||
+		    type == ETHERTYPE_QINQ_OLD) {
+			if (!rd_u16(r, &tci) || !rd_u16(r, &type))
+				return DECODE_TRUNCATED;
+			if (ntags < sizeof(out->vlan) / sizeof(out->vlan[0]))
+				out->vlan[ntags] = tci & 0x0fff;
+			ntags++;
+			continue;
+		}
+		if (type != ETHERTYPE_CISCO_MD && type != ETHERTYPE_ETAG &&
+		    type != ETHERTYPE_MACSEC)
+			break;
+		/* Tags that sit between the MACs and IP on real networks;
+		 * a bounded number, so a crafted frame cannot loop long. */
+		if (++nmeta > DECODE_MAX_ENCAP)
+			return DECODE_MALFORMED;
+		st = decode_tag(out, r, &type);
+		if (st != DECODE_OK)
+			return st;
 	}
 	switch (type) {
 	case ETHERTYPE_IP:
@@ -300,9 +326,94 @@ decode_ethertype(struct segment *out, struct rd *r, uint16_t type)
 			return DECODE_NOT_TCP;
 		out->encap++;
 		return decode_ether(out, r);
+	case ETHERTYPE_PBB:
+		/* IEEE 802.1ah: I-Tag TCI[4] (I-PCP, I-DEI, UCA, I-SID),
+		 * then the customer's Ethernet frame. */
+		if (out->encap >= DECODE_MAX_ENCAP)
+			return DECODE_NOT_TCP;
+		out->encap++;
+		if (!rd_skip(r, 4))
+			return DECODE_TRUNCATED;
+		return decode_ether(out, r);
+	case ETHERTYPE_FABRICPATH:
+		/* Cisco FabricPath: the outer MACs, ethertype 0x8903 and
+		 * FTag/TTL[2], then the classic Ethernet frame. */
+		if (out->encap >= DECODE_MAX_ENCAP)
+			return DECODE_NOT_TCP;
+		out->encap++;
+		if (!rd_skip(r, 2))
+			return DECODE_TRUNCATED;
+		return decode_ether(out, r);
 	default:
-		/* ARP, LLDP, an 802.3 length field, ... */
+		/* ARP, LLDP, an 802.3 length field, ...: the caller counts
+		 * what was skipped by its ethertype. */
+		out->ethertype = type;
 		return DECODE_NOT_TCP;
+	}
+}
+
+/*
+ * decode_tag reads one tag that precedes the next ethertype and replaces
+ * |*type| with it.
+ *
+ * Cisco MetaData (ethertype 0x8909, as Wireshark's "cmd" dissector reads
+ * it): version[1] length[1] then options of 4 bytes each, option
+ * type/length[2] value[2], the first the security group tag (SGT, type
+ * 0x0001), then the next ethertype[2]. |length| counts the header in 8-byte
+ * units from its own ethertype on: 1 is the usual single SGT option.
+ *
+ * IEEE 802.1BR E-Tag (0x893f): E-PCP, E-DEI, ingress E-CID base, GRP,
+ * E-CID base, ingress E-CID ext, E-CID ext in 6 bytes, then the next
+ * ethertype.
+ *
+ * IEEE 802.1AE SecTAG (0x88e5): TCI/AN[1] SL[1] PN[4] [SCI[8] if SC],
+ * then, when the E bit is clear (integrity only), the ethertype of the
+ * user data in clear; the 16-byte ICV at the end lies past the IP packet.
+ * Encrypted MACsec is skipped (counted under 0x88e5).
+ */
+static enum decode_status
+decode_tag(struct segment *out, struct rd *r, uint16_t *type)
+{
+	uint8_t ver, len, tci;
+	uint16_t opt, val;
+	size_t optlen;
+
+	switch (*type) {
+	case ETHERTYPE_CISCO_MD:
+		if (!rd_u8(r, &ver) || !rd_u8(r, &len))
+			return DECODE_TRUNCATED;
+		if (len == 0)
+			return DECODE_MALFORMED;
+		optlen = (size_t)len * 8 - 4;
+		if (rd_left(r) < optlen + 2)
+			return DECODE_TRUNCATED;
+		if (!rd_u16(r, &opt) || !rd_u16(r, &val) ||
+		    !rd_skip(r, optlen - 4) || !rd_u16(r, type))
+			return DECODE_TRUNCATED;
+		if (opt == CMD_OPT_SGT) {
+			out->has_sgt = true;
+			out->sgt = val;
+		}
+		(void)ver;
+		return DECODE_OK;
+	case ETHERTYPE_ETAG:
+		if (!rd_skip(r, 6) || !rd_u16(r, type))
+			return DECODE_TRUNCATED;
+		return DECODE_OK;
+	case ETHERTYPE_MACSEC:
+		if (!rd_u8(r, &tci) || !rd_skip(r, 5))
+			return DECODE_TRUNCATED;
+		if ((tci & MACSEC_TCI_SC) != 0 && !rd_skip(r, 8))
+			return DECODE_TRUNCATED;
+		if ((tci & MACSEC_TCI_E) != 0) {
+			out->ethertype = ETHERTYPE_MACSEC;
+			return DECODE_NOT_TCP;
+		}
+		if (!rd_u16(r, type))
+			return DECODE_TRUNCATED;
+		return DECODE_OK;
+	default:
+		return DECODE_MALFORMED;
 	}
 }
 

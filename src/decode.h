@@ -49,6 +49,11 @@ struct segment {
 	bool		 link_exact;	/* the link layer gave the exact length
 					 * of the IP packet (PPPoE): an IP
 					 * length past it is bounded by it */
+	bool		 has_sgt;	/* Cisco MetaData security group tag */
+	uint16_t	 sgt;
+	uint16_t	 ethertype;	/* DECODE_NOT_TCP: the ethertype that
+					 * was not decoded (0: none, or not
+					 * an Ethernet-type framing) */
 	const uint8_t	*payload;
 	size_t		 payload_len;	/* bytes captured */
 	size_t		 payload_wire_len; /* bytes per the IP length; more
@@ -69,7 +74,9 @@ bool		 decode_link_supported(int dlt);
 
 /* decode_packet decodes the |caplen| captured bytes at |pkt| of link type
  * |dlt| into |out|. It returns DECODE_OK when |out| holds a TCP segment;
- * any other status leaves |out| unspecified. |out->payload| borrows
+ * any other status leaves |out| unspecified but for |out->ethertype|,
+ * which DECODE_NOT_TCP sets to the ethertype it stopped at (0 when it
+ * stopped elsewhere). |out->payload| borrows
  * from |pkt|. It never reads outside [pkt, pkt + caplen). */
 enum decode_status decode_packet(struct segment *out, int dlt,
 		    const uint8_t *pkt, size_t caplen);

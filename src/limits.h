@@ -157,5 +157,10 @@
  * Past it, new packets of undecided connections are dropped from the
  * output file, and counted. */
 #define LIMIT_WRITE_BYTES		(256 * 1024 * 1024)
+/* One pcapng Decryption Secrets Block read into memory (its key log lines,
+ * about 200 bytes per TLS 1.3 session: some 80 000 sessions). A larger one
+ * is skipped and counted; a file may hold any number of them, each read
+ * and freed in turn. */
+#define LIMIT_DSB_BYTES			(16 * 1024 * 1024)
 
 #endif

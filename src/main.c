@@ -21,6 +21,7 @@
 #include "jsonl.h"
 #include "limits.h"
 #include "out.h"
+#include "pcapng_dsb.h"
 #include "pktsave.h"
 #include "reader.h"
 #include "summary.h"
@@ -589,6 +590,65 @@ join_filter(int argc, char **argv)
 	return b.s;
 }
 
+static void
+add_dsb(void *arg, const uint8_t *p, size_t len)
+{
+	analyzer_add_keylog(arg, p, len);
+}
+
+/*
+ * in: TLS key logs embedded in pcapng files (Decryption Secrets Blocks),
+ * which libpcap does not hand on, are read first and used as --keylog is
+ * (issue 15 case 10). Standard input cannot be read twice: not there.
+ */
+static void
+use_embedded_keylogs(struct analyzer *a, const char *const *files,
+    size_t nfiles)
+{
+	struct pcapng_dsb_stats ds;
+	size_t i;
+
+	for (i = 0; i < nfiles; i++) {
+		if (strcmp(files[i], "-") == 0 ||
+		    !pcapng_dsb_scan(files[i], add_dsb, a, &ds))
+			continue;
+		if (ds.tls > 0)
+			fprintf(stderr, "tlsdiag: using the TLS key log "
+			    "embedded in %s (%zu decryption secrets "
+			    "block%s)\n", files[i], ds.tls,
+			    ds.tls == 1 ? "" : "s");
+		if (ds.too_big > 0)
+			fprintf(stderr, "tlsdiag: %s: %zu decryption secrets "
+			    "blocks over %d MiB skipped\n", files[i],
+			    ds.too_big, LIMIT_DSB_BYTES / (1024 * 1024));
+	}
+}
+
+/*
+ * in: one line on stderr when frames were skipped at an ethertype tlsdiag
+ * does not decode: connections may then be seen one way only (issue 15
+ * case 5).
+ */
+static void
+warn_skipped(const struct analyzer_stats *st)
+{
+	size_t i;
+
+	if (st->skipped == 0)
+		return;
+	fprintf(stderr, "tlsdiag: warning: %llu frames skipped, ethertype "
+	    "not decoded (", (unsigned long long)st->skipped);
+	for (i = 0; i < st->num_skipped_types; i++)
+		fprintf(stderr, "%s0x%04x: %llu", i > 0 ? ", " : "",
+		    st->skipped_types[i].type,
+		    (unsigned long long)st->skipped_types[i].n);
+	if (st->skipped_other > 0)
+		fprintf(stderr, ", others: %llu",
+		    (unsigned long long)st->skipped_other);
+	fprintf(stderr, "); %llu connections seen in one direction only\n",
+	    (unsigned long long)st->one_sided);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -936,6 +996,7 @@ main(int argc, char **argv)
 	x.out = out;
 	x.summary = oo.summary;
 	x.summary_us = summary_us;
+	use_embedded_keylogs(a, files, nfiles);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -1082,6 +1143,7 @@ main(int argc, char **argv)
 		    analyzer_stats(a)->extract_errors, analyzer_extract_error(a));
 		input_error = true;
 	}
+	warn_skipped(analyzer_stats(a));
 	rc = EXIT_DONE;
 	if (exit_failed && out_failures(out) > 0)
 		rc = EXIT_FAILURES;

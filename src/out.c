@@ -173,6 +173,7 @@ out_summary(struct output *o, const struct analyzer_stats *st,
     bool have_pcap_stats)
 {
 	struct summary *empty = NULL, *s = o->sum;
+	size_t i;
 
 	if (s == NULL)
 		s = empty = summary_new();
@@ -206,6 +207,20 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 		    (unsigned long long)st->clock_jumps,
 		    (unsigned long long)st->clock_out_of_range,
 		    (unsigned long long)st->loss_conns);
+		/* in: frames skipped at an undecoded ethertype (issue 15
+		 * case 5), and connections seen one way only. */
+		sb_printf(&o->b, ",\"skipped\":%llu,\"skipped_ethertypes\":{",
+		    (unsigned long long)st->skipped);
+		for (i = 0; i < st->num_skipped_types; i++)
+			sb_printf(&o->b, "%s\"0x%04x\":%llu", i > 0 ? "," : "",
+			    st->skipped_types[i].type,
+			    (unsigned long long)st->skipped_types[i].n);
+		if (st->skipped_other > 0)
+			sb_printf(&o->b, "%s\"other\":%llu",
+			    st->num_skipped_types > 0 ? "," : "",
+			    (unsigned long long)st->skipped_other);
+		sb_printf(&o->b, "},\"one_sided\":%llu",
+		    (unsigned long long)st->one_sided);
 		if (have_pcap_stats)
 			sb_printf(&o->b, ",\"pcap_received\":%llu,"
 			    "\"pcap_dropped\":%llu", pcap_recv, pcap_drop);
@@ -219,6 +234,23 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 		    (unsigned long long)st->truncated,
 		    (unsigned long long)st->malformed,
 		    (unsigned long long)st->fragments);
+		if (st->skipped > 0) {
+			sb_printf(&o->b, "Skipped, ethertype not decoded: "
+			    "%llu (", (unsigned long long)st->skipped);
+			for (i = 0; i < st->num_skipped_types; i++)
+				sb_printf(&o->b, "%s0x%04x: %llu", i > 0 ?
+				    ", " : "", st->skipped_types[i].type,
+				    (unsigned long long)
+				    st->skipped_types[i].n);
+			if (st->skipped_other > 0)
+				sb_printf(&o->b, ", others: %llu",
+				    (unsigned long long)st->skipped_other);
+			sb_puts(&o->b, ")\n");
+		}
+		if (st->one_sided > 0)
+			sb_printf(&o->b, "Connections seen in one direction "
+			    "only: %llu (verdicts inferred)\n",
+			    (unsigned long long)st->one_sided);
 		if (st->evicted > 0 || st->idle_closed > 0)
 			sb_printf(&o->b, "Connections evicted by caps: %llu, "
 			    "closed idle: %llu\n",

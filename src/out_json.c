@@ -580,7 +580,16 @@ out_json_conn_seen(struct sb *b, const struct tl_conn *c,
 	sb_u64(b, c->bytes[0]);
 	sb_puts(b, ",\"s2c\":");
 	sb_u64(b, c->bytes[1]);
-	sb_add(b, "}", 1);
+	sb_puts(b, "},\"snaplen_cut\":{\"packets\":{\"c2s\":");
+	sb_u64(b, c->snap_pkts[0]);
+	sb_puts(b, ",\"s2c\":");
+	sb_u64(b, c->snap_pkts[1]);
+	sb_puts(b, "},\"bytes\":{\"c2s\":");
+	sb_u64(b, c->snap_bytes[0]);
+	sb_puts(b, ",\"s2c\":");
+	sb_u64(b, c->snap_bytes[1]);
+	sb_puts(b, "}},\"one_sided\":");
+	sb_puts(b, c->one_sided ? "true" : "false");
 	if (v != NULL) {
 		sb_puts(b, ",\"verdict\":{\"code\":");
 		sb_json_cstr(b, verdict_code_name(v->code));

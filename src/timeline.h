@@ -64,6 +64,8 @@ struct tl_client_hello {
 	uint64_t		frame;
 	uint16_t		legacy_version;
 	uint16_t		max_version;	/* highest offered */
+	const char		*malformed;	/* where it broke the RFC, or NULL
+						 * (static text, tls_msg.h) */
 	struct tls_u16_list	versions;
 	struct tls_u16_list	suites;
 	struct tls_u16_list	groups;
@@ -170,6 +172,16 @@ struct tl_conn {
 	uint64_t		gap_bytes[2];
 	uint32_t		syn_count;
 	uint32_t		synack_count;
+	/* Snapshot length: packets of this connection cut short (captured
+	 * length below the wire length), the TCP payload bytes they lost, and
+	 * how many of gap_bytes[] those account for. */
+	uint64_t		snap_pkts[2];
+	uint64_t		snap_bytes[2];
+	uint64_t		snap_gap_bytes[2];
+	/* Packets were seen one way only though data flowed: the other
+	 * direction is not in the capture (skipped link-layer tags, an
+	 * asymmetric tap). Set when the connection ends. */
+	bool			one_sided;
 
 	/* TCP facts. */
 	bool			syn;

@@ -521,6 +521,28 @@ kl_line(struct keylog *kl, const uint8_t *p, size_t len)
 	OPENSSL_cleanse(secret, sizeof(secret));
 }
 
+void
+keylog_add_text(struct keylog *kl, const uint8_t *p, size_t len)
+{
+	struct rd r, line;
+	uint8_t c;
+	size_t n;
+
+	rd_init(&r, p, len);
+	while (rd_left(&r) > 0) {
+		/* One line: up to a newline or the end. */
+		for (n = 0; rd_peek_u8(&r, n, &c) && c != '\n'; n++)
+			;
+		if (!rd_bytes(&r, &line, n))
+			break;
+		(void)rd_skip(&r, 1);		/* the newline, if any */
+		if (n > KEYLOG_LINE_MAX)
+			kl->bad++;
+		else if (n > 0)
+			kl_line(kl, rd_ptr(&line), n);
+	}
+}
+
 /*
  * kl_read adds the lines of |fp| from its position on. |*consumed| counts
  * the bytes up to the end of the last complete line; with |partial| a

@@ -30,6 +30,10 @@ bool		 keylog_load(struct keylog *kl, const char *path, char *errbuf,
 bool		 keylog_follow(struct keylog *kl, const char *path,
 		    uint64_t *offset, bool *missing, char *errbuf,
 		    size_t errbuf_len);
+/* keylog_add_text adds the NSS key log lines in |len| bytes at |p| (a
+ * pcapng Decryption Secrets Block), as keylog_load does a file's. */
+void		 keylog_add_text(struct keylog *kl, const uint8_t *p,
+		    size_t len);
 /* keylog_entries returns the number of secrets loaded. */
 size_t		 keylog_entries(const struct keylog *kl);
 /* keylog_bad_lines returns the number of malformed lines seen. */

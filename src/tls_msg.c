@@ -425,6 +425,42 @@ ch_ext(struct tls_client_hello *out, uint16_t type, struct rd *data)
 	}
 }
 
+/* ch_ext_fault names a ClientHello extension whose data is malformed. */
+static const char *
+ch_ext_fault(uint16_t type)
+{
+	switch (type) {
+	case TLS_EXT_SERVER_NAME:
+		return "malformed server_name extension";
+	case TLS_EXT_SUPPORTED_GROUPS:
+		return "malformed supported_groups extension";
+	case TLS_EXT_SIGNATURE_ALGORITHMS:
+		return "malformed signature_algorithms extension";
+	case TLS_EXT_ALPN:
+		return "malformed ALPN extension";
+	case TLS_EXT_ENCRYPT_THEN_MAC:
+		return "malformed encrypt_then_mac extension";
+	case TLS_EXT_EXTENDED_MASTER_SECRET:
+		return "malformed extended_master_secret extension";
+	case TLS_EXT_PRE_SHARED_KEY:
+		return "malformed pre_shared_key extension";
+	case TLS_EXT_EARLY_DATA:
+		return "malformed early_data extension";
+	case TLS_EXT_SUPPORTED_VERSIONS:
+		return "malformed supported_versions extension";
+	case TLS_EXT_PSK_KEY_EXCHANGE_MODES:
+		return "malformed psk_key_exchange_modes extension";
+	case TLS_EXT_CERTIFICATE_AUTHORITIES:
+		return "malformed certificate_authorities extension";
+	case TLS_EXT_KEY_SHARE:
+		return "malformed key_share extension";
+	case TLS_EXT_RENEGOTIATION_INFO:
+		return "malformed renegotiation_info extension";
+	default:
+		return "malformed extension";
+	}
+}
+
 /*
  * RFC 8446 4.1.2 (and RFC 5246 7.4.1.2, where extensions may be absent):
  *   struct {
@@ -462,24 +498,42 @@ tls_parse_client_hello(struct rd *body, struct tls_client_hello *out)
 	 * whether there are bytes following the compression_methods"). */
 	if (rd_left(body) == 0)
 		return TLS_OK;
-	if (!rd_vec16(body, &exts) || rd_left(body) != 0)
+	/*
+	 * From here on a fault keeps what was read: the fixed part, and
+	 * every extension but a bad one (a server may well have accepted
+	 * the hello). The first fault is named; reading goes on while the
+	 * extensions stay framed.
+	 */
+	if (!rd_vec16(body, &exts)) {
+		out->malformed = "malformed extensions block";
 		return TLS_MALFORMED;
+	}
+	if (rd_left(body) != 0)
+		out->malformed = "bytes after the extensions";
 	out->raw_exts = exts;
 	memset(&seen, 0, sizeof(seen));
 	while (rd_left(&exts) > 0) {
-		if (!ext_next(&exts, &type, &data))
-			return TLS_MALFORMED;
+		if (!ext_next(&exts, &type, &data)) {
+			if (out->malformed == NULL)
+				out->malformed = "malformed extension framing";
+			break;
+		}
 		/* RFC 8446 4.2.11: pre_shared_key MUST be the last one. */
-		if (psk_seen || ext_dup(&seen, type))
-			return TLS_MALFORMED;
+		if (psk_seen && out->malformed == NULL)
+			out->malformed = "pre_shared_key not the last extension";
+		if (ext_dup(&seen, type)) {
+			if (out->malformed == NULL)
+				out->malformed = "an extension sent twice";
+			continue;
+		}
 		list_add(&out->exts, type);
 		if (tls_is_grease(type))
 			out->has_grease = true;
-		if (!ch_ext(out, type, &data))
-			return TLS_MALFORMED;
+		if (!ch_ext(out, type, &data) && out->malformed == NULL)
+			out->malformed = ch_ext_fault(type);
 		psk_seen = type == TLS_EXT_PRE_SHARED_KEY;
 	}
-	return TLS_OK;
+	return out->malformed == NULL ? TLS_OK : TLS_MALFORMED;
 }
 
 /*

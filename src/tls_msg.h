@@ -141,6 +141,10 @@ struct tls_client_hello {
 	struct rd		raw_versions;	/* supported_versions list */
 	bool			has_ec_formats;
 	struct rd		raw_ec_formats;	/* ec_point_format_list, 1 byte each */
+	/* Where the hello first violated the RFC ("malformed ALPN
+	 * extension"), static text; NULL when it did not. See
+	 * tls_parse_client_hello. */
+	const char		*malformed;
 };
 
 /* RFC 8446 4.1.3; HelloRetryRequest is a ServerHello with a fixed random. */
@@ -236,6 +240,11 @@ struct tls_alert {
  * (short, trailing bytes, a length past its container, duplicate
  * extension). |out| may borrow from |body|'s buffer. |body| is consumed.
  */
+/* A ClientHello whose fixed part (version, random, session id, suites,
+ * compression) was read but whose extensions violate the RFC returns
+ * TLS_MALFORMED with |out| holding everything that could be read (every
+ * well-framed extension but the bad one) and |out->malformed| saying
+ * where; |out->malformed| is NULL when nothing usable was read. */
 enum tls_status	tls_parse_client_hello(struct rd *body,
 		    struct tls_client_hello *out);
 /* tls_parse_sslv2_client_hello parses an SSLv2-compatible ClientHello

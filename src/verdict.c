@@ -713,11 +713,24 @@ m_cipher_mismatch(const struct vctx *x, bool *inf)
 	    alert_is(x, TL_S2C, AL_INSUFFICIENT_SECURITY));
 }
 
+/* in: server bytes lost before its alert (a gap: a short snapshot
+ * length, a lost segment). The server may have answered the hello: its
+ * alert is not known to refuse it. */
+static bool
+server_gap_before_alert(const struct vctx *x)
+{
+	const struct tl_event *g;
+
+	g = tl_find(x->c, TL_EV_GAP, -1, TL_S2C);
+	return g != NULL && x->alert != NULL && g < x->alert;
+}
+
 static bool
 m_server_rejected_hello(const struct vctx *x, bool *inf)
 {
 	(void)inf;
-	return !x->c->sh.present && alert_from(x, TL_S2C) && !x->done;
+	return !x->c->sh.present && alert_from(x, TL_S2C) && !x->done &&
+	    !server_gap_before_alert(x);
 }
 
 static bool
@@ -2019,6 +2032,25 @@ verdict_decide(const struct tl_conn *c)
 	    v->code != VC_HANDSHAKE_INCOMPLETE)
 		add_evidence(v, vstr("%llu bytes are missing from the capture",
 		    (unsigned long long)(c->gap_bytes[0] + c->gap_bytes[1])));
+	/* in: a hello read in part (issue 15 case 7). */
+	if (c->ch.present && c->ch.malformed != NULL)
+		add_evidence(v, vstr("frame %llu: the ClientHello is not "
+		    "well-formed (%s); the rest of it was read",
+		    (unsigned long long)c->ch.frame, c->ch.malformed));
+	/* in: what the capture cut or skipped lowers the confidence of what
+	 * it touched (issue 15 cases 5 and 8). */
+	if (c->snap_pkts[0] + c->snap_pkts[1] > 0) {
+		if (c->snap_gap_bytes[0] + c->snap_gap_bytes[1] > 0)
+			v->inferred = true;
+		add_evidence(v, vstr("%llu packets of this connection were cut "
+		    "by the snapshot length (-s)",
+		    (unsigned long long)(c->snap_pkts[0] + c->snap_pkts[1])));
+	}
+	if (c->one_sided) {
+		v->inferred = true;
+		add_evidence(v, xstrdup("only one direction of this connection "
+		    "is in the capture"));
+	}
 	return v;
 }
 

@@ -527,6 +527,32 @@ static const struct relink relinks[] = {
 	    { 0,0,0,0,0,0, 0,0,0,0,0,0, 0x91, 0x00, 0x0f, 0xff,
 	    0x81, 0x00, 0x00, 0x01, 0x81, 0x00, 0x00, 0x02, 0x08, 0x00 }, 26,
 	    0, 4095, 1 },
+	/* Issue 15 case 5, forged headers (layouts as Wireshark reads
+	 * them) in front of the real IP packet. */
+	{ "Cisco MetaData SGT 100", DLT_EN10MB, { 0,0,0,0,0,0, 0,0,0,0,0,0,
+	    0x89, 0x09, 0x01, 0x01, 0x00, 0x01, 0x00, 0x64, 0x08, 0x00 }, 22,
+	    0, 0, 0 },
+	{ "802.1Q 100 + Cisco MetaData", DLT_EN10MB, { 0,0,0,0,0,0,
+	    0,0,0,0,0,0, 0x81, 0x00, 0x00, 0x64, 0x89, 0x09, 0x01, 0x01,
+	    0x00, 0x01, 0x00, 0x64, 0x86, 0xdd }, 26, 1, 100, 0 },
+	{ "Cisco MetaData length 2", DLT_EN10MB, { 0,0,0,0,0,0, 0,0,0,0,0,0,
+	    0x89, 0x09, 0x01, 0x02, 0x00, 0x01, 0x00, 0x64, 0x00, 0x02, 0x00,
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00 }, 30, 0, 0, 0 },
+	{ "802.1BR E-Tag", DLT_EN10MB, { 0,0,0,0,0,0, 0,0,0,0,0,0,
+	    0x89, 0x3f, 0x20, 0x00, 0x10, 0x01, 0x00, 0x00, 0x08, 0x00 }, 22,
+	    0, 0, 0 },
+	{ "MACsec integrity only", DLT_EN10MB, { 0,0,0,0,0,0, 0,0,0,0,0,0,
+	    0x88, 0xe5, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x86, 0xdd }, 22,
+	    1, 0, 0 },
+	{ "MACsec integrity only, SCI", DLT_EN10MB, { 0,0,0,0,0,0,
+	    0,0,0,0,0,0, 0x88, 0xe5, 0x20, 0x00, 0x00, 0x00, 0x00, 0x02,
+	    1,2,3,4,5,6, 0x00, 0x01, 0x08, 0x00 }, 30, 0, 0, 0 },
+	{ "802.1ad 10 + PBB I-Tag", DLT_EN10MB, { 0,0,0,0,0,0, 0,0,0,0,0,0,
+	    0x88, 0xa8, 0x00, 0x0a, 0x88, 0xe7, 0x00, 0x00, 0x00, 0x01,
+	    0,0,0,0,0,0, 0,0,0,0,0,0, 0x08, 0x00 }, 36, 0, 10, 0 },
+	{ "FabricPath", DLT_EN10MB, { 0,0,0,0,0,0, 0,0,0,0,0,0,
+	    0x89, 0x03, 0x00, 0x3f, 0,0,0,0,0,0, 0,0,0,0,0,0, 0x86, 0xdd },
+	    30, 1, 0, 0 },
 	{ "SLL + 802.1Q 7", DLT_LINUX_SLL, { 0x00, 0x00, 0x03, 0x04,
 	    0x00, 0x06, 0,0,0,0,0,0,0,0, 0x81, 0x00, 0x00, 0x07, 0x86,
 	    0xdd }, 20, 1, 7, 0 },
@@ -823,6 +849,62 @@ START_TEST(test_link_other)
 }
 END_TEST
 
+/* Forged (issue 15 case 5): what the tags keep, and what is skipped with
+ * its ethertype named for the skipped-frames count. */
+START_TEST(test_link_tags)
+{
+	static const uint8_t cmd[] = { 0,0,0,0,0,0, 0,0,0,0,0,0,
+	    0x89, 0x09, 0x01, 0x01, 0x00, 0x01, 0x01, 0x2c, 0x08, 0x00 };
+	static const uint8_t cmd0[] = { 0,0,0,0,0,0, 0,0,0,0,0,0,
+	    0x89, 0x09, 0x01, 0x00, 0x00, 0x01, 0x01, 0x2c, 0x08, 0x00 };
+	static const uint8_t macsec_enc[] = { 0,0,0,0,0,0, 0,0,0,0,0,0,
+	    0x88, 0xe5, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01,
+	    1,2,3,4,5,6, 0x00, 0x01, 0x08, 0x00 };
+	static const uint8_t exp1[] = { 0,0,0,0,0,0, 0,0,0,0,0,0,
+	    0x81, 0x00, 0x00, 0x05, 0x88, 0xb5, 0x00, 0x00, 0x08, 0x00 };
+	static const uint8_t arp[] = { 0,0,0,0,0,0, 0,0,0,0,0,0,
+	    0x08, 0x06 };
+	struct segment s;
+	uint8_t *p;
+	size_t len;
+
+	p = cat3(&len, cmd, sizeof(cmd), eth4_data + ETH_LEN,
+	    sizeof(eth4_data) - ETH_LEN, NULL, 0);
+	ck_assert_int_eq(decode_packet(&s, DLT_EN10MB, p, len), DECODE_OK);
+	ck_assert(s.has_sgt);
+	ck_assert_uint_eq(s.sgt, 300);
+	free(p);
+	p = cat3(&len, cmd0, sizeof(cmd0), eth4_data + ETH_LEN,
+	    sizeof(eth4_data) - ETH_LEN, NULL, 0);
+	ck_assert_int_eq(decode_packet(&s, DLT_EN10MB, p, len),
+	    DECODE_MALFORMED);
+	free(p);
+	p = cat3(&len, macsec_enc, sizeof(macsec_enc), eth4_data + ETH_LEN,
+	    sizeof(eth4_data) - ETH_LEN, NULL, 0);
+	ck_assert_int_eq(decode_packet(&s, DLT_EN10MB, p, len),
+	    DECODE_NOT_TCP);
+	ck_assert_uint_eq(s.ethertype, 0x88e5);
+	free(p);
+	p = cat3(&len, exp1, sizeof(exp1), eth4_data + ETH_LEN,
+	    sizeof(eth4_data) - ETH_LEN, NULL, 0);
+	ck_assert_int_eq(decode_packet(&s, DLT_EN10MB, p, len),
+	    DECODE_NOT_TCP);
+	ck_assert_uint_eq(s.ethertype, 0x88b5);
+	ck_assert_uint_eq(s.vlan[0], 5);
+	free(p);
+	ck_assert_int_eq(decode_exact(&s, DLT_EN10MB, arp, sizeof(arp), &p),
+	    DECODE_NOT_TCP);
+	ck_assert_uint_eq(s.ethertype, 0x0806);
+	free(p);
+	/* A frame that is TCP names no ethertype. */
+	ck_assert_int_eq(decode_exact(&s, DLT_EN10MB, eth4_data,
+	    sizeof(eth4_data), &p), DECODE_OK);
+	ck_assert_uint_eq(s.ethertype, 0);
+	ck_assert(!s.has_sgt);
+	free(p);
+}
+END_TEST
+
 /* Forged: TCP data offset. */
 START_TEST(test_tcp_doff)
 {
@@ -1107,6 +1189,7 @@ decode_suite(void)
 	tcase_add_test(limits, test_ipv4_fragment);
 	tcase_add_test(limits, test_not_tcp);
 	tcase_add_test(limits, test_link_other);
+	tcase_add_test(limits, test_link_tags);
 	tcase_add_test(limits, test_tcp_doff);
 	tcase_add_test(limits, test_ipv6_ext_bad);
 	tcase_add_test(limits, test_ipv6_lengths);

@@ -874,6 +874,59 @@ START_TEST(test_client_hello_curl13)
 }
 END_TEST
 
+/*
+ * Issue 15 case 7: a hello with one malformed extension keeps what was
+ * read. Forged from the real curl hello above (t13curl.pcap frame 4) by
+ * changing one length: the ALPN ProtocolNameList length 12 becomes 1, so
+ * the list is shorter than its minimum of 2 and leaves bytes after it,
+ * while every extension stays framed.
+ */
+START_TEST(test_client_hello_bad_alpn_keeps_rest)
+{
+	static const uint8_t alpn[] = {
+		0x00, 0x10, 0x00, 0x0e, 0x00, 0x0c, 0x02, 'h', '2',
+	};
+	static const uint16_t exts[] = {
+		0, 11, 10, 16, 22, 23, 49, 13, 43, 45, 51, 21,
+	};
+	static const uint16_t suites[] = { 0x1302, 0x1303, 0x1301, 0x00ff };
+	static const uint16_t versions[] = { 0x0304 };
+	static const uint16_t shares[] = { 0x001d };
+	uint8_t b[sizeof(ch13)];
+	struct run *r;
+	struct tls_client_hello *h;
+	size_t i, at = 0;
+
+	memcpy(b, ch13, sizeof(b));
+	for (i = 0; i + sizeof(alpn) <= sizeof(b); i++)
+		if (memcmp(b + i, alpn, sizeof(alpn)) == 0)
+			at = i;
+	ck_assert_uint_gt(at, 0);
+	b[at + 5] = 0x01;
+	r = run_new(K_CH, b, sizeof(b));
+	h = &r->m.ch;
+	ck_assert_int_eq(r->st, TLS_MALFORMED);
+	ck_assert_ptr_nonnull(h->malformed);
+	ck_assert_str_eq(h->malformed, "malformed ALPN extension");
+	/* Everything else is there, the extensions after ALPN too. */
+	assert_list(&h->suites, suites, NELEM(suites));
+	assert_list(&h->exts, exts, NELEM(exts));
+	assert_name(&h->sni, "tls-server.local");
+	assert_list(&h->versions, versions, NELEM(versions));
+	assert_list(&h->key_shares, shares, NELEM(shares));
+	assert_list(&h->sig_algs, ossl_sigalgs12, 14);
+	ck_assert_uint_eq(h->psk_modes, 1u << 1);
+	ck_assert_uint_eq(h->alpn.num, 0);
+	run_free(r);
+
+	/* The intact hello names no fault. */
+	r = run_new(K_CH, ch13, sizeof(ch13));
+	ck_assert_int_eq(r->st, TLS_OK);
+	ck_assert_ptr_null(r->m.ch.malformed);
+	run_free(r);
+}
+END_TEST
+
 START_TEST(test_client_hello_before_hrr)
 {
 	static const uint16_t groups[] = { 0x0017, 0x001d };
@@ -1383,6 +1436,54 @@ ch_ext_only(uint16_t type, const uint8_t *p, size_t n)
 	free(bb);
 	return st;
 }
+
+/* Forged: faults in the extension block itself keep the fixed part and
+ * the extensions before the fault, and name it; a fault before the
+ * extensions keeps nothing (malformed stays NULL). */
+START_TEST(test_client_hello_faults_named)
+{
+	struct bb bb;
+	struct run *r;
+
+	/* supported_versions twice: the second is skipped. */
+	ch_begin(&bb, 1);
+	put(&bb, TLS_EXT_SUPPORTED_VERSIONS, 2);
+	put(&bb, 3, 2);
+	put(&bb, 2, 1);
+	put(&bb, 0x0304, 2);
+	put(&bb, TLS_EXT_SUPPORTED_VERSIONS, 2);
+	put(&bb, 3, 2);
+	put(&bb, 2, 1);
+	put(&bb, 0x0303, 2);
+	bb_close(&bb);
+	r = run_new(K_CH, bb.b, bb.len);
+	ck_assert_int_eq(r->st, TLS_MALFORMED);
+	ck_assert_str_eq(r->m.ch.malformed, "an extension sent twice");
+	ck_assert_uint_eq(r->m.ch.versions.num, 1);
+	ck_assert_uint_eq(r->m.ch.versions.v[0], 0x0304);
+	ck_assert_uint_eq(r->m.ch.suites.num, 1);
+	run_free(r);
+
+	/* An extension whose length runs past the block. */
+	ch_begin(&bb, 1);
+	ext_empty(&bb, TLS_EXT_EXTENDED_MASTER_SECRET);
+	put(&bb, TLS_EXT_SERVER_NAME, 2);
+	put(&bb, 40, 2);
+	bb_close(&bb);
+	r = run_new(K_CH, bb.b, bb.len);
+	ck_assert_int_eq(r->st, TLS_MALFORMED);
+	ck_assert_str_eq(r->m.ch.malformed, "malformed extension framing");
+	ck_assert(r->m.ch.has_ems);
+	ck_assert_uint_eq(r->m.ch.exts.num, 1);
+	run_free(r);
+
+	/* A short suites vector: nothing usable. */
+	r = run_new(K_CH, bb.b, 36);
+	ck_assert_int_eq(r->st, TLS_MALFORMED);
+	ck_assert_ptr_null(r->m.ch.malformed);
+	run_free(r);
+}
+END_TEST
 
 START_TEST(test_client_hello_grease)
 {
@@ -2384,6 +2485,8 @@ tls_msg_suite(void)
 	tcase_add_loop_test(limits, test_vec_trailing, 0, nv);
 	tcase_add_test(limits, test_sslv2_hello_limits);
 	tcase_add_test(limits, test_duplicate_extension);
+	tcase_add_test(limits, test_client_hello_bad_alpn_keeps_rest);
+	tcase_add_test(limits, test_client_hello_faults_named);
 	tcase_add_test(limits, test_duplicate_extension_others);
 	tcase_add_test(limits, test_psk_not_last);
 	tcase_add_test(limits, test_psk_binders);
