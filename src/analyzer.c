@@ -1202,8 +1202,10 @@ conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
 	for (d = 0; d < 2; d++)
 		reasm_flush(&cr->rs[d], &rs_cb, &cr->dctx[d]);
 	cr->tl->end = why;
+	/* Bytes cut by the snapshot length are said apart (snaplen_cut). */
 	if (cr->tl->kernel_drops || cr->tl->gap_bytes[0] +
-	    cr->tl->gap_bytes[1] > 0) {
+	    cr->tl->gap_bytes[1] > cr->tl->snap_gap_bytes[0] +
+	    cr->tl->snap_gap_bytes[1]) {
 		cr->tl->capture_loss = true;
 		a->st.loss_conns++;
 	}

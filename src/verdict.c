@@ -261,12 +261,22 @@ finding(const struct tl_chain *ch, enum x509_finding_code code)
 	return NULL;
 }
 
+/* unread_cert says, in words, why a certificate's names are not known. */
+static const char *
+unread_cert(const struct tl_chain *ch)
+{
+	if (ch->num == 0)
+		return "(not visible: encrypted in TLS 1.3, a key log "
+		    "(--keylog) shows it)";
+	return "(a certificate that does not parse as X.509)";
+}
+
 static const char *
 leaf_subject(const struct tl_chain *ch)
 {
 	if (ch->num > 0 && ch->certs[0] != NULL)
 		return x509_cert_info(ch->certs[0])->subject;
-	return "(unparsed)";
+	return unread_cert(ch);
 }
 
 static const char *
@@ -274,7 +284,7 @@ leaf_issuer(const struct tl_chain *ch)
 {
 	if (ch->num > 0 && ch->certs[0] != NULL)
 		return x509_cert_info(ch->certs[0])->issuer;
-	return "(unparsed)";
+	return unread_cert(ch);
 }
 
 /* ev_line describes event |e| in one line for the evidence list. */

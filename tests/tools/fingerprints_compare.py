@@ -264,6 +264,8 @@ def pcaps_list(top):
 def tshark_fields(pcap):
     cmd = ["tshark", "-n", "-r", pcap,
            "-o", "tcp.reassemble_out_of_order:TRUE",
+           # RDP negotiates TLS on 3389 (pcaps/rdp.pcap): read it as TLS.
+           "-d", "tcp.port==3389,tls",
            "-Y", "tcp && (tls.handshake.type == 1 || "
            "tls.handshake.type == 2)",
            "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
