@@ -180,7 +180,10 @@ set_fanout(pcap_t *p, const struct capture_live_opts *o,
     char errbuf[CAPTURE_ERRBUF_SIZE])
 {
 #ifdef PACKET_FANOUT
-	int mode, arg, fd = pcap_fileno(p);
+	/* The option is a u32: group id in the low 16 bits, type and
+	 * flags in the high 16 (the defrag flag is bit 31: unsigned). */
+	uint32_t mode, arg;
+	int fd = pcap_fileno(p);
 
 	switch (o->fanout) {
 	case CAPTURE_FANOUT_LB:
@@ -195,7 +198,7 @@ set_fanout(pcap_t *p, const struct capture_live_opts *o,
 		mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
 		break;
 	}
-	arg = (int)(o->fanout_id & 0xffff) | (mode << 16);
+	arg = (uint32_t)(o->fanout_id & 0xffff) | (mode << 16);
 	if (fd < 0 || setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg,
 	    sizeof(arg)) != 0) {
 		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "%s: cannot join fanout "
