@@ -28,6 +28,20 @@ struct memo_slot {
 	char		*json;
 };
 
+/* json_cstrs writes |n| C strings as JSON strings, comma-separated (the
+ * caller writes the brackets). */
+static void
+json_cstrs(struct sb *b, char *const *strs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			sb_puts(b, ",");
+		sb_json_cstr(b, strs[i]);
+	}
+}
+
 static struct memo_slot memo[MEMO_SLOTS];
 
 /* memo_get appends the memoised JSON of |key| and returns true, or
@@ -600,19 +614,11 @@ out_json_conn_seen(struct sb *b, const struct tl_conn *c,
 		sb_puts(b, ",\"summary\":");
 		sb_json_cstr(b, v->summary);
 		sb_puts(b, ",\"evidence\":[");
-		for (i = 0; i < v->num_evidence; i++) {
-			if (i > 0)
-				sb_puts(b, ",");
-			sb_json_cstr(b, v->evidence[i]);
-		}
+		json_cstrs(b, v->evidence, v->num_evidence);
 		sb_puts(b, "],\"next\":");
 		sb_json_cstr(b, v->next);
 		sb_puts(b, ",\"secondary\":[");
-		for (i = 0; i < v->num_secondary; i++) {
-			if (i > 0)
-				sb_puts(b, ",");
-			sb_json_cstr(b, v->secondary[i]);
-		}
+		json_cstrs(b, v->secondary, v->num_secondary);
 		sb_puts(b, "]}");
 	}
 	sb_puts(b, "}\n");
@@ -836,11 +842,7 @@ out_ecs_conn(struct sb *b, const struct tl_conn *c)
 		sb_puts(b, ",\"summary\":");
 		sb_json_cstr(b, v->summary);
 		sb_puts(b, ",\"evidence\":[");
-		for (i = 0; i < v->num_evidence; i++) {
-			if (i > 0)
-				sb_puts(b, ",");
-			sb_json_cstr(b, v->evidence[i]);
-		}
+		json_cstrs(b, v->evidence, v->num_evidence);
 		sb_puts(b, "],\"next\":");
 		sb_json_cstr(b, v->next);
 		sb_puts(b, "}");
