@@ -505,7 +505,9 @@ def main():
     bulk_total = max(0.0, target - hs_bytes)
     # a 1448-byte segment costs 1448+16+66 bytes on file, plus half an ACK
     wire = (args.mss + 16 + 66 + 0.5 * (16 + 66)) / args.mss
-    mean_bulk = bulk_total / wire / max(1.0, n * bulk_conns_frac)
+    # each download is rounded up to whole records (about half a record
+    # more per connection on average): take it out of the target
+    mean_bulk = bulk_total / wire / max(1.0, n * bulk_conns_frac) - BULK_RECORD / 2
     sigma = 1.6
     mu = math.log(max(1.0, mean_bulk)) - sigma * sigma / 2
     # capture time: that of the recordings (certificate validity)
@@ -584,6 +586,7 @@ def main():
         'bulk_payload_bytes': bulk_bytes,
         'max_concurrent_connections': max_active,
         'scale': args.scale,
+        'size_mb': args.size_mb,
         'repeat': args.repeat,
         'handshake_only': args.handshake_only,
         'seed': args.seed,
