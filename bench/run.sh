@@ -36,6 +36,15 @@
 #   --slow-hs N      likewise on the handshake-only capture (default: every round)
 #   --no-callgrind   skip the instruction counts (bench/callgrind.sh)
 #   --no-x4          skip the 4x-longer captures (memory growth)
+#   --no-cc          skip the many-open-connections captures
+#   --cc C           connections open at once in the "cc" capture (default
+#                    200000; scaled connections: 200,000 x --scale); the
+#                    "cc-low" capture holds the same connections, 200 open
+#                    at once (bench/make-bench-pcap.py --concurrent)
+#   --cc-memory MiB  --max-memory for tlsdiag on the cc captures (default
+#                    4096: the default cap, 1024 MiB, holds about 140,000
+#                    handshakes in progress; a run at the default cap counts
+#                    what it evicts)
 #   --no-check       skip the verdict cross-check against the generator's counts
 #   --tlsdiag PATH   binary to measure (default ./tlsdiag at the top of the tree)
 #   --dir DIR        where captures and results go (default /tmp/tlsdiag-bench)
@@ -56,6 +65,9 @@ SLOW_BULK=1
 SLOW_HS=""
 CALLGRIND=1
 X4=1
+CC=1
+CC_N=200000
+CC_MEM=4096
 CHECK=1
 CLEAN=0
 TLSDIAG="$ROOT/tlsdiag"
@@ -74,6 +86,9 @@ while [ $# -gt 0 ]; do
 	--slow-hs) SLOW_HS=$2; shift ;;
 	--no-callgrind) CALLGRIND=0 ;;
 	--no-x4) X4=0 ;;
+	--no-cc) CC=0 ;;
+	--cc) CC_N=$2; shift ;;
+	--cc-memory) CC_MEM=$2; shift ;;
 	--no-check) CHECK=0 ;;
 	--tlsdiag) TLSDIAG=$2; shift ;;
 	--dir) DIR=$2; shift ;;
@@ -134,16 +149,20 @@ declare -A GENOPT=(
 	[hs]="--handshake-only --size-mb $BULK_MB"
 	[bulk-x4]="--size-mb $BULK_MB --repeat 4"
 	[hs-x4]="--handshake-only --size-mb $BULK_MB --repeat 4"
+	[cc]="--size-mb $BULK_MB --connections 200000 --concurrent $CC_N"
+	[cc-low]="--size-mb $BULK_MB --connections 200000 --concurrent 200"
 )
 NAMES="bulk hs"
 [ "$X4" = 1 ] && NAMES="$NAMES bulk-x4 hs-x4"
+[ "$CC" = 1 ] && NAMES="$NAMES cc cc-low"
 # stale NAME: the capture is missing or was made by another generator or
 # with other options
 stale() {
 	local f="$DIR/$1.pcap"
 	[ ! -s "$f" ] || [ ! -s "$f.meta.json" ] || [ "$GEN" -nt "$f.meta.json" ] ||
 	    ! grep -q "\"scale\": $SCALE," "$f.meta.json" ||
-	    ! grep -q "\"size_mb\": $(python3 -c "print(float('$BULK_MB'))")," "$f.meta.json"
+	    ! grep -q "\"size_mb\": $(python3 -c "print(float('$BULK_MB'))")," "$f.meta.json" ||
+	    { [ "$1" = cc ] && ! grep -q "\"concurrent\": $CC_N," "$f.meta.json"; }
 }
 need_mb=0
 for n in $NAMES; do
@@ -152,6 +171,7 @@ for n in $NAMES; do
 		case $n in
 		bulk) need_mb=$((need_mb + BULK_MB * 13 / 10)) ;; hs) need_mb=$((need_mb + 450)) ;;
 		bulk-x4) need_mb=$((need_mb + BULK_MB * 52 / 10)) ;; hs-x4) need_mb=$((need_mb + 1800)) ;;
+		cc|cc-low) need_mb=$((need_mb + 1700)) ;;
 		esac
 	fi
 done
@@ -278,6 +298,27 @@ if [ "$X4" = 1 ]; then
 		measure tlsdiag-json "$n" 1 warm "$DIR/$n.pcap" "$TLSDIAG" "${TARGS[@]}" --json -r "$DIR/$n.pcap"
 	done
 fi
+# Many open connections: the same connections with CC_N and with 200 open
+# at once; per-packet time and peak RSS. tlsdiag runs with --max-memory
+# CC_MEM so that none is evicted; once more at the default cap, and once
+# with --summary for its own memory accounting (memory_peak), untimed.
+if [ "$CC" = 1 ]; then
+	say "many open connections (cc: $CC_N open at once, cc-low: 200), --max-memory $CC_MEM"
+	for r in $(seq 1 "$RUNS"); do
+		for n in cc cc-low; do
+			f="$DIR/$n.pcap"
+			measure floor "$n" "$r" warm "$f" "$FLOOR" "$f"
+			measure tlsdiag-json "$n" "$r" warm "$f" "$TLSDIAG" "${TARGS[@]}" --max-memory "$CC_MEM" --json -r "$f"
+			measure tlsdiag-1cpu "$n" "$r" warm "$f" taskset -c 0 "$TLSDIAG" "${TARGS[@]}" --max-memory "$CC_MEM" --json -r "$f"
+		done
+	done
+	for n in cc cc-low; do
+		"$TLSDIAG" "${TARGS[@]}" --max-memory "$CC_MEM" --json --summary -r "$DIR/$n.pcap" 2>>"$LOG" |
+		    tail -n 1 > "$DIR/$n.summary.json"
+		"$TLSDIAG" "${TARGS[@]}" --json --summary -r "$DIR/$n.pcap" 2>>"$LOG" |
+		    tail -n 1 > "$DIR/$n.summary-defcap.json"
+	done
+fi
 # Cold cache: the disk-bound figures, apart. Dropping the page cache slows
 # every other process on the machine for a moment (they read their files
 # again), so it is done only COLD times per capture.
@@ -301,8 +342,12 @@ CHECKOUT="$DIR/check.txt"
 : > "$CHECKOUT"
 if [ "$CHECK" = 1 ]; then
 	say "verdict cross-check (tlsdiag --json vs the generator's expected verdicts)"
-	for n in hs bulk; do
-		"$TLSDIAG" "${TARGS[@]}" --json -r "$DIR/$n.pcap" 2>>"$LOG" |
+	ccn=""
+	[ "$CC" = 1 ] && ccn="cc cc-low"
+	for n in hs bulk $ccn; do
+		xa=()
+		case $n in cc*) xa=(--max-memory "$CC_MEM") ;; esac
+		"$TLSDIAG" "${TARGS[@]}" "${xa[@]}" --json -r "$DIR/$n.pcap" 2>>"$LOG" |
 		python3 -c '
 import json, sys
 meta = json.load(open(sys.argv[1]))
@@ -326,7 +371,7 @@ print("%s: %d connections expected, %d reported%s; %s" % (
 fi
 
 # ----------------------------------------------------------------- report
-python3 - "$RAW" "$DIR" "$CHECKOUT" "$RUNS" "$MACHINE" <<'EOF' | tee "$DIR/results.txt"
+CC_MEM=$CC_MEM python3 - "$RAW" "$DIR" "$CHECKOUT" "$RUNS" "$MACHINE" <<'EOF' | tee "$DIR/results.txt"
 import json, os, statistics, sys
 raw, d, checkout, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 mach = dict(l.rstrip('\n').split('=', 1) for l in open(sys.argv[5]) if '=' in l)
@@ -338,7 +383,7 @@ for tool, label, rnd, wall, rss, usr, sy, rc, cache in rows:
 def diskbound(label):
     return mach.get('diskbound_' + label) == '1'
 meta = {}
-for label in ('bulk', 'hs', 'bulk-x4', 'hs-x4'):
+for label in ('bulk', 'hs', 'bulk-x4', 'hs-x4', 'cc', 'cc-low'):
     p = os.path.join(d, label + '.pcap.meta.json')
     if os.path.exists(p):
         meta[label] = json.load(open(p))
@@ -349,20 +394,21 @@ def rc_of(tool, label):
     v = res.get((tool, label))
     return sorted(set(x[4] for x in v)) if v else []
 names = {'bulk': 'bulk capture', 'hs': 'handshake-only capture',
-         'bulk-x4': 'bulk capture x4', 'hs-x4': 'handshake-only capture x4'}
+         'bulk-x4': 'bulk capture x4', 'hs-x4': 'handshake-only capture x4',
+         'cc': 'many-open capture', 'cc-low': 'same, 200 open'}
 out = []
 out.append('Machine: %s CPUs, load average %s at the start (%s); memory: total %s MB, '
            'free %s MB, available %s MB' % (mach.get('cpus'), mach.get('load'), mach.get('date'),
            mach.get('mem_total_mb'), mach.get('mem_free_mb'), mach.get('mem_available_mb')))
 out.append('Page cache: every timed command ran right after `cat FILE > /dev/null` '
            '(cache-bound figures, unless marked DISK-BOUND).')
-for label in ('bulk', 'hs', 'bulk-x4', 'hs-x4'):
+for label in ('bulk', 'hs', 'bulk-x4', 'hs-x4', 'cc', 'cc-low'):
     if 'size_mb_' + label in mach:
         out.append('  %-8s %6s MB%s' % (label, mach['size_mb_' + label],
             '   DISK-BOUND: larger than 70%% of MemAvailable, cannot stay cached'
             if diskbound(label) else '   fits in the page cache'))
-for label in ('bulk', 'hs', 'bulk-x4', 'hs-x4'):
-    if label not in meta:
+for label in ('bulk', 'hs', 'bulk-x4', 'hs-x4', 'cc', 'cc-low'):
+    if label not in meta or not res.get(('floor', label)):
         continue
     m = meta[label]
     out.append('')
@@ -435,6 +481,52 @@ for label in ('bulk', 'hs'):
         b = max(x[1] for x in res[('tlsdiag-json', x4)]) / 1024
         line('peak RSS %-5s 1x %.1f MB, 4x %.1f MB: %+.1f%%   [target within 10%%: %s]' % (
             label + ':', a, b, (b / a - 1) * 100, 'met' if b <= a * 1.10 else 'MISSED'))
+def summ(label, kind):
+    p = os.path.join(d, '%s.%s.json' % (label, kind))
+    try:
+        return json.load(open(p))['summary']
+    except Exception:
+        return None
+if 'cc' in meta and 'cc-low' in meta and med('tlsdiag-json', 'cc') and med('tlsdiag-json', 'cc-low'):
+    out.append('')
+    out.append('Many open connections: the same %d connections, %d open at once (cc) and %d (cc-low)' % (
+        meta['cc']['connections'], meta['cc']['max_concurrent_connections'],
+        meta['cc-low']['max_concurrent_connections']))
+    ns = {}
+    for label in ('cc', 'cc-low'):
+        for tool in ('floor', 'tlsdiag-json', 'tlsdiag-1cpu'):
+            if med(tool, label):
+                ns[(tool, label)] = med(tool, label) / meta[label]['packets'] * 1e9
+    for tool in ('tlsdiag-json', 'tlsdiag-1cpu'):
+        a, b = ns.get((tool, 'cc')), ns.get((tool, 'cc-low'))
+        if a and b:
+            line('%-13s per packet: %.0f ns with %d open, %.0f ns with %d open: %.2fx   '
+                 '[target <= 1.5: %s]; vs floor %.2fx and %.2fx' % (
+                tool, a, meta['cc']['max_concurrent_connections'], b,
+                meta['cc-low']['max_concurrent_connections'], a / b,
+                'met' if a / b <= 1.5 else 'MISSED',
+                a / ns[('floor', 'cc')], b / ns[('floor', 'cc-low')]))
+    rh = max(x[1] for x in res[('tlsdiag-json', 'cc')]) * 1024
+    rl = max(x[1] for x in res[('tlsdiag-json', 'cc-low')]) * 1024
+    dn = meta['cc']['max_concurrent_connections'] - meta['cc-low']['max_concurrent_connections']
+    line('peak RSS (tlsdiag --json): %.1f MB with %d open, %.1f MB with %d open: '
+         '%.0f bytes per open connection' % (
+        rh / 2**20, meta['cc']['max_concurrent_connections'], rl / 2**20,
+        meta['cc-low']['max_concurrent_connections'], (rh - rl) / max(dn, 1)))
+    sh, sl = summ('cc', 'summary'), summ('cc-low', 'summary')
+    if sh and sl and 'memory_peak' in sh:
+        mh, ml = sh['memory_peak'], sl['memory_peak']
+        line('--max-memory accounting (summary memory_peak): %.1f MB and %.1f MB: '
+             '%.0f bytes per open connection; RSS - accounted: %.1f MB and %.1f MB '
+             '(%.0f bytes per open connection not accounted)' % (
+            mh / 2**20, ml / 2**20, (mh - ml) / max(dn, 1), (rh - mh) / 2**20,
+            (rl - ml) / 2**20, ((rh - mh) - (rl - ml)) / max(dn, 1)))
+        line('evicted with --max-memory %s: %d of %d connections' % (
+            os.environ.get('CC_MEM', '?'), sh['evicted'], sh['connections']))
+    dc = summ('cc', 'summary-defcap')
+    if dc:
+        line('at the default --max-memory: %d of %d connections evicted (memory_peak %.1f MB)' % (
+            dc['evicted'], dc['connections'], dc.get('memory_peak', 0) / 2**20))
 if cold:
     out.append('')
     out.append('Cold cache (page cache dropped before each command): disk-bound figures')

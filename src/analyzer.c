@@ -345,6 +345,8 @@ mem_update(struct analyzer *a, struct conn_rt *cr)
 		    cr->hs[d].pending.cap;
 	a->mem = a->mem - cr->mem + m;
 	cr->mem = m;
+	if (a->mem > a->st.mem_peak)
+		a->st.mem_peak = a->mem;
 }
 
 static struct conn_rt *

@@ -73,6 +73,8 @@ struct analyzer_stats {
 	size_t		num_skipped_types;
 	uint64_t	skipped_other;
 	uint64_t	one_sided;	/* connections seen one way only */
+	uint64_t	mem_peak;	/* bytes counted against --max-memory,
+					 * at their peak */
 	uint64_t	other_shard;	/* TCP packets of connections of other
 					 * shards (--shard): not analysed, not
 					 * lost */

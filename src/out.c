@@ -221,6 +221,8 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 			    (unsigned long long)st->skipped_other);
 		sb_printf(&o->b, "},\"one_sided\":%llu",
 		    (unsigned long long)st->one_sided);
+		sb_printf(&o->b, ",\"memory_peak\":%llu",
+		    (unsigned long long)st->mem_peak);
 		/* --shard: packets left to the other shards, not lost. */
 		if (st->other_shard > 0)
 			sb_printf(&o->b, ",\"other_shard\":%llu",
