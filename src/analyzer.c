@@ -349,6 +349,8 @@ mem_update(struct analyzer *a, struct conn_rt *cr)
 		    cr->hs[d].pending.cap;
 	a->mem = a->mem - cr->mem + m;
 	cr->mem = m;
+	if (a->mem > a->st.mem_peak)
+		a->st.mem_peak = a->mem;
 }
 
 static struct conn_rt *
@@ -361,7 +363,9 @@ conn_new(struct analyzer *a, struct flow *f, const struct segment *s,
 	int d;
 
 	cr = xcalloc(1, sizeof(*cr));
-	c = tl_conn_new(++a->next_id);
+	/* --shard K/N: ids K, K + N, K + 2N...: unique over the shards. */
+	c = tl_conn_new(a->opt.shard_n > 1 ? a->next_id++ * a->opt.shard_n +
+	    a->opt.shard_k : ++a->next_id);
 	f->conn_id = c->id;
 	a->st.connections++;
 	cr->tl = c;
@@ -1531,6 +1535,11 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	if (a->jump_us != 0) {
 		a->jump_key = k;
 		a->jump_key_set = true;
+	}
+	if (a->opt.shard_n > 1 && flow_key_shard_hash(&k) % a->opt.shard_n !=
+	    a->opt.shard_k - 1) {
+		a->st.other_shard++;
+		return;
 	}
 	f = flow_find(a->flows, &k);
 	if (f == NULL) {

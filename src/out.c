@@ -221,6 +221,12 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 			    (unsigned long long)st->skipped_other);
 		sb_printf(&o->b, "},\"one_sided\":%llu",
 		    (unsigned long long)st->one_sided);
+		sb_printf(&o->b, ",\"memory_peak\":%llu",
+		    (unsigned long long)st->mem_peak);
+		/* --shard: packets left to the other shards, not lost. */
+		if (st->other_shard > 0)
+			sb_printf(&o->b, ",\"other_shard\":%llu",
+			    (unsigned long long)st->other_shard);
 		if (have_pcap_stats)
 			sb_printf(&o->b, ",\"pcap_received\":%llu,"
 			    "\"pcap_dropped\":%llu", pcap_recv, pcap_drop);
@@ -247,6 +253,10 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 				    (unsigned long long)st->skipped_other);
 			sb_puts(&o->b, ")\n");
 		}
+		if (st->other_shard > 0)
+			sb_printf(&o->b, "TCP packets of other shards' "
+			    "connections (--shard), not analysed: %llu\n",
+			    (unsigned long long)st->other_shard);
 		if (st->one_sided > 0)
 			sb_printf(&o->b, "Connections seen in one direction "
 			    "only: %llu (verdicts inferred)\n",
