@@ -705,13 +705,41 @@ def main():
     serial = 0
     period = n / args.rate
     tid = {t.name: k for k, t in enumerate(templates + [plain])}
+    # Knowledge across connections (issue 16): the connections of one
+    # kb-* recording (TLS 1.2 clients that see the chain, TLS 1.3 clients
+    # that reject it) share the servers, as they did when recorded; every
+    # other template has servers of its own. kb-other-server is two servers
+    # in its recording: its templates keep servers of their own.
+    def group(t):
+        cap = t.name.split('#')[0]
+        if cap.startswith('kb-') and cap != 'kb-other-server':
+            return cap
+        return t.name
+    gid = {}
+    for t in templates + [plain]:
+        gid.setdefault(group(t), len(gid))
+    # Each shared server first shows its chain to one TLS 1.2 client (the
+    # recording's #1), before any other connection: every later TLS 1.3
+    # connection to it can then be judged on that chain, whatever the order
+    # in which connections end (reports stream, knowledge only grows).
+    teachers = [t for t in templates if group(t) != t.name and
+                t.name.endswith('#1') and t.code == 'ok']
 
     def arrivals():
+        g = n * args.repeat
+        r = random.Random(args.seed + 1)
+        for t in teachers:
+            for k in range(16):
+                isn = (r.getrandbits(32), r.getrandbits(32))
+                yield base_t0 + g - n * args.repeat, g, t, isn, 0, 1e6, \
+                    gid[group(t)] * 16 + k
+                g += 1
+        base = base_t0 + 1000000 if teachers else base_t0
         for rep in range(args.repeat):
             r = random.Random(args.seed)
             for i in range(n):
                 g = rep * n + i
-                start = base_t0 + int((rep * period + (i + r.random()) / args.rate) * 1e6)
+                start = base + int((rep * period + (i + r.random()) / args.rate) * 1e6)
                 t = pick(r)
                 isn = (r.getrandbits(32), r.getrandbits(32))
                 bulk = 0
@@ -722,7 +750,7 @@ def main():
                     if args.handshake_only:
                         bulk = 0
                 rate_bps = min(100e6, r.lognormvariate(math.log(1e6), 1.0))
-                srv = tid[t.name] * 16 + r.randrange(16)
+                srv = gid[group(t)] * 16 + r.randrange(16)
                 yield start, g, t, isn, bulk, rate_bps, srv
 
     for start, g, t, isn, bulk, rate_bps, srv in arrivals():
@@ -760,7 +788,7 @@ def main():
         clist.close()
     meta = {
         'file': os.path.abspath(args.output),
-        'connections': n * args.repeat,
+        'connections': n * args.repeat + 16 * len(teachers),
         'tls_handshakes': n_tls,
         'packets': out.packets,
         'bytes': out.bytes,

@@ -159,7 +159,7 @@ NAMES="bulk hs"
 # with other options
 stale() {
 	local f="$DIR/$1.pcap"
-	[ ! -s "$f" ] || [ ! -s "$f.meta.json" ] || [ "$GEN" -nt "$f.meta.json" ] ||
+	[ ! -s "$f" ] || [ ! -s "$f.meta.json" ] || [ ! -s "$f.conns.tsv" ] || [ "$GEN" -nt "$f.meta.json" ] ||
 	    ! grep -q "\"scale\": $SCALE," "$f.meta.json" ||
 	    ! grep -q "\"size_mb\": $(python3 -c "print(float('$BULK_MB'))")," "$f.meta.json" ||
 	    { [ "$1" = cc ] && ! grep -q "\"concurrent\": $CC_N," "$f.meta.json"; }
@@ -184,7 +184,8 @@ if [ "$need_mb" -gt 0 ]; then
 		if stale "$n"; then
 			say "building $f"
 			# shellcheck disable=SC2086
-			python3 "$GEN" -o "$f" --scale "$SCALE" ${GENOPT[$n]} || die "make-bench-pcap.py failed"
+			python3 "$GEN" -o "$f" --scale "$SCALE" --conn-list "$f.conns.tsv" ${GENOPT[$n]} ||
+				die "make-bench-pcap.py failed"
 		fi
 	done
 fi
@@ -347,26 +348,11 @@ if [ "$CHECK" = 1 ]; then
 	for n in hs bulk $ccn; do
 		xa=()
 		case $n in cc*) xa=(--max-memory "$CC_MEM") ;; esac
+		# per verdict code and per scenario (template): every connection
+		# against what the generator recorded for it (bench/check-verdicts.py)
 		"$TLSDIAG" "${TARGS[@]}" "${xa[@]}" --json -r "$DIR/$n.pcap" 2>>"$LOG" |
-		python3 -c '
-import json, sys
-meta = json.load(open(sys.argv[1]))
-got, bad = {}, 0
-for line in sys.stdin:
-    try:
-        c = json.loads(line)["verdict"]["code"]
-    except Exception:
-        bad += 1
-        continue
-    got[c] = got.get(c, 0) + 1
-exp = meta["expected_verdicts"]
-diff = {k: (exp.get(k, 0), got.get(k, 0)) for k in sorted(set(exp) | set(got)) if exp.get(k, 0) != got.get(k, 0)}
-print("%s: %d connections expected, %d reported%s; %s" % (
-    sys.argv[2], meta["connections"], sum(got.values()),
-    ", %d unparsable lines" % bad if bad else "",
-    "verdict counts match" if not diff else "differences (expected, got): " +
-    ", ".join("%s %d/%d" % (k, a, b) for k, (a, b) in diff.items())))
-' "$DIR/$n.pcap.meta.json" "$n" >> "$CHECKOUT"
+		python3 "$BENCH/check-verdicts.py" "$DIR/$n.pcap.meta.json" \
+		    "$DIR/$n.pcap.conns.tsv" "$n" >> "$CHECKOUT"
 	done
 fi
 
