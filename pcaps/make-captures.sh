@@ -1039,6 +1039,23 @@ if want $n; then
 		"s_server with the normal chain; curl --tls-max 1.2, then curl --tlsv1.3 --cacert rogueCA.crt and gnutls-cli TLS 1.3 --x509cafile rogueCA.crt"
 fi
 
+# The client side: the CA names a server accepts, seen in a TLS 1.2
+# handshake, explain TLS 1.3 client-certificate rejections.
+nextport; n=kb-mtls
+if want $n; then
+	keys_fresh $n
+	srv $n 127.0.0.1:$PORT "${SERVER[@]}" "${MTLS[@]}"
+	wait_port $PORT
+	cap_start $n "tcp port $PORT"
+	clh $n $PORT tls-server.local --tls-max 1.2 --cert "$PKI/client.crt" --key "$PKI/client.key"
+	clh $n $PORT tls-server.local --tlsv1.3 --cert "$PKI/rogue-client.crt" --key "$PKI/rogue-client.key"
+	clh $n $PORT tls-server.local --tlsv1.3
+	cap_stop
+	stop_servers
+	register $n.pcap $n.keys tls 3 "#1:ok:curl TLS 1.2 with client.crt: the CertificateRequest (clientCA) in the clear|#2:client_cert_untrusted:curl TLS 1.3 with rogue-client.crt (issued by rogueCA)|#3:client_cert_missing:curl TLS 1.3 without a client certificate" \
+		"s_server -Verify 10 -verify_return_error -CAfile clientCA (TLS 1.2 and 1.3); curl --tls-max 1.2 --cert client.crt; curl --tlsv1.3 --cert rogue-client.crt; curl --tlsv1.3 without a certificate"
+fi
+
 # Negative cases: the known chain is not the one the TLS 1.3 client got.
 nextport; n=kb-other-name
 if want $n; then

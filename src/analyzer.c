@@ -627,6 +627,7 @@ on_cert_request(struct analyzer *a, struct conn_rt *cr, struct rd *body,
 		r->ca_der_len[i] = len;
 	}
 	r->num_ca = m.num_ca_names;
+	kb_learn_ca(a->kb, cr->tl);
 }
 
 /* hs_msg is the handshake defragmenter's callback: one whole message. */
@@ -1241,8 +1242,13 @@ static void
 recall_chain(struct analyzer *a, struct tl_conn *c)
 {
 	struct kb_match m;
+	const char *cas;
 	size_t i;
 
+	if (!c->cr.present && c->sh.present && c->sh.tls13 &&
+	    (cas = kb_ca_names(a->kb, c, &c->known_ca_conn,
+	    &c->known_ca_frame)) != NULL)
+		c->known_ca = xstrdup(cas);
 	kb_match(a->kb, c, &m);
 	if (m.chain == NULL)
 		return;

@@ -27,6 +27,11 @@ struct kb_server {
 	bool			 chains_full;	/* a further chain was seen */
 	struct kb_name		 names[LIMIT_KB_NAMES];
 	size_t			 num_names;
+	/* The CA names of its CertificateRequest, as text (heap). */
+	char			*ca_text;
+	uint64_t		 ca_conn;
+	uint64_t		 ca_frame;
+	bool			 ca_varies;	/* two different lists seen */
 };
 
 #define KB_BUCKETS	4096
@@ -56,6 +61,7 @@ kb_free(struct kb *k)
 			for (i = 0; i < s->num_chains; i++)
 				for (j = 0; j < s->chains[i].num; j++)
 					x509_cert_unref(s->chains[i].certs[j]);
+			free(s->ca_text);
 			free(s);
 		}
 	free(k);
@@ -219,6 +225,64 @@ kb_learn(struct kb *k, const struct tl_conn *c)
 		n->sni_len = c->ch.sni.len;
 	}
 	n->chain = ci;
+}
+
+/* ca_text renders a CertificateRequest's CA names as one line. */
+static char *
+ca_text(const struct tl_cert_request *r)
+{
+	struct sb b;
+	size_t i;
+	char *s;
+
+	sb_init(&b);
+	for (i = 0; i < r->num_ca; i++) {
+		if (i > 0)
+			sb_puts(&b, "; ");
+		sb_puts(&b, r->ca_text[i]);
+	}
+	if (r->total_ca > r->num_ca)
+		sb_printf(&b, "; and %zu more", r->total_ca - r->num_ca);
+	if (r->total_ca == 0)
+		sb_puts(&b, "any CA: the list was empty");
+	s = xstrdup(b.s);
+	sb_cleanup(&b);
+	return s;
+}
+
+void
+kb_learn_ca(struct kb *k, const struct tl_conn *c)
+{
+	struct kb_server *s;
+	char *t;
+
+	if (k == NULL || !c->cr.present || c->midstream ||
+	    (s = server_get(k, c)) == NULL)
+		return;
+	t = ca_text(&c->cr);
+	if (s->ca_text == NULL) {
+		s->ca_text = t;
+		s->ca_conn = c->id;
+		s->ca_frame = c->cr.frame;
+		return;
+	}
+	if (strcmp(s->ca_text, t) != 0)
+		s->ca_varies = true;
+	free(t);
+}
+
+const char *
+kb_ca_names(struct kb *k, const struct tl_conn *c, uint64_t *conn_id,
+    uint64_t *frame)
+{
+	struct kb_server *s;
+
+	if (k == NULL || (s = server_find(k, c)) == NULL ||
+	    s->ca_text == NULL || s->ca_varies)
+		return NULL;
+	*conn_id = s->ca_conn;
+	*frame = s->ca_frame;
+	return s->ca_text;
 }
 
 size_t

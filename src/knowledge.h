@@ -88,6 +88,18 @@ void		 kb_learn(struct kb *k, const struct tl_conn *c);
 void		 kb_match(struct kb *k, const struct tl_conn *c,
 		    struct kb_match *out);
 
+/*
+ * kb_learn_ca records the CertificateRequest |c| showed in the clear (TLS
+ * 1.2, or decrypted): the CA names its server accepts client certificates
+ * from. kb_ca_names returns them as one line of text ("CN=a; CN=b", or a
+ * sentence for an empty list) with the connection and frame they were seen
+ * in, or NULL when the server was never seen asking, or asked for
+ * different lists. The text is valid until kb_free.
+ */
+void		 kb_learn_ca(struct kb *k, const struct tl_conn *c);
+const char	*kb_ca_names(struct kb *k, const struct tl_conn *c,
+		    uint64_t *conn_id, uint64_t *frame);
+
 /* kb_tls13_cert_record_len returns the length of the TLS 1.3 record that
  * carries a Certificate message holding |certs| alone (each entry without
  * extensions, no padding), for a suite whose AEAD tag is |tag_len| bytes,

@@ -37,6 +37,7 @@ tl_conn_free(struct tl_conn *c)
 	tl_chain_clear(&c->server_chain);
 	tl_chain_clear(&c->client_chain);
 	tl_chain_clear(&c->known_chain);
+	free(c->known_ca);
 	for (i = 0; i < c->cr.num_ca; i++) {
 		free(c->cr.ca_text[i]);
 		free(c->cr.ca_der[i]);

@@ -223,6 +223,12 @@ struct tl_conn {
 		uint64_t	record_frame;
 		size_t		names;
 	}			known;
+	/* TLS 1.3 without keys, the CertificateRequest encrypted: the CA
+	 * names the same server asked for in another connection (heap text,
+	 * knowledge.c), and where; NULL when not known. */
+	char			*known_ca;
+	uint64_t		known_ca_conn;
+	uint64_t		known_ca_frame;
 	bool			starttls;
 	const char		*starttls_proto;
 	/* A refused upgrade or proxy request: why, naming the protocol

@@ -365,6 +365,19 @@ ca_list(const struct tl_conn *c)
 
 	sb_init(&b);
 	sb_puts(&b, "(");
+	if (!c->cr.present) {
+		/* TLS 1.3 without keys: the list is encrypted; another
+		 * connection to the server may have shown it. */
+		if (c->known_ca != NULL)
+			sb_printf(&b, "%s, as it asked in #%llu", c->known_ca,
+			    (unsigned long long)c->known_ca_conn);
+		else
+			sb_puts(&b, "its list is encrypted in TLS 1.3");
+		sb_puts(&b, ")");
+		s = xstrdup(b.s);
+		sb_cleanup(&b);
+		return s;
+	}
 	for (i = 0; i < c->cr.num_ca; i++) {
 		if (i > 0)
 			sb_puts(&b, "; ");
@@ -1609,6 +1622,22 @@ e_server_rejected_hello(const struct vctx *x, struct verdict *v)
 	    "server's configuration");
 }
 
+/* known_ca_evidence: TLS 1.3 without keys, the CA names this server asked
+ * for in another connection (issue 16, the client side). */
+static void
+known_ca_evidence(const struct vctx *x, struct verdict *v)
+{
+	const struct tl_conn *c = x->c;
+
+	if (c->cr.present || c->known_ca == NULL)
+		return;
+	add_evidence(v, vstr("the CertificateRequest of this connection is "
+	    "encrypted; in #%llu (frame %llu) the same server accepted "
+	    "client certificates issued by: %s", (unsigned long long)
+	    c->known_ca_conn, (unsigned long long)c->known_ca_frame,
+	    c->known_ca));
+}
+
 static void
 e_client_cert_missing(const struct vctx *x, struct verdict *v)
 {
@@ -1631,6 +1660,7 @@ e_client_cert_missing(const struct vctx *x, struct verdict *v)
 		add_evidence(v, vstr("the client's encrypted flight is %zu "
 		    "bytes: Finished plus an empty Certificate, so the server "
 		    "asked for one (inferred)", x->cflight_bytes));
+	known_ca_evidence(x, v);
 	add_ev(v, x, x->ccert_ev);
 	add_ev(v, x, x->alert != NULL ? x->alert : x->rst);
 	v->next = vstr("configure the client with a certificate and key "
@@ -1702,6 +1732,7 @@ e_client_cert_rejected(const struct vctx *x, struct verdict *v)
 		    sizeof(ab)));
 	add_ev(v, x, x->ccert_ev);
 	add_findings(v, cc, X509_SEV_WARNING);
+	known_ca_evidence(x, v);
 	add_ev(v, x, x->alert);
 	v->next = xstrdup(x->ccert_inferred ? "the alert is encrypted: run "
 	    "again with a key log (--keylog) to read it, and check the "
@@ -1727,6 +1758,7 @@ e_client_cert_reset(const struct vctx *x, struct verdict *v)
 	add_ev(v, x, x->ccert_ev);
 	add_ev(v, x, close);
 	add_findings(v, &x->c->client_chain, X509_SEV_WARNING);
+	known_ca_evidence(x, v);
 	v->next = xstrdup("the server (or a proxy in front of it) dropped the "
 	    "client's credentials without saying why: read its log for this "
 	    "connection, and compare the client certificate's issuer with "

@@ -365,6 +365,45 @@ START_TEST(test_chain_cap)
 }
 END_TEST
 
+/* The CA names a server asks for, from a CertificateRequest in the clear. */
+START_TEST(test_ca_names)
+{
+	struct kb *k = kb_new();
+	struct tl_conn *a = conn(1, 443, "a.test");
+	struct tl_conn *b = conn(2, 443, "a.test");
+	struct tl_conn *h = conn(3, 443, "a.test");
+	struct tl_conn *o = conn(4, 8443, "a.test");
+	uint64_t id = 0, frame = 0;
+	const char *t;
+
+	ck_assert_ptr_null(kb_ca_names(k, h, &id, &frame));
+	a->cr.present = true;
+	a->cr.frame = 7;
+	a->cr.num_ca = a->cr.total_ca = 2;
+	a->cr.ca_text[0] = strdup("CN=clientCA,O=LMT Corp");
+	a->cr.ca_text[1] = strdup("CN=otherCA");
+	kb_learn_ca(k, a);
+	t = kb_ca_names(k, h, &id, &frame);
+	ck_assert_str_eq(t, "CN=clientCA,O=LMT Corp; CN=otherCA");
+	ck_assert_uint_eq(id, 1);
+	ck_assert_uint_eq(frame, 7);
+	ck_assert_ptr_null(kb_ca_names(k, o, &id, &frame));
+	/* The same list again: still known. */
+	kb_learn_ca(k, a);
+	ck_assert_ptr_nonnull(kb_ca_names(k, h, &id, &frame));
+	/* Another list from the same server: no longer one answer. */
+	b->cr.present = true;
+	b->cr.total_ca = 0;
+	kb_learn_ca(k, b);
+	ck_assert_ptr_null(kb_ca_names(k, h, &id, &frame));
+	tl_conn_free(a);
+	tl_conn_free(b);
+	tl_conn_free(h);
+	tl_conn_free(o);
+	kb_free(k);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -378,6 +417,7 @@ suite(void)
 	tcase_add_test(t, test_by_name);
 	tcase_add_test(t, test_learn_only_whole_chains);
 	tcase_add_test(t, test_chain_cap);
+	tcase_add_test(t, test_ca_names);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -112,6 +112,39 @@ else
 	fail "kb-other-server: tshark should show two server ports"
 fi
 
+# The client side: kb-mtls #1 (TLS 1.2) shows the CertificateRequest in the
+# clear; the TLS 1.3 rejections #2 and #3 name the CA it accepted, as
+# tshark reads it in #1, and no CA list where nothing showed one.
+want=$(tshark -r "$PCAPS/kb-mtls.pcap" -Y 'tls.handshake.type == 13' -V 2>/dev/null |
+    sed -n 's/.*Distinguished Name: (id-at-commonName=\([^,]*\),id-at-organizationName=\([^)]*\)).*/CN=\1,O=\2/p' | head -1)
+"$TLSDIAG" --json -r "$PCAPS/kb-mtls.pcap" >"$TMP/mtls.json" 2>&1
+if [ -n "$want" ] && python3 - "$TMP/mtls.json" "$want" <<'EOF2'
+import json, sys
+conns = {}
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if "id" in o:
+        conns[o["id"]] = o
+ok = True
+for cid in (2, 3):
+    ev = " | ".join(conns[cid]["verdict"]["evidence"])
+    if "in #1 (frame" not in ev or sys.argv[2] not in ev:
+        print("#%d: no CA list from #1 (%s) in: %s" % (cid, sys.argv[2], ev))
+        ok = False
+sys.exit(0 if ok else 1)
+EOF2
+then
+	pass
+else
+	fail "kb-mtls: the CA list of #1 ($want) not used for #2/#3"
+fi
+# No CertificateRequest anywhere in kb-untrusted: no CA list inferred.
+if grep -q 'accepted client certificates' "$TMP/kb-untrusted.pcap.json"; then
+	fail "kb-untrusted: a CA list was inferred from nothing"
+else
+	pass
+fi
+
 # With --ca-file, the elimination becomes a finding: the chain known for
 # kb-untrusted #3 (gnutls-cli trusting only rogueCA) does not verify
 # against rogueCA; against rootCA it verifies, so no trust guess is left.
