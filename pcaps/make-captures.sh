@@ -735,6 +735,27 @@ if want $n; then
 fi
 PORT=$PORT_SAVED
 
+n=irc-starttls
+if want $n; then
+	# IRC's own port, on loopback; two connections: STARTTLS accepted
+	# (670, TLS, key log), then refused (691, the client gives up).
+	keys_fresh $n
+	bg $n.server timeout 60 python3 "$TOOLS/irc-starttls.py" 127.0.0.1 6667 "$PKI/server-chain.crt" "$PKI/server.key" ok,refuse
+	wait_port 6667
+	cap_start $n "tcp port 6667"
+	printf 'QUIT\r\n' | timeout 10 openssl s_client -starttls irc -connect 127.0.0.1:6667 -servername tls-server.local \
+		-CAfile "$PKI/rootCA.crt" -verify_return_error -keylogfile "$OUT/$n.keys" -ign_eof >>"$LOG/$n.client" 2>&1
+	echo "s_client exit $?" >>"$LOG/$n.client"
+	sleep 0.3
+	printf 'QUIT\r\n' | timeout 10 openssl s_client -starttls irc -connect 127.0.0.1:6667 -servername tls-server.local \
+		-CAfile "$PKI/rootCA.crt" -ign_eof >>"$LOG/$n.client" 2>&1
+	echo "s_client exit $?" >>"$LOG/$n.client"
+	cap_stop
+	stop_servers
+	register $n.pcap $n.keys tls 2 "#1:ok:IRC STARTTLS answered 670, TLS handshake, QUIT over TLS|#2:not_tls:IRC STARTTLS answered 691 (refused), s_client gives up" \
+		"tools/irc-starttls.py (Python ssl) on 127.0.0.1:6667; openssl s_client -starttls irc, twice (the server accepts the first STARTTLS, refuses the second)"
+fi
+
 n=smtp-banner-465
 if want $n; then
 	pre_ns
