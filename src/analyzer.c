@@ -1428,7 +1428,7 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		ts_us = a->now_us;
 	}
 	clock_advance(a, ts_us);
-	ds = decode_packet(&s, dlt, pkt, caplen);
+	ds = decode_frame(&s, dlt, pkt, caplen, wirelen);
 	/* in: every packet cut by the snapshot length counts, whatever
 	 * decoding made of it. */
 	if (caplen < wirelen || ds == DECODE_TRUNCATED)
