@@ -756,6 +756,19 @@ if want $n; then
 		"tools/irc-starttls.py (Python ssl) on 127.0.0.1:6667; openssl s_client -starttls irc, twice (the server accepts the first STARTTLS, refuses the second)"
 fi
 
+n=tls12-null-cipher
+if want $n; then
+	# A suite that authenticates without encrypting (OpenSSL enables the
+	# NULL ciphers only by name, at security level 0): Finished and the
+	# alerts are in the clear behind their MAC. Fixed port: the ports of
+	# the other scenarios stay as they were.
+	NP=14393
+	run_simple $n $NP -tls1_2 -cipher 'NULL-SHA256:@SECLEVEL=0' "${SERVER[@]}" -- \
+		sc -tls1_2 -cipher 'NULL-SHA256:@SECLEVEL=0'
+	register $n.pcap $n.keys tls 1 "*/*:ok:TLS_RSA_WITH_NULL_SHA256: handshake, HTTP GET answered in the clear, close_notify" \
+		"s_server -tls1_2 -cipher NULL-SHA256:@SECLEVEL=0 -WWW; s_client -tls1_2 -cipher NULL-SHA256:@SECLEVEL=0 (HTTP GET on stdin)"
+fi
+
 n=smtp-banner-465
 if want $n; then
 	pre_ns
