@@ -418,7 +418,7 @@ settle(struct analyzer *a, struct conn_rt *cr)
 	for (d = 0; d < 2; d++) {
 		if (cr->dec != NULL && tls_decrypt_active(cr->dec, d))
 			continue;	/* keep reading: late alerts */
-		if (null_cipher(cr))
+		if (null_cipher(cr) > 0)
 			continue;	/* alerts in the clear, as above */
 		tls_rec_skim(&cr->rec[d]);
 		tls_hs_discard(&cr->hs[d]);
