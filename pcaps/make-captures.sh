@@ -760,6 +760,40 @@ if want $n; then
 fi
 PORT=$PORT_SAVED
 
+n=irc-starttls
+if want $n; then
+	# IRC's own port, on loopback; two connections: STARTTLS accepted
+	# (670, TLS, key log), then refused (691, the client gives up).
+	keys_fresh $n
+	bg $n.server timeout 60 python3 "$TOOLS/irc-starttls.py" 127.0.0.1 6667 "$PKI/server-chain.crt" "$PKI/server.key" ok,refuse
+	wait_port 6667
+	cap_start $n "tcp port 6667"
+	printf 'QUIT\r\n' | timeout 10 openssl s_client -starttls irc -connect 127.0.0.1:6667 -servername tls-server.local \
+		-CAfile "$PKI/rootCA.crt" -verify_return_error -keylogfile "$OUT/$n.keys" -ign_eof >>"$LOG/$n.client" 2>&1
+	echo "s_client exit $?" >>"$LOG/$n.client"
+	sleep 0.3
+	printf 'QUIT\r\n' | timeout 10 openssl s_client -starttls irc -connect 127.0.0.1:6667 -servername tls-server.local \
+		-CAfile "$PKI/rootCA.crt" -ign_eof >>"$LOG/$n.client" 2>&1
+	echo "s_client exit $?" >>"$LOG/$n.client"
+	cap_stop
+	stop_servers
+	register $n.pcap $n.keys tls 2 "#1:ok:IRC STARTTLS answered 670, TLS handshake, QUIT over TLS|#2:not_tls:IRC STARTTLS answered 691 (refused), s_client gives up" \
+		"tools/irc-starttls.py (Python ssl) on 127.0.0.1:6667; openssl s_client -starttls irc, twice (the server accepts the first STARTTLS, refuses the second)"
+fi
+
+n=tls12-null-cipher
+if want $n; then
+	# A suite that authenticates without encrypting (OpenSSL enables the
+	# NULL ciphers only by name, at security level 0): Finished and the
+	# alerts are in the clear behind their MAC. Fixed port: the ports of
+	# the other scenarios stay as they were.
+	NP=14393
+	run_simple $n $NP -tls1_2 -cipher 'NULL-SHA256:@SECLEVEL=0' "${SERVER[@]}" -- \
+		sc -tls1_2 -cipher 'NULL-SHA256:@SECLEVEL=0'
+	register $n.pcap $n.keys tls 1 "*/*:ok:TLS_RSA_WITH_NULL_SHA256: handshake, HTTP GET answered in the clear, close_notify" \
+		"s_server -tls1_2 -cipher NULL-SHA256:@SECLEVEL=0 -WWW; s_client -tls1_2 -cipher NULL-SHA256:@SECLEVEL=0 (HTTP GET on stdin)"
+fi
+
 n=smtp-banner-465
 if want $n; then
 	pre_ns

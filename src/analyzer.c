@@ -405,6 +405,14 @@ conn_new(struct analyzer *a, struct flow *f, const struct segment *s,
 	return cr;
 }
 
+/* null_cipher: TLS 1.2 and older with a suite that does not encrypt. */
+static size_t
+null_cipher(const struct conn_rt *cr)
+{
+	return cr->tls13 || !cr->tl->sh.present ? 0 :
+	    tls_null_mac_len(cr->tl->sh.suite);
+}
+
 /* settle switches |cr| to the fast path: the handshake is over, so the
  * record layers only read headers and nothing more is buffered. */
 static void
@@ -418,6 +426,8 @@ settle(struct analyzer *a, struct conn_rt *cr)
 	for (d = 0; d < 2; d++) {
 		if (cr->dec != NULL && tls_decrypt_active(cr->dec, d))
 			continue;	/* keep reading: late alerts */
+		if (null_cipher(cr) > 0)
+			continue;	/* alerts in the clear, as above */
 		tls_rec_skim(&cr->rec[d]);
 		tls_hs_discard(&cr->hs[d]);
 	}
@@ -939,6 +949,12 @@ rec_record(void *arg, uint8_t ct, uint16_t version, const uint8_t *p,
 		 * TLS 1.3's compatibility one, before a second ClientHello
 		 * answering a HelloRetryRequest, which is in the clear. */
 		cr->enc[dir] = false;
+	}
+	if (cr->enc[dir] && (ct == TLS_CT_HANDSHAKE || ct == TLS_CT_ALERT) &&
+	    len > null_cipher(cr) && null_cipher(cr) > 0) {
+		/* A NULL cipher: the record is the plaintext and a MAC. */
+		on_plaintext(a, cr, dir, ct, p, len - null_cipher(cr), false);
+		return;
 	}
 	if (cr->enc[dir] && ct == TLS_CT_HANDSHAKE && !cr->tls13) {
 		/* TLS 1.2: the only handshake message after ChangeCipherSpec
@@ -1508,7 +1524,7 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		ts_us = a->now_us;
 	}
 	clock_advance(a, ts_us);
-	ds = decode_packet(&s, dlt, pkt, caplen);
+	ds = decode_frame(&s, dlt, pkt, caplen, wirelen);
 	/* in: every packet cut by the snapshot length counts, whatever
 	 * decoding made of it. */
 	if (caplen < wirelen || ds == DECODE_TRUNCATED)

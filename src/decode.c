@@ -267,6 +267,21 @@ decode_packet(struct segment *out, int dlt, const uint8_t *pkt, size_t caplen)
 	return DECODE_NOT_TCP;
 }
 
+enum decode_status
+decode_frame(struct segment *out, int dlt, const uint8_t *pkt, size_t caplen,
+    size_t wirelen)
+{
+	enum decode_status st;
+
+	st = decode_packet(out, dlt, pkt, caplen);
+	if (st == DECODE_OK && caplen >= wirelen &&
+	    out->payload_wire_len > out->payload_len) {
+		out->payload_wire_len = out->payload_len;
+		out->ip_len_over = true;
+	}
+	return st;
+}
+
 /* IEEE 802.3 / Ethernet II: dst[6] src[6] type[2]. */
 static enum decode_status
 decode_ether(struct segment *out, struct rd *r)

@@ -58,6 +58,8 @@ struct segment {
 	size_t		 payload_len;	/* bytes captured */
 	size_t		 payload_wire_len; /* bytes per the IP length; more
 					    * than payload_len if snaplen cut */
+	bool		 ip_len_over;	/* decode_frame: the IP length claimed
+					 * more than the whole frame held */
 };
 
 enum decode_status {
@@ -80,6 +82,18 @@ bool		 decode_link_supported(int dlt);
  * from |pkt|. It never reads outside [pkt, pkt + caplen). */
 enum decode_status decode_packet(struct segment *out, int dlt,
 		    const uint8_t *pkt, size_t caplen);
+
+/*
+ * decode_frame is decode_packet for a frame that was |wirelen| bytes long
+ * on the wire. When the whole frame was captured (caplen >= wirelen), IP
+ * lengths that claim more bytes than the frame holds are a malformed
+ * header, not a cut by the snapshot length: the payload is what the frame
+ * holds (payload_wire_len == payload_len) and |out->ip_len_over| is set.
+ * tshark reads such a frame the same way ("IPv4 total length exceeds
+ * packet length").
+ */
+enum decode_status decode_frame(struct segment *out, int dlt,
+		    const uint8_t *pkt, size_t caplen, size_t wirelen);
 
 /* decode_tcp_options reads the options of |s| (which must come from a
  * DECODE_OK decode_packet, its packet still valid). They are read only on

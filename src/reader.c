@@ -165,6 +165,7 @@ read_file(struct reader *r, const char *path, struct batch **bp)
 	int rc, dlt;
 	bool go_on = true, have_prog = false;
 	uint32_t skipped = 0;
+	uint64_t npkts = 0;
 
 	p = capture_open_file(path, &cerr, r->err);
 	if (p == NULL) {
@@ -183,14 +184,28 @@ read_file(struct reader *r, const char *path, struct batch **bp)
 		rc = pcap_next_ex(p, &h, &bytes);
 		if (rc != 1) {
 			if (rc == PCAP_ERROR) {
-				snprintf(r->err, sizeof(r->err), "%s: %s (the "
-				    "connections before this point are "
-				    "reported)", path, pcap_geterr(p));
+				const char *pe = pcap_geterr(p);
+
+				/* libpcap's pcapng reader stops at an
+				 * interface whose link type differs from the
+				 * first interface's (its message says so in
+				 * these words); say what that means. */
+				snprintf(r->err, sizeof(r->err), "%s: %s%s%s",
+				    path, pe, strstr(pe, "different from the "
+				    "type of the first interface") != NULL ?
+				    " (libpcap reads a pcapng file only while "
+				    "all its interfaces have the first one's "
+				    "link type: split the capture per "
+				    "interface to read the rest)" : "",
+				    npkts > 0 ? " (the connections before this "
+				    "point are reported)" : " (no packet of it "
+				    "could be read)");
 				r->failed = true;
 				go_on = false;
 			}
 			break;
 		}
+		npkts++;
 		if (have_prog && pcap_offline_filter(&prog, h, bytes) == 0) {
 			skipped++;
 			continue;

@@ -106,6 +106,8 @@ static const char ldap_refused[] = "the LDAP server refused the StartTLS "
     "extended operation (resultCode not 0)";
 static const char xmpp_refused[] = "the XMPP server answered <starttls/> "
     "with <failure/>";
+static const char irc_refused[] = "the IRC server refused STARTTLS "
+    "(numeric 691, ERR_STARTTLS)";
 
 void
 starttls_init(struct starttls *st)
@@ -167,6 +169,47 @@ upgrade(struct starttls *st)
 	starttls_cleanup(st);
 }
 
+/*
+ * irc_numeric returns the three-digit numeric reply of an IRC server line
+ * (RFC 2812 2.3.1: [":" prefix SPACE] command ...), or 0 when the command
+ * is not a numeric.
+ */
+static int
+irc_numeric(const uint8_t *l, size_t n)
+{
+	struct rd r;
+	uint8_t c, d[3];
+	size_t i;
+
+	rd_init(&r, l, n);
+	if (rd_peek_u8(&r, 0, &c) && c == ':') {
+		do {
+			if (!rd_u8(&r, &c))
+				return 0;
+		} while (c != ' ');
+	}
+	for (i = 0; i < 3; i++)
+		if (!rd_u8(&r, &d[i]) || !isdigit(d[i]))
+			return 0;
+	if (!rd_u8(&r, &c) || c != ' ')
+		return 0;
+	return (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0');
+}
+
+/* irc_server_line: the first bytes a server sends are an IRC notice
+ * (":name NOTICE ..."), as servers write while they look the client up. */
+static bool
+irc_server_line(const uint8_t *p, size_t len)
+{
+	const uint8_t *sp;
+
+	if (len < 2 || p[0] != ':')
+		return false;
+	sp = memchr(p, ' ', len);
+	return sp != NULL && prefix_ci(sp + 1, len - (size_t)(sp + 1 - p),
+	    "NOTICE ");
+}
+
 /* detect looks at the first bytes of a stream and picks a protocol. */
 static bool
 detect(struct starttls *st, int dir, const uint8_t *p, size_t len)
@@ -188,6 +231,8 @@ detect(struct starttls *st, int dir, const uint8_t *p, size_t len)
 			st->proto = "POP3";
 		else if (len > 5 && p[4] == 10 && p[3] == 0)
 			st->proto = "MySQL";	/* protocol 10 greeting */
+		else if (irc_server_line(p, len))
+			st->proto = "IRC";	/* a NOTICE on connect */
 		else
 			return false;
 		st->server_first = true;
@@ -197,6 +242,14 @@ detect(struct starttls *st, int dir, const uint8_t *p, size_t len)
 	    memcmp(p, pg_sslrequest, sizeof(pg_sslrequest)) == 0) {
 		st->proto = "PostgreSQL";
 		st->requested = true;
+		return true;
+	}
+	/* IRC (the IRCv3 tls extension): the client asks with STARTTLS
+	 * before registering, perhaps after a capability listing. An SMTP
+	 * client speaks second, so a first line STARTTLS is not SMTP. */
+	if (prefix_ci(p, len, "STARTTLS\r\n") || prefix_ci(p, len,
+	    "STARTTLS\n") || prefix_ci(p, len, "CAP LS")) {
+		st->proto = "IRC";
 		return true;
 	}
 	if (prefix_ci(p, len, "CONNECT ")) {
@@ -240,9 +293,13 @@ static void
 line_proto(struct starttls *st, int dir, const uint8_t *l, size_t n)
 {
 	const char *sp;
+	int code;
 
 	if (dir == 0) {
-		if (prefix_ci(l, n, "STARTTLS")) {
+		if (strcmp(st->proto, "IRC") == 0) {
+			if (prefix_ci(l, n, "STARTTLS"))
+				st->requested = true;
+		} else if (prefix_ci(l, n, "STARTTLS")) {
 			st->requested = true;
 			st->proto = "SMTP";
 		} else if (prefix_ci(l, n, "AUTH TLS") ||
@@ -269,6 +326,20 @@ line_proto(struct starttls *st, int dir, const uint8_t *l, size_t n)
 	}
 	if (!st->requested)
 		return;
+	if (strcmp(st->proto, "IRC") == 0) {
+		/* Numeric 670 RPL_STARTTLS: TLS follows this line; 691
+		 * ERR_STARTTLS: refused. Other lines (notices, the
+		 * capability listing) are passed over. */
+		code = irc_numeric(l, n);
+		if (code == 670)
+			upgrade(st);
+		else if (code == 691) {
+			st->refused_now = true;
+			st->why = irc_refused;
+			st->requested = false;
+		}
+		return;
+	}
 	if (strcmp(st->proto, "HTTP CONNECT") == 0) {
 		/* The status line, headers, then an empty line. */
 		if (!st->ok_status) {

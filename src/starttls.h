@@ -18,7 +18,8 @@ enum starttls_state {
 /*
  * SMTP (RFC 3207), IMAP (RFC 2595), POP3 (STLS), FTP (AUTH TLS, RFC 4217),
  * PostgreSQL (SSLRequest), XMPP (RFC 6120 5), LDAP (RFC 4511 4.14),
- * MySQL (CLIENT_SSL), RDP (X.224 Connection Request and Confirm with
+ * MySQL (CLIENT_SSL), IRC (STARTTLS, numeric 670; the IRCv3 tls
+ * extension), RDP (X.224 Connection Request and Confirm with
  * RDP_NEG_REQ/RSP, MS-RDPBCGR 2.2.1.1 and 2.2.1.2), and the proxies in
  * front of TLS: HTTP CONNECT (RFC 9110 9.3.6), SOCKS 4/4a and SOCKS 5
  * (RFC 1928, RFC 1929). Each direction switches to TLS after the line or

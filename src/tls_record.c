@@ -82,6 +82,39 @@ sslv2_server_hello_check(const struct rd *r)
 	return (b0 & 0x80) != 0 && type == 4 && hit <= 1 && ver == 0x0002;
 }
 
+size_t
+tls_null_mac_len(uint16_t suite)
+{
+	switch (suite) {
+	case 0x0001:	/* TLS_RSA_WITH_NULL_MD5 */
+		return 16;
+	case 0x0002:	/* TLS_RSA_WITH_NULL_SHA */
+	case 0x002c:	/* TLS_PSK_WITH_NULL_SHA */
+	case 0x002d:	/* TLS_DHE_PSK_WITH_NULL_SHA */
+	case 0x002e:	/* TLS_RSA_PSK_WITH_NULL_SHA */
+	case 0xc001:	/* TLS_ECDH_ECDSA_WITH_NULL_SHA */
+	case 0xc006:	/* TLS_ECDHE_ECDSA_WITH_NULL_SHA */
+	case 0xc00b:	/* TLS_ECDH_RSA_WITH_NULL_SHA */
+	case 0xc010:	/* TLS_ECDHE_RSA_WITH_NULL_SHA */
+	case 0xc015:	/* TLS_ECDH_anon_WITH_NULL_SHA */
+	case 0xc039:	/* TLS_ECDHE_PSK_WITH_NULL_SHA */
+		return 20;
+	case 0x003b:	/* TLS_RSA_WITH_NULL_SHA256 */
+	case 0x00b0:	/* TLS_PSK_WITH_NULL_SHA256 */
+	case 0x00b4:	/* TLS_DHE_PSK_WITH_NULL_SHA256 */
+	case 0x00b8:	/* TLS_RSA_PSK_WITH_NULL_SHA256 */
+	case 0xc03a:	/* TLS_ECDHE_PSK_WITH_NULL_SHA256 */
+		return 32;
+	case 0x00b1:	/* TLS_PSK_WITH_NULL_SHA384 */
+	case 0x00b5:	/* TLS_DHE_PSK_WITH_NULL_SHA384 */
+	case 0x00b9:	/* TLS_RSA_PSK_WITH_NULL_SHA384 */
+	case 0xc03b:	/* TLS_ECDHE_PSK_WITH_NULL_SHA384 */
+		return 48;
+	default:
+		return 0;
+	}
+}
+
 bool
 tls_rec_looks_like_tls(const uint8_t *p, size_t len, bool *need_more)
 {

@@ -66,6 +66,14 @@ void	tls_rec_gap(struct tls_rec *r, const struct tls_rec_cb *cb,
 void	tls_rec_skim(struct tls_rec *r);
 /* tls_rec_off stops all parsing and frees the buffer (fast path). */
 void	tls_rec_off(struct tls_rec *r);
+/*
+ * tls_null_mac_len returns the MAC length of a TLS 1.2-and-older cipher
+ * suite that authenticates without encrypting (a NULL bulk cipher: RFC
+ * 5246 A.5, RFC 4785, RFC 5487, RFC 4492, RFC 5489), or 0 for any other
+ * suite. Under such a suite a record after ChangeCipherSpec is the
+ * plaintext followed by that many MAC bytes: no IV, no padding.
+ */
+size_t	tls_null_mac_len(uint16_t suite);
 /* tls_rec_looks_like_tls returns true if |p| begins with a plausible TLS
  * record header or SSLv2 ClientHello (|len| >= 3 needed; fewer: false and
  * |*need_more| true). */

@@ -1080,8 +1080,11 @@ m_server_closed_after_hello(const struct vctx *x, bool *inf)
 	const struct tl_conn *c = x->c;
 
 	(void)inf;
+	/* The server closed first: a FIN answering the client's, after
+	 * the client gave up waiting, is silence (m_server_silent). */
 	return x->ch_ev != NULL && !x->server_tls && !c->data[TL_S2C] &&
-	    (c->rst[TL_S2C] || c->fin[TL_S2C]);
+	    (c->rst[TL_S2C] || c->fin[TL_S2C]) && (x->cclose == NULL ||
+	    (x->sclose != NULL && x->sclose->frame <= x->cclose->frame));
 }
 
 /* The client closed after the server's flight, before any alert: an

@@ -714,6 +714,40 @@ START_TEST(test_ipv4_lengths)
 }
 END_TEST
 
+/*
+ * Forged, after frame 2 of ndpi's tls_invalid_reads.pcap: a SYN-ACK whose
+ * IPv4 total length says 4148 in a 66-byte frame that was captured whole
+ * (tshark: "IPv4 total length exceeds packet length"). decode_frame, told
+ * the wire length, reads the length as malformed, not as 4096 bytes cut by
+ * the snapshot length (which put a bogus gap before the ServerHello).
+ */
+START_TEST(test_ipv4_length_past_frame)
+{
+	struct segment s;
+	uint8_t *b;
+	size_t len = sizeof(eth4_data);
+
+	b = dup_exact(eth4_data, len);
+	put16(b + IP4_TOTAL, (uint16_t)(get16(eth4_data + IP4_TOTAL) + 4096));
+	/* The whole frame was captured: no payload was cut. */
+	ck_assert_int_eq(decode_frame(&s, DLT_EN10MB, b, len, len), DECODE_OK);
+	ck_assert_uint_eq(s.payload_len, 79);
+	ck_assert_uint_eq(s.payload_wire_len, 79);
+	ck_assert(s.ip_len_over);
+	/* The frame was longer on the wire: cut by the snapshot length. */
+	ck_assert_int_eq(decode_frame(&s, DLT_EN10MB, b, len, len + 4096),
+	    DECODE_OK);
+	ck_assert_uint_eq(s.payload_wire_len, 79 + 4096);
+	ck_assert(!s.ip_len_over);
+	free(b);
+	/* A consistent length sets nothing. */
+	ck_assert_int_eq(decode_frame(&s, DLT_EN10MB, eth4_data, len, len),
+	    DECODE_OK);
+	ck_assert_uint_eq(s.payload_wire_len, 79);
+	ck_assert(!s.ip_len_over);
+}
+END_TEST
+
 /* Real SYN with 6 bytes of Ethernet padding after it (as on a wire
  * where the minimum frame is padded): the payload stays empty. */
 START_TEST(test_ipv4_trailer)
@@ -1186,6 +1220,7 @@ decode_suite(void)
 	tcase_add_loop_test(limits, test_real_prefixes, 0, NUM_REAL);
 	tcase_add_loop_test(limits, test_relink_prefixes, 0, NUM_RELINK);
 	tcase_add_test(limits, test_ipv4_lengths);
+	tcase_add_test(limits, test_ipv4_length_past_frame);
 	tcase_add_test(limits, test_ipv4_fragment);
 	tcase_add_test(limits, test_not_tcp);
 	tcase_add_test(limits, test_link_other);

@@ -428,6 +428,22 @@ START_TEST(test_hs_small_msgs_overflow)
 }
 END_TEST
 
+/* MAC lengths of the suites that do not encrypt (IANA tls-parameters-4);
+ * every encrypting suite gives 0. */
+START_TEST(test_null_mac_len)
+{
+	ck_assert_uint_eq(tls_null_mac_len(0x0001), 16);	/* NULL_MD5 */
+	ck_assert_uint_eq(tls_null_mac_len(0x0002), 20);	/* NULL_SHA */
+	ck_assert_uint_eq(tls_null_mac_len(0xc010), 20);
+	ck_assert_uint_eq(tls_null_mac_len(0x003b), 32);	/* SHA256 */
+	ck_assert_uint_eq(tls_null_mac_len(0xc03b), 48);	/* SHA384 */
+	ck_assert_uint_eq(tls_null_mac_len(0x0000), 0);	/* no MAC */
+	ck_assert_uint_eq(tls_null_mac_len(0x0004), 0);	/* RC4_128_MD5 */
+	ck_assert_uint_eq(tls_null_mac_len(0xc02b), 0);
+	ck_assert_uint_eq(tls_null_mac_len(0x1301), 0);	/* TLS 1.3 */
+}
+END_TEST
+
 static Suite *
 record_suite(void)
 {
@@ -443,6 +459,7 @@ record_suite(void)
 	tcase_add_test(tc, test_skim_from_callback);
 	tcase_add_test(tc, test_resync_after_gap);
 	tcase_add_test(tc, test_skim);
+	tcase_add_test(tc, test_null_mac_len);
 	tcase_add_loop_test(tc, test_hs_split_everywhere, 0, sizeof(msgs) + 1);
 	tcase_add_test(tl, test_absurd_length);
 	tcase_add_test(tl, test_hs_huge);

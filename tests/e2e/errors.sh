@@ -72,6 +72,21 @@ else
 	echo "SKIP: editcap missing: unsupported link type not tested"
 fi
 
+# A pcapng whose interfaces have different link types (mergecap of an
+# Ethernet and a Linux cooked capture: both interface blocks come first):
+# libpcap refuses the second interface; the error says what that means
+# and does not claim connections were reported when none could be read.
+if command -v mergecap >/dev/null 2>&1; then
+	mergecap -F pcapng -w "$TMP/mixed-link.pcapng" \
+	    "$PCAPS/tls12-ok.pcap" "$PCAPS/link-sll.pcap" 2>/dev/null
+	expect 2 "only while all its interfaces have the first one's link type.*(no packet of it could be read)" \
+	    -r "$TMP/mixed-link.pcapng"
+	grep -q "connections before this point" "$TMP/err" &&
+	    fail "mixed link types: claims connections were reported"
+else
+	echo "SKIP: mergecap missing: mixed link types not tested"
+fi
+
 # No permission for live capture: run as nobody (needs root to switch).
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	cp "$TLSDIAG" "$TMP/tlsdiag-nopriv" && chmod 755 "$TMP" "$TMP/tlsdiag-nopriv"

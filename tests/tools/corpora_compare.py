@@ -31,6 +31,14 @@ SEQ = {
     "SSLv2:ClientHello", "SSLv2:ServerHello",
 }
 
+# Handshake messages of types tshark 4.0's TLS dissector does not know: it
+# names them "Encrypted Handshake Message" (e.g. type 9 in frame 6 of ndpi's
+# tls_invalid_reads.pcap, checked with tshark -V). RequestConnectionId and
+# NewConnectionId are DTLS 1.3 types (RFC 9147), UnknownHandshake is what
+# tlsdiag calls a type IANA does not assign.
+TSHARK_UNNAMED_HS = {"RequestConnectionId", "NewConnectionId",
+                     "UnknownHandshake"}
+
 
 def oracle_seq(stream, keys):
     seq = {"c2s": [], "s2c": []}
@@ -68,6 +76,8 @@ def ours_seq(conn, keys):
         elif t in ("ClientHello", "ServerHello") and e.get("sslv2"):
             w = "SSLv2:" + t
         elif e.get("encrypted") and t in SEQ:
+            w = "EncryptedHandshake"
+        elif t in TSHARK_UNNAMED_HS:
             w = "EncryptedHandshake"
         elif t in SEQ:
             w = t

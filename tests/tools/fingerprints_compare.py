@@ -264,8 +264,10 @@ def pcaps_list(top):
 def tshark_fields(pcap):
     cmd = ["tshark", "-n", "-r", pcap,
            "-o", "tcp.reassemble_out_of_order:TRUE",
-           # RDP negotiates TLS on 3389 (pcaps/rdp.pcap): read it as TLS.
-           "-d", "tcp.port==3389,tls",
+           # RDP negotiates TLS on 3389 (pcaps/rdp.pcap): read it as TLS;
+           # so does IRC STARTTLS on 6667 (pcaps/irc-starttls.pcap), which
+           # tshark's IRC dissector does not follow.
+           "-d", "tcp.port==3389,tls", "-d", "tcp.port==6667,tls",
            "-Y", "tcp && (tls.handshake.type == 1 || "
            "tls.handshake.type == 2)",
            "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
