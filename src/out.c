@@ -13,7 +13,7 @@ struct output {
 	unsigned long long	 count;
 	unsigned long long	 failures;
 	struct summary		*sum;		/* with --summary */
-	struct out_json_seen	*seen;		/* --json=compact */
+	struct out_json		*json;		/* --json */
 };
 
 struct output *
@@ -27,8 +27,8 @@ out_new(const struct out_opts *opt, FILE *fp)
 	sb_init(&o->b);
 	if (opt->summary)
 		o->sum = summary_new();
-	if (opt->json && opt->json_form == OUT_JSON_COMPACT)
-		o->seen = out_json_seen_new();
+	if (opt->json)
+		o->json = out_json_new(opt->json_form == OUT_JSON_COMPACT);
 	return o;
 }
 
@@ -38,9 +38,8 @@ out_free(struct output *o)
 	if (o == NULL)
 		return;
 	sb_cleanup(&o->b);
-	out_json_memo_clear();
 	summary_free(o->sum);
-	out_json_seen_free(o->seen);
+	out_json_free(o->json);
 	free(o);
 }
 
@@ -152,9 +151,9 @@ out_conn(struct output *o, const struct tl_conn *c)
 		return false;
 	sb_reset(&o->b);
 	if (o->opt.json && o->opt.json_form == OUT_JSON_ECS)
-		out_ecs_conn(&o->b, c);
+		out_ecs_conn(o->json, &o->b, c);
 	else if (o->opt.json)
-		out_json_conn_seen(&o->b, c, o->seen);
+		out_json_conn(o->json, &o->b, c);
 	else if (o->opt.quiet)
 		out_text_line(&o->b, c, &o->opt);
 	else
