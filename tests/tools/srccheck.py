@@ -99,7 +99,10 @@ def statics(objs):
             # Compiler-made objects (sanitizer and coverage counters).
             if not writable or name.startswith(("__", ".")):
                 continue
-            found.append((member[:-2] + ".c", name.split(".")[0], sec))
+            # A function-local static: gcc names it var.N, clang
+            # function.var.
+            parts = [x for x in name.split(".") if not x.isdigit()]
+            found.append((member[:-2] + ".c", parts[-1], sec))
     return found
 
 
