@@ -41,6 +41,18 @@ tcp-no-answer recordings, plus "plain HTTP" connections made from the TCP
 skeleton of http-to-tls-port (real SYN/ACK/GET packets) with an HTTP/1.1 200
 response (synthesized, Connection: close) and a bulk body.
 
+--concurrent C makes the many-open-connections variant instead: long-lived
+TLS sessions (the successful TLS templates that have application data) in
+batches of C connections. A batch opens all its connections (each its
+recorded handshake and first data, starting --cc-rate per second), then
+exchanges data round-robin (--cc-rounds rounds; in each, every connection
+gets one full-size server segment of its download, acknowledged by the
+client), then closes them all (the rest of each recording: close_notify,
+FIN, ...), in connection order; the next batch starts after. So C
+connections are open at once, and --concurrent 200 gives the same packets
+with 200 open at once. Addresses, ports, sequence numbers, segment sizes and
+checksums are made as for the other captures.
+
 --repeat N writes N back-to-back copies of the same sequence of connections
 (same scenarios, sizes and relative timing, new addresses, timestamps
 continuing): the same capture N times longer.
@@ -188,7 +200,8 @@ def load_templates(pcapdir, mss):
             for line in f:
                 c = line.rstrip('\n').split('\t')
                 if len(c) >= 4 and c[2] == '-' and c[1].isdigit():
-                    nokeys[(c[0], int(c[1]))] = c[3]
+                    # code@outcome: the code is what --json's verdict.code says
+                    nokeys[(c[0], int(c[1]))] = c[3].split('@')[0]
     bycap = {}
     for cap, n, code in rows:
         bycap.setdefault(cap, {})[n] = (code, nokeys.get((cap, n), code))
@@ -343,6 +356,8 @@ def plain_http_template(src, mss):
         else:
             out.append(p.copy(ack=(p.ack + len(hdr)) & M32 if p.flags & ACK else 0, t=p.t + 100))
     t = Template('plain-http', 'not_tls', out, 80)
+    # plain HTTP on port 80 is `plaintext` (not a TLS failure), not not_tls
+    t.expect = 'plaintext'
     t.has_ch = False
     body = bytes((i * 7 + 13) & 0x7f | 0x20 for i in range(4096))
     t.bulk_at, t.bulk_unit = ack_i + 1, body
@@ -451,6 +466,128 @@ def conn_packets(t, start, cip, sip, cport, isn, bulk, rate_bps, mss):
             shift_t = t0 + 40 - (start + p.t)
 
 
+def write_concurrent(args, out, n, templates, base_t0, clist):
+    """The --concurrent variant; returns (codes, counts, n_tls, max_open,
+    data bytes)."""
+    pool = [t for t in templates if t.code == 'ok' and t.bulk_unit]
+    rng = random.Random(args.seed)
+    C = max(1, args.concurrent)
+    dt = max(1, int(1e6 / args.cc_rate))
+    hs_dur = max(t.pkts[t.bulk_at].t for t in pool)
+    cl_dur = max(t.pkts[-1].t - t.pkts[t.bulk_at + 1].t
+                 for t in pool if t.bulk_at + 1 < len(t.pkts))
+    prep = {}
+    for t in pool:
+        p = t.pkts[t.bulk_at]
+        c_next, cack = 0, None
+        for q in t.pkts[:t.bulk_at + 1]:
+            if q.dir == 0:
+                c_next = max(c_next, q.seq + len(q.payload) +
+                             (1 if q.flags & (SYN | FIN) else 0))
+                cack = q
+        U = len(t.bulk_unit)
+        prep[t.name] = (p.seq + len(p.payload), c_next, p.copy(flags=ACK | PSH),
+                        cack.copy(flags=ACK, payload=b''),
+                        t.bulk_unit * (args.mss // U + 2), U)
+    codes, counts = {}, {}
+    n_tls = data_bytes = 0
+    max_open = 0
+    t0 = base_t0
+    g = 0
+    tid = {t.name: k for k, t in enumerate(templates)}
+
+    def merge(gens):
+        """Write the packets of timed generators in time order: gens are
+        (start, generator) in start order; each generator yields (ts, frame)
+        from its start on."""
+        heap, serial = [], 0
+        for start, gen in gens:
+            while heap and heap[0][0] <= start:
+                ts, k, frame, gn = heapq.heappop(heap)
+                out.write(ts, frame)
+                nx = next(gn, None)
+                if nx is not None:
+                    heapq.heappush(heap, (nx[0], k, nx[1], gn))
+            first = next(gen, None)
+            if first is not None:
+                serial += 1
+                heapq.heappush(heap, (first[0], serial, first[1], gen))
+        while heap:
+            ts, k, frame, gn = heapq.heappop(heap)
+            out.write(ts, frame)
+            nx = next(gn, None)
+            if nx is not None:
+                heapq.heappush(heap, (nx[0], k, nx[1], gn))
+
+    def hs_part(c, start):
+        t, cip, sip, cport, isn = c
+        ends = ((cip, cport, sip, t.server_port), (sip, t.server_port, cip, cport))
+        for p in t.pkts[:t.bulk_at + 1]:
+            a, ap, b, bp = ends[p.dir]
+            yield (start + p.t, build(p, a, b, ap, bp, (p.seq + isn[p.dir]) & M32,
+                                      ((p.ack + isn[1 - p.dir]) & M32) if p.flags & ACK else 0))
+
+    def close_part(c, start, sent):
+        t, cip, sip, cport, isn = c
+        ends = ((cip, cport, sip, t.server_port), (sip, t.server_port, cip, cport))
+        ins = prep[t.name][0]
+        rest = t.pkts[t.bulk_at + 1:]
+        for p in rest:
+            d = p.dir
+            a, ap, b, bp = ends[d]
+            seq, ackv = p.seq, p.ack
+            if d == 1 and seq >= ins:
+                seq += sent
+            elif d == 0 and p.flags & ACK and ackv >= ins:
+                ackv += sent
+            yield (start + p.t - rest[0].t,
+                   build(p, a, b, ap, bp, (seq + isn[d]) & M32,
+                         ((ackv + isn[1 - d]) & M32) if p.flags & ACK else 0))
+
+    while g < n:
+        batch = []
+        for _ in range(min(C, n - g)):
+            t = pool[rng.randrange(len(pool))]
+            isn = (rng.getrandbits(32), rng.getrandbits(32))
+            srv = tid[t.name] * 16 + rng.randrange(16)
+            cip = bytes((10, 64 + (g >> 16) % 192, (g >> 8) & 255, g & 255))
+            sip = bytes((10, 0, 1 + (srv >> 8) % 254, srv & 255 or 1))
+            cport = 1024 + (g * 7919) % 64511
+            batch.append((t, cip, sip, cport, isn))
+            if clist:
+                clist.write('%s\t%d\t%s\t%s\n' % ('.'.join(map(str, cip)), cport,
+                                                   t.name, t.expect))
+            counts[t.name] = counts.get(t.name, 0) + 1
+            codes[t.expect] = codes.get(t.expect, 0) + 1
+            n_tls += t.has_ch
+            g += 1
+        max_open = max(max_open, len(batch))
+        # open
+        merge((t0 + i * dt, hs_part(c, t0 + i * dt)) for i, c in enumerate(batch))
+        # data, round-robin
+        td = t0 + len(batch) * dt + hs_dur + 1000
+        for r in range(args.cc_rounds):
+            for i, c in enumerate(batch):
+                t, cip, sip, cport, isn = c
+                s_next, c_next, dtpl, atpl, big, U = prep[t.name]
+                sent = r * args.mss
+                o = sent % U
+                ts = td + (r * len(batch) + i) * dt
+                out.write(ts, build(dtpl, sip, cip, t.server_port, cport,
+                                    (s_next + sent + isn[1]) & M32,
+                                    (c_next + isn[0]) & M32, big[o:o + args.mss]))
+                out.write(ts + min(20, dt // 2), build(atpl, cip, sip, cport, t.server_port,
+                                               (c_next + isn[0]) & M32,
+                                               (s_next + sent + args.mss + isn[1]) & M32))
+                data_bytes += args.mss
+        # close
+        tc = td + args.cc_rounds * len(batch) * dt + 1000
+        sent = args.cc_rounds * args.mss
+        merge((tc + i * dt, close_part(c, tc + i * dt, sent)) for i, c in enumerate(batch))
+        t0 = tc + len(batch) * dt + cl_dur + 1000
+    return codes, counts, n_tls, max_open, data_bytes
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('-o', '--output', required=True)
@@ -466,6 +603,16 @@ def main():
     ap.add_argument('--rate', type=float, default=2000, help='new connections per second (capture time)')
     ap.add_argument('--mss', type=int, default=1448)
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--concurrent', type=int, metavar='C',
+                    help='many-open-connections variant: long-lived TLS sessions in '
+                         'batches of C open at once (see above); --connections and '
+                         '--scale give the total')
+    ap.add_argument('--cc-rounds', type=int, default=2,
+                    help='--concurrent: data rounds (one server segment per '
+                         'connection each; default %(default)s)')
+    ap.add_argument('--cc-rate', type=float, default=20000,
+                    help='--concurrent: connections opened per second and '
+                         'data segments per second (capture time; default %(default)s)')
     ap.add_argument('--conn-list', metavar='FILE',
                     help='write one line per connection: client address, client port, '
                          'template, expected verdict (for tracing a verdict difference)')
@@ -505,7 +652,9 @@ def main():
     bulk_total = max(0.0, target - hs_bytes)
     # a 1448-byte segment costs 1448+16+66 bytes on file, plus half an ACK
     wire = (args.mss + 16 + 66 + 0.5 * (16 + 66)) / args.mss
-    mean_bulk = bulk_total / wire / max(1.0, n * bulk_conns_frac)
+    # each download is rounded up to whole records (about half a record
+    # more per connection on average): take it out of the target
+    mean_bulk = bulk_total / wire / max(1.0, n * bulk_conns_frac) - BULK_RECORD / 2
     sigma = 1.6
     mu = math.log(max(1.0, mean_bulk)) - sigma * sigma / 2
     # capture time: that of the recordings (certificate validity)
@@ -514,6 +663,41 @@ def main():
 
     out = Writer(args.output)
     clist = open(args.conn_list, 'w') if args.conn_list else None
+    if args.concurrent:
+        codes, counts, n_tls, max_active, data = write_concurrent(
+            args, out, n, templates, base_t0, clist)
+        out.close()
+        if clist:
+            clist.close()
+        meta = {
+            'file': os.path.abspath(args.output),
+            'connections': n,
+            'tls_handshakes': n_tls,
+            'packets': out.packets,
+            'bytes': out.bytes,
+            'concurrent': args.concurrent,
+            'max_concurrent_connections': max_active,
+            'cc_rounds': args.cc_rounds,
+            'cc_rate': args.cc_rate,
+            'data_payload_bytes': data,
+            'scale': args.scale,
+            'size_mb': args.size_mb,
+            'repeat': 1,
+            'handshake_only': False,
+            'seed': args.seed,
+            'mss': args.mss,
+            'tcp_checksums': 'recomputed',
+            'expected_verdicts': dict(sorted(codes.items())),
+            'templates': dict(sorted(counts.items())),
+            'skipped_captures': skipped,
+            'seconds_to_build': round(time.time() - t_begin, 1),
+        }
+        with open(args.output + '.meta.json', 'w') as f:
+            json.dump(meta, f, indent=1)
+        print('%s: %d connections, %d open at once, %d packets, %.1f MB, built in %.0f s' % (
+            args.output, n, max_active, out.packets, out.bytes / 1e6,
+            meta['seconds_to_build']), file=sys.stderr)
+        return
     heap = []
     counts, codes = {}, {}
     n_tls = n_bulk = bulk_bytes = 0
@@ -521,13 +705,41 @@ def main():
     serial = 0
     period = n / args.rate
     tid = {t.name: k for k, t in enumerate(templates + [plain])}
+    # Knowledge across connections (issue 16): the connections of one
+    # kb-* recording (TLS 1.2 clients that see the chain, TLS 1.3 clients
+    # that reject it) share the servers, as they did when recorded; every
+    # other template has servers of its own. kb-other-server is two servers
+    # in its recording: its templates keep servers of their own.
+    def group(t):
+        cap = t.name.split('#')[0]
+        if cap.startswith('kb-') and cap != 'kb-other-server':
+            return cap
+        return t.name
+    gid = {}
+    for t in templates + [plain]:
+        gid.setdefault(group(t), len(gid))
+    # Each shared server first shows its chain to one TLS 1.2 client (the
+    # recording's #1), before any other connection: every later TLS 1.3
+    # connection to it can then be judged on that chain, whatever the order
+    # in which connections end (reports stream, knowledge only grows).
+    teachers = [t for t in templates if group(t) != t.name and
+                t.name.endswith('#1') and t.code == 'ok']
 
     def arrivals():
+        g = n * args.repeat
+        r = random.Random(args.seed + 1)
+        for t in teachers:
+            for k in range(16):
+                isn = (r.getrandbits(32), r.getrandbits(32))
+                yield base_t0 + g - n * args.repeat, g, t, isn, 0, 1e6, \
+                    gid[group(t)] * 16 + k
+                g += 1
+        base = base_t0 + 1000000 if teachers else base_t0
         for rep in range(args.repeat):
             r = random.Random(args.seed)
             for i in range(n):
                 g = rep * n + i
-                start = base_t0 + int((rep * period + (i + r.random()) / args.rate) * 1e6)
+                start = base + int((rep * period + (i + r.random()) / args.rate) * 1e6)
                 t = pick(r)
                 isn = (r.getrandbits(32), r.getrandbits(32))
                 bulk = 0
@@ -538,7 +750,7 @@ def main():
                     if args.handshake_only:
                         bulk = 0
                 rate_bps = min(100e6, r.lognormvariate(math.log(1e6), 1.0))
-                srv = tid[t.name] * 16 + r.randrange(16)
+                srv = gid[group(t)] * 16 + r.randrange(16)
                 yield start, g, t, isn, bulk, rate_bps, srv
 
     for start, g, t, isn, bulk, rate_bps, srv in arrivals():
@@ -576,7 +788,7 @@ def main():
         clist.close()
     meta = {
         'file': os.path.abspath(args.output),
-        'connections': n * args.repeat,
+        'connections': n * args.repeat + 16 * len(teachers),
         'tls_handshakes': n_tls,
         'packets': out.packets,
         'bytes': out.bytes,
@@ -584,6 +796,7 @@ def main():
         'bulk_payload_bytes': bulk_bytes,
         'max_concurrent_connections': max_active,
         'scale': args.scale,
+        'size_mb': args.size_mb,
         'repeat': args.repeat,
         'handshake_only': args.handshake_only,
         'seed': args.seed,

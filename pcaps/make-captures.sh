@@ -266,6 +266,22 @@ else
 	make_pki
 fi
 
+# A leaf for tls-server.local issued directly by rogueCA, a root, with no
+# intermediate (added after the PKI above: made from the committed rogueCA
+# key when missing, so the other certificates stay as they are).
+if [ ! -f "$PKI/server-rogue.crt" ]; then
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$PKI/server-rogue.key" 2>/dev/null
+	printf '%s\n' 'basicConstraints = critical,CA:false' 'keyUsage = critical,digitalSignature,keyEncipherment' \
+		'extendedKeyUsage = serverAuth' 'subjectAltName = DNS:tls-server.local' \
+		'subjectKeyIdentifier = hash' 'authorityKeyIdentifier = keyid:always' >"$PKI/rogue-ext.cnf"
+	openssl req -new -key "$PKI/server-rogue.key" -subj "/O=Rogue/CN=tls-server.local" |
+		openssl x509 -req -sha256 -days 3650 -CA "$PKI/rogueCA.crt" -CAkey "$PKI/rogueCA.key" \
+			-set_serial 0x2001 -extfile "$PKI/rogue-ext.cnf" -out "$PKI/server-rogue.crt" 2>>"$LOG/pki.log"
+	rm -f "$PKI/rogue-ext.cnf"
+	chmod 644 "$PKI"/server-rogue.*
+	cp "$PKI"/server-rogue.* "$OUT/pki/"
+fi
+
 # ---------------------------------------------------------------- helpers
 
 SERVER=(-cert "$PKI/server.crt" -key "$PKI/server.key" -cert_chain "$PKI/intermediateCA.crt")
@@ -420,6 +436,15 @@ for v in 12 13; do
 		run_simple $n $PORT $tv -cert "$PKI/server.crt" -key "$PKI/server.key" -- cl
 		register $n.pcap $n.keys tls 1 "*/*:server_cert_untrusted:server sends leaf only, client has rootCA only" \
 			"s_server $tv without -cert_chain; curl --cacert rootCA"
+	fi
+
+	# The leaf is issued by a root the client does not trust, with no
+	# intermediate: an untrusted root, not a missing intermediate.
+	nextport; n=tls$v-direct-untrusted-root
+	if want $n; then
+		run_simple $n $PORT $tv -cert "$PKI/server-rogue.crt" -key "$PKI/server-rogue.key" -- cl
+		register $n.pcap $n.keys tls 1 "*/*:server_cert_untrusted:leaf issued directly by rogueCA (a root), client trusts rootCA only" \
+			"s_server $tv -cert server-rogue.crt (issued by the root rogueCA, no intermediate); curl --cacert rootCA"
 	fi
 
 	nextport; n=tls$v-client-cert-missing
@@ -932,6 +957,123 @@ for v in 12 13; do
 		warn "$n skipped: no gnutls-cli (Debian gnutls-bin)"
 	fi
 done
+
+# ------------------------------------------------ knowledge across connections
+# Several connections to one server in one capture: TLS 1.2 clients see the
+# chain in the clear, TLS 1.3 clients (no keys) only its encrypted record.
+# tlsdiag infers the TLS 1.3 rejections from the chain the TLS 1.2
+# connections show (issue 16); the last two captures are the cases where it
+# must not (a certificate per name, another server).
+
+# clh NAME PORT HOST ARGS... : curl https://HOST:PORT/ -> 127.0.0.1, trusting
+# rootCA unless ARGS say otherwise; one line per run in the client log
+clh() {
+	local name=$1 port=$2 host=$3
+	shift 3
+	SSLKEYLOGFILE=$OUT/$name.keys timeout 10 curl -sS -o /dev/null -w "%{http_code}\n" --max-time 8 \
+		--resolve "$host:$port:127.0.0.1" --cacert "$PKI/rootCA.crt" "$@" \
+		"https://$host:$port/ok.txt" >>"$LOG/$name.client" 2>&1
+	echo "curl $host $* exit $?" >>"$LOG/$name.client"
+	sleep 0.2
+}
+
+# gct NAME PORT HOST CAFILE : gnutls-cli TLS 1.3 asking for HOST, trusting
+# CAFILE (GnuTLS encrypts its alerts: nothing on the wire names the cause)
+gct() {
+	printf "$HTTPREQ" | SSLKEYLOGFILE=$OUT/$1.keys timeout 10 gnutls-cli \
+		--x509cafile "$4" --sni-hostname "$3" \
+		--priority "NORMAL:-VERS-ALL:+VERS-TLS1.3" -p "$2" 127.0.0.1 >>"$LOG/$1.client" 2>&1
+	echo "gnutls-cli $3 exit $?" >>"$LOG/$1.client"
+	sleep 0.2
+}
+
+nextport; n=kb-name-mismatch
+if want $n; then
+	keys_fresh $n
+	srv $n 127.0.0.1:$PORT -cert "$PKI/server-other.crt" -key "$PKI/server-other.key" \
+		-cert_chain "$PKI/intermediateCA.crt"
+	wait_port $PORT
+	cap_start $n "tcp port $PORT"
+	clh $n $PORT other.local --tls-max 1.2
+	clh $n $PORT tls-server.local --tlsv1.3
+	printf "$HTTPREQ" | timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -tls1_3 \
+		-servername tls-server.local -verify_hostname tls-server.local -verify_return_error \
+		-CAfile "$PKI/rootCA.crt" -keylogfile "$OUT/$n.keys" -ign_eof >>"$LOG/$n.client" 2>&1
+	echo "s_client exit $?" >>"$LOG/$n.client"
+	sleep 0.2
+	gct $n $PORT tls-server.local "$PKI/rootCA.crt"
+	cap_stop
+	stop_servers
+	register $n.pcap $n.keys tls 4 "#1:ok:curl TLS 1.2 asks for other.local: the chain in the clear|#2:server_cert_name_mismatch:curl TLS 1.3 asks for tls-server.local, completes, then closes [known chain]|#3:server_cert_name_mismatch:s_client TLS 1.3 -verify_hostname tls-server.local [known chain]|#4:server_cert_name_mismatch:gnutls-cli TLS 1.3 --sni-hostname tls-server.local [known chain]" \
+		"s_server (TLS 1.2 and 1.3) with the other.local chain; curl --tls-max 1.2 https://other.local; curl --tlsv1.3, s_client -tls1_3 -verify_hostname and gnutls-cli TLS 1.3 asking for tls-server.local"
+fi
+
+nextport; n=kb-expired
+if want $n; then
+	keys_fresh $n
+	srv $n 127.0.0.1:$PORT -cert "$PKI/server-expired.crt" -key "$PKI/server-expired.key" \
+		-cert_chain "$PKI/intermediateCA.crt"
+	wait_port $PORT
+	cap_start $n "tcp port $PORT"
+	clh $n $PORT tls-server.local --tls-max 1.2 --insecure
+	clh $n $PORT tls-server.local --tlsv1.3
+	gct $n $PORT tls-server.local "$PKI/rootCA.crt"
+	cap_stop
+	stop_servers
+	register $n.pcap $n.keys tls 3 "#1:ok:curl TLS 1.2 --insecure: the expired chain in the clear|#2:server_cert_expired:curl TLS 1.3 rejects the expired certificate (its alert in the clear names it)|#3:server_cert_expired:gnutls-cli TLS 1.3 rejects it with an encrypted alert [known chain]" \
+		"s_server with the expired chain (2020-2021); curl --tls-max 1.2 --insecure, then curl --tlsv1.3 and gnutls-cli TLS 1.3"
+fi
+
+nextport; n=kb-untrusted
+if want $n; then
+	keys_fresh $n
+	srv $n 127.0.0.1:$PORT "${SERVER[@]}"
+	wait_port $PORT
+	cap_start $n "tcp port $PORT"
+	clh $n $PORT tls-server.local --tls-max 1.2
+	clh $n $PORT tls-server.local --tlsv1.3 --cacert "$PKI/rogueCA.crt"
+	gct $n $PORT tls-server.local "$PKI/rogueCA.crt"
+	cap_stop
+	stop_servers
+	register $n.pcap $n.keys tls 3 "#1:ok:curl TLS 1.2 trusting rootCA|#2:server_cert_untrusted:curl TLS 1.3 trusting only rogueCA (unknown_ca in the clear)|#3:server_cert_untrusted:gnutls-cli TLS 1.3 trusting only rogueCA, encrypted alert: every check of the known chain passes, only trust is left (with --ca-file rogueCA.crt: the chain does not verify) [known chain]" \
+		"s_server with the normal chain; curl --tls-max 1.2, then curl --tlsv1.3 --cacert rogueCA.crt and gnutls-cli TLS 1.3 --x509cafile rogueCA.crt"
+fi
+
+# Negative cases: the known chain is not the one the TLS 1.3 client got.
+nextport; n=kb-other-name
+if want $n; then
+	keys_fresh $n
+	srv $n 127.0.0.1:$PORT "${SERVER[@]}" -servername other.local \
+		-cert2 "$PKI/server-other.crt" -key2 "$PKI/server-other.key"
+	wait_port $PORT
+	cap_start $n "tcp port $PORT"
+	clh $n $PORT tls-server.local --tls-max 1.2
+	clh $n $PORT other.local --tlsv1.3 --cacert "$PKI/rogueCA.crt"
+	gct $n $PORT other.local "$PKI/rogueCA.crt"
+	cap_stop
+	stop_servers
+	register $n.pcap $n.keys tls 3 "#1:ok:curl TLS 1.2 asks for tls-server.local: that chain in the clear|#2:server_cert_untrusted:curl TLS 1.3 asks for other.local and gets the other.local certificate (s_server -servername other.local -cert2), which it rejects (unknown_ca in the clear)|#3:server_cert_untrusted:gnutls-cli TLS 1.3 asks for other.local, gets the other.local certificate and rejects it with an encrypted alert: the known chain is for another name, no inference" \
+		"s_server with a certificate per name (-servername other.local -cert2 server-other.crt); curl --tls-max 1.2 https://tls-server.local; curl --tlsv1.3 --cacert rogueCA.crt https://other.local"
+fi
+
+nextport; n=kb-other-server
+if want $n; then
+	keys_fresh $n
+	P2=$((PORT + 100))
+	srv $n 127.0.0.1:$PORT -cert "$PKI/server-other.crt" -key "$PKI/server-other.key" \
+		-cert_chain "$PKI/intermediateCA.crt"
+	srv $n 127.0.0.1:$P2 "${SERVER[@]}"
+	wait_port $PORT
+	wait_port $P2
+	cap_start $n "tcp port $PORT or tcp port $P2"
+	clh $n $PORT other.local --tls-max 1.2
+	clh $n $P2 tls-server.local --tlsv1.3 --cacert "$PKI/rogueCA.crt"
+	gct $n $P2 tls-server.local "$PKI/rogueCA.crt"
+	cap_stop
+	stop_servers
+	register $n.pcap $n.keys tls 3 "#1:ok:curl TLS 1.2 to port $PORT (other.local chain)|#2:server_cert_untrusted:curl TLS 1.3 to port $P2, another server, trusting only rogueCA (unknown_ca in the clear)|#3:server_cert_untrusted:gnutls-cli TLS 1.3 to port $P2 trusting only rogueCA, encrypted alert: nothing is known of that server, no inference" \
+		"two s_servers: other.local chain on $PORT, normal chain on $P2; curl --tls-max 1.2 to the first, curl --tlsv1.3 --cacert rogueCA.crt to the second"
+fi
 
 # ---------------------------------------------------------------- expected.tsv
 

@@ -6,6 +6,7 @@
 #include "decode.h"
 #include "fingerprint.h"
 #include "flow.h"
+#include "knowledge.h"
 #include "limits.h"
 #include "rd.h"
 #include "reasm.h"
@@ -74,6 +75,7 @@ struct analyzer {
 	struct x509_store	*store;
 	struct x509_store	*client_store;
 	struct x509_check_memo	*check_memo;	/* findings of recent chains */
+	struct kb		*kb;		/* chains seen, per server */
 	struct keylog		*keylog;
 	struct fp_hasher	*fp;		/* JA3/JA4 digests */
 	uint64_t		*keylog_off;	/* follow: bytes read, per file */
@@ -190,6 +192,7 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 	a->flows = flow_table_new(1024);
 	a->certs = x509_cache_new(LIMIT_CERT_CACHE);
 	a->check_memo = x509_check_memo_new();
+	a->kb = kb_new();
 	a->fp = fp_hasher_new();
 	if (a->fp == NULL) {
 		snprintf(errbuf, ANALYZER_ERRBUF_SIZE,
@@ -315,6 +318,7 @@ analyzer_free(struct analyzer *a)
 	x509_store_free(a->store);
 	x509_store_free(a->client_store);
 	x509_check_memo_free(a->check_memo);
+	kb_free(a->kb);
 	keylog_free(a->keylog);
 	fp_hasher_free(a->fp);
 	free(a->keylog_off);
@@ -345,6 +349,8 @@ mem_update(struct analyzer *a, struct conn_rt *cr)
 		    cr->hs[d].pending.cap;
 	a->mem = a->mem - cr->mem + m;
 	cr->mem = m;
+	if (a->mem > a->st.mem_peak)
+		a->st.mem_peak = a->mem;
 }
 
 static struct conn_rt *
@@ -357,7 +363,9 @@ conn_new(struct analyzer *a, struct flow *f, const struct segment *s,
 	int d;
 
 	cr = xcalloc(1, sizeof(*cr));
-	c = tl_conn_new(++a->next_id);
+	/* --shard K/N: ids K, K + N, K + 2N...: unique over the shards. */
+	c = tl_conn_new(a->opt.shard_n > 1 ? a->next_id++ * a->opt.shard_n +
+	    a->opt.shard_k : ++a->next_id);
 	f->conn_id = c->id;
 	a->st.connections++;
 	cr->tl = c;
@@ -568,6 +576,10 @@ on_certificate(struct analyzer *a, struct conn_rt *cr, struct rd *body,
 	for (i = 0; i < m.num_certs; i++)
 		ch->certs[i] = x509_cache_get(a->certs, rd_ptr(&m.certs[i]),
 		    rd_left(&m.certs[i]));
+	/* A chain in the clear is known at once, for the connections that
+	 * end before this one does (issue 16). */
+	if (dir == TL_S2C)
+		kb_learn(a->kb, cr->tl);
 	if (a->opt.extract_dir != NULL) {
 		char xerr[X509_ERRBUF_SIZE];
 
@@ -744,6 +756,20 @@ count_appdata(struct analyzer *a, struct conn_rt *cr, int dir, size_t len)
 	struct tl_conn *c = cr->tl;
 	struct tl_event *e;
 
+	/*
+	 * TLS 1.3 without keys: a first record of exactly the size of an
+	 * alert, once the handshake is over, is most likely the alert that
+	 * ends the session (close_notify: a client that checked the
+	 * certificate after the handshake and left), not data.
+	 */
+	if (cr->tls13 && cr->dec == NULL && len == TLS13_ALERT_RECORD &&
+	    c->appdata_records[dir] == 0) {
+		e = ev(a, cr, TL_EV_ALERT, dir);
+		e->len = (uint32_t)len;
+		e->encrypted = true;
+		e->inferred = true;
+		return;
+	}
 	c->appdata_records[dir]++;
 	c->appdata_bytes[dir] += len;
 	if (c->appdata_records[dir] == 1) {
@@ -1170,6 +1196,23 @@ check_chains(struct analyzer *a, struct conn_rt *cr)
 		c->server_chain.findings = xcalloc(n, sizeof(*tmp));
 		memcpy(c->server_chain.findings, tmp, n * sizeof(*tmp));
 		c->server_chain.num_findings = n;
+		c->server_chain.store_checked = a->store != NULL;
+	}
+	if (c->known_chain.num > 0) {
+		memset(&p, 0, sizeof(p));
+		p.role = X509_ROLE_SERVER;
+		if (c->ch.has_sni) {
+			p.sni = c->ch.sni.b;
+			p.sni_len = c->ch.sni.len;
+		}
+		p.at = at;
+		p.store = a->store;
+		n = x509_check_chain_memo(a->check_memo, tmp, 32,
+		    c->known_chain.certs, c->known_chain.num, &p);
+		c->known_chain.findings = xcalloc(n, sizeof(*tmp));
+		memcpy(c->known_chain.findings, tmp, n * sizeof(*tmp));
+		c->known_chain.num_findings = n;
+		c->known_chain.store_checked = a->store != NULL;
 	}
 	if (c->client_chain.num > 0) {
 		memset(&p, 0, sizeof(p));
@@ -1186,6 +1229,36 @@ check_chains(struct analyzer *a, struct conn_rt *cr)
 		memcpy(c->client_chain.findings, tmp, n * sizeof(*tmp));
 		c->client_chain.num_findings = n;
 	}
+}
+
+/*
+ * recall_chain: a TLS 1.3 connection whose chain is encrypted gets the
+ * chain it most likely received from what other connections to the same
+ * server showed (issue 16). A connection that shows its chain taught it
+ * when its Certificate was read (on_certificate).
+ */
+static void
+recall_chain(struct analyzer *a, struct tl_conn *c)
+{
+	struct kb_match m;
+	size_t i;
+
+	kb_match(a->kb, c, &m);
+	if (m.chain == NULL)
+		return;
+	for (i = 0; i < m.chain->num; i++)
+		c->known_chain.certs[i] = x509_cert_ref(m.chain->certs[i]);
+	c->known_chain.num = c->known_chain.total = m.chain->num;
+	c->known_chain.present = true;
+	c->known_chain.frame = m.chain->frame;
+	c->known.conn_id = m.chain->conn_id;
+	c->known.frame = m.chain->frame;
+	c->known.version = m.chain->version;
+	c->known.decrypted = m.chain->decrypted;
+	c->known.reason = (int)m.reason;
+	c->known.record_len = m.record_len;
+	c->known.record_frame = m.record_frame;
+	c->known.names = m.names;
 }
 
 /*
@@ -1215,6 +1288,7 @@ conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
 	    (cr->tl->data[0] || cr->tl->data[1]);
 	if (cr->tl->one_sided)
 		a->st.one_sided++;
+	recall_chain(a, cr->tl);
 	check_chains(a, cr);
 	cr->tl->verdict = verdict_decide(cr->tl);
 	if (a->fn != NULL)
@@ -1461,6 +1535,11 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	if (a->jump_us != 0) {
 		a->jump_key = k;
 		a->jump_key_set = true;
+	}
+	if (a->opt.shard_n > 1 && flow_key_shard_hash(&k) % a->opt.shard_n !=
+	    a->opt.shard_k - 1) {
+		a->st.other_shard++;
+		return;
 	}
 	f = flow_find(a->flows, &k);
 	if (f == NULL) {

@@ -32,6 +32,12 @@ struct analyzer_opts {
 	 * them (a client appends as it goes), and one that does not exist
 	 * yet is not an error. */
 	bool		 keylog_follow;
+	/* --shard K/N: analyse only the connections whose
+	 * flow_key_shard_hash modulo |shard_n| is |shard_k| - 1 (K in
+	 * 1..N); the others' packets are dropped before the flow table.
+	 * |shard_n| 0 or 1: every connection. */
+	uint32_t	 shard_k;
+	uint32_t	 shard_n;
 };
 
 /* Counters for the summary and for --stats. */
@@ -67,6 +73,11 @@ struct analyzer_stats {
 	size_t		num_skipped_types;
 	uint64_t	skipped_other;
 	uint64_t	one_sided;	/* connections seen one way only */
+	uint64_t	mem_peak;	/* bytes counted against --max-memory,
+					 * at their peak */
+	uint64_t	other_shard;	/* TCP packets of connections of other
+					 * shards (--shard): not analysed, not
+					 * lost */
 };
 #define ANALYZER_SKIP_TYPES	8
 

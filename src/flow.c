@@ -104,6 +104,36 @@ flow_key_of(struct flow_key *k, const struct segment *s)
 	return 1;
 }
 
+static uint64_t
+fnv1a(uint64_t h, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+uint64_t
+flow_key_shard_hash(const struct flow_key *k)
+{
+	size_t alen = k->af == 6 ? 16 : 4;
+	uint8_t port[2];
+	uint64_t h = 14695981039346656037ULL;
+
+	h = fnv1a(h, &k->af, 1);
+	h = fnv1a(h, k->a, alen);
+	port[0] = (uint8_t)(k->pa >> 8);
+	port[1] = (uint8_t)(k->pa & 0xff);
+	h = fnv1a(h, port, 2);
+	h = fnv1a(h, k->b, alen);
+	port[0] = (uint8_t)(k->pb >> 8);
+	port[1] = (uint8_t)(k->pb & 0xff);
+	return fnv1a(h, port, 2);
+}
+
 struct flow *
 flow_find(struct flow_table *t, const struct flow_key *k)
 {

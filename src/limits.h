@@ -163,4 +163,13 @@
  * and freed in turn. */
 #define LIMIT_DSB_BYTES			(16 * 1024 * 1024)
 
+/* Knowledge across connections (knowledge.c): servers whose chains are
+ * remembered (a sensor's busiest services fit; past it nothing new is
+ * learnt), distinct chains per server (rotation, a certificate per name:
+ * a server with more is not one whose chain can be guessed), and names per
+ * server (two already show whether the chain depends on the name). */
+#define LIMIT_KB_SERVERS		65536
+#define LIMIT_KB_CHAINS			4
+#define LIMIT_KB_NAMES			8
+
 #endif

@@ -53,6 +53,7 @@ enum {
 	OPT_FROM_JSON,
 	OPT_SUMMARY_INTERVAL,
 	OPT_FANOUT,
+	OPT_SHARD,
 };
 
 static const struct option longopts[] = {
@@ -91,6 +92,7 @@ static const struct option longopts[] = {
 	    OPT_SUMMARY_INTERVAL },
 	{ "write",		required_argument,	NULL, 'w' },
 	{ "fanout",		required_argument,	NULL, OPT_FANOUT },
+	{ "shard",		required_argument,	NULL, OPT_SHARD },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -159,6 +161,10 @@ usage(FILE *fp)
 "                            (default %d)\n"
 "      --idle-timeout SEC    report a connection idle this long (default %d;\n"
 "                            5 times as long after its handshake)\n"
+"      --shard K/N           analyse only the connections in shard K of N\n"
+"                            (1 <= K <= N, by a hash of the connection's\n"
+"                            addresses and ports): N processes split a\n"
+"                            capture; their JSON lines concatenate\n"
 "Exit status:\n"
 "      --exit-failed         exit 3 when a failed or incomplete handshake\n"
 "                            was seen\n"
@@ -202,6 +208,35 @@ num_arg(const char *name, const char *s, long long min, long long max)
 	return v;
 }
 
+
+/*
+ * shard_arg parses --shard K/N: decimal digits only, 1 <= K <= N <= 65536.
+ */
+static bool
+shard_arg(const char *s, uint32_t *k, uint32_t *n)
+{
+	unsigned long v[2];
+	const char *p = s;
+	char *end;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		errno = 0;
+		v[i] = strtoul(p, &end, 10);
+		if (errno != 0 || v[i] < 1 || v[i] > 65536)
+			return false;
+		if (*end != (i == 0 ? '/' : '\0'))
+			return false;
+		p = end + 1;
+	}
+	if (v[0] > v[1])
+		return false;
+	*k = (uint32_t)v[0];
+	*n = (uint32_t)v[1];
+	return true;
+}
 
 static void
 on_signal(int sig)
@@ -599,6 +634,11 @@ check_option(struct cli *cl, int ch, const char *arg)
 	case OPT_IDLE:
 		ao->idle_us = num_arg("--idle-timeout", arg, 1, 86400 * 365) *
 		    1000000;
+		return true;
+	case OPT_SHARD:
+		if (!shard_arg(arg, &ao->shard_k, &ao->shard_n))
+			usage_error("--shard takes K/N with 1 <= K <= N <= 65536, "
+			    "not %s", arg);
 		return true;
 	}
 	return false;

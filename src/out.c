@@ -212,6 +212,12 @@ counts_json(struct sb *b, const struct pkt_counts *pc)
 		    (unsigned long long)st->skipped_other);
 	sb_printf(b, "},\"one_sided\":%llu",
 	    (unsigned long long)st->one_sided);
+	sb_printf(b, ",\"memory_peak\":%llu",
+	    (unsigned long long)st->mem_peak);
+	/* --shard: packets left to the other shards, not lost. */
+	if (st->other_shard > 0)
+		sb_printf(b, ",\"other_shard\":%llu",
+		    (unsigned long long)st->other_shard);
 	if (pc->have_pcap)
 		sb_printf(b, ",\"pcap_received\":%llu,"
 		    "\"pcap_dropped\":%llu", pc->recv, pc->drop);
@@ -246,6 +252,10 @@ counts_text(struct sb *b, const struct pkt_counts *pc)
 			    (unsigned long long)st->skipped_other);
 		sb_puts(b, ")\n");
 	}
+	if (st->other_shard > 0)
+		sb_printf(b, "TCP packets of other shards' "
+		    "connections (--shard), not analysed: %llu\n",
+		    (unsigned long long)st->other_shard);
 	if (st->one_sided > 0)
 		sb_printf(b, "Connections seen in one direction "
 		    "only: %llu (verdicts inferred)\n",

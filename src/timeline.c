@@ -36,6 +36,7 @@ tl_conn_free(struct tl_conn *c)
 		return;
 	tl_chain_clear(&c->server_chain);
 	tl_chain_clear(&c->client_chain);
+	tl_chain_clear(&c->known_chain);
 	for (i = 0; i < c->cr.num_ca; i++) {
 		free(c->cr.ca_text[i]);
 		free(c->cr.ca_der[i]);

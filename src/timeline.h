@@ -119,6 +119,7 @@ struct tl_chain {
 	struct x509_cert	*certs[LIMIT_CHAIN_CERTS];	/* NULL: unparseable */
 	struct x509_finding	*findings;	/* heap, num_findings */
 	size_t			num_findings;
+	bool			store_checked;	/* against --ca-file/--ca-path */
 };
 
 /* The server's CertificateRequest. */
@@ -204,6 +205,24 @@ struct tl_conn {
 	struct tl_chain		server_chain;
 	struct tl_chain		client_chain;
 	struct tl_cert_request	cr;
+	/*
+	 * TLS 1.3 without keys: the chain this connection most likely
+	 * received, as another connection to the same server showed it
+	 * (knowledge.c), checked against this connection's name and time;
+	 * known_chain.num == 0 when none is likely enough. |known| says
+	 * where it was seen and why it is taken (reason: enum kb_reason).
+	 */
+	struct tl_chain		known_chain;
+	struct {
+		uint64_t	conn_id;
+		uint64_t	frame;
+		uint16_t	version;
+		bool		decrypted;
+		int		reason;
+		uint32_t	record_len;
+		uint64_t	record_frame;
+		size_t		names;
+	}			known;
 	bool			starttls;
 	const char		*starttls_proto;
 	/* A refused upgrade or proxy request: why, naming the protocol

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "knowledge.h"
 #include "timeline.h"
 #include "tls_msg.h"
 #include "tls_names.h"
@@ -129,6 +130,11 @@ struct vctx {
 	const struct tl_event	*done_ev;
 	const struct tl_event	*late_alert;	/* an alert after done_ev */
 	bool			 handshake_seen; /* a hello in the capture */
+	/* The server chain the rules judge: the one read from the wire
+	 * (or decrypted), else the one another connection to the same
+	 * server showed (sc_known: every cause from it is inferred). */
+	const struct tl_chain	*sc;
+	bool			 sc_known;
 };
 
 struct rule {
@@ -451,6 +457,11 @@ facts(struct vctx *x, const struct tl_conn *c)
 
 	memset(x, 0, sizeof(*x));
 	x->c = c;
+	x->sc = &c->server_chain;
+	if (c->server_chain.num == 0 && c->known_chain.num > 0) {
+		x->sc = &c->known_chain;
+		x->sc_known = true;
+	}
 	x->tls13 = c->sh.present && c->sh.tls13;
 	x->any_tls = c->tls[0] || c->tls[1];
 	x->server_tls = c->tls[1];
@@ -671,6 +682,8 @@ server_alert_after_ccert(const struct vctx *x)
 	    x->alert->frame >= x->ccert_ev->frame && x->ccert_sent;
 }
 
+static void	known_evidence(const struct vctx *, struct verdict *);
+
 /* ---- rules: match ---- */
 
 static bool
@@ -832,16 +845,35 @@ client_alert_on_server_cert(const struct vctx *x)
 	    (x->ccert_ev == NULL || x->alert->frame <= x->ccert_ev->frame);
 }
 
+/*
+ * The client answered the server's flight with an alert tlsdiag cannot
+ * read (TLS 1.3 without keys), and the chain it judged is known from
+ * another connection to the same server: a finding on that chain that
+ * every verifying client rejects is the likely cause (inferred).
+ */
+static bool
+hidden_on_known(const struct vctx *x)
+{
+	return x->sc_known && client_alert_on_server_cert(x) &&
+	    !alert_known(x);
+}
+
 static bool
 m_server_cert_untrusted(const struct vctx *x, bool *inf)
 {
-	const struct tl_chain *sc = &x->c->server_chain;
+	const struct tl_chain *sc = x->sc;
 
-	(void)inf;
+	if (hidden_on_known(x)) {
+		*inf = true;
+		return finding(sc, X509F_UNTRUSTED) != NULL ||
+		    finding(sc, X509F_MISSING_INTERMEDIATE) != NULL ||
+		    finding(sc, X509F_SELF_SIGNED_LEAF) != NULL;
+	}
 	if (!client_alert_on_server_cert(x) || !alert_known(x))
 		return false;
 	if (x->alert->alert_desc == AL_UNKNOWN_CA)
-		return true;
+		return true;	/* the alert names the cause */
+	*inf = x->sc_known;	/* the chain's findings name it */
 	return alert_is_cert_problem(x->alert->alert_desc) &&
 	    x->alert->alert_desc != AL_CERTIFICATE_EXPIRED &&
 	    finding(sc, X509F_NAME_MISMATCH) == NULL &&
@@ -853,25 +885,32 @@ m_server_cert_untrusted(const struct vctx *x, bool *inf)
 static bool
 m_server_cert_name_mismatch(const struct vctx *x, bool *inf)
 {
-	(void)inf;
+	*inf = x->sc_known;
+	if (hidden_on_known(x))
+		return finding(x->sc, X509F_NAME_MISMATCH) != NULL;
 	if (!client_alert_on_server_cert(x) || !alert_known(x))
 		return false;
 	return alert_is_cert_problem(x->alert->alert_desc) &&
 	    x->alert->alert_desc != AL_CERTIFICATE_EXPIRED &&
 	    x->alert->alert_desc != AL_UNKNOWN_CA &&
-	    finding(&x->c->server_chain, X509F_NAME_MISMATCH) != NULL;
+	    finding(x->sc, X509F_NAME_MISMATCH) != NULL;
 }
 
 static bool
 m_server_cert_expired(const struct vctx *x, bool *inf)
 {
-	const struct tl_chain *sc = &x->c->server_chain;
+	const struct tl_chain *sc = x->sc;
 
-	(void)inf;
+	if (hidden_on_known(x)) {
+		*inf = true;
+		return finding(sc, X509F_EXPIRED) != NULL ||
+		    finding(sc, X509F_NOT_YET_VALID) != NULL;
+	}
 	if (!client_alert_on_server_cert(x) || !alert_known(x))
 		return false;
 	if (x->alert->alert_desc == AL_CERTIFICATE_EXPIRED)
-		return true;
+		return true;	/* the alert names the cause */
+	*inf = x->sc_known;
 	return alert_is_cert_problem(x->alert->alert_desc) &&
 	    x->alert->alert_desc != AL_UNKNOWN_CA &&
 	    (finding(sc, X509F_EXPIRED) != NULL ||
@@ -890,13 +929,19 @@ m_server_cert_expired(const struct vctx *x, bool *inf)
 static bool
 m_server_cert_trust_left(const struct vctx *x, bool *inf)
 {
-	const struct tl_chain *sc = &x->c->server_chain;
+	const struct tl_chain *sc = x->sc;
 	size_t i;
 
-	if (!client_alert_on_server_cert(x) || !alert_known(x) ||
-	    (x->alert->alert_desc != AL_BAD_CERTIFICATE &&
-	    x->alert->alert_desc != AL_CERTIFICATE_UNKNOWN) ||
-	    sc->num == 0 || sc->num < sc->total || !x->c->ch.has_sni)
+	/* The alert read (bad_certificate, certificate_unknown), or hidden
+	 * in TLS 1.3 with the chain known from another connection. */
+	if (!hidden_on_known(x) && (!client_alert_on_server_cert(x) ||
+	    !alert_known(x) || (x->alert->alert_desc != AL_BAD_CERTIFICATE &&
+	    x->alert->alert_desc != AL_CERTIFICATE_UNKNOWN)))
+		return false;
+	/* With a CA file given the chain was checked against it: a chain
+	 * that verifies leaves no guess (server_cert_rejected says so). */
+	if (sc->num == 0 || sc->num < sc->total || !x->c->ch.has_sni ||
+	    sc->store_checked)
 		return false;
 	for (i = 0; i < sc->num; i++)
 		if (sc->certs[i] == NULL)
@@ -916,7 +961,7 @@ m_server_cert_trust_left(const struct vctx *x, bool *inf)
 static void
 e_server_cert_trust_left(const struct vctx *x, struct verdict *v)
 {
-	const struct tl_chain *sc = &x->c->server_chain;
+	const struct tl_chain *sc = x->sc;
 	const struct cert_info *top = x509_cert_info(sc->certs[sc->num - 1]);
 	const char *root = top->self_signed ? top->subject : top->issuer;
 	char ab[32];
@@ -929,6 +974,7 @@ e_server_cert_trust_left(const struct vctx *x, struct verdict *v)
 	    "rejects the chain)", alert_name(x->alert, ab, sizeof(ab)), root);
 	add_evidence(v, vstr("server certificate %s issued by %s",
 	    leaf_subject(sc), leaf_issuer(sc)));
+	known_evidence(x, v);
 	add_evidence(v, vstr("%zu certificate(s) sent, each issued by the "
 	    "next; the chain ends at %s", sc->num, root));
 	add_ev(v, x, x->alert);
@@ -983,22 +1029,22 @@ static bool
 m_client_quit_name(const struct vctx *x, bool *inf)
 {
 	return m_client_quit(x, inf) && x->c->ch.has_sni &&
-	    finding(&x->c->server_chain, X509F_NAME_MISMATCH) != NULL;
+	    finding(x->sc, X509F_NAME_MISMATCH) != NULL;
 }
 
 static bool
 m_client_quit_expired(const struct vctx *x, bool *inf)
 {
 	return m_client_quit(x, inf) &&
-	    (finding(&x->c->server_chain, X509F_EXPIRED) != NULL ||
-	    finding(&x->c->server_chain, X509F_NOT_YET_VALID) != NULL);
+	    (finding(x->sc, X509F_EXPIRED) != NULL ||
+	    finding(x->sc, X509F_NOT_YET_VALID) != NULL);
 }
 
 static bool
 m_client_quit_untrusted(const struct vctx *x, bool *inf)
 {
 	return m_client_quit(x, inf) &&
-	    finding(&x->c->server_chain, X509F_UNTRUSTED) != NULL;
+	    finding(x->sc, X509F_UNTRUSTED) != NULL;
 }
 
 static bool
@@ -1687,21 +1733,72 @@ e_client_cert_reset(const struct vctx *x, struct verdict *v)
 	    "the server's client CA list");
 }
 
+/*
+ * known_evidence says where the chain judged comes from when this
+ * connection's own is encrypted (issue 16), and why it is taken to be the
+ * one this connection received.
+ */
+static void
+known_evidence(const struct vctx *x, struct verdict *v)
+{
+	const struct tl_conn *c = x->c;
+	char vb[16], why[160];
+
+	if (!x->sc_known)
+		return;
+	switch ((enum kb_reason)c->known.reason) {
+	case KB_RECORD_LENGTH:
+		(void)snprintf(why, sizeof(why), "this connection's encrypted "
+		    "record in frame %llu is %u bytes, exactly what that chain "
+		    "encodes to as a TLS 1.3 Certificate",
+		    (unsigned long long)c->known.record_frame,
+		    c->known.record_len);
+		break;
+	case KB_SAME_NAME:
+		(void)snprintf(why, sizeof(why), "the server sent it, and "
+		    "only it, to every client that asked for this name");
+		break;
+	case KB_ANY_NAME:
+		(void)snprintf(why, sizeof(why), "the server sent it, and "
+		    "only it, whatever name was asked (%zu names seen)",
+		    c->known.names);
+		break;
+	case KB_NONE:
+		why[0] = '\0';
+		break;
+	}
+	add_evidence(v, vstr("the certificates of this connection are "
+	    "encrypted (TLS 1.3, no key); the chain judged here is the one "
+	    "this server sent in #%llu (%s%s, frame %llu): %s",
+	    (unsigned long long)c->known.conn_id,
+	    ver_name(c->known.version, vb, sizeof(vb)),
+	    c->known.decrypted ? ", decrypted" : "",
+	    (unsigned long long)c->known.frame, why));
+}
+
 static void
 e_server_cert(const struct vctx *x, struct verdict *v, const char *what,
     enum x509_finding_code code)
 {
-	const struct tl_chain *sc = &x->c->server_chain;
+	const struct tl_chain *sc = x->sc;
 	const struct x509_finding *f = finding(sc, code);
 	char ab[32], cmd[LIMIT_NAME_BYTES * 2 + 128];
 
-	if (x->alert->inferred)
+	if (x->sc_known && f != NULL && !alert_known(x))
+		v->summary = vstr("the client rejected the server certificate "
+		    "(its alert is encrypted), most likely because %s",
+		    f->text);
+	else if (x->alert->inferred)
 		v->summary = vstr("the client rejected the server's "
 		    "certificate: it answered the server's encrypted flight "
 		    "with an alert");
 	else if (f != NULL)
 		v->summary = vstr("the client rejected the server certificate "
 		    "(%s): %s", alert_name(x->alert, ab, sizeof(ab)), f->text);
+	else if (sc->num == 0)
+		v->summary = vstr("the client rejected the server certificate "
+		    "(encrypted in TLS 1.3: a key log, --keylog, shows it): %s "
+		    "(%s)", what, alert_name(x->alert, ab, sizeof(ab)));
 	else
 		v->summary = vstr("the client rejected the server certificate "
 		    "%s: %s (%s)", leaf_subject(sc), what,
@@ -1709,6 +1806,7 @@ e_server_cert(const struct vctx *x, struct verdict *v, const char *what,
 	if (sc->num > 0)
 		add_evidence(v, vstr("server certificate %s issued by %s",
 		    leaf_subject(sc), leaf_issuer(sc)));
+	known_evidence(x, v);
 	add_findings(v, sc, X509_SEV_WARNING);
 	add_ev(v, x, x->alert);
 	s_client_cmd(cmd, sizeof(cmd), x->c);
@@ -1719,27 +1817,49 @@ e_server_cert(const struct vctx *x, struct verdict *v, const char *what,
 static void
 e_server_cert_untrusted(const struct vctx *x, struct verdict *v)
 {
-	const struct tl_chain *sc = &x->c->server_chain;
+	const struct tl_chain *sc = x->sc;
 
-	if (finding(sc, X509F_MISSING_INTERMEDIATE) != NULL)
+	const struct x509_finding *mi = finding(sc,
+	    X509F_MISSING_INTERMEDIATE);
+	char ab[32];
+
+	if (mi != NULL) {
 		e_server_cert(x, v, "the chain is incomplete",
 		    X509F_MISSING_INTERMEDIATE);
-	else if (finding(sc, X509F_SELF_SIGNED_LEAF) != NULL)
+		free(v->summary);
+		v->summary = vstr("the client rejected the server certificate "
+		    "(%s): it does not hold %s, the issuer of %s, which the "
+		    "server did not send", alert_known(x) ? alert_name(x->alert,
+		    ab, sizeof(ab)) : "its alert is encrypted", leaf_issuer(sc),
+		    leaf_subject(sc));
+		if (mi->severity < X509_SEV_WARNING)
+			add_evidence(v, xstrdup(mi->text));
+		free(v->next);
+		v->next = vstr("if %s is an intermediate CA, configure the "
+		    "server to send it after the leaf; if it is a root, add it "
+		    "to the client's trust store (curl --cacert, openssl "
+		    "s_client -CAfile)%s", leaf_issuer(sc),
+		    mi->severity < X509_SEV_WARNING ? "; --ca-file with the "
+		    "client's store checks the chain against it" : "");
+		return;
+	}
+	if (finding(sc, X509F_SELF_SIGNED_LEAF) != NULL)
 		e_server_cert(x, v, "it is self-signed",
 		    X509F_SELF_SIGNED_LEAF);
 	else
 		e_server_cert(x, v, "the client does not trust its CA",
 		    X509F_UNTRUSTED);
 	free(v->next);
-	if (finding(sc, X509F_MISSING_INTERMEDIATE) != NULL)
-		v->next = vstr("configure the server to send its intermediate "
-		    "CA certificate(s) with the leaf (the issuer of %s)",
-		    leaf_subject(sc));
-	else
+	if (sc->num > 0)
 		v->next = vstr("add the root CA of %s to the client's trust "
 		    "store (curl --cacert, openssl s_client -CAfile), or have "
 		    "the server use a certificate from a CA the client trusts",
 		    leaf_issuer(sc));
+	else
+		v->next = xstrdup("add the root CA of the server's chain to "
+		    "the client's trust store (curl --cacert, openssl s_client "
+		    "-CAfile), or have the server use a certificate from a CA "
+		    "the client trusts; a key log (--keylog) shows the chain");
 }
 
 static void
@@ -1761,11 +1881,11 @@ e_server_cert_expired(const struct vctx *x, struct verdict *v)
 {
 	e_server_cert(x, v, "it is outside its validity period",
 	    X509F_EXPIRED);
-	if (finding(&x->c->server_chain, X509F_EXPIRED) == NULL &&
-	    finding(&x->c->server_chain, X509F_NOT_YET_VALID) != NULL) {
+	if (finding(x->sc, X509F_EXPIRED) == NULL &&
+	    finding(x->sc, X509F_NOT_YET_VALID) != NULL) {
 		free(v->summary);
 		v->summary = vstr("the client rejected the server certificate:"
-		    " %s", finding(&x->c->server_chain,
+		    " %s", finding(x->sc,
 		    X509F_NOT_YET_VALID)->text);
 	}
 	free(v->next);
@@ -1776,7 +1896,21 @@ e_server_cert_expired(const struct vctx *x, struct verdict *v)
 static void
 e_server_cert_rejected(const struct vctx *x, struct verdict *v)
 {
+	const struct tl_chain *sc = x->sc;
+
 	e_server_cert(x, v, "the client refused it", X509F_UNTRUSTED);
+	if (sc->num > 0 && sc->store_checked &&
+	    finding(sc, X509F_UNTRUSTED) == NULL) {
+		add_evidence(v, xstrdup("the chain verifies against the CA "
+		    "file given (--ca-file/--ca-path): if that is the client's "
+		    "store, the client rejects the chain for a reason of its "
+		    "own (a pinned key, revocation, a policy)"));
+		free(v->next);
+		v->next = xstrdup("read the client's error message: its "
+		    "trust store accepts this chain, so look for pinning, "
+		    "revocation checks or a policy in the client");
+		return;
+	}
 	if (x->alert->inferred) {
 		free(v->next);
 		v->next = xstrdup("the alert and the certificates are "
@@ -1793,11 +1927,11 @@ e_client_aborted(const struct vctx *x, struct verdict *v)
 	v->summary = vstr("the client gave up after the server's hello "
 	    "without sending an alert");
 	add_ev(v, x, x->sh_ev);
-	if (x->c->server_chain.num > 0)
+	if (x->sc->num > 0)
 		add_evidence(v, vstr("server certificate %s issued by %s",
-		    leaf_subject(&x->c->server_chain),
-		    leaf_issuer(&x->c->server_chain)));
-	add_findings(v, &x->c->server_chain, X509_SEV_WARNING);
+		    leaf_subject(x->sc),
+		    leaf_issuer(x->sc)));
+	add_findings(v, x->sc, X509_SEV_WARNING);
 	add_ev(v, x, close);
 	v->next = xstrdup("read the client's error (a certificate it did not "
 	    "accept, a timeout, a pinned key): clients that close without an "
@@ -1807,7 +1941,7 @@ e_client_aborted(const struct vctx *x, struct verdict *v)
 static void
 e_client_quit(const struct vctx *x, struct verdict *v)
 {
-	const struct tl_chain *sc = &x->c->server_chain;
+	const struct tl_chain *sc = x->sc;
 	const struct x509_finding *f = NULL;
 	static const enum x509_finding_code order[] = {
 		X509F_NAME_MISMATCH, X509F_EXPIRED, X509F_NOT_YET_VALID,
@@ -1848,6 +1982,7 @@ e_client_quit(const struct vctx *x, struct verdict *v)
 	if (sc->num > 0)
 		add_evidence(v, vstr("server certificate %s issued by %s",
 		    leaf_subject(sc), leaf_issuer(sc)));
+	known_evidence(x, v);
 	add_findings(v, sc, X509_SEV_WARNING);
 	v->next = xstrdup(x->tls13 && sc->num == 0 ? "the certificates are "
 	    "encrypted in TLS 1.3: run again with a key log (--keylog) to "

@@ -711,6 +711,27 @@ x509_cache_new(size_t max_entries)
 	return c;
 }
 
+struct x509_cert *
+x509_cert_ref(struct x509_cert *x)
+{
+	if (x != NULL)
+		x->refs++;
+	return x;
+}
+
+size_t
+x509_cert_der_len(const struct x509_cert *x)
+{
+	int n;
+
+	if (x == NULL)
+		return 0;
+	if (x->der != NULL)
+		return x->der_len;
+	n = i2d_X509(x->x, NULL);
+	return n > 0 ? (size_t)n : 0;
+}
+
 void
 x509_cert_unref(struct x509_cert *x)
 {
@@ -1578,14 +1599,25 @@ check_structure(struct chk *k)
 	 * is often sent alone, correctly: with neither a trust store nor
 	 * a CA list to tell, that is only worth an info finding.
 	 */
-	if (k->missing)
-		add(k, X509F_MISSING_INTERMEDIATE, k->p->role ==
-		    X509_ROLE_CLIENT && k->p->store == NULL && k->num_ca == 0 ?
-		    X509_SEV_INFO : X509_SEV_WARNING, 0, "the chain stops at "
-		    "%s: its issuer %s was not sent, so a peer that does not "
-		    "hold %s as a trusted root cannot build the chain (a "
-		    "missing intermediate)",
+	/*
+	 * Whether the issuer not sent is an intermediate the sender should
+	 * have sent or a root the peer must trust, the chain alone does not
+	 * say. Without a trust store or CA list to check it against, a
+	 * successful peer evidently held it: only an info finding.
+	 */
+	if (k->missing && k->p->store == NULL && k->num_ca == 0)
+		add(k, X509F_MISSING_INTERMEDIATE, X509_SEV_INFO, 0, "the "
+		    "chain stops at %s: its issuer %s was not sent, so a peer "
+		    "must already hold %s (as a trusted root, or as an "
+		    "intermediate it has cached) to build the chain",
 		    subj(k, 0), ci_of(k, 0)->issuer, ci_of(k, 0)->issuer);
+	else if (k->missing)
+		add(k, X509F_MISSING_INTERMEDIATE, X509_SEV_WARNING, 0, "the "
+		    "chain stops at %s: its issuer %s was not sent and %s does "
+		    "not hold it (an intermediate the sender should send, or a "
+		    "root missing there)", subj(k, 0), ci_of(k, 0)->issuer,
+		    k->p->store != NULL ? "the CA file given" :
+		    "the CA list of the CertificateRequest");
 	for (i = 0; i < k->num; i++) {
 		if (!k->usable[i] || k->unrelated[i])
 			continue;

@@ -60,6 +60,12 @@ void			 x509_cache_free(struct x509_cache *c);
 struct x509_cert	*x509_cache_get(struct x509_cache *c, const uint8_t *der,
 			    size_t der_len);
 void			 x509_cert_unref(struct x509_cert *x);
+/* x509_cert_ref takes one more reference to |x| (released with
+ * x509_cert_unref) and returns it. */
+struct x509_cert	*x509_cert_ref(struct x509_cert *x);
+/* x509_cert_der_len returns the length of |x|'s DER encoding (0 for
+ * NULL). */
+size_t			 x509_cert_der_len(const struct x509_cert *x);
 
 /* Counters of a parse cache (for --summary and the tests). */
 struct x509_cache_stats {

@@ -1,0 +1,135 @@
+#!/bin/sh
+# knowledge.sh - knowledge across connections (issue 16): a TLS 1.3
+# connection whose certificates are encrypted is judged on the chain another
+# connection to the same server showed, only when that is the chain it got.
+#
+# The premise is checked with tshark and the key logs, independently of
+# tlsdiag: in pcaps/kb-*.pcap tshark decrypts every TLS 1.3 connection and
+# says which chain it really received, in which frame and record length.
+# tlsdiag, without the keys, must (a) infer from the known chain exactly
+# where tshark shows it is the same chain, naming that frame and length,
+# and (b) infer nothing where the chain differs (another name) or the
+# server differs (another port). The codes themselves are asserted in
+# verdicts.tsv; this test checks what the inference rests on.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+command -v tshark >/dev/null || skip "tshark not installed"
+
+# tshark_chains CAP: per TCP stream (1-based, tlsdiag's id when the capture
+# starts with SYNs), the server chain (certificate bytes, hashed), the frame
+# and the record length that carried the Certificate, and the server port.
+tshark_chains() {
+	tshark -r "$PCAPS/$1" -o "tls.keylog_file:$PCAPS/${1%.pcap}.keys" \
+	    -Y 'tls.handshake.type == 11 && tcp.srcport < 20000' \
+	    -T fields -E occurrence=a -E aggregator=, -e tcp.stream \
+	    -e frame.number -e tls.record.length -e tls.handshake.type \
+	    -e tls.handshake.certificate -e tcp.srcport \
+	    -e tls.record.content_type 2>/dev/null |
+	python3 -c '
+import hashlib, sys
+for line in sys.stdin:
+    st, fr, rl, ht, certs, port, ct = line.rstrip("\n").split("\t")
+    types, lens, cts = ht.split(","), rl.split(","), ct.split(",")
+    # the record that holds the Certificate: these servers send one
+    # handshake message per record, so the handshake records (content
+    # type 22, inner type once decrypted) pair with the message types
+    hs = [lens[i] for i in range(len(lens)) if cts[i] == "22"]
+    rec = hs[types.index("11")] if len(hs) == len(types) else "0"
+    h = hashlib.sha256(certs.encode()).hexdigest()[:16]
+    print(int(st) + 1, fr, rec, h, port)
+'
+}
+
+check_capture() {
+	cap=$1
+	tshark_chains "$cap" >"$TMP/$cap.chains"
+	"$TLSDIAG" --json -r "$PCAPS/$cap" >"$TMP/$cap.json" 2>"$TMP/err" ||
+	    { fail "$cap: exit $?: $(cat "$TMP/err")"; return; }
+	if msg=$(python3 - "$TMP/$cap.chains" "$TMP/$cap.json" <<'EOF'
+import json, re, sys
+chains = {}
+for line in open(sys.argv[1]):
+    cid, fr, rec, h, port = line.split()
+    chains[int(cid)] = (int(fr), int(rec), h, port)
+conns = {}
+for line in open(sys.argv[2]):
+    o = json.loads(line)
+    if "id" in o:
+        conns[o["id"]] = o
+bad = []
+# the connections whose chain is in the clear: TLS 1.2
+clear = {cid: c for cid, c in chains.items()
+         if conns[cid]["tls"]["version"] == "TLS1.2"}
+if not clear:
+    bad.append("no TLS 1.2 connection shows a chain")
+for cid, (fr, rec, h, port) in sorted(chains.items()):
+    o = conns[cid]
+    if o["tls"]["version"] != "TLS1.3":
+        continue
+    ev = " | ".join(o["verdict"]["evidence"])
+    m = re.search(r"sent in #(\d+) .*record in frame (\d+) is (\d+) bytes",
+                  ev)
+    same = [k for k, c in clear.items() if c[2] == h and c[3] == port]
+    if same and not m:
+        bad.append(f"#{cid}: tshark shows the chain of #{same[0]} "
+                   f"(frame {fr}, {rec} bytes), tlsdiag inferred nothing")
+    elif not same and m:
+        bad.append(f"#{cid}: tlsdiag inferred the chain of #{m.group(1)}, "
+                   f"tshark shows another chain")
+    elif m and (int(m.group(1)) not in same or int(m.group(2)) != fr or
+                int(m.group(3)) != rec):
+        bad.append(f"#{cid}: tlsdiag says #{m.group(1)}, frame "
+                   f"{m.group(2)}, {m.group(3)} bytes; tshark: one of "
+                   f"{same}, frame {fr}, {rec} bytes")
+    if not same and o["verdict"].get("code") != "server_cert_rejected" and \
+            o["verdict"]["confidence"] == "inferred" and \
+            o["verdict"]["code"] != "server_cert_untrusted":
+        bad.append(f"#{cid}: no chain known, yet {o['verdict']['code']}")
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+EOF
+	); then
+		pass
+	else
+		fail "$cap: $msg"
+	fi
+}
+
+for cap in kb-name-mismatch.pcap kb-expired.pcap kb-untrusted.pcap \
+    kb-other-name.pcap kb-other-server.pcap; do
+	check_capture "$cap"
+done
+
+# The negative cases must really be negative: tshark shows chains that
+# differ from the known one (another name), or another server port.
+if [ "$(cut -d' ' -f4 "$TMP/kb-other-name.pcap.chains" | sort -u | wc -l)" -eq 2 ]; then
+	pass
+else
+	fail "kb-other-name: tshark should show two different chains"
+fi
+if [ "$(cut -d' ' -f5 "$TMP/kb-other-server.pcap.chains" | sort -u | wc -l)" -eq 2 ]; then
+	pass
+else
+	fail "kb-other-server: tshark should show two server ports"
+fi
+
+# With --ca-file, the elimination becomes a finding: the chain known for
+# kb-untrusted #3 (gnutls-cli trusting only rogueCA) does not verify
+# against rogueCA; against rootCA it verifies, so no trust guess is left.
+"$TLSDIAG" --json --ca-file "$PCAPS/pki/rogueCA.crt" -r "$PCAPS/kb-untrusted.pcap" \
+    --id 3 >"$TMP/ca.json" 2>&1
+if python3 "$TOOLS/check_verdicts.py" "$TMP/ca.json" 1 server_cert_untrusted \
+    inferred >"$TMP/msg" && grep -q 'does not verify against the given CA file' "$TMP/ca.json"; then
+	pass
+else
+	fail "kb-untrusted #3 --ca-file rogueCA: $(cat "$TMP/msg")"
+fi
+"$TLSDIAG" --json --ca-file "$PCAPS/pki/rootCA.crt" -r "$PCAPS/kb-untrusted.pcap" \
+    --id 3 >"$TMP/ca2.json" 2>&1
+if python3 "$TOOLS/check_verdicts.py" "$TMP/ca2.json" 1 server_cert_rejected \
+    inferred >"$TMP/msg" && grep -q 'verifies against the CA file given' "$TMP/ca2.json"; then
+	pass
+else
+	fail "kb-untrusted #3 --ca-file rootCA: $(cat "$TMP/msg")"
+fi
+
+finish
