@@ -1,4 +1,5 @@
 /* fuzz_cli.c - libFuzzer target: capture files read the way tlsdiag -r reads them, with options from the input. */
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,24 +9,21 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <pcap/pcap.h>
-
 #include "analyzer.h"
-#include "capture.h"
 #include "limits.h"
 #include "out.h"
-#include "reader.h"
-#include "timeline.h"
-#include "util.h"
+#include "run.h"
 
 /*
  * fuzz_pcap hands libpcap a memory stream and the analyzer each packet.
- * This target takes the path of src/main.c for -r FILE instead: each
- * capture is a memory file opened by name (/proc/self/fd/N) through
- * capture_open_file, checked (capture_check_link, capture_set_filter)
- * before any is read, then read either by the read-ahead thread of
- * reader.c or by the pcap_next_ex loop main.c uses for one CPU, with
- * -c, and rendered by one output as main.c configures it. Input:
+ * This target runs what tlsdiag -r FILE... runs instead: run_files() of
+ * src/run.c, the function main.c calls. Each capture is a memory file
+ * opened by name (/proc/self/fd/N); run_files checks every one
+ * (capture_open_file, capture_check_link, capture_set_filter) before it
+ * reads any, reads them by the read-ahead thread of reader.c or by the
+ * pcap_next_ex loop (-r -, one CPU), with -c, the key logs embedded in
+ * pcapng files, the analyzer, and one output configured from the input.
+ * Input:
  *
  *   opt0(1) opt1(1) count(1) [ "#KEYLOG\n" key log "#END\n" ]
  *   capture [ "#FILE\n" capture ]...
@@ -36,16 +34,15 @@
  *   opt1: bits 0-2 a BPF filter from a table (0: none), bit 3 -c count
  *         (count + 1 packets), bit 4 tiny caps (--max-flows 8
  *         --max-stream-bytes 1024 --max-memory 1 --idle-timeout 1),
- *         bit 5 --exit-failed (only counted)
+ *         bit 5 --exit-failed, bits 6-7 the JSON form (1 compact,
+ *         2 ecs, else full)
  *
- * At most FZ_MAX_FILES captures (several -r). The output goes to a
- * memory stream and is checked as the end-to-end tests check it: JSON
+ * At most FZ_MAX_FILES captures (several -r). The reports go to a
+ * memory stream and are checked as the end-to-end tests check them: JSON
  * lines are single lines that open with '{' and close with '}', and
  * neither JSON nor text (without colour) holds a raw control character.
- * A violation aborts.
- *
- * Kept in step with main.c by hand: main.c's read loop is not a library
- * function (yet), so a change there must be made here too.
+ * The notes and errors go to another: each is one line that starts with
+ * "tlsdiag: ". A violation aborts.
  */
 #define KEYLOG_MAGIC	"#KEYLOG\n"
 #define KEYLOG_END	"#END\n"
@@ -64,30 +61,6 @@ static const char *const fz_filters[8] = {
 	"ip6",
 	"port 443 or port 25 or port 5432",
 };
-
-struct fz_ctx {
-	struct analyzer	*a;
-	long long	 count;
-	long long	 seen;
-	bool		 stop;
-};
-
-static void
-fz_on_conn(void *arg, struct tl_conn *c)
-{
-	out_conn(arg, c);
-}
-
-/* fz_feed is main.c's feed(): one packet, counted against -c. */
-static void
-fz_feed(struct fz_ctx *x, int dlt, int64_t ts_us, const uint8_t *p,
-    size_t caplen, size_t len)
-{
-	analyzer_packet(x->a, dlt, ts_us, p, caplen, len);
-	x->seen++;
-	if (x->count > 0 && x->seen >= x->count)
-		x->stop = true;
-}
 
 /* fz_memfile writes |len| bytes to a memory file; its fd, or -1. */
 static int
@@ -130,74 +103,68 @@ fz_check(const char *s, size_t len, bool json, bool color)
 		abort();
 }
 
-/* fz_run reads |files| as main.c's file branch does. */
+/* fz_check_err aborts if the error stream is not lines that each start
+ * with "tlsdiag: ". */
 static void
-fz_run(const char *const *files, size_t nfiles, const char *filter,
-    struct fz_ctx *x, bool thread)
+fz_check_err(const char *s, size_t len)
 {
-	char errbuf[CAPTURE_ERRBUF_SIZE];
-	enum capture_error cerr;
-	struct pcap_pkthdr *h;
-	const u_char *bytes;
-	struct reader *rd;
-	struct reader_pkt k;
-	size_t i;
-	pcap_t *p;
-	int rc, dlt;
+	const char *nl;
 
-	if (thread) {
-		rd = reader_start(files, nfiles, filter, errbuf);
-		if (rd == NULL)
-			return;
-		while (!x->stop && reader_next(rd, &k))
-			fz_feed(x, k.dlt, k.ts_us, k.data, k.caplen, k.len);
-		if (!x->stop)
-			(void)reader_error(rd);
-		reader_free(rd);
-		return;
+	while (len > 0) {
+		if (len < 9 || memcmp(s, "tlsdiag: ", 9) != 0)
+			abort();
+		nl = memchr(s, '\n', len);
+		if (nl == NULL)
+			abort();
+		len -= (size_t)(nl + 1 - s);
+		s = nl + 1;
 	}
-	for (i = 0; i < nfiles && !x->stop; i++) {
-		p = capture_open_file(files[i], &cerr, errbuf);
-		if (p == NULL)
-			return;
-		if (!capture_check_link(p, files[i], errbuf) ||
-		    !capture_set_filter(p, filter, false, NULL, errbuf)) {
-			pcap_close(p);
-			return;
-		}
-		dlt = pcap_datalink(p);
-		while (!x->stop) {
-			rc = pcap_next_ex(p, &h, &bytes);
-			if (rc != 1)
-				break;
-			fz_feed(x, dlt, time_us(h->ts.tv_sec, h->ts.tv_usec),
-			    bytes, h->caplen, h->len);
-		}
-		pcap_close(p);
+}
+
+/* fz_opts fills the options of run_files from the option bytes. */
+static void
+fz_opts(struct run_opts *ro, uint8_t opt0, uint8_t opt1, uint8_t count)
+{
+	struct analyzer_opts *ao = &ro->ao;
+	struct out_opts *oo = &ro->oo;
+
+	ao->max_flows = LIMIT_FLOWS_DEFAULT;
+	ao->max_stream_bytes = LIMIT_OOO_BYTES_DEFAULT;
+	ao->max_memory = (size_t)LIMIT_MEMORY_MB_DEFAULT * 1024 * 1024;
+	ao->idle_us = (int64_t)LIMIT_IDLE_SECONDS_DEFAULT * 1000000;
+	if ((opt1 & 0x10) != 0) {
+		ao->max_flows = 8;
+		ao->max_stream_bytes = 1024;
+		ao->max_memory = 1024 * 1024;
+		ao->idle_us = 1000000;
 	}
+	oo->json = (opt0 & 0x01) != 0;
+	oo->json_form = (opt1 >> 6) == 1 ? OUT_JSON_COMPACT :
+	    (opt1 >> 6) == 2 ? OUT_JSON_ECS : OUT_JSON_FULL;
+	oo->quiet = (opt0 & 0x02) != 0;
+	oo->verbose = (opt0 & 0x04) != 0;
+	oo->summary = (opt0 & 0x08) != 0;
+	oo->failures_only = (opt0 & 0x10) != 0;
+	oo->color = (opt0 & 0x20) != 0;
+	oo->verdicts = (opt0 & 0x80) != 0 ? "handshake_incomplete,ok" : NULL;
+	ro->read = (opt0 & 0x40) != 0 ? RUN_READ_LOOP : RUN_READ_AHEAD;
+	ro->filter = fz_filters[opt1 & 7];
+	ro->count = (opt1 & 0x08) != 0 ? (long long)count + 1 : 0;
+	ro->exit_failed = (opt1 & 0x20) != 0;
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char errbuf[CAPTURE_ERRBUF_SIZE], aerr[ANALYZER_ERRBUF_SIZE];
 	char paths[FZ_MAX_FILES][64], klpath[64];
 	const char *files[FZ_MAX_FILES + 1], *keylogs[2] = { NULL, NULL };
 	const uint8_t *end, *sep;
-	struct analyzer_opts ao;
-	struct out_opts oo;
-	struct output *out;
-	struct fz_ctx x;
-	enum capture_error cerr;
-	const char *filter;
+	volatile sig_atomic_t stop = 0;
+	struct run_opts ro;
 	uint8_t opt0, opt1, count;
-	size_t nfiles = 0, i, len;
+	size_t nfiles = 0, i, len, olen = 0, elen = 0;
 	int fds[FZ_MAX_FILES], kfd = -1;
-	char *obuf = NULL;
-	size_t olen = 0;
-	FILE *ofp;
-	pcap_t *p;
-	bool ok = true;
+	char *obuf = NULL, *ebuf = NULL;
 
 	if (size < 3)
 		return 0;
@@ -241,65 +208,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		data = sep + strlen(FILE_SEP);
 	}
 	files[nfiles] = NULL;
-	filter = fz_filters[opt1 & 7];
 
-	/* main.c: check every file can be opened before reading any. */
-	for (i = 0; i < nfiles && ok; i++) {
-		p = capture_open_file(files[i], &cerr, errbuf);
-		if (p == NULL) {
-			ok = false;
-			break;
-		}
-		if (!capture_check_link(p, files[i], errbuf) ||
-		    !capture_set_filter(p, filter, false, NULL, errbuf))
-			ok = false;
-		pcap_close(p);
+	memset(&ro, 0, sizeof(ro));
+	fz_opts(&ro, opt0, opt1, count);
+	ro.files = files;
+	ro.nfiles = nfiles;
+	ro.ao.keylog_files = keylogs;
+	ro.stop = &stop;
+	ro.out = open_memstream(&obuf, &olen);
+	ro.err = open_memstream(&ebuf, &elen);
+	if (ro.out != NULL && ro.err != NULL) {
+		(void)run_files(&ro);
+		fclose(ro.out);
+		fclose(ro.err);
+		fz_check(obuf, olen, ro.oo.json, ro.oo.color);
+		fz_check_err(ebuf, elen);
+	} else {
+		if (ro.out != NULL)
+			fclose(ro.out);
+		if (ro.err != NULL)
+			fclose(ro.err);
 	}
-
-	memset(&ao, 0, sizeof(ao));
-	ao.max_flows = LIMIT_FLOWS_DEFAULT;
-	ao.max_stream_bytes = LIMIT_OOO_BYTES_DEFAULT;
-	ao.max_memory = (size_t)LIMIT_MEMORY_MB_DEFAULT * 1024 * 1024;
-	ao.idle_us = (int64_t)LIMIT_IDLE_SECONDS_DEFAULT * 1000000;
-	if ((opt1 & 0x10) != 0) {
-		ao.max_flows = 8;
-		ao.max_stream_bytes = 1024;
-		ao.max_memory = 1024 * 1024;
-		ao.idle_us = 1000000;
-	}
-	ao.keylog_files = keylogs;
-	memset(&oo, 0, sizeof(oo));
-	oo.json = (opt0 & 0x01) != 0;
-	oo.quiet = (opt0 & 0x02) != 0;
-	oo.verbose = (opt0 & 0x04) != 0;
-	oo.summary = (opt0 & 0x08) != 0;
-	oo.failures_only = (opt0 & 0x10) != 0;
-	oo.color = (opt0 & 0x20) != 0;
-	oo.verdicts = (opt0 & 0x80) != 0 ? "handshake_incomplete,ok" : NULL;
-
-	ofp = ok ? open_memstream(&obuf, &olen) : NULL;
-	if (ofp != NULL) {
-		memset(&x, 0, sizeof(x));
-		x.count = (opt1 & 0x08) != 0 ? (long long)count + 1 : 0;
-		out = out_new(&oo, ofp);
-		x.a = analyzer_new(&ao, fz_on_conn, out, aerr);
-		if (x.a != NULL) {
-			fz_run(files, nfiles, filter, &x,
-			    (opt0 & 0x40) == 0);
-			analyzer_flush(x.a);
-			if (oo.summary)
-				out_summary(out, analyzer_stats(x.a), 0, 0,
-				    false);
-			if ((opt1 & 0x20) != 0)
-				(void)out_failures(out);
-			analyzer_free(x.a);
-		}
-		out_free(out);
-		fclose(ofp);
-		fz_check(obuf, olen, oo.json, oo.color);
-		free(obuf);
-	}
-	out_json_memo_clear();
+	free(obuf);
+	free(ebuf);
 	for (i = 0; i < nfiles; i++)
 		close(fds[i]);
 	if (kfd != -1)

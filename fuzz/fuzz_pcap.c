@@ -39,15 +39,17 @@ struct fz_out {
 static void
 fz_json_memo(const struct tl_conn *c)
 {
+	struct out_json *j;
 	struct sb a, b;
 
 	sb_init(&a);
 	sb_init(&b);
-	out_json_memo_clear();
-	out_json_conn(&a, c);
-	out_json_conn(&b, c);
+	j = out_json_new(false);
+	out_json_conn(j, &a, c);
+	out_json_conn(j, &b, c);
 	if (a.len != b.len || memcmp(a.s, b.s, a.len) != 0)
 		abort();
+	out_json_free(j);
 	sb_cleanup(&a);
 	sb_cleanup(&b);
 }

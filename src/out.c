@@ -13,7 +13,7 @@ struct output {
 	unsigned long long	 count;
 	unsigned long long	 failures;
 	struct summary		*sum;		/* with --summary */
-	struct out_json_seen	*seen;		/* --json=compact */
+	struct out_json		*json;		/* --json */
 };
 
 struct output *
@@ -27,8 +27,8 @@ out_new(const struct out_opts *opt, FILE *fp)
 	sb_init(&o->b);
 	if (opt->summary)
 		o->sum = summary_new();
-	if (opt->json && opt->json_form == OUT_JSON_COMPACT)
-		o->seen = out_json_seen_new();
+	if (opt->json)
+		o->json = out_json_new(opt->json_form == OUT_JSON_COMPACT);
 	return o;
 }
 
@@ -38,9 +38,8 @@ out_free(struct output *o)
 	if (o == NULL)
 		return;
 	sb_cleanup(&o->b);
-	out_json_memo_clear();
 	summary_free(o->sum);
-	out_json_seen_free(o->seen);
+	out_json_free(o->json);
 	free(o);
 }
 
@@ -152,9 +151,9 @@ out_conn(struct output *o, const struct tl_conn *c)
 		return false;
 	sb_reset(&o->b);
 	if (o->opt.json && o->opt.json_form == OUT_JSON_ECS)
-		out_ecs_conn(&o->b, c);
+		out_ecs_conn(o->json, &o->b, c);
 	else if (o->opt.json)
-		out_json_conn_seen(&o->b, c, o->seen);
+		out_json_conn(o->json, &o->b, c);
 	else if (o->opt.quiet)
 		out_text_line(&o->b, c, &o->opt);
 	else
@@ -167,13 +166,130 @@ out_conn(struct output *o, const struct tl_conn *c)
 	return true;
 }
 
+/* The counts of a capture at the end of the summary: |have_pcap| when
+ * |recv| and |drop| are the kernel's (live). */
+struct pkt_counts {
+	const struct analyzer_stats	*st;
+	unsigned long long		 recv;
+	unsigned long long		 drop;
+	bool				 have_pcap;
+};
+
+/* counts_json appends the capture's counts to the summary object. */
+static void
+counts_json(struct sb *b, const struct pkt_counts *pc)
+{
+	const struct analyzer_stats *st = pc->st;
+	size_t i;
+
+	sb_printf(b, ",\"frames\":%llu,\"tcp\":%llu,"
+	    "\"not_tcp\":%llu,\"truncated\":%llu,\"malformed\":%llu,"
+	    "\"fragments\":%llu,\"evicted\":%llu,\"idle_closed\":%llu,"
+	    "\"clock_jumps\":%llu,\"clock_out_of_range\":%llu,"
+	    "\"capture_loss\":%llu",
+	    (unsigned long long)st->frames,
+	    (unsigned long long)st->tcp,
+	    (unsigned long long)st->not_tcp,
+	    (unsigned long long)st->truncated,
+	    (unsigned long long)st->malformed,
+	    (unsigned long long)st->fragments,
+	    (unsigned long long)st->evicted,
+	    (unsigned long long)st->idle_closed,
+	    (unsigned long long)st->clock_jumps,
+	    (unsigned long long)st->clock_out_of_range,
+	    (unsigned long long)st->loss_conns);
+	/* in: frames skipped at an undecoded ethertype (issue 15
+	 * case 5), and connections seen one way only. */
+	sb_printf(b, ",\"skipped\":%llu,\"skipped_ethertypes\":{",
+	    (unsigned long long)st->skipped);
+	for (i = 0; i < st->num_skipped_types; i++)
+		sb_printf(b, "%s\"0x%04x\":%llu", i > 0 ? "," : "",
+		    st->skipped_types[i].type,
+		    (unsigned long long)st->skipped_types[i].n);
+	if (st->skipped_other > 0)
+		sb_printf(b, "%s\"other\":%llu",
+		    st->num_skipped_types > 0 ? "," : "",
+		    (unsigned long long)st->skipped_other);
+	sb_printf(b, "},\"one_sided\":%llu",
+	    (unsigned long long)st->one_sided);
+	sb_printf(b, ",\"memory_peak\":%llu",
+	    (unsigned long long)st->mem_peak);
+	/* --shard: packets left to the other shards, not lost. */
+	if (st->other_shard > 0)
+		sb_printf(b, ",\"other_shard\":%llu",
+		    (unsigned long long)st->other_shard);
+	if (pc->have_pcap)
+		sb_printf(b, ",\"pcap_received\":%llu,"
+		    "\"pcap_dropped\":%llu", pc->recv, pc->drop);
+	sb_puts(b, "}}\n");
+}
+
+/* counts_text appends the capture's counts to the text summary. */
+static void
+counts_text(struct sb *b, const struct pkt_counts *pc)
+{
+	const struct analyzer_stats *st = pc->st;
+	size_t i;
+
+	sb_printf(b, "\nPackets: %llu read, %llu TCP, %llu other, "
+	    "%llu truncated, %llu malformed, %llu IP fragments\n",
+	    (unsigned long long)st->frames,
+	    (unsigned long long)st->tcp,
+	    (unsigned long long)st->not_tcp,
+	    (unsigned long long)st->truncated,
+	    (unsigned long long)st->malformed,
+	    (unsigned long long)st->fragments);
+	if (st->skipped > 0) {
+		sb_printf(b, "Skipped, ethertype not decoded: "
+		    "%llu (", (unsigned long long)st->skipped);
+		for (i = 0; i < st->num_skipped_types; i++)
+			sb_printf(b, "%s0x%04x: %llu", i > 0 ?
+			    ", " : "", st->skipped_types[i].type,
+			    (unsigned long long)
+			    st->skipped_types[i].n);
+		if (st->skipped_other > 0)
+			sb_printf(b, ", others: %llu",
+			    (unsigned long long)st->skipped_other);
+		sb_puts(b, ")\n");
+	}
+	if (st->other_shard > 0)
+		sb_printf(b, "TCP packets of other shards' "
+		    "connections (--shard), not analysed: %llu\n",
+		    (unsigned long long)st->other_shard);
+	if (st->one_sided > 0)
+		sb_printf(b, "Connections seen in one direction "
+		    "only: %llu (verdicts inferred)\n",
+		    (unsigned long long)st->one_sided);
+	if (st->evicted > 0 || st->idle_closed > 0)
+		sb_printf(b, "Connections evicted by caps: %llu, "
+		    "closed idle: %llu\n",
+		    (unsigned long long)st->evicted,
+		    (unsigned long long)st->idle_closed);
+	if (st->clock_jumps > 0)
+		sb_printf(b, "Timestamps more than a day ahead of "
+		    "the previous packet, ignored: %llu\n",
+		    (unsigned long long)st->clock_jumps);
+	if (st->clock_out_of_range > 0)
+		sb_printf(b, "Timestamps before 1970 or after 9999, "
+		    "read as the previous packet's time: %llu\n",
+		    (unsigned long long)st->clock_out_of_range);
+	if (st->loss_conns > 0)
+		sb_printf(b, "Connections with packets missing "
+		    "from the capture (kernel drops or sequence gaps; "
+		    "their verdicts may be wrong): %llu\n",
+		    (unsigned long long)st->loss_conns);
+	if (pc->have_pcap)
+		sb_printf(b, "pcap: %llu received, %llu dropped "
+		    "by the kernel\n", pc->recv, pc->drop);
+}
+
 void
 out_summary(struct output *o, const struct analyzer_stats *st,
     unsigned long long pcap_recv, unsigned long long pcap_drop,
     bool have_pcap_stats)
 {
 	struct summary *empty = NULL, *s = o->sum;
-	size_t i;
+	struct pkt_counts pc;
 
 	if (s == NULL)
 		s = empty = summary_new();
@@ -190,99 +306,14 @@ out_summary(struct output *o, const struct analyzer_stats *st,
 		fwrite(o->b.s, 1, o->b.len, o->fp);
 		return;
 	}
-	if (o->opt.json) {
-		sb_printf(&o->b, ",\"frames\":%llu,\"tcp\":%llu,"
-		    "\"not_tcp\":%llu,\"truncated\":%llu,\"malformed\":%llu,"
-		    "\"fragments\":%llu,\"evicted\":%llu,\"idle_closed\":%llu,"
-		    "\"clock_jumps\":%llu,\"clock_out_of_range\":%llu,"
-		    "\"capture_loss\":%llu",
-		    (unsigned long long)st->frames,
-		    (unsigned long long)st->tcp,
-		    (unsigned long long)st->not_tcp,
-		    (unsigned long long)st->truncated,
-		    (unsigned long long)st->malformed,
-		    (unsigned long long)st->fragments,
-		    (unsigned long long)st->evicted,
-		    (unsigned long long)st->idle_closed,
-		    (unsigned long long)st->clock_jumps,
-		    (unsigned long long)st->clock_out_of_range,
-		    (unsigned long long)st->loss_conns);
-		/* in: frames skipped at an undecoded ethertype (issue 15
-		 * case 5), and connections seen one way only. */
-		sb_printf(&o->b, ",\"skipped\":%llu,\"skipped_ethertypes\":{",
-		    (unsigned long long)st->skipped);
-		for (i = 0; i < st->num_skipped_types; i++)
-			sb_printf(&o->b, "%s\"0x%04x\":%llu", i > 0 ? "," : "",
-			    st->skipped_types[i].type,
-			    (unsigned long long)st->skipped_types[i].n);
-		if (st->skipped_other > 0)
-			sb_printf(&o->b, "%s\"other\":%llu",
-			    st->num_skipped_types > 0 ? "," : "",
-			    (unsigned long long)st->skipped_other);
-		sb_printf(&o->b, "},\"one_sided\":%llu",
-		    (unsigned long long)st->one_sided);
-		sb_printf(&o->b, ",\"memory_peak\":%llu",
-		    (unsigned long long)st->mem_peak);
-		/* --shard: packets left to the other shards, not lost. */
-		if (st->other_shard > 0)
-			sb_printf(&o->b, ",\"other_shard\":%llu",
-			    (unsigned long long)st->other_shard);
-		if (have_pcap_stats)
-			sb_printf(&o->b, ",\"pcap_received\":%llu,"
-			    "\"pcap_dropped\":%llu", pcap_recv, pcap_drop);
-		sb_puts(&o->b, "}}\n");
-	} else {
-		sb_printf(&o->b, "\nPackets: %llu read, %llu TCP, %llu other, "
-		    "%llu truncated, %llu malformed, %llu IP fragments\n",
-		    (unsigned long long)st->frames,
-		    (unsigned long long)st->tcp,
-		    (unsigned long long)st->not_tcp,
-		    (unsigned long long)st->truncated,
-		    (unsigned long long)st->malformed,
-		    (unsigned long long)st->fragments);
-		if (st->skipped > 0) {
-			sb_printf(&o->b, "Skipped, ethertype not decoded: "
-			    "%llu (", (unsigned long long)st->skipped);
-			for (i = 0; i < st->num_skipped_types; i++)
-				sb_printf(&o->b, "%s0x%04x: %llu", i > 0 ?
-				    ", " : "", st->skipped_types[i].type,
-				    (unsigned long long)
-				    st->skipped_types[i].n);
-			if (st->skipped_other > 0)
-				sb_printf(&o->b, ", others: %llu",
-				    (unsigned long long)st->skipped_other);
-			sb_puts(&o->b, ")\n");
-		}
-		if (st->other_shard > 0)
-			sb_printf(&o->b, "TCP packets of other shards' "
-			    "connections (--shard), not analysed: %llu\n",
-			    (unsigned long long)st->other_shard);
-		if (st->one_sided > 0)
-			sb_printf(&o->b, "Connections seen in one direction "
-			    "only: %llu (verdicts inferred)\n",
-			    (unsigned long long)st->one_sided);
-		if (st->evicted > 0 || st->idle_closed > 0)
-			sb_printf(&o->b, "Connections evicted by caps: %llu, "
-			    "closed idle: %llu\n",
-			    (unsigned long long)st->evicted,
-			    (unsigned long long)st->idle_closed);
-		if (st->clock_jumps > 0)
-			sb_printf(&o->b, "Timestamps more than a day ahead of "
-			    "the previous packet, ignored: %llu\n",
-			    (unsigned long long)st->clock_jumps);
-		if (st->clock_out_of_range > 0)
-			sb_printf(&o->b, "Timestamps before 1970 or after 9999, "
-			    "read as the previous packet's time: %llu\n",
-			    (unsigned long long)st->clock_out_of_range);
-		if (st->loss_conns > 0)
-			sb_printf(&o->b, "Connections with packets missing "
-			    "from the capture (kernel drops or sequence gaps; "
-			    "their verdicts may be wrong): %llu\n",
-			    (unsigned long long)st->loss_conns);
-		if (have_pcap_stats)
-			sb_printf(&o->b, "pcap: %llu received, %llu dropped "
-			    "by the kernel\n", pcap_recv, pcap_drop);
-	}
+	pc.st = st;
+	pc.recv = pcap_recv;
+	pc.drop = pcap_drop;
+	pc.have_pcap = have_pcap_stats;
+	if (o->opt.json)
+		counts_json(&o->b, &pc);
+	else
+		counts_text(&o->b, &pc);
 	fwrite(o->b.s, 1, o->b.len, o->fp);
 	fflush(o->fp);
 }

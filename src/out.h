@@ -69,22 +69,24 @@ void	out_text_conn(struct sb *b, const struct tl_conn *c,
 	    const struct out_opts *opt);
 void	out_text_line(struct sb *b, const struct tl_conn *c,
 	    const struct out_opts *opt);
-void	out_json_conn(struct sb *b, const struct tl_conn *c);
-/* out_json_conn_seen is out_json_conn writing each certificate in |seen|
- * as a reference by SHA-256 (and adding the others to it); |seen| NULL
- * writes every certificate in full. */
-struct out_json_seen;
-struct out_json_seen *out_json_seen_new(void);
-void	out_json_seen_free(struct out_json_seen *s);
-void	out_json_conn_seen(struct sb *b, const struct tl_conn *c,
-	    struct out_json_seen *seen);
-/* out_ecs_conn writes |c| as one Elastic Common Schema document. */
-void	out_ecs_conn(struct sb *b, const struct tl_conn *c);
+/*
+ * The JSON renderers' state, one per output: the memo of the JSON of
+ * repeated offered lists and certificates (most connections of a capture
+ * come from a few client builds and servers) and, for --json=compact,
+ * the certificates already written in full.
+ */
+struct out_json;
+/* out_json_new makes the state of a JSON stream; |compact| writes each
+ * certificate once, then refers to it by SHA-256. */
+struct out_json	*out_json_new(bool compact);
+void		 out_json_free(struct out_json *j);
+/* out_json_conn appends |c| as one JSON line. */
+void	out_json_conn(struct out_json *j, struct sb *b,
+	    const struct tl_conn *c);
+/* out_ecs_conn appends |c| as one Elastic Common Schema document. */
+void	out_ecs_conn(struct out_json *j, struct sb *b,
+	    const struct tl_conn *c);
 void	out_summary_text(struct sb *b, struct summary *s, bool color);
 /* out_summary_json appends the summary's fields, without braces. */
 void	out_summary_json(struct sb *b, struct summary *s);
-/* out_json_memo_clear frees what out_json_conn memoised (the JSON of
- * repeated offered lists and certificates). */
-void	out_json_memo_clear(void);
-
 #endif

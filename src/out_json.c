@@ -42,52 +42,6 @@ json_cstrs(struct sb *b, char *const *strs, size_t n)
 	}
 }
 
-static struct memo_slot memo[MEMO_SLOTS];
-
-/* memo_get appends the memoised JSON of |key| and returns true, or
- * returns false when it is not there. */
-static bool
-memo_get(struct sb *b, const uint8_t *key, size_t len, uint64_t h)
-{
-	const struct memo_slot *m = &memo[h % MEMO_SLOTS];
-
-	if (m->json == NULL || m->hash != h || m->key_len != len ||
-	    memcmp(m->key, key, len) != 0)
-		return false;
-	sb_add(b, m->json, m->json_len);
-	return true;
-}
-
-/* memo_put keeps |json| as the text of |key|, replacing the slot's. */
-static void
-memo_put(const uint8_t *key, size_t len, uint64_t h, const char *json,
-    size_t json_len)
-{
-	struct memo_slot *m = &memo[h % MEMO_SLOTS];
-
-	free(m->key);
-	free(m->json);
-	m->hash = h;
-	m->key_len = len;
-	m->key = xreallocarray(NULL, len, 1);
-	memcpy(m->key, key, len);
-	m->json_len = json_len;
-	m->json = xreallocarray(NULL, json_len, 1);
-	memcpy(m->json, json, json_len);
-}
-
-void
-out_json_memo_clear(void)
-{
-	size_t i;
-
-	for (i = 0; i < MEMO_SLOTS; i++) {
-		free(memo[i].key);
-		free(memo[i].json);
-		memset(&memo[i], 0, sizeof(memo[i]));
-	}
-}
-
 /*
  * The certificates a --json=compact stream has written in full, by
  * SHA-256: later reports refer to them as {"sha256":...,"ref":true}.
@@ -101,8 +55,47 @@ struct out_json_seen {
 
 #define SEEN_SLOTS	(2 * LIMIT_CERT_CACHE)
 
-struct out_json_seen *
-out_json_seen_new(void)
+/* The renderers' state, one per output. */
+struct out_json {
+	struct memo_slot	 memo[MEMO_SLOTS];
+	struct out_json_seen	*seen;		/* --json=compact, or NULL */
+};
+
+/* memo_get appends the memoised JSON of |key| and returns true, or
+ * returns false when it is not there. */
+static bool
+memo_get(const struct out_json *j, struct sb *b, const uint8_t *key,
+    size_t len, uint64_t h)
+{
+	const struct memo_slot *m = &j->memo[h % MEMO_SLOTS];
+
+	if (m->json == NULL || m->hash != h || m->key_len != len ||
+	    memcmp(m->key, key, len) != 0)
+		return false;
+	sb_add(b, m->json, m->json_len);
+	return true;
+}
+
+/* memo_put keeps |json| as the text of |key|, replacing the slot's. */
+static void
+memo_put(struct out_json *j, const uint8_t *key, size_t len, uint64_t h,
+    const char *json, size_t json_len)
+{
+	struct memo_slot *m = &j->memo[h % MEMO_SLOTS];
+
+	free(m->key);
+	free(m->json);
+	m->hash = h;
+	m->key_len = len;
+	m->key = xreallocarray(NULL, len, 1);
+	memcpy(m->key, key, len);
+	m->json_len = json_len;
+	m->json = xreallocarray(NULL, json_len, 1);
+	memcpy(m->json, json, json_len);
+}
+
+static struct out_json_seen *
+seen_new(void)
 {
 	struct out_json_seen *s;
 
@@ -111,13 +104,39 @@ out_json_seen_new(void)
 	return s;
 }
 
-void
-out_json_seen_free(struct out_json_seen *s)
+static void
+seen_free(struct out_json_seen *s)
 {
 	if (s == NULL)
 		return;
 	free(s->sha);
 	free(s);
+}
+
+struct out_json *
+out_json_new(bool compact)
+{
+	struct out_json *j;
+
+	j = xcalloc(1, sizeof(*j));
+	if (compact)
+		j->seen = seen_new();
+	return j;
+}
+
+void
+out_json_free(struct out_json *j)
+{
+	size_t i;
+
+	if (j == NULL)
+		return;
+	for (i = 0; i < MEMO_SLOTS; i++) {
+		free(j->memo[i].key);
+		free(j->memo[i].json);
+	}
+	seen_free(j->seen);
+	free(j);
 }
 
 /* seen_add returns true if |sha| was written before, else records it
@@ -174,8 +193,8 @@ json_endpoint(struct sb *b, const struct tl_conn *c, bool server)
 }
 
 static void
-json_list(struct sb *b, const struct tls_u16_list *l, uint8_t kind,
-    const char *(*name)(uint16_t))
+json_list(struct out_json *j, struct sb *b, const struct tls_u16_list *l,
+    uint8_t kind, const char *(*name)(uint16_t))
 {
 	uint8_t key[MEMO_MAX_KEY];
 	size_t i, klen, start = b->len;
@@ -189,7 +208,7 @@ json_list(struct sb *b, const struct tls_u16_list *l, uint8_t kind,
 		key[klen++] = (uint8_t)l->v[i];
 	}
 	h = hash_bytes(key, klen);
-	if (i == l->num && memo_get(b, key, klen, h))
+	if (i == l->num && memo_get(j, b, key, klen, h))
 		return;
 	sb_puts(b, "[");
 	for (i = 0; i < l->num; i++) {
@@ -199,14 +218,67 @@ json_list(struct sb *b, const struct tls_u16_list *l, uint8_t kind,
 	}
 	sb_puts(b, "]");
 	if (i == l->num)
-		memo_put(key, klen, h, b->s + start, b->len - start);
+		memo_put(j, key, klen, h, b->s + start, b->len - start);
+}
+
+/* json_event_handshake appends the fields of a handshake message event. */
+static void
+json_event_handshake(struct sb *b, const struct tl_conn *c,
+    const struct tl_event *e)
+{
+	if (e->hs_type == TLS_HS_CLIENT_HELLO) {
+		sb_puts(b, ",\"version\":");
+		json_code(b, tls_version_name(e->version), e->version, true);
+		if (c->ch.has_sni) {
+			sb_puts(b, ",\"sni\":");
+			json_name(b, &c->ch.sni);
+		}
+		if (e->sslv2)
+			sb_puts(b, ",\"sslv2\":true");
+	} else if (e->hs_type == TLS_HS_SERVER_HELLO ||
+	    e->hs_type == TLS_HS_HELLO_RETRY_REQUEST) {
+		sb_puts(b, ",\"version\":");
+		json_code(b, tls_version_name(e->version), e->version, true);
+		sb_puts(b, ",\"cipher\":");
+		if (e->sslv2)
+			sb_puts(b, "null,\"sslv2\":true");
+		else
+			json_code(b, tls_cipher_name(e->cipher), e->cipher,
+			    true);
+	} else if (e->hs_type == TLS_HS_CERTIFICATE ||
+	    e->hs_type == TLS_HS_CERTIFICATE_REQUEST) {
+		sb_puts(b, ",\"count\":");
+		sb_u64(b, e->count);
+	}
+	sb_puts(b, ",\"length\":");
+	sb_u64(b, e->len);
+	if (e->encrypted)
+		sb_puts(b, ",\"encrypted\":true");
+}
+
+/* json_event_alert appends the fields of an alert event; an alert not
+ * read (encrypted, or inferred from a close) has null fields. */
+static void
+json_event_alert(struct sb *b, const struct tl_event *e)
+{
+	if (e->inferred || (e->encrypted && !e->decrypted))
+		sb_puts(b, ",\"level\":null,\"description\":null");
+	else {
+		sb_printf(b, ",\"level\":\"%s\",\"description\":",
+		    e->alert_level == 2 ? "fatal" :
+		    e->alert_level == 1 ? "warning" : "unknown");
+		json_code(b, tls_alert_name(e->alert_desc), e->alert_desc,
+		    false);
+	}
+	sb_puts(b, e->encrypted ? ",\"encrypted\":true" :
+	    ",\"encrypted\":false");
+	if (e->inferred)
+		sb_puts(b, ",\"inferred\":true");
 }
 
 static void
 json_event(struct sb *b, const struct tl_conn *c, const struct tl_event *e)
 {
-	char vb[16];
-
 	sb_puts(b, "{\"frame\":");
 	sb_u64(b, e->frame);
 	sb_puts(b, ",\"t_ms\":");
@@ -221,51 +293,10 @@ json_event(struct sb *b, const struct tl_conn *c, const struct tl_event *e)
 			sb_printf(b, ",\"count\":%u", e->count);
 		break;
 	case TL_EV_HANDSHAKE:
-		if (e->hs_type == TLS_HS_CLIENT_HELLO) {
-			sb_puts(b, ",\"version\":");
-			json_code(b, tls_version_name(e->version), e->version,
-			    true);
-			if (c->ch.has_sni) {
-				sb_puts(b, ",\"sni\":");
-				json_name(b, &c->ch.sni);
-			}
-			if (e->sslv2)
-				sb_puts(b, ",\"sslv2\":true");
-		} else if (e->hs_type == TLS_HS_SERVER_HELLO ||
-		    e->hs_type == TLS_HS_HELLO_RETRY_REQUEST) {
-			sb_puts(b, ",\"version\":");
-			json_code(b, tls_version_name(e->version), e->version,
-			    true);
-			sb_puts(b, ",\"cipher\":");
-			if (e->sslv2)
-				sb_puts(b, "null,\"sslv2\":true");
-			else
-				json_code(b, tls_cipher_name(e->cipher),
-				    e->cipher, true);
-		} else if (e->hs_type == TLS_HS_CERTIFICATE ||
-		    e->hs_type == TLS_HS_CERTIFICATE_REQUEST) {
-			sb_puts(b, ",\"count\":");
-			sb_u64(b, e->count);
-		}
-		sb_puts(b, ",\"length\":");
-		sb_u64(b, e->len);
-		if (e->encrypted)
-			sb_puts(b, ",\"encrypted\":true");
+		json_event_handshake(b, c, e);
 		break;
 	case TL_EV_ALERT:
-		if (e->inferred || (e->encrypted && !e->decrypted))
-			sb_puts(b, ",\"level\":null,\"description\":null");
-		else {
-			sb_printf(b, ",\"level\":\"%s\",\"description\":",
-			    e->alert_level == 2 ? "fatal" :
-			    e->alert_level == 1 ? "warning" : "unknown");
-			json_code(b, tls_alert_name(e->alert_desc),
-			    e->alert_desc, false);
-		}
-		sb_puts(b, e->encrypted ? ",\"encrypted\":true" :
-		    ",\"encrypted\":false");
-		if (e->inferred)
-			sb_puts(b, ",\"inferred\":true");
+		json_event_alert(b, e);
 		break;
 	case TL_EV_APPDATA:
 		sb_puts(b, ",\"count\":");
@@ -302,8 +333,20 @@ json_event(struct sb *b, const struct tl_conn *c, const struct tl_event *e)
 		    ",\"note\":");
 		sb_json_cstr(b, e->what);
 	}
-	(void)vb;
 	sb_puts(b, "}");
+}
+
+/* json_events appends the events of |c|, without the brackets. */
+static void
+json_events(struct sb *b, const struct tl_conn *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->num_events; i++) {
+		if (i > 0)
+			sb_puts(b, ",");
+		json_event(b, c, &c->events[i]);
+	}
 }
 
 static void
@@ -320,12 +363,74 @@ json_time(struct sb *b, int64_t sec)
 	sb_json_cstr(b, t);
 }
 
+/* json_cert appends the object of one certificate, written in full. */
 static void
-json_chain(struct sb *b, const struct tl_chain *ch, struct out_json_seen *seen)
+json_cert(struct sb *b, const struct cert_info *ci)
+{
+	size_t j;
+
+	sb_puts(b, "{\"subject\":");
+	sb_json_cstr(b, ci->subject);
+	sb_puts(b, ",\"issuer\":");
+	sb_json_cstr(b, ci->issuer);
+	sb_puts(b, ",\"serial\":");
+	sb_json_cstr(b, ci->serial);
+	sb_puts(b, ",\"not_before\":");
+	json_time(b, ci->not_before);
+	sb_puts(b, ",\"not_after\":");
+	json_time(b, ci->not_after);
+	sb_puts(b, ",\"san\":[");
+	for (j = 0; j < ci->num_san; j++) {
+		if (j > 0)
+			sb_puts(b, ",");
+		sb_json_cstr(b, ci->san[j]);
+	}
+	sb_puts(b, "]");
+	if (ci->total_san > ci->num_san) {
+		/* LIMIT_SAN: say it, never cut silently. */
+		sb_puts(b, ",\"san_truncated\":true,\"san_total\":");
+		sb_u64(b, ci->total_san);
+	}
+	sb_puts(b, ",\"key\":");
+	sb_json_cstr(b, ci->key_type);
+	sb_printf(b, ",\"key_bits\":%d", ci->key_bits);
+	if (ci->curve[0] != '\0') {
+		sb_puts(b, ",\"curve\":");
+		sb_json_cstr(b, ci->curve);
+	}
+	sb_puts(b, ",\"signature\":");
+	sb_json_cstr(b, ci->sig_alg);
+	sb_printf(b, ",\"ca\":%s,\"self_signed\":%s",
+	    ci->is_ca ? "true" : "false",
+	    ci->self_signed ? "true" : "false");
+	if (ci->has_eku) {
+		bool first = true;
+
+		sb_puts(b, ",\"eku\":[");
+		if (ci->eku_server_auth) {
+			sb_puts(b, "\"serverAuth\"");
+			first = false;
+		}
+		if (ci->eku_client_auth) {
+			sb_puts(b, first ? "" : ",");
+			sb_puts(b, "\"clientAuth\"");
+			first = false;
+		}
+		if (ci->eku_any)
+			sb_puts(b, first ? "\"any\"" : ",\"any\"");
+		sb_puts(b, "]");
+	}
+	sb_puts(b, ",\"sha256\":\"");
+	sb_hex(b, ci->sha256, sizeof(ci->sha256));
+	sb_puts(b, "\"}");
+}
+
+static void
+json_chain(struct out_json *jo, struct sb *b, const struct tl_chain *ch)
 {
 	const struct cert_info *ci;
 	uint8_t key[1 + 32];
-	size_t i, j, start;
+	size_t i, start;
 	uint64_t h;
 
 	sb_puts(b, "[");
@@ -337,7 +442,7 @@ json_chain(struct sb *b, const struct tl_chain *ch, struct out_json_seen *seen)
 			continue;
 		}
 		ci = x509_cert_info(ch->certs[i]);
-		if (seen != NULL && seen_add(seen, ci->sha256)) {
+		if (jo->seen != NULL && seen_add(jo->seen, ci->sha256)) {
 			sb_puts(b, "{\"sha256\":\"");
 			sb_hex(b, ci->sha256, sizeof(ci->sha256));
 			sb_puts(b, "\",\"ref\":true}");
@@ -347,64 +452,12 @@ json_chain(struct sb *b, const struct tl_chain *ch, struct out_json_seen *seen)
 		key[0] = 'X';
 		memcpy(key + 1, ci->sha256, sizeof(ci->sha256));
 		h = hash_bytes(key, sizeof(key));
-		if (memo_get(b, key, sizeof(key), h))
+		if (memo_get(jo, b, key, sizeof(key), h))
 			continue;
 		start = b->len;
-		sb_puts(b, "{\"subject\":");
-		sb_json_cstr(b, ci->subject);
-		sb_puts(b, ",\"issuer\":");
-		sb_json_cstr(b, ci->issuer);
-		sb_puts(b, ",\"serial\":");
-		sb_json_cstr(b, ci->serial);
-		sb_puts(b, ",\"not_before\":");
-		json_time(b, ci->not_before);
-		sb_puts(b, ",\"not_after\":");
-		json_time(b, ci->not_after);
-		sb_puts(b, ",\"san\":[");
-		for (j = 0; j < ci->num_san; j++) {
-			if (j > 0)
-				sb_puts(b, ",");
-			sb_json_cstr(b, ci->san[j]);
-		}
-		sb_puts(b, "]");
-		if (ci->total_san > ci->num_san) {
-			/* LIMIT_SAN: say it, never cut silently. */
-			sb_puts(b, ",\"san_truncated\":true,\"san_total\":");
-			sb_u64(b, ci->total_san);
-		}
-		sb_puts(b, ",\"key\":");
-		sb_json_cstr(b, ci->key_type);
-		sb_printf(b, ",\"key_bits\":%d", ci->key_bits);
-		if (ci->curve[0] != '\0') {
-			sb_puts(b, ",\"curve\":");
-			sb_json_cstr(b, ci->curve);
-		}
-		sb_puts(b, ",\"signature\":");
-		sb_json_cstr(b, ci->sig_alg);
-		sb_printf(b, ",\"ca\":%s,\"self_signed\":%s",
-		    ci->is_ca ? "true" : "false",
-		    ci->self_signed ? "true" : "false");
-		if (ci->has_eku) {
-			bool first = true;
-
-			sb_puts(b, ",\"eku\":[");
-			if (ci->eku_server_auth) {
-				sb_puts(b, "\"serverAuth\"");
-				first = false;
-			}
-			if (ci->eku_client_auth) {
-				sb_puts(b, first ? "" : ",");
-				sb_puts(b, "\"clientAuth\"");
-				first = false;
-			}
-			if (ci->eku_any)
-				sb_puts(b, first ? "\"any\"" : ",\"any\"");
-			sb_puts(b, "]");
-		}
-		sb_puts(b, ",\"sha256\":\"");
-		sb_hex(b, ci->sha256, sizeof(ci->sha256));
-		sb_puts(b, "\"}");
-		memo_put(key, sizeof(key), h, b->s + start, b->len - start);
+		json_cert(b, ci);
+		memo_put(jo, key, sizeof(key), h, b->s + start,
+		    b->len - start);
 	}
 	sb_puts(b, "]");
 }
@@ -440,21 +493,14 @@ json_findings(struct sb *b, const struct tl_chain *ch)
 	sb_puts(b, "]");
 }
 
-void
-out_json_conn(struct sb *b, const struct tl_conn *c)
+/* json_conn_head appends the connection's identity and flags, after
+ * the opening brace. */
+static void
+json_conn_head(struct sb *b, const struct tl_conn *c)
 {
-	out_json_conn_seen(b, c, NULL);
-}
-
-void
-out_json_conn_seen(struct sb *b, const struct tl_conn *c,
-    struct out_json_seen *seen)
-{
-	const struct verdict *v = c->verdict;
 	char t[40];
-	size_t i;
 
-	sb_puts(b, "{\"id\":");
+	sb_puts(b, "\"id\":");
 	sb_u64(b, c->id);
 	sb_puts(b, ",\"client\":");
 	json_endpoint(b, c, false);
@@ -477,44 +523,75 @@ out_json_conn_seen(struct sb *b, const struct tl_conn *c,
 		sb_puts(b, ",\"starttls\":");
 		sb_json_cstr(b, c->starttls_proto);
 	}
-	sb_puts(b, ",\"events\":[");
-	for (i = 0; i < c->num_events; i++) {
-		if (i > 0)
-			sb_puts(b, ",");
-		json_event(b, c, &c->events[i]);
-	}
-	sb_puts(b, "]");
-	if (c->dropped_events > 0)
-		sb_printf(b, ",\"events_dropped\":%llu",
-		    (unsigned long long)c->dropped_events);
-	sb_puts(b, ",\"tls\":{");
-	if (c->sh.present) {
-		sb_puts(b, "\"version\":");
-		json_code(b, tls_version_name(c->sh.version), c->sh.version,
-		    true);
-		sb_puts(b, ",\"cipher\":");
-		if (c->sh.version == TLS_V_SSL2)
-			sb_puts(b, "null");
-		else
-			json_code(b, tls_cipher_name(c->sh.suite),
-			    c->sh.suite, true);
-		sb_puts(b, ",\"version_hex\":\"");
-		sb_hex16(b, c->sh.version);
+}
+
+/* json_tls_server appends what the ServerHello chose, each field
+ * followed by a comma (the SNI comes next). */
+static void
+json_tls_server(struct sb *b, const struct tl_conn *c)
+{
+	sb_puts(b, "\"version\":");
+	json_code(b, tls_version_name(c->sh.version), c->sh.version, true);
+	sb_puts(b, ",\"cipher\":");
+	if (c->sh.version == TLS_V_SSL2)
+		sb_puts(b, "null");
+	else
+		json_code(b, tls_cipher_name(c->sh.suite), c->sh.suite, true);
+	sb_puts(b, ",\"version_hex\":\"");
+	sb_hex16(b, c->sh.version);
+	sb_add(b, "\"", 1);
+	if (c->sh.version != TLS_V_SSL2) {
+		sb_puts(b, ",\"cipher_hex\":\"");
+		sb_hex16(b, c->sh.suite);
 		sb_add(b, "\"", 1);
-		if (c->sh.version != TLS_V_SSL2) {
-			sb_puts(b, ",\"cipher_hex\":\"");
-			sb_hex16(b, c->sh.suite);
-			sb_add(b, "\"", 1);
-		}
-		if (c->sh.group != 0) {
-			sb_puts(b, ",\"group\":");
-			json_code(b, tls_group_name(c->sh.group), c->sh.group,
-			    true);
-		}
-		sb_puts(b, c->sh.resumed ? ",\"resumed\":true" :
-		    ",\"resumed\":false");
-		sb_puts(b, c->sh.hrr_seen ? ",\"hrr\":true," : ",\"hrr\":false,");
 	}
+	if (c->sh.group != 0) {
+		sb_puts(b, ",\"group\":");
+		json_code(b, tls_group_name(c->sh.group), c->sh.group, true);
+	}
+	sb_puts(b, c->sh.resumed ? ",\"resumed\":true" : ",\"resumed\":false");
+	sb_puts(b, c->sh.hrr_seen ? ",\"hrr\":true," : ",\"hrr\":false,");
+}
+
+/* json_tls_client appends what the ClientHello offered. */
+static void
+json_tls_client(struct out_json *j, struct sb *b, const struct tl_conn *c)
+{
+	sb_puts(b, ",\"client_max_version\":");
+	json_code(b, tls_version_name(c->ch.max_version), c->ch.max_version,
+	    true);
+	sb_puts(b, ",\"offered_versions\":");
+	json_list(j, b, &c->ch.versions, 'V', tls_version_name);
+	truncated(b, "offered_versions", c->ch.versions.num,
+	    c->ch.versions.total);
+	sb_puts(b, ",\"offered_ciphers_count\":");
+	sb_u64(b, c->ch.suites.total);
+	sb_puts(b, ",\"offered_ciphers\":");
+	json_list(j, b, &c->ch.suites, 'C', tls_cipher_name);
+	truncated(b, "offered_ciphers", c->ch.suites.num, c->ch.suites.total);
+	sb_puts(b, ",\"offered_groups\":");
+	json_list(j, b, &c->ch.groups, 'G', tls_group_name);
+	truncated(b, "offered_groups", c->ch.groups.num, c->ch.groups.total);
+	sb_puts(b, ",\"offered_alpn\":");
+	json_name(b, &c->ch.alpn);
+	truncated(b, "offered_alpn", c->ch.alpn.len, c->ch.alpn.wire_len);
+	sb_puts(b, ",\"extensions\":");
+	json_list(j, b, &c->ch.exts, 'E', tls_ext_name);
+	truncated(b, "extensions", c->ch.exts.num, c->ch.exts.total);
+	/* Fingerprints: hex and digits only, no escaping needed. */
+	if (c->ch.ja4[0] != '\0')
+		sb_printf(b, ",\"ja4\":\"%s\"", c->ch.ja4);
+	if (c->ch.ja3[0] != '\0')
+		sb_printf(b, ",\"ja3\":\"%s\"", c->ch.ja3);
+}
+
+/* json_tls appends the "tls" object. */
+static void
+json_tls(struct out_json *j, struct sb *b, const struct tl_conn *c)
+{
+	sb_puts(b, ",\"tls\":{");
+	if (c->sh.present)
+		json_tls_server(b, c);
 	sb_puts(b, "\"sni\":");
 	if (c->ch.has_sni)
 		json_name(b, &c->ch.sni);
@@ -527,45 +604,22 @@ out_json_conn_seen(struct sb *b, const struct tl_conn *c,
 		json_name(b, &c->sh.alpn);
 	else
 		sb_puts(b, "null");
-	if (c->ch.present) {
-		char vb[16];
-
-		(void)vb;
-		sb_puts(b, ",\"client_max_version\":");
-		json_code(b, tls_version_name(c->ch.max_version),
-		    c->ch.max_version, true);
-		sb_puts(b, ",\"offered_versions\":");
-		json_list(b, &c->ch.versions, 'V', tls_version_name);
-		truncated(b, "offered_versions", c->ch.versions.num,
-		    c->ch.versions.total);
-		sb_puts(b, ",\"offered_ciphers_count\":");
-		sb_u64(b, c->ch.suites.total);
-		sb_puts(b, ",\"offered_ciphers\":");
-		json_list(b, &c->ch.suites, 'C', tls_cipher_name);
-		truncated(b, "offered_ciphers", c->ch.suites.num,
-		    c->ch.suites.total);
-		sb_puts(b, ",\"offered_groups\":");
-		json_list(b, &c->ch.groups, 'G', tls_group_name);
-		truncated(b, "offered_groups", c->ch.groups.num,
-		    c->ch.groups.total);
-		sb_puts(b, ",\"offered_alpn\":");
-		json_name(b, &c->ch.alpn);
-		truncated(b, "offered_alpn", c->ch.alpn.len,
-		    c->ch.alpn.wire_len);
-		sb_puts(b, ",\"extensions\":");
-		json_list(b, &c->ch.exts, 'E', tls_ext_name);
-		truncated(b, "extensions", c->ch.exts.num, c->ch.exts.total);
-		/* Fingerprints: hex and digits only, no escaping needed. */
-		if (c->ch.ja4[0] != '\0')
-			sb_printf(b, ",\"ja4\":\"%s\"", c->ch.ja4);
-		if (c->ch.ja3[0] != '\0')
-			sb_printf(b, ",\"ja3\":\"%s\"", c->ch.ja3);
-	}
+	if (c->ch.present)
+		json_tls_client(j, b, c);
 	if (c->sh.present && c->sh.ja3s[0] != '\0')
 		sb_printf(b, ",\"ja3s\":\"%s\"", c->sh.ja3s);
 	sb_puts(b, "}");
+}
+
+/* json_certs appends both chains, their findings and the
+ * CertificateRequest. */
+static void
+json_certs(struct out_json *j, struct sb *b, const struct tl_conn *c)
+{
+	size_t i;
+
 	sb_puts(b, ",\"server_certs\":");
-	json_chain(b, &c->server_chain, seen);
+	json_chain(j, b, &c->server_chain);
 	truncated(b, "server_certs", c->server_chain.num,
 	    c->server_chain.total);
 	sb_puts(b, ",\"server_findings\":");
@@ -581,11 +635,17 @@ out_json_conn_seen(struct sb *b, const struct tl_conn *c,
 	} else
 		sb_puts(b, ",\"cert_request\":null");
 	sb_puts(b, ",\"client_certs\":");
-	json_chain(b, &c->client_chain, seen);
+	json_chain(j, b, &c->client_chain);
 	truncated(b, "client_certs", c->client_chain.num,
 	    c->client_chain.total);
 	sb_puts(b, ",\"client_findings\":");
 	json_findings(b, &c->client_chain);
+}
+
+/* json_counts appends the packet and byte counts of both directions. */
+static void
+json_counts(struct sb *b, const struct tl_conn *c)
+{
 	sb_puts(b, ",\"packets\":{\"c2s\":");
 	sb_u64(b, c->pkts[0]);
 	sb_puts(b, ",\"s2c\":");
@@ -604,23 +664,45 @@ out_json_conn_seen(struct sb *b, const struct tl_conn *c,
 	sb_u64(b, c->snap_bytes[1]);
 	sb_puts(b, "}},\"one_sided\":");
 	sb_puts(b, c->one_sided ? "true" : "false");
-	if (v != NULL) {
-		sb_puts(b, ",\"verdict\":{\"code\":");
-		sb_json_cstr(b, verdict_code_name(v->code));
-		sb_puts(b, ",\"outcome\":\"");
-		sb_puts(b, verdict_outcome_name(v->outcome));
-		sb_puts(b, v->inferred ? "\",\"confidence\":\"inferred\"" :
-		    "\",\"confidence\":\"certain\"");
-		sb_puts(b, ",\"summary\":");
-		sb_json_cstr(b, v->summary);
-		sb_puts(b, ",\"evidence\":[");
-		json_cstrs(b, v->evidence, v->num_evidence);
-		sb_puts(b, "],\"next\":");
-		sb_json_cstr(b, v->next);
-		sb_puts(b, ",\"secondary\":[");
-		json_cstrs(b, v->secondary, v->num_secondary);
-		sb_puts(b, "]}");
-	}
+}
+
+/* json_verdict appends the "verdict" object. */
+static void
+json_verdict(struct sb *b, const struct verdict *v)
+{
+	sb_puts(b, ",\"verdict\":{\"code\":");
+	sb_json_cstr(b, verdict_code_name(v->code));
+	sb_puts(b, ",\"outcome\":\"");
+	sb_puts(b, verdict_outcome_name(v->outcome));
+	sb_puts(b, v->inferred ? "\",\"confidence\":\"inferred\"" :
+	    "\",\"confidence\":\"certain\"");
+	sb_puts(b, ",\"summary\":");
+	sb_json_cstr(b, v->summary);
+	sb_puts(b, ",\"evidence\":[");
+	json_cstrs(b, v->evidence, v->num_evidence);
+	sb_puts(b, "],\"next\":");
+	sb_json_cstr(b, v->next);
+	sb_puts(b, ",\"secondary\":[");
+	json_cstrs(b, v->secondary, v->num_secondary);
+	sb_puts(b, "]}");
+}
+
+void
+out_json_conn(struct out_json *j, struct sb *b, const struct tl_conn *c)
+{
+	sb_puts(b, "{");
+	json_conn_head(b, c);
+	sb_puts(b, ",\"events\":[");
+	json_events(b, c);
+	sb_puts(b, "]");
+	if (c->dropped_events > 0)
+		sb_printf(b, ",\"events_dropped\":%llu",
+		    (unsigned long long)c->dropped_events);
+	json_tls(j, b, c);
+	json_certs(j, b, c);
+	json_counts(b, c);
+	if (c->verdict != NULL)
+		json_verdict(b, c->verdict);
 	sb_puts(b, "}\n");
 }
 
@@ -724,18 +806,16 @@ ecs_version(struct sb *b, uint16_t v)
 	}
 }
 
-void
-out_ecs_conn(struct sb *b, const struct tl_conn *c)
+/* ecs_event appends @timestamp, ecs, event and observer, after the
+ * opening brace; |outcome| is the verdict's outcome class. */
+static void
+ecs_event(struct sb *b, const struct tl_conn *c, const char *outcome)
 {
 	const struct verdict *v = c->verdict;
-	const struct cert_info *ci;
-	const char *outcome = v != NULL ? verdict_outcome_name(v->outcome) :
-	    "unknown";
-	char t[40], ip[64];
-	size_t i;
+	char t[40];
 
 	fmt_time_iso(t, sizeof(t), c->start_us);
-	sb_puts(b, "{\"@timestamp\":");
+	sb_puts(b, "\"@timestamp\":");
 	sb_json_cstr(b, t);
 	sb_puts(b, ",\"ecs\":{\"version\":\"" ECS_VERSION "\"}");
 	sb_puts(b, ",\"event\":{\"kind\":\"event\",\"category\":[\"network\"],"
@@ -762,6 +842,15 @@ out_ecs_conn(struct sb *b, const struct tl_conn *c)
 	sb_puts(b, "},\"observer\":{\"product\":\"tlsdiag\",\"vendor\":"
 	    "\"tlsdiag\",\"type\":\"sensor\",\"version\":\"" PACKAGE_VERSION
 	    "\"}");
+}
+
+/* ecs_network appends source, destination, client, server, network and
+ * related. */
+static void
+ecs_network(struct sb *b, const struct tl_conn *c)
+{
+	char ip[64];
+
 	ecs_endpoint(b, "source", c, false);
 	ecs_endpoint(b, "destination", c, true);
 	ecs_endpoint(b, "client", c, false);
@@ -786,48 +875,64 @@ out_ecs_conn(struct sb *b, const struct tl_conn *c)
 		json_name(b, &c->ch.sni);
 		sb_puts(b, "]");
 	}
-	sb_puts(b, "},\"tls\":{\"established\":");
-	sb_puts(b, strcmp(outcome, "ok") == 0 ? "true" : "false");
-	if (c->sh.present) {
-		ecs_version(b, c->sh.version);
-		if (c->sh.version != TLS_V_SSL2) {
-			sb_puts(b, ",\"cipher\":");
-			json_code(b, tls_cipher_name(c->sh.suite), c->sh.suite,
-			    true);
-		}
-		if (c->sh.group != 0) {
-			sb_puts(b, ",\"curve\":");
-			json_code(b, tls_group_name(c->sh.group), c->sh.group,
-			    true);
-		}
-		sb_puts(b, c->sh.resumed ? ",\"resumed\":true" :
-		    ",\"resumed\":false");
-		if (c->sh.has_alpn) {
-			sb_puts(b, ",\"next_protocol\":");
-			json_name(b, &c->sh.alpn);
-		}
+	sb_puts(b, "}");
+}
+
+/* ecs_tls_server appends what the ServerHello chose. */
+static void
+ecs_tls_server(struct sb *b, const struct tl_conn *c)
+{
+	ecs_version(b, c->sh.version);
+	if (c->sh.version != TLS_V_SSL2) {
+		sb_puts(b, ",\"cipher\":");
+		json_code(b, tls_cipher_name(c->sh.suite), c->sh.suite, true);
 	}
+	if (c->sh.group != 0) {
+		sb_puts(b, ",\"curve\":");
+		json_code(b, tls_group_name(c->sh.group), c->sh.group, true);
+	}
+	sb_puts(b, c->sh.resumed ? ",\"resumed\":true" : ",\"resumed\":false");
+	if (c->sh.has_alpn) {
+		sb_puts(b, ",\"next_protocol\":");
+		json_name(b, &c->sh.alpn);
+	}
+}
+
+/* ecs_tls appends the "tls" object. */
+static void
+ecs_tls(struct out_json *j, struct sb *b, const struct tl_conn *c,
+    const char *outcome)
+{
+	sb_puts(b, ",\"tls\":{\"established\":");
+	sb_puts(b, strcmp(outcome, "ok") == 0 ? "true" : "false");
+	if (c->sh.present)
+		ecs_tls_server(b, c);
 	sb_puts(b, ",\"client\":{");
 	if (c->ch.present) {
 		sb_puts(b, "\"supported_ciphers\":");
-		json_list(b, &c->ch.suites, 'C', tls_cipher_name);
+		json_list(j, b, &c->ch.suites, 'C', tls_cipher_name);
 		if (c->ch.has_sni) {
 			sb_puts(b, ",\"server_name\":");
 			json_name(b, &c->ch.sni);
 		}
 	}
 	if (c->client_chain.num > 0 && c->client_chain.certs[0] != NULL) {
-		ci = x509_cert_info(c->client_chain.certs[0]);
 		sb_puts(b, c->ch.present ? "," : "");
-		ecs_cert(b, ci);
+		ecs_cert(b, x509_cert_info(c->client_chain.certs[0]));
 	}
 	sb_puts(b, "},\"server\":{");
-	if (c->server_chain.num > 0 && c->server_chain.certs[0] != NULL) {
-		ci = x509_cert_info(c->server_chain.certs[0]);
-		ecs_cert(b, ci);
-	}
+	if (c->server_chain.num > 0 && c->server_chain.certs[0] != NULL)
+		ecs_cert(b, x509_cert_info(c->server_chain.certs[0]));
 	sb_puts(b, "}}");
-	/* What ECS has no field for, in tlsdiag's own namespace. */
+}
+
+/* ecs_tlsdiag appends what ECS has no field for, in tlsdiag's own
+ * namespace. */
+static void
+ecs_tlsdiag(struct sb *b, const struct tl_conn *c, const char *outcome)
+{
+	const struct verdict *v = c->verdict;
+
 	sb_puts(b, ",\"tlsdiag\":{\"id\":");
 	sb_u64(b, c->id);
 	sb_puts(b, c->midstream ? ",\"midstream\":true" :
@@ -848,14 +953,24 @@ out_ecs_conn(struct sb *b, const struct tl_conn *c)
 		sb_puts(b, "}");
 	}
 	sb_puts(b, ",\"events\":[");
-	for (i = 0; i < c->num_events; i++) {
-		if (i > 0)
-			sb_puts(b, ",");
-		json_event(b, c, &c->events[i]);
-	}
+	json_events(b, c);
 	sb_puts(b, "],\"server_findings\":");
 	json_findings(b, &c->server_chain);
 	sb_puts(b, ",\"client_findings\":");
 	json_findings(b, &c->client_chain);
-	sb_puts(b, "}}\n");
+	sb_puts(b, "}");
+}
+
+void
+out_ecs_conn(struct out_json *j, struct sb *b, const struct tl_conn *c)
+{
+	const char *outcome = c->verdict != NULL ?
+	    verdict_outcome_name(c->verdict->outcome) : "unknown";
+
+	sb_puts(b, "{");
+	ecs_event(b, c, outcome);
+	ecs_network(b, c);
+	ecs_tls(j, b, c, outcome);
+	ecs_tlsdiag(b, c, outcome);
+	sb_puts(b, "}\n");
 }

@@ -404,50 +404,98 @@ enum pre_msg {
 	PRE_STOP,		/* a turn we do not follow: give up */
 };
 
-/*
- * socks_msg returns the length of the complete SOCKS message at the start
- * of |b| (message number |step| of direction |dir|), 0 if more bytes are
- * needed, and sets |*res| to what it did (|*why| when refused).
- */
-static size_t
-socks_msg(struct starttls *st, int dir, const uint8_t *b, size_t len,
-    enum pre_msg *res, const char **why)
+/* socks5_why returns the sentence of SOCKS5 reply code |x|. */
+static const char *
+socks5_why(uint8_t x)
 {
-	struct rd r, v;
-	uint8_t ver, x, atyp, nmeth;
+	return x < sizeof(socks5_reply) / sizeof(socks5_reply[0]) ?
+	    socks5_reply[x] : socks5_reply_other;
+}
+
+/* socks4_msg is socks_msg for SOCKS4 and 4a. */
+static size_t
+socks4_msg(int dir, const uint8_t *b, size_t len, enum pre_msg *res,
+    const char **why)
+{
 	size_t i;
 
-	rd_init(&r, b, len);
-	*res = PRE_MORE;
-	*why = NULL;
-	if (strcmp(st->proto, "SOCKS4") == 0) {
-		if (dir == 1) {
-			/* VN 0, CD 90 granted, port, address. */
-			if (len < 8)
-				return 0;
-			if (b[1] == 90)
-				*res = PRE_GRANTED;
-			else {
-				*res = PRE_REFUSED;
-				*why = b[1] >= 91 && b[1] <= 93 ?
-				    socks4_reply[b[1] - 91] : socks4_reply_other;
-			}
-			return 8;
+	if (dir == 1) {
+		/* VN 0, CD 90 granted, port, address. */
+		if (len < 8)
+			return 0;
+		if (b[1] == 90)
+			*res = PRE_GRANTED;
+		else {
+			*res = PRE_REFUSED;
+			*why = b[1] >= 91 && b[1] <= 93 ?
+			    socks4_reply[b[1] - 91] : socks4_reply_other;
 		}
-		/* VN CD port ip userid NUL [domain NUL for 4a]. */
-		for (i = 8; i < len && b[i] != 0; i++)
+		return 8;
+	}
+	/* VN CD port ip userid NUL [domain NUL for 4a]. */
+	for (i = 8; i < len && b[i] != 0; i++)
+		;
+	if (i >= len)
+		return 0;
+	if (b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] != 0) {
+		for (i = i + 1; i < len && b[i] != 0; i++)
 			;
 		if (i >= len)
 			return 0;
-		if (b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] != 0) {
-			for (i = i + 1; i < len && b[i] != 0; i++)
-				;
-			if (i >= len)
-				return 0;
-		}
-		return i + 1;
 	}
-	/* SOCKS5: greeting, method choice, [auth], request, reply. */
+	return i + 1;
+}
+
+/* socks5_request is socks_msg for a SOCKS5 request or reply, VER
+ * CMD/REP RSV ATYP ADDR PORT, read from |r| (after VER) of |len| bytes. */
+static size_t
+socks5_request(struct rd *r, int dir, size_t len, enum pre_msg *res,
+    const char **why)
+{
+	struct rd v;
+	uint8_t x, atyp;
+
+	if (!rd_u8(r, &x) || !rd_skip(r, 1) || !rd_u8(r, &atyp))
+		return 0;
+	if (atyp == 1 && !rd_skip(r, 4))
+		return 0;
+	if (atyp == 4 && !rd_skip(r, 16))
+		return 0;
+	if (atyp == 3 && !rd_vec8(r, &v))
+		return 0;
+	if (atyp != 1 && atyp != 3 && atyp != 4) {
+		/* A refusal may carry no usable address: the reply code
+		 * still tells. */
+		if (dir == 1 && x != 0) {
+			*res = PRE_REFUSED;
+			*why = socks5_why(x);
+		} else
+			*res = PRE_STOP;
+		return len;
+	}
+	if (!rd_skip(r, 2))
+		return 0;
+	if (dir == 1) {
+		if (x == 0)
+			*res = PRE_GRANTED;
+		else {
+			*res = PRE_REFUSED;
+			*why = socks5_why(x);
+		}
+	}
+	return len - rd_left(r);
+}
+
+/* socks5_msg is socks_msg for SOCKS5: greeting, method choice, [auth],
+ * request, reply. */
+static size_t
+socks5_msg(struct starttls *st, int dir, const uint8_t *b, size_t len,
+    enum pre_msg *res, const char **why)
+{
+	struct rd r, v;
+	uint8_t ver, x, nmeth;
+
+	rd_init(&r, b, len);
 	if (!rd_u8(&r, &ver))
 		return 0;
 	if (dir == 0 && st->step[0] == 0) {
@@ -487,40 +535,23 @@ socks_msg(struct starttls *st, int dir, const uint8_t *b, size_t len,
 		*res = PRE_STOP;
 		return len;
 	}
-	/* Request or reply: VER CMD/REP RSV ATYP ADDR PORT. */
-	if (!rd_u8(&r, &x) || !rd_skip(&r, 1) || !rd_u8(&r, &atyp))
-		return 0;
-	if (atyp == 1 && !rd_skip(&r, 4))
-		return 0;
-	if (atyp == 4 && !rd_skip(&r, 16))
-		return 0;
-	if (atyp == 3 && !rd_vec8(&r, &v))
-		return 0;
-	if (atyp != 1 && atyp != 3 && atyp != 4) {
-		/* A refusal may carry no usable address: the reply code
-		 * still tells. */
-		if (dir == 1 && x != 0) {
-			*res = PRE_REFUSED;
-			*why = x < sizeof(socks5_reply) /
-			    sizeof(socks5_reply[0]) ? socks5_reply[x] :
-			    socks5_reply_other;
-		} else
-			*res = PRE_STOP;
-		return len;
-	}
-	if (!rd_skip(&r, 2))
-		return 0;
-	if (dir == 1) {
-		if (x == 0)
-			*res = PRE_GRANTED;
-		else {
-			*res = PRE_REFUSED;
-			*why = x < sizeof(socks5_reply) /
-			    sizeof(socks5_reply[0]) ? socks5_reply[x] :
-			    socks5_reply_other;
-		}
-	}
-	return len - rd_left(&r);
+	return socks5_request(&r, dir, len, res, why);
+}
+
+/*
+ * socks_msg returns the length of the complete SOCKS message at the start
+ * of |b| (message number |step| of direction |dir|), 0 if more bytes are
+ * needed, and sets |*res| to what it did (|*why| when refused).
+ */
+static size_t
+socks_msg(struct starttls *st, int dir, const uint8_t *b, size_t len,
+    enum pre_msg *res, const char **why)
+{
+	*res = PRE_MORE;
+	*why = NULL;
+	if (strcmp(st->proto, "SOCKS4") == 0)
+		return socks4_msg(dir, b, len, res, why);
+	return socks5_msg(st, dir, b, len, res, why);
 }
 
 /*
@@ -650,11 +681,93 @@ msg_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
 	}
 }
 
+/*
+ * binary_feed is starttls_feed for the protocols that upgrade in one
+ * packet each way; it sets |*used| and returns true, or returns false
+ * for a line protocol.
+ */
+static bool
+binary_feed(struct starttls *st, int dir, const uint8_t *p, size_t len,
+    size_t *used)
+{
+	*used = len;
+	if (strcmp(st->proto, "PostgreSQL") == 0) {
+		if (dir == 1 && len >= 1) {
+			if (p[0] == 'S') {
+				upgrade(st);
+				*used = 1;
+				return true;
+			}
+			refuse(st, p[0] == 'N' ? pg_refused_n : p[0] == 'E' ?
+			    pg_refused_e : pg_refused_other);
+			return true;
+		}
+		*used = len < sizeof(pg_sslrequest) ? len :
+		    sizeof(pg_sslrequest);
+		return true;
+	}
+	if (strcmp(st->proto, "LDAP") == 0) {
+		/* ExtendedResponse [APPLICATION 24] with resultCode 0. */
+		if (dir == 1) {
+			if (contains(p, len, "\x0a\x01\x00"))
+				upgrade(st);
+			else
+				refuse(st, ldap_refused);
+		}
+		return true;
+	}
+	if (strcmp(st->proto, "MySQL") == 0) {
+		/* The client's SSLRequest: a 4-byte header (3-byte length
+		 * 32, sequence id) and 32 bytes whose little-endian capability
+		 * flags have CLIENT_SSL (0x0800, bit 3 of the second byte) set;
+		 * TLS follows. */
+		if (dir == 0 && len >= 36 && p[0] == 32 && p[1] == 0 &&
+		    p[2] == 0 && (p[5] & 0x08) != 0) {
+			upgrade(st);
+			*used = 36;
+		}
+		return true;
+	}
+	if (strcmp(st->proto, "XMPP") == 0) {
+		if (dir == 0 && contains(p, len, "<starttls"))
+			st->requested = true;
+		if (dir == 1 && st->requested && contains(p, len, "<proceed"))
+			upgrade(st);
+		else if (dir == 1 && st->requested &&
+		    contains(p, len, "<failure"))
+			refuse(st, xmpp_refused);
+		return true;
+	}
+	return false;
+}
+
+/* line_feed is starttls_feed for the line protocols (SMTP, FTP, POP3,
+ * IMAP, ...): each complete line of |dir| is read as a command or reply. */
+static size_t
+line_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
+{
+	struct buf *b = &st->line[dir];
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (!buf_add(b, p + i, 1)) {
+			give_up(st);
+			return len;
+		}
+		if (p[i] != '\n')
+			continue;
+		line_proto(st, dir, b->p, b->len);
+		if (st->state == STARTTLS_DONE)
+			return i + 1;
+		buf_reset(b);
+	}
+	return len;
+}
+
 size_t
 starttls_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
 {
-	size_t i, n, used = 0;
-	struct buf *b;
+	size_t n, used;
 	bool more;
 
 	if (st->state == STARTTLS_DONE || st->tls[dir])
@@ -690,67 +803,7 @@ starttls_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
 	if (strncmp(st->proto, "SOCKS", 5) == 0 ||
 	    strcmp(st->proto, "RDP") == 0)
 		return msg_feed(st, dir, p, len);
-	/* Binary protocols: one packet each way. */
-	if (strcmp(st->proto, "PostgreSQL") == 0) {
-		if (dir == 1 && len >= 1) {
-			if (p[0] == 'S') {
-				upgrade(st);
-				return 1;
-			}
-			refuse(st, p[0] == 'N' ? pg_refused_n : p[0] == 'E' ?
-			    pg_refused_e : pg_refused_other);
-			return len;
-		}
-		return len < sizeof(pg_sslrequest) ? len :
-		    sizeof(pg_sslrequest);
-	}
-	if (strcmp(st->proto, "LDAP") == 0) {
-		/* ExtendedResponse [APPLICATION 24] with resultCode 0. */
-		if (dir == 1) {
-			if (contains(p, len, "\x0a\x01\x00"))
-				upgrade(st);
-			else
-				refuse(st, ldap_refused);
-		}
-		return len;
-	}
-	if (strcmp(st->proto, "MySQL") == 0) {
-		/* The client's SSLRequest: a 4-byte header (3-byte length
-		 * 32, sequence id) and 32 bytes whose little-endian capability
-		 * flags have CLIENT_SSL (0x0800, bit 3 of the second byte) set;
-		 * TLS follows. */
-		if (dir == 0 && len >= 36 && p[0] == 32 && p[1] == 0 &&
-		    p[2] == 0 && (p[5] & 0x08) != 0) {
-			upgrade(st);
-			return 36;
-		}
-		return len;
-	}
-	if (strcmp(st->proto, "XMPP") == 0) {
-		if (dir == 0 && contains(p, len, "<starttls"))
-			st->requested = true;
-		if (dir == 1 && st->requested && contains(p, len, "<proceed"))
-			upgrade(st);
-		else if (dir == 1 && st->requested &&
-		    contains(p, len, "<failure"))
-			refuse(st, xmpp_refused);
-		return len;
-	}
-	/* Line protocols. */
-	b = &st->line[dir];
-	for (i = 0; i < len; i++) {
-		if (!buf_add(b, p + i, 1)) {
-			give_up(st);
-			return len;
-		}
-		if (p[i] != '\n')
-			continue;
-		line_proto(st, dir, b->p, b->len);
-		if (st->state == STARTTLS_DONE)
-			return i + 1;
-		buf_reset(b);
-		used = i + 1;
-	}
-	(void)used;
-	return len;
+	if (binary_feed(st, dir, p, len, &used))
+		return used;
+	return line_feed(st, dir, p, len);
 }

@@ -167,6 +167,89 @@ tls_rec_off(struct tls_rec *r)
 }
 
 /*
+ * rec_detect reads the start of a stream in |in|: it tells TLS from other
+ * bytes and passes over an SSL 2.0 hello. It returns true, with how many
+ * of consume's |start| bytes were used in |*used|, when consume must
+ * return; false when records follow.
+ */
+static bool
+rec_detect(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
+    struct rd *in, size_t start, size_t *used)
+{
+	struct rd body;
+	uint16_t l2;
+	bool more, v2server;
+
+	*used = start;
+	if (!tls_rec_looks_like_tls(rd_ptr(in), rd_left(in), &more)) {
+		if (more && rd_left(in) < LIMIT_PREVIEW_BYTES) {
+			*used = start - rd_left(in);
+			return true;
+		}
+		r->state = TLS_REC_NOT_TLS;
+		if (cb->not_tls != NULL)
+			cb->not_tls(arg, rd_ptr(in),
+			    rd_left(in) < LIMIT_PREVIEW_BYTES ?
+			    rd_left(in) : LIMIT_PREVIEW_BYTES);
+		return true;
+	}
+	if (sslv2_hello_check(in) || sslv2_server_hello_check(in)) {
+		v2server = sslv2_server_hello_check(in);
+		if (!rd_peek_u16(in, 0, &l2)) {
+			*used = start - rd_left(in);
+			return true;
+		}
+		l2 &= 0x7fff;
+		if (rd_left(in) < 2 + (size_t)l2 || !rd_skip(in, 2) ||
+		    !rd_bytes(in, &body, l2)) {
+			*used = start - rd_left(in);
+			return true;
+		}
+		r->records++;
+		if (cb->sslv2_hello != NULL)
+			cb->sslv2_hello(arg, body.p, body.len);
+		if (v2server) {
+			/* SSL 2.0 records follow: not read. */
+			r->state = TLS_REC_OFF;
+			return true;
+		}
+	}
+	r->state = TLS_REC_RECORDS;
+	return false;
+}
+
+/*
+ * rec_resync looks for a plausible header in |in|, byte by byte, and
+ * reports once, when found, how much was passed over. It returns false
+ * when |in| ran out first.
+ */
+static bool
+rec_resync(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
+    struct rd *in)
+{
+	const char *why = NULL;
+	size_t skip = 0;
+	int h;
+
+	for (;;) {
+		h = header_check(in, &why);
+		if (h != 0)
+			break;
+		rd_skip(in, 1);
+		skip++;
+	}
+	r->skipped += skip;
+	r->resync_skipped += skip;
+	if (h < 0)
+		return false;
+	if (cb->resync != NULL)
+		cb->resync(arg, r->resync_why, r->resync_skipped);
+	r->resync_skipped = 0;
+	r->state = TLS_REC_RECORDS;
+	return true;
+}
+
+/*
  * consume parses as many whole records as |in| holds and returns how
  * many bytes it used; the rest is a partial record (or too little to
  * detect or resynchronise on).
@@ -179,68 +262,19 @@ consume(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 	const char *why = NULL;
 	uint8_t ct;
 	uint16_t ver, rlen;
-	bool more;
-	size_t start = len, skip;
+	size_t start = len, used;
 	int h;
 
 	rd_init(&in, p, len);
 	while (rd_left(&in) > 0) {
 		switch (r->state) {
 		case TLS_REC_DETECT:
-			if (!tls_rec_looks_like_tls(rd_ptr(&in), rd_left(&in),
-			    &more)) {
-				if (more && rd_left(&in) < LIMIT_PREVIEW_BYTES)
-					return start - rd_left(&in);
-				r->state = TLS_REC_NOT_TLS;
-				if (cb->not_tls != NULL)
-					cb->not_tls(arg, rd_ptr(&in),
-					    rd_left(&in) < LIMIT_PREVIEW_BYTES ?
-					    rd_left(&in) : LIMIT_PREVIEW_BYTES);
-				return start;
-			}
-			if (sslv2_hello_check(&in) ||
-			    sslv2_server_hello_check(&in)) {
-				uint16_t l2;
-				bool v2server = sslv2_server_hello_check(&in);
-
-				if (!rd_peek_u16(&in, 0, &l2))
-					return start - rd_left(&in);
-				l2 &= 0x7fff;
-				if (rd_left(&in) < 2 + (size_t)l2 ||
-				    !rd_skip(&in, 2) ||
-				    !rd_bytes(&in, &body, l2))
-					return start - rd_left(&in);
-				r->records++;
-				if (cb->sslv2_hello != NULL)
-					cb->sslv2_hello(arg, body.p, body.len);
-				if (v2server) {
-					/* SSL 2.0 records follow: not read. */
-					r->state = TLS_REC_OFF;
-					return start;
-				}
-			}
-			r->state = TLS_REC_RECORDS;
+			if (rec_detect(r, cb, arg, &in, start, &used))
+				return used;
 			break;
 		case TLS_REC_RESYNC:
-			/* Look for a plausible header, byte by byte; report
-			 * once, when found, how much was passed over. */
-			skip = 0;
-			for (;;) {
-				h = header_check(&in, &why);
-				if (h != 0)
-					break;
-				rd_skip(&in, 1);
-				skip++;
-			}
-			r->skipped += skip;
-			r->resync_skipped += skip;
-			if (h < 0)
+			if (!rec_resync(r, cb, arg, &in))
 				return start - rd_left(&in);
-			if (cb->resync != NULL)
-				cb->resync(arg, r->resync_why,
-				    r->resync_skipped);
-			r->resync_skipped = 0;
-			r->state = TLS_REC_RECORDS;
 			break;
 		case TLS_REC_RECORDS:
 			h = header_check(&in, &why);

@@ -86,12 +86,8 @@ struct x509_cache {
 	}			 names[NAME_MEMO_SLOTS];
 };
 
-/* Stores loaded so far (not thread-safe; tlsdiag loads them at start). */
-static uint64_t store_serial;
-
 struct x509_store {
-	X509_STORE	*st;
-	uint64_t	 serial;	/* unique per load: the check memo's key */
+	X509_STORE	*st;		/* its address: the check memo's key */
 	const char	*what;		/* "CA file", for findings */
 };
 
@@ -1059,8 +1055,6 @@ x509_store_load(const char *file, const char *dir,
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
-	if (s != NULL)
-		s->serial = ++store_serial;
 	if (s == NULL) {
 		set_err(errbuf, "out of memory");
 		return NULL;
@@ -1776,6 +1770,10 @@ x509_check_chain(struct x509_finding *out, size_t max_out,
 
 struct check_memo_slot {
 	uint64_t		 hash;
+	/* The trust store checked against, held (up_ref) for as long as
+	 * its address is in |key|: no other store can have that address
+	 * meanwhile, even after x509_store_free. */
+	X509_STORE		*store;
 	uint8_t			*key;
 	size_t			 key_len;
 	struct x509_finding	*out;
@@ -1803,6 +1801,7 @@ x509_check_memo_free(struct x509_check_memo *m)
 	for (i = 0; i < CHECK_MEMO_SLOTS; i++) {
 		free(m->slot[i].key);
 		free(m->slot[i].out);
+		X509_STORE_free(m->slot[i].store);
 	}
 	free(m);
 }
@@ -1834,7 +1833,8 @@ check_key(struct x509_cert *const *chain, size_t n, size_t max_out,
 	size_t i, len = 0, cap;
 	uint8_t *key;
 	uint64_t v;
-	uint64_t store = p->store != NULL ? p->store->serial : 0;
+	uint64_t store = p->store != NULL ? (uint64_t)(uintptr_t)p->store->st :
+	    0;
 
 	cap = 64 + n * SHA256_LEN + p->sni_len;
 	if (p->role == X509_ROLE_CLIENT)
@@ -1902,6 +1902,14 @@ x509_check_chain_memo(struct x509_check_memo *m, struct x509_finding *out,
 	m->st.misses++;
 	free(sl->key);
 	free(sl->out);
+	X509_STORE_free(sl->store);
+	memset(sl, 0, sizeof(*sl));
+	if (p->store != NULL && X509_STORE_up_ref(p->store->st) != 1) {
+		/* Not held: its address must not be a key. */
+		free(key);
+		return written;
+	}
+	sl->store = p->store != NULL ? p->store->st : NULL;
 	sl->key = key;
 	sl->key_len = key_len;
 	sl->hash = h;
