@@ -120,17 +120,17 @@ uint64_t
 flow_key_shard_hash(const struct flow_key *k)
 {
 	size_t alen = k->af == 6 ? 16 : 4;
+	/* The service: the endpoint with the lower port (a on a tie). */
+	bool b_is_service = k->pb < k->pa;
+	const uint8_t *addr = b_is_service ? k->b : k->a;
+	uint16_t p = b_is_service ? k->pb : k->pa;
 	uint8_t port[2];
 	uint64_t h = 14695981039346656037ULL;
 
 	h = fnv1a(h, &k->af, 1);
-	h = fnv1a(h, k->a, alen);
-	port[0] = (uint8_t)(k->pa >> 8);
-	port[1] = (uint8_t)(k->pa & 0xff);
-	h = fnv1a(h, port, 2);
-	h = fnv1a(h, k->b, alen);
-	port[0] = (uint8_t)(k->pb >> 8);
-	port[1] = (uint8_t)(k->pb & 0xff);
+	h = fnv1a(h, addr, alen);
+	port[0] = (uint8_t)(p >> 8);
+	port[1] = (uint8_t)(p & 0xff);
 	return fnv1a(h, port, 2);
 }
 

@@ -59,13 +59,15 @@ void			 flow_table_free(struct flow_table *t);
  * to the key: 0 if |s| goes from endpoint a to b, 1 otherwise. */
 int			 flow_key_of(struct flow_key *k, const struct segment *s);
 /*
- * flow_key_shard_hash returns the hash --shard splits connections by:
- * 64-bit FNV-1a (offset basis 14695981039346656037, prime 1099511628211)
- * over the bytes af, a (4 or 16 bytes), pa (big-endian), b, pb
- * (big-endian) of |k|. flow_key_of puts the endpoint whose address (then
- * port) compares lower first, so both directions of a connection hash
- * alike; the bytes do not depend on the machine's byte order or on any
- * seed, so every run on every machine gives the same value.
+ * flow_key_shard_hash returns the hash --shard splits connections by: the
+ * service endpoint, so that every connection to one service lands in one
+ * shard (what a capture teaches about a server, knowledge.c, and the
+ * per-service summary stay whole). The service endpoint is the one with
+ * the lower port (a, the lower address, when both ports are equal); the
+ * hash is 64-bit FNV-1a (offset basis 14695981039346656037, prime
+ * 1099511628211) over the bytes af, its address (4 or 16 bytes) and its
+ * port (big-endian). Both directions hash alike, and the bytes depend on
+ * neither the machine's byte order nor a seed.
  */
 uint64_t		 flow_key_shard_hash(const struct flow_key *k);
 /* flow_find returns the flow of |k|, or NULL. */

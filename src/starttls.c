@@ -288,40 +288,58 @@ detect(struct starttls *st, int dir, const uint8_t *p, size_t len)
 	return false;
 }
 
+/* client_line: a line from the client asks for the upgrade, or not. */
+static void
+client_line(struct starttls *st, const uint8_t *l, size_t n)
+{
+	const char *sp;
+
+	if (strcmp(st->proto, "IRC") == 0) {
+		if (prefix_ci(l, n, "STARTTLS"))
+			st->requested = true;
+	} else if (prefix_ci(l, n, "STARTTLS")) {
+		st->requested = true;
+		st->proto = "SMTP";
+	} else if (prefix_ci(l, n, "AUTH TLS") ||
+	    prefix_ci(l, n, "AUTH SSL")) {
+		st->requested = true;
+		st->proto = "FTP";
+	} else if (prefix_ci(l, n, "STLS")) {
+		st->requested = true;
+	} else if (strcmp(st->proto, "IMAP") == 0) {
+		sp = memchr(l, ' ', n);
+		if (sp != NULL && prefix_ci((const uint8_t *)sp + 1,
+		    n - (size_t)((const uint8_t *)sp - l) - 1,
+		    "STARTTLS")) {
+			size_t tl = (size_t)((const uint8_t *)sp - l);
+
+			if (tl >= sizeof(st->tag))
+				tl = sizeof(st->tag) - 1;
+			memcpy(st->tag, l, tl);
+			st->tag[tl] = '\0';
+			st->requested = true;
+		}
+	}
+}
+
+/* line_refused: the server's answer line refused the upgrade; the
+ * stream is still followed (a client may ask again). */
+static void
+line_refused(struct starttls *st, const char *why)
+{
+	st->refused_now = true;
+	st->why = why;
+	st->requested = false;
+}
+
 /* line_proto handles one complete line of a line-based protocol. */
 static void
 line_proto(struct starttls *st, int dir, const uint8_t *l, size_t n)
 {
-	const char *sp;
 	int code;
 
 	if (dir == 0) {
-		if (strcmp(st->proto, "IRC") == 0) {
-			if (prefix_ci(l, n, "STARTTLS"))
-				st->requested = true;
-		} else if (prefix_ci(l, n, "STARTTLS")) {
-			st->requested = true;
-			st->proto = "SMTP";
-		} else if (prefix_ci(l, n, "AUTH TLS") ||
-		    prefix_ci(l, n, "AUTH SSL")) {
-			st->requested = true;
-			st->proto = "FTP";
-		} else if (prefix_ci(l, n, "STLS")) {
-			st->requested = true;
-		} else if (strcmp(st->proto, "IMAP") == 0) {
-			sp = memchr(l, ' ', n);
-			if (sp != NULL && prefix_ci((const uint8_t *)sp + 1,
-			    n - (size_t)((const uint8_t *)sp - l) - 1,
-			    "STARTTLS")) {
-				size_t tl = (size_t)((const uint8_t *)sp - l);
-
-				if (tl >= sizeof(st->tag))
-					tl = sizeof(st->tag) - 1;
-				memcpy(st->tag, l, tl);
-				st->tag[tl] = '\0';
-				st->requested = true;
-			}
-		}
+		client_line(st, l, n);
 		return;
 	}
 	if (!st->requested)
@@ -334,9 +352,7 @@ line_proto(struct starttls *st, int dir, const uint8_t *l, size_t n)
 		if (code == 670)
 			upgrade(st);
 		else if (code == 691) {
-			st->refused_now = true;
-			st->why = irc_refused;
-			st->requested = false;
+			line_refused(st, irc_refused);
 		}
 		return;
 	}
@@ -347,9 +363,7 @@ line_proto(struct starttls *st, int dir, const uint8_t *l, size_t n)
 			    memcmp(l + 8, " 200", 4) == 0)
 				st->ok_status = true;
 			else {
-				st->refused_now = true;
-				st->why = http_connect_refused;
-				st->requested = false;
+				line_refused(st, http_connect_refused);
 			}
 		} else if (n <= 2 && (l[0] == '\r' || l[0] == '\n'))
 			upgrade(st);
@@ -361,25 +375,19 @@ line_proto(struct starttls *st, int dir, const uint8_t *l, size_t n)
 		if (prefix_ci(l, n, "220"))
 			upgrade(st);
 		else {
-			st->refused_now = true;
-			st->why = smtp_refused;
-			st->requested = false;
+			line_refused(st, smtp_refused);
 		}
 	} else if (strcmp(st->proto, "FTP") == 0) {
 		if (prefix_ci(l, n, "234"))
 			upgrade(st);
 		else if (n >= 4 && l[3] != '-') {
-			st->refused_now = true;
-			st->why = ftp_refused;
-			st->requested = false;
+			line_refused(st, ftp_refused);
 		}
 	} else if (strcmp(st->proto, "POP3") == 0) {
 		if (prefix_ci(l, n, "+OK"))
 			upgrade(st);
 		else {
-			st->refused_now = true;
-			st->why = pop3_refused;
-			st->requested = false;
+			line_refused(st, pop3_refused);
 		}
 	} else if (strcmp(st->proto, "IMAP") == 0) {
 		size_t tl = strlen(st->tag);
@@ -389,9 +397,7 @@ line_proto(struct starttls *st, int dir, const uint8_t *l, size_t n)
 		if (prefix_ci(l + tl, n - tl, " OK"))
 			upgrade(st);
 		else {
-			st->refused_now = true;
-			st->why = imap_refused;
-			st->requested = false;
+			line_refused(st, imap_refused);
 		}
 	}
 }

@@ -40,8 +40,8 @@ END_TEST
 
 /*
  * The --shard hash: the same for both directions, and the documented
- * 64-bit FNV-1a over af, lower endpoint, higher endpoint (ports
- * big-endian). The expected values were computed apart, in Python, from
+ * 64-bit FNV-1a over af, the service endpoint's address and port (the
+ * lower port; big-endian). The expected values were computed apart, in Python, from
  * that description; they hold on any machine.
  */
 START_TEST(test_shard_hash)
@@ -52,8 +52,16 @@ START_TEST(test_shard_hash)
 
 	flow_key_of(&k1, &x);
 	flow_key_of(&k2, &y);
-	ck_assert_uint_eq(flow_key_shard_hash(&k1), 0x6602486f7e27d321ULL);
-	ck_assert_uint_eq(flow_key_shard_hash(&k2), 0x6602486f7e27d321ULL);
+	ck_assert_uint_eq(flow_key_shard_hash(&k1), 0x7c70a01cf90efb47ULL);
+	ck_assert_uint_eq(flow_key_shard_hash(&k2), 0x7c70a01cf90efb47ULL);
+	/* Another client of the same service: the same shard. */
+	x = seg(3, 40000, 2, 443, TCP_SYN, 1);
+	flow_key_of(&k1, &x);
+	ck_assert_uint_eq(flow_key_shard_hash(&k1), 0x7c70a01cf90efb47ULL);
+	/* Another server: another hash. */
+	x = seg(1, 51000, 3, 443, TCP_SYN, 1);
+	flow_key_of(&k1, &x);
+	ck_assert_uint_eq(flow_key_shard_hash(&k1), 0x73cdef1cf42cbf88ULL);
 	/* IPv6, same address both ways (::1): the lower port comes first. */
 	memset(&x, 0, sizeof(x));
 	x.af = 6;
@@ -66,8 +74,8 @@ START_TEST(test_shard_hash)
 	y.dport = 51000;
 	flow_key_of(&k1, &x);
 	flow_key_of(&k2, &y);
-	ck_assert_uint_eq(flow_key_shard_hash(&k1), 0x324e50c2068a3b52ULL);
-	ck_assert_uint_eq(flow_key_shard_hash(&k2), 0x324e50c2068a3b52ULL);
+	ck_assert_uint_eq(flow_key_shard_hash(&k1), 0xc886e01b2ed3e1baULL);
+	ck_assert_uint_eq(flow_key_shard_hash(&k2), 0xc886e01b2ed3e1baULL);
 }
 END_TEST
 

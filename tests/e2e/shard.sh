@@ -74,24 +74,41 @@ def fnv1a(b):
         h = ((h ^ x) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
     return h
 def shard_of(c):
+    # the service endpoint: the lower port (the lower address on a tie)
     ep = []
     for side in ("client", "server"):
         ip = ipaddress.ip_address(c[side]["ip"])
-        ep.append((ip.packed, c[side]["port"]))
-    ep.sort()
-    af = b"\x04" if len(ep[0][0]) == 4 else b"\x06"
-    b = af + b"".join(a + p.to_bytes(2, "big") for a, p in ep)
-    return fnv1a(b) % 3 + 1
-def strip(line):
-    o = json.loads(line)
-    i = o.pop("id")
-    return json.dumps(o, sort_keys=True), i, o
+        ep.append((c[side]["port"], ip.packed))
+    port, addr = min(ep, key=lambda e: (e[0], e[1]))
+    af = b"\x04" if len(addr) == 4 else b"\x06"
+    return fnv1a(af + addr + port.to_bytes(2, "big")) % 3 + 1
+import re
+def load(path):
+    """The file's connections with the id left out and every "#ID" a
+    verdict names (knowledge across connections: "the chain this server
+    sent in #1") replaced by that connection's client endpoint, so that a
+    shard's ids (K, K+N, ...) and one process's compare."""
+    objs = [json.loads(l) for l in open(path)]
+    who = {o["id"]: "#%s:%s" % (o["client"]["ip"], o["client"]["port"])
+           for o in objs if "id" in o}
+    def ref(m):
+        return who.get(int(m.group(1)), m.group(0))
+    out = []
+    for o in objs:
+        i = o.pop("id")
+        v = o.get("verdict", {})
+        for f in ("summary", "next"):
+            if isinstance(v.get(f), str):
+                v[f] = re.sub(r"#(\d+)", ref, v[f])
+        if isinstance(v.get("evidence"), list):
+            v["evidence"] = [re.sub(r"#(\d+)", ref, e) for e in v["evidence"]]
+        out.append((json.dumps(o, sort_keys=True), i, o))
+    return out
 def compare(d):
-    one = sorted(strip(l)[0] for l in open(d + ".one"))
+    one = sorted(s for s, _, _ in load(d + ".one"))
     union, ids, tuples = [], set(), {}
     for k in (1, 2, 3):
-        for line in open("%s.s%d" % (d, k)):
-            s, i, o = strip(line)
+        for s, i, o in load("%s.s%d" % (d, k)):
             union.append(s)
             if i in ids:
                 return "id %d twice" % i
