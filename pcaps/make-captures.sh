@@ -1073,6 +1073,23 @@ if want $n; then
 		"s_server with the normal chain; curl --tls-max 1.2, then curl --tlsv1.3 --cacert rogueCA.crt and gnutls-cli TLS 1.3 --x509cafile rogueCA.crt"
 fi
 
+# The chain shown only after the failure: streamed reports cannot use it,
+# --two-pass can.
+nextport; n=kb-late
+if want $n; then
+	keys_fresh $n
+	srv $n 127.0.0.1:$PORT -cert "$PKI/server-other.crt" -key "$PKI/server-other.key" \
+		-cert_chain "$PKI/intermediateCA.crt"
+	wait_port $PORT
+	cap_start $n "tcp port $PORT"
+	gct $n $PORT tls-server.local "$PKI/rootCA.crt"
+	clh $n $PORT other.local --tls-max 1.2
+	cap_stop
+	stop_servers
+	register $n.pcap $n.keys tls 2 "#1:server_cert_name_mismatch:gnutls-cli TLS 1.3 asks for tls-server.local, encrypted alert; the chain (other.local) is seen only in #2: server_cert_rejected when streamed, the name mismatch with --two-pass|#2:ok:curl TLS 1.2 asks for other.local: the chain in the clear" \
+		"s_server with the other.local chain; gnutls-cli TLS 1.3 --sni-hostname tls-server.local, then curl --tls-max 1.2 https://other.local"
+fi
+
 # The client side: the CA names a server accepts, seen in a TLS 1.2
 # handshake, explain TLS 1.3 client-certificate rejections.
 nextport; n=kb-mtls

@@ -192,7 +192,7 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 	a->flows = flow_table_new(1024);
 	a->certs = x509_cache_new(LIMIT_CERT_CACHE);
 	a->check_memo = x509_check_memo_new();
-	a->kb = kb_new();
+	a->kb = opt->kb != NULL ? opt->kb : kb_new();
 	a->fp = fp_hasher_new();
 	if (a->fp == NULL) {
 		snprintf(errbuf, ANALYZER_ERRBUF_SIZE,
@@ -318,7 +318,8 @@ analyzer_free(struct analyzer *a)
 	x509_store_free(a->store);
 	x509_store_free(a->client_store);
 	x509_check_memo_free(a->check_memo);
-	kb_free(a->kb);
+	if (a->kb != a->opt.kb)
+		kb_free(a->kb);
 	keylog_free(a->keylog);
 	fp_hasher_free(a->fp);
 	free(a->keylog_off);

@@ -11,6 +11,7 @@
 
 #define ANALYZER_ERRBUF_SIZE	512
 
+struct kb;
 struct tl_conn;
 
 /* Settings the analyzer needs; main.c fills them from the command line. */
@@ -38,6 +39,11 @@ struct analyzer_opts {
 	 * |shard_n| 0 or 1: every connection. */
 	uint32_t	 shard_k;
 	uint32_t	 shard_n;
+	/* What the capture showed about servers across connections
+	 * (knowledge.h): NULL, the analyzer keeps its own; else the
+	 * caller's, which outlives the analyzer (--two-pass gives the
+	 * second pass the first pass's). */
+	struct kb	*kb;
 };
 
 /* Counters for the summary and for --stats. */

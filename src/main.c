@@ -54,6 +54,7 @@ enum {
 	OPT_SUMMARY_INTERVAL,
 	OPT_FANOUT,
 	OPT_SHARD,
+	OPT_TWO_PASS,
 };
 
 static const struct option longopts[] = {
@@ -93,6 +94,7 @@ static const struct option longopts[] = {
 	{ "write",		required_argument,	NULL, 'w' },
 	{ "fanout",		required_argument,	NULL, OPT_FANOUT },
 	{ "shard",		required_argument,	NULL, OPT_SHARD },
+	{ "two-pass",		no_argument,		NULL, OPT_TWO_PASS },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -154,6 +156,8 @@ usage(FILE *fp)
 "      --client-ca-file FILE CA store the server uses, to verify clients\n"
 "      --keylog FILE         NSS key log (SSLKEYLOGFILE) to decrypt; repeat;\n"
 "                            default: $SSLKEYLOGFILE when set\n"
+"      --two-pass            files: read them twice, so that certificates\n"
+"                            seen late explain earlier TLS 1.3 failures\n"
 "Limits:\n"
 "      --max-flows N         connections tracked at once (default %d)\n"
 "      --max-stream-bytes N  bytes held out of order per direction (default %d)\n"
@@ -606,6 +610,9 @@ check_option(struct cli *cl, int ch, const char *arg)
 	switch (ch) {
 	case OPT_CA_FILE:
 		ao->ca_file = arg;
+		return true;
+	case OPT_TWO_PASS:
+		cl->ro.two_pass = true;
 		return true;
 	case OPT_CA_PATH:
 		ao->ca_path = arg;

@@ -13,6 +13,7 @@
 
 #include "analyzer.h"
 #include "capture.h"
+#include "knowledge.h"
 #include "limits.h"
 #include "out.h"
 #include "pcapng_dsb.h"
@@ -50,6 +51,7 @@ struct run {
 	bool		 fatal;		/* -w could not be opened: stop, and
 					 * report nothing more */
 	bool		 input_error;	/* |errbuf| says what */
+	bool		 learning;	/* --two-pass, first pass: no output */
 	char		 errbuf[CAPTURE_ERRBUF_SIZE];
 };
 
@@ -76,6 +78,8 @@ on_conn(void *arg, struct tl_conn *c)
 	struct run *r = arg;
 	bool selected;
 
+	if (r->learning)
+		return;
 	selected = out_conn(r->out, c);
 	if (r->save != NULL)
 		pktsave_decide(r->save, c->id, selected);
@@ -119,7 +123,7 @@ feed(struct run *r, int64_t ts_us, const uint8_t *data, size_t caplen,
     size_t len)
 {
 	analyzer_packet(r->a, r->dlt, ts_us, data, caplen, len);
-	if (r->o->save_path != NULL) {
+	if (r->o->save_path != NULL && !r->learning) {
 		save_packet(r, ts_us, data, caplen, len);
 		if (r->fatal)
 			return;
@@ -456,13 +460,65 @@ read_loop(struct run *r)
 	}
 }
 
+/* read_all reads every file of the run once, through the read-ahead
+ * thread when it helps. */
+static void
+read_all(struct run *r)
+{
+	const struct run_opts *o = r->o;
+	struct reader *rd = NULL;
+
+	use_embedded_keylogs(r);
+	if (use_reader(o))
+		rd = reader_start(o->files, o->nfiles, o->filter, r->errbuf);
+	if (rd != NULL) {
+		read_ahead(r, rd);
+		reader_free(rd);
+	} else
+		read_loop(r);
+}
+
+/*
+ * learn_pass is the first pass of --two-pass: the files read through an
+ * analyzer that reports nothing, for what they show about servers (|kb|).
+ * It returns false, having written why, on an input error.
+ */
+static bool
+learn_pass(const struct run_opts *o, struct kb *kb)
+{
+	struct analyzer_opts ao = o->ao;
+	struct out_opts oo = o->oo;
+	struct run r;
+	bool ok;
+
+	ao.kb = kb;
+	ao.extract_dir = NULL;
+	oo.summary = false;
+	if (!run_start(&r, o, &ao, &oo))
+		return false;
+	r.learning = true;
+	read_all(&r);
+	analyzer_flush(r.a);
+	/* -c stops a pass; the second one counts again. */
+	if (o->count > 0 && r.seen >= o->count)
+		*o->stop = 0;
+	ok = !r.input_error;
+	if (!ok && r.errbuf[0] != '\0')
+		note(o, "%s", r.errbuf);
+	analyzer_free(r.a);
+	out_free(r.out);
+	return ok;
+}
+
 int
 run_files(const struct run_opts *o)
 {
 	char errbuf[CAPTURE_ERRBUF_SIZE];
 	struct out_opts oo = o->oo;
-	struct reader *rd = NULL;
+	struct analyzer_opts ao = o->ao;
+	struct kb *kb = NULL;
 	struct run r;
+	int rc;
 
 	if (!check_files(o, errbuf)) {
 		note(o, "%s", errbuf);
@@ -471,17 +527,26 @@ run_files(const struct run_opts *o)
 	/* From a pipe (tcpdump -w - | tlsdiag -r -): each report as its
 	 * connection ends. */
 	oo.flush_each = oo.flush_each || reads_stdin(o->files, o->nfiles);
-	if (!run_start(&r, o, &o->ao, &oo))
+	if (o->two_pass && !reads_stdin(o->files, o->nfiles)) {
+		kb = kb_new();
+		if (!learn_pass(o, kb)) {
+			kb_free(kb);
+			return RUN_EXIT_INPUT;
+		}
+		if (*o->stop) {		/* interrupted while learning */
+			kb_free(kb);
+			return RUN_EXIT_DONE;
+		}
+		ao.kb = kb;
+	}
+	if (!run_start(&r, o, &ao, &oo)) {
+		kb_free(kb);
 		return RUN_EXIT_INPUT;
-	use_embedded_keylogs(&r);
-	if (use_reader(o))
-		rd = reader_start(o->files, o->nfiles, o->filter, r.errbuf);
-	if (rd != NULL) {
-		read_ahead(&r, rd);
-		reader_free(rd);
-	} else
-		read_loop(&r);
-	return run_finish(&r, NULL);
+	}
+	read_all(&r);
+	rc = run_finish(&r, NULL);
+	kb_free(kb);
+	return rc;
 }
 
 static int64_t

@@ -39,6 +39,10 @@ struct run_opts {
 	struct out_opts	 oo;
 	const char	*save_path;	/* -w, or NULL */
 	bool		 exit_failed;	/* --exit-failed */
+	/* --two-pass: read the files once to learn what they show about
+	 * servers (knowledge.h), then again to report, so that a chain first
+	 * seen late explains earlier connections too. Not for stdin. */
+	bool		 two_pass;
 	int64_t		 summary_us;	/* live --summary-interval, 0: none */
 	/* The reports go to |out|; notes, warnings and errors, each a line
 	 * starting "tlsdiag: ", to |err|. */

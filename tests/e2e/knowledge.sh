@@ -145,6 +145,46 @@ else
 	pass
 fi
 
+# Streaming vs --two-pass: in kb-late the TLS 1.3 rejection (#1) comes
+# before the TLS 1.2 connection that shows the chain (#2). Streamed, #1 is
+# reported before anything is known (verdicts.tsv); with --two-pass the
+# first pass learns the chain and #1 gets the name mismatch, as tshark's
+# decryption of #1 shows it received the chain #2 shows.
+"$TLSDIAG" --json --two-pass -r "$PCAPS/kb-late.pcap" >"$TMP/late.json" 2>&1
+if python3 "$TOOLS/check_verdicts.py" "$TMP/late.json" 1 \
+    server_cert_name_mismatch inferred >"$TMP/msg" &&
+    python3 "$TOOLS/check_verdicts.py" "$TMP/late.json" 2 ok certain \
+    >>"$TMP/msg" && grep -q 'sent in #2 ' "$TMP/late.json"; then
+	pass
+else
+	fail "kb-late --two-pass: $(cat "$TMP/msg")"
+fi
+tshark_chains kb-late.pcap >"$TMP/late.chains"
+if [ "$(cut -d' ' -f4 "$TMP/late.chains" | sort -u | wc -l)" -eq 1 ] &&
+    [ "$(wc -l <"$TMP/late.chains")" -eq 2 ]; then
+	pass
+else
+	fail "kb-late: tshark should show one chain in both connections"
+fi
+# Where nothing is learnt late, --two-pass changes nothing.
+for cap in mixed-20.pcap kb-name-mismatch.pcap tls13-ok.pcap; do
+	"$TLSDIAG" --json -r "$PCAPS/$cap" >"$TMP/one.json" 2>&1
+	"$TLSDIAG" --json --two-pass -r "$PCAPS/$cap" >"$TMP/two.json" 2>&1
+	if cmp -s "$TMP/one.json" "$TMP/two.json"; then
+		pass
+	else
+		fail "$cap: --two-pass differs from one pass"
+	fi
+done
+# From standard input there is no second pass: one pass, same output.
+"$TLSDIAG" --json --two-pass -r - <"$PCAPS/kb-late.pcap" >"$TMP/late-stdin.json" 2>&1
+if python3 "$TOOLS/check_verdicts.py" "$TMP/late-stdin.json" 1 \
+    server_cert_rejected inferred >"$TMP/msg"; then
+	pass
+else
+	fail "kb-late --two-pass from stdin: $(cat "$TMP/msg")"
+fi
+
 # With --ca-file, the elimination becomes a finding: the chain known for
 # kb-untrusted #3 (gnutls-cli trusting only rogueCA) does not verify
 # against rogueCA; against rootCA it verifies, so no trust guess is left.
