@@ -185,6 +185,28 @@ else
 	fail "kb-late --two-pass from stdin: $(cat "$TMP/msg")"
 fi
 
+# Elimination with keys (gnutls-cli trusting only rogueCA answers the
+# normal chain with bad_certificate): without a CA file, trust is left
+# (inferred, verdicts.tsv); with --ca-file it is certain either way:
+# rogueCA does not verify the chain (untrusted), rootCA does (the client's
+# own policy: server_cert_rejected).
+for v in 12 13; do
+	cap=tls$v-gnutls-untrusted-root
+	k=
+	[ "$v" = 13 ] && k="--keylog $PCAPS/$cap.keys"
+	for ca in rogueCA:server_cert_untrusted rootCA:server_cert_rejected; do
+		# shellcheck disable=SC2086
+		"$TLSDIAG" --json $k --ca-file "$PCAPS/pki/${ca%%:*}.crt" \
+		    -r "$PCAPS/$cap.pcap" >"$TMP/elim.json" 2>&1
+		if python3 "$TOOLS/check_verdicts.py" "$TMP/elim.json" 1 \
+		    "${ca#*:}" certain >"$TMP/msg"; then
+			pass
+		else
+			fail "$cap --ca-file ${ca%%:*}: $(cat "$TMP/msg")"
+		fi
+	done
+done
+
 # With --ca-file, the elimination becomes a finding: the chain known for
 # kb-untrusted #3 (gnutls-cli trusting only rogueCA) does not verify
 # against rogueCA; against rootCA it verifies, so no trust guess is left.
