@@ -1503,29 +1503,12 @@ count_skipped(struct analyzer *a, uint16_t type)
 		a->st.skipped_other++;
 }
 
-void
-analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
-    const uint8_t *pkt, size_t caplen, size_t wirelen)
+/* count_decoded counts what decoding made of a frame; true when it is a
+ * TCP segment to follow. */
+static bool
+count_decoded(struct analyzer *a, enum decode_status ds,
+    const struct segment *s, size_t caplen, size_t wirelen)
 {
-	struct segment s;
-	struct flow_key k;
-	struct flow *f;
-	struct conn_rt *cr;
-	enum decode_status ds;
-	unsigned fev;
-	int kdir, dir;
-
-	a->pkt_conn = 0;
-	a->st.frames++;
-	a->st.bytes += wirelen;
-	a->frame = ++a->frames_seen;
-	if (ts_us < LIMIT_TS_MIN_US || ts_us > LIMIT_TS_MAX_US) {
-		/* Beyond it the idle and linger sums could overflow. */
-		a->st.clock_out_of_range++;
-		ts_us = a->now_us;
-	}
-	clock_advance(a, ts_us);
-	ds = decode_frame(&s, dlt, pkt, caplen, wirelen);
 	/* in: every packet cut by the snapshot length counts, whatever
 	 * decoding made of it. */
 	if (caplen < wirelen || ds == DECODE_TRUNCATED)
@@ -1533,20 +1516,35 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	switch (ds) {
 	case DECODE_OK:
 		a->st.tcp++;
-		break;
+		return true;
 	case DECODE_NOT_TCP:
 		a->st.not_tcp++;
-		count_skipped(a, s.ethertype);
-		return;
+		count_skipped(a, s->ethertype);
+		return false;
 	case DECODE_FRAGMENT:
 		a->st.fragments++;
-		return;
+		return false;
 	case DECODE_TRUNCATED:
-		return;
+		return false;
 	case DECODE_MALFORMED:
 		a->st.malformed++;
-		return;
+		return false;
 	}
+	return false;
+}
+
+/*
+ * segment_flow finds (or makes) the flow of |s| and runs its TCP events:
+ * clock leaps, expiry, the shard, keepalives of no connection, port reuse
+ * and the SYN retry after a reset. NULL: the segment is not followed.
+ */
+static struct flow *
+segment_flow(struct analyzer *a, const struct segment *s, int *kdir,
+    unsigned *fev, int *dir)
+{
+	struct flow_key k;
+	struct flow *f;
+
 	if (a->leap_taken && a->jump_key_set) {
 		f = flow_find(a->flows, &a->jump_key);
 		if (f != NULL)
@@ -1554,7 +1552,7 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	}
 	a->jump_key_set = false;
 	expire(a);
-	kdir = flow_key_of(&k, &s);
+	*kdir = flow_key_of(&k, s);
 	if (a->jump_us != 0) {
 		a->jump_key = k;
 		a->jump_key_set = true;
@@ -1562,7 +1560,7 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	if (a->opt.shard_n > 1 && flow_key_shard_hash(&k) % a->opt.shard_n !=
 	    a->opt.shard_k - 1) {
 		a->st.other_shard++;
-		return;
+		return NULL;
 	}
 	f = flow_find(a->flows, &k);
 	if (f == NULL) {
@@ -1575,40 +1573,45 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		 * data. A stray reset is still a fact worth a connection
 		 * (refused without a seen SYN).
 		 */
-		if ((s.flags & (TCP_SYN | TCP_RST)) == 0 &&
-		    s.payload_wire_len <= 1) {
+		if ((s->flags & (TCP_SYN | TCP_RST)) == 0 &&
+		    s->payload_wire_len <= 1) {
 			a->st.keepalive_ignored++;
-			return;
+			return NULL;
 		}
 		f = flow_insert(a->flows, &k);
 	}
 	flow_touch(a->flows, f, a->now_us);
-	fev = flow_tcp(f, &s, kdir, &dir);
-	if (fev & FLOW_EV_NEW_CONN) {
+	*fev = flow_tcp(f, s, *kdir, dir);
+	if (*fev & FLOW_EV_NEW_CONN) {
 		/* Port reuse: finish the old connection, start afresh. */
 		if (f->conn != NULL)
 			conn_finish(a, f->conn, TL_END_CLOSED);
 		flow_set_reported(a->flows, f, false);
 		memset(&f->tcp, 0, sizeof(f->tcp));
-		fev = flow_tcp(f, &s, kdir, &dir);
+		*fev = flow_tcp(f, s, *kdir, dir);
 	}
 	/*
 	 * The client's SYN again after a reset of an attempt that never got
 	 * a SYN-ACK (it reset a stale answer): the same attempt goes on if
 	 * it is still lingering, else it is a new one.
 	 */
-	if (f->reported && (fev & FLOW_EV_SYN_RETX) && !f->tcp.synack &&
+	if (f->reported && (*fev & FLOW_EV_SYN_RETX) && !f->tcp.synack &&
 	    (f->tcp.rst[0] || f->tcp.rst[1])) {
 		flow_set_reported(a->flows, f, false);
 		memset(&f->tcp, 0, sizeof(f->tcp));
-		fev = flow_tcp(f, &s, kdir, &dir);
+		*fev = flow_tcp(f, s, *kdir, dir);
 	}
-	if (f->reported) {
-		/* tombstone: the connection was reported */
-		a->pkt_conn = f->conn_id;
-		return;
-	}
-	cr = f->conn;
+	return f;
+}
+
+/* flow_conn returns the connection of |f| (not reported), made on its
+ * first packet, and counts |s| in it. */
+static struct conn_rt *
+flow_conn(struct analyzer *a, struct flow *f, const struct segment *s,
+    unsigned fev, int dir)
+{
+	struct conn_rt *cr = f->conn;
+
 	if (cr != NULL && (fev & FLOW_EV_SYN_RETX) && !f->tcp.synack &&
 	    (cr->tl->rst[0] || cr->tl->rst[1])) {
 		linger_unlink(a, cr);
@@ -1616,17 +1619,98 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		f->tcp.rst[0] = f->tcp.rst[1] = false;
 	}
 	if (cr == NULL) {
-		cr = conn_new(a, f, &s, dir);
+		cr = conn_new(a, f, s, dir);
 		if (!(fev & FLOW_EV_SYN) && !(f->tcp.syn))
 			cr->tl->midstream = true;
 	}
 	a->pkt_conn = cr->tl->id;
 	cr->tl->last_us = a->now_us;
 	cr->tl->pkts[dir]++;
-	cr->tl->bytes[dir] += s.payload_wire_len;
+	cr->tl->bytes[dir] += s->payload_wire_len;
 	if (!cr->tl->midstream && !f->tcp.syn && cr->tl->pkts[0] +
 	    cr->tl->pkts[1] == 1)
 		cr->tl->midstream = true;
+	return cr;
+}
+
+/* swap_roles: midstream, the "server" sent a ClientHello: it is the
+ * client, whatever the ports said. */
+static void
+swap_roles(struct flow *f, struct tl_conn *c, int kdir)
+{
+	uint8_t ip[16];
+	uint16_t port;
+
+	flow_set_client(f, kdir);
+	memcpy(ip, c->client_ip, 16);
+	memcpy(c->client_ip, c->server_ip, 16);
+	memcpy(c->server_ip, ip, 16);
+	port = c->client_port;
+	c->client_port = c->server_port;
+	c->server_port = port;
+	c->pkts[0] = c->pkts[1];
+	c->pkts[1] = 0;
+	c->bytes[0] = c->bytes[1];
+	c->bytes[1] = 0;
+}
+
+/* segment_data hands the payload of |s| to the stream of |dir|, and
+ * returns the direction it turned out to be (a midstream role swap). */
+static int
+segment_data(struct conn_rt *cr, struct flow *f, const struct segment *s,
+    int kdir, int dir)
+{
+	uint32_t seq = s->seq + ((s->flags & TCP_SYN) ? 1 : 0);
+
+	if (cr->tl->midstream && !cr->tl->data[0] && !cr->tl->data[1] &&
+	    !f->tcp.syn && !f->tcp.synack && s->payload_len >= 6 &&
+	    s->payload[0] == 22 && s->payload[5] == 1 && dir == TL_S2C) {
+		swap_roles(f, cr->tl, kdir);
+		dir = TL_C2S;
+	}
+	/* in: a segment cut by the snapshot length; its lost bytes become
+	 * gaps (rs_gap says so). */
+	if (s->payload_wire_len > s->payload_len) {
+		cr->tl->snap_pkts[dir]++;
+		cr->tl->snap_bytes[dir] += s->payload_wire_len - s->payload_len;
+	}
+	cr->tl->data[dir] = true;
+	reasm_add(&cr->rs[dir], &rs_cb, &cr->dctx[dir], seq, s->payload,
+	    s->payload_len, s->payload_wire_len);
+	return dir;
+}
+
+void
+analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
+    const uint8_t *pkt, size_t caplen, size_t wirelen)
+{
+	struct segment s;
+	struct flow *f;
+	struct conn_rt *cr;
+	unsigned fev = 0;
+	int kdir = 0, dir = 0;
+
+	a->pkt_conn = 0;
+	a->st.frames++;
+	a->st.bytes += wirelen;
+	a->frame = ++a->frames_seen;
+	if (ts_us < LIMIT_TS_MIN_US || ts_us > LIMIT_TS_MAX_US) {
+		/* Beyond it the idle and linger sums could overflow. */
+		a->st.clock_out_of_range++;
+		ts_us = a->now_us;
+	}
+	clock_advance(a, ts_us);
+	if (!count_decoded(a, decode_frame(&s, dlt, pkt, caplen, wirelen), &s,
+	    caplen, wirelen))
+		return;
+	if ((f = segment_flow(a, &s, &kdir, &fev, &dir)) == NULL)
+		return;
+	if (f->reported) {
+		/* tombstone: the connection was reported */
+		a->pkt_conn = f->conn_id;
+		return;
+	}
+	cr = flow_conn(a, f, &s, fev, dir);
 	tcp_events(a, cr, &s, fev, dir);
 	/* The server's ACK before its SYN-ACK (a challenge ACK for a stale
 	 * connection, RFC 5961 4) acks nothing of this client's stream:
@@ -1638,44 +1722,8 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	    cr->rs[dir].have_isn && s.seq == cr->rs[dir].next - 1) {
 		/* Issue 19: a keepalive probe with one byte of garbage
 		 * (seq = snd_nxt - 1): not stream data. */
-	} else if (s.payload_wire_len > 0) {
-		uint32_t seq = s.seq + ((s.flags & TCP_SYN) ? 1 : 0);
-
-		if (cr->tl->midstream && !cr->tl->data[0] &&
-		    !cr->tl->data[1] && !f->tcp.syn && !f->tcp.synack) {
-			/* Midstream: a ClientHello marks its sender the
-			 * client, whatever the ports say. */
-			if (s.payload_len >= 6 && s.payload[0] == 22 &&
-			    s.payload[5] == 1 && dir == TL_S2C) {
-				struct tl_conn *c = cr->tl;
-				uint8_t ip[16];
-				uint16_t port;
-
-				flow_set_client(f, kdir);
-				dir = TL_C2S;
-				memcpy(ip, c->client_ip, 16);
-				memcpy(c->client_ip, c->server_ip, 16);
-				memcpy(c->server_ip, ip, 16);
-				port = c->client_port;
-				c->client_port = c->server_port;
-				c->server_port = port;
-				c->pkts[0] = c->pkts[1];
-				c->pkts[1] = 0;
-				c->bytes[0] = c->bytes[1];
-				c->bytes[1] = 0;
-			}
-		}
-		/* in: a segment cut by the snapshot length; its lost bytes
-		 * become gaps (rs_gap says so). */
-		if (s.payload_wire_len > s.payload_len) {
-			cr->tl->snap_pkts[dir]++;
-			cr->tl->snap_bytes[dir] += s.payload_wire_len -
-			    s.payload_len;
-		}
-		cr->tl->data[dir] = true;
-		reasm_add(&cr->rs[dir], &rs_cb, &cr->dctx[dir], seq, s.payload,
-		    s.payload_len, s.payload_wire_len);
-	}
+	} else if (s.payload_wire_len > 0)
+		dir = segment_data(cr, f, &s, kdir, dir);
 	if (fev & FLOW_EV_FIN)
 		cr->rs[dir].fin_seen = true;
 	mem_update(a, cr);

@@ -460,31 +460,21 @@ done_facts(struct vctx *x)
 	}
 }
 
-static void
-facts(struct vctx *x, const struct tl_conn *c)
+/*
+ * scan_events walks the timeline once: the first alert, resets and FINs,
+ * the hellos, the flights and the client's certificate; for TLS 1.3 without
+ * keys, the lengths of the client's second flight's records go to |rec|
+ * (at most 8), their count is returned.
+ */
+static size_t
+scan_events(struct vctx *x, size_t rec[8])
 {
-	size_t i, j, rec[8], nrec = 0, sum, fin;
+	const struct tl_conn *c = x->c;
 	const struct tl_event *e;
+	size_t i, nrec = 0;
 	int phase = 0;		/* 0 before SH, 1 server flight, 2 client,
 				 * 3 the server's answer */
 
-	memset(x, 0, sizeof(*x));
-	x->c = c;
-	x->sc = &c->server_chain;
-	if (c->server_chain.num == 0 && c->known_chain.num > 0) {
-		x->sc = &c->known_chain;
-		x->sc_known = true;
-	}
-	x->tls13 = c->sh.present && c->sh.tls13;
-	x->any_tls = c->tls[0] || c->tls[1];
-	x->server_tls = c->tls[1];
-	/* Completed: both Finished read or inferred (for TLS 1.3 without
-	 * keys the analyzer infers them from the server answering the
-	 * client's flight), or application data both ways after a
-	 * ServerHello. Never from |settled|, which only stops buffering. */
-	x->done = (c->finished[0] && c->finished[1]) ||
-	    (c->appdata_records[0] > 0 && c->appdata_records[1] > 0 &&
-	    c->sh.present && c->sh.version != TLS_V_SSL2);
 	for (i = 0; i < c->num_events; i++) {
 		e = &c->events[i];
 		switch ((enum tl_ev_type)e->type) {
@@ -572,6 +562,15 @@ facts(struct vctx *x, const struct tl_conn *c)
 		} else if (e->dir == TL_S2C && phase == 2)
 			phase = 3;
 	}
+	return nrec;
+}
+
+static void
+size_client_flight(struct vctx *x, const size_t rec[8], size_t nrec)
+{
+	const struct tl_conn *c = x->c;
+	size_t j, sum, fin;
+
 	/*
 	 * TLS 1.3 without keys: size the client's second flight. Finished is
 	 * 4 + hash bytes, an empty Certificate 8; each record adds 17 (type
@@ -606,6 +605,17 @@ facts(struct vctx *x, const struct tl_conn *c)
 		if (x->cflight == CF_CERT)
 			x->ccert_sent = true;
 	}
+}
+
+/* ccert_facts: the client's certificate as read, and whether the server
+ * answered it (TLS 1.3). */
+static void
+ccert_facts(struct vctx *x)
+{
+	const struct tl_conn *c = x->c;
+	const struct tl_event *e;
+	size_t i;
+
 	if (c->client_chain.present) {
 		x->ccert_sent = c->client_chain.total > 0;
 		x->ccert_empty = c->client_chain.total == 0;
@@ -629,8 +639,16 @@ facts(struct vctx *x, const struct tl_conn *c)
 		if (!answered && (x->sclose != NULL || x->rst != NULL))
 			x->done = false;
 	}
-	done_facts(x);
-	/* How the client left after its Finished, before sending data. */
+}
+
+/* quit_facts: how the client left after its Finished, and how soon. */
+static void
+quit_facts(struct vctx *x)
+{
+	const struct tl_conn *c = x->c;
+	const struct tl_event *e;
+	size_t i;
+
 	for (i = 0; x->cfin_ev != NULL && i < c->num_events; i++) {
 		e = &c->events[i];
 		if (e <= x->cfin_ev)
@@ -653,6 +671,35 @@ facts(struct vctx *x, const struct tl_conn *c)
 
 		x->quit_late = x->quit->ts_us - ref->ts_us > LIMIT_QUIT_AFTER_US;
 	}
+}
+
+static void
+facts(struct vctx *x, const struct tl_conn *c)
+{
+	size_t rec[8], nrec;
+
+	memset(x, 0, sizeof(*x));
+	x->c = c;
+	x->sc = &c->server_chain;
+	if (c->server_chain.num == 0 && c->known_chain.num > 0) {
+		x->sc = &c->known_chain;
+		x->sc_known = true;
+	}
+	x->tls13 = c->sh.present && c->sh.tls13;
+	x->any_tls = c->tls[0] || c->tls[1];
+	x->server_tls = c->tls[1];
+	/* Completed: both Finished read or inferred (for TLS 1.3 without
+	 * keys the analyzer infers them from the server answering the
+	 * client's flight), or application data both ways after a
+	 * ServerHello. Never from |settled|, which only stops buffering. */
+	x->done = (c->finished[0] && c->finished[1]) ||
+	    (c->appdata_records[0] > 0 && c->appdata_records[1] > 0 &&
+	    c->sh.present && c->sh.version != TLS_V_SSL2);
+	nrec = scan_events(x, rec);
+	size_client_flight(x, rec, nrec);
+	ccert_facts(x);
+	done_facts(x);
+	quit_facts(x);
 }
 
 /* server_alert: the first fatal alert came from the server. */
