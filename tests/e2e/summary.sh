@@ -180,7 +180,8 @@ c=$("$TLSDIAG" -q --verdict ok,tcp -r "$M" | grep -c '^#')
 if [ "$c" -eq 12 ]; then pass; else fail "--verdict ok,tcp: $c, want 12"; fi
 # The man page's mTLS example (--verdict client_cert) finds every
 # client-certificate rejection the capture script recorded, the TLS 1.3
-# ones without keys included (the exact codes alone find 6 of 13).
+# ones without keys included (of the 13 before kb-mtls.pcap, the exact
+# codes alone found 6).
 grep -q 'json \\-\\-verdict client_cert tcp port 443' \
     "$top_srcdir/man/tlsdiag.1" && pass || fail "man page mTLS example"
 want=$(grep -c '	client_cert' "$PCAPS/expected.tsv")
@@ -190,7 +191,7 @@ for f in $(cut -f1 "$PCAPS/expected.tsv" | grep -v '^capture' | sort -u); do
 	n=$("$TLSDIAG" -q --verdict client_cert -r "$PCAPS/$f" | grep -c '^#')
 	got=$((got + n))
 done
-if [ "$want" -eq 13 ] && [ "$got" -eq "$want" ]; then pass; else
+if [ "$want" -ge 15 ] && [ "$got" -eq "$want" ]; then pass; else
 	fail "--verdict client_cert: $got of $want client-certificate rejections"; fi
 if "$TLSDIAG" -q --verdict client_ce -r "$M" >/dev/null 2>&1; then
 	fail "--verdict accepted a prefix inside a word"; else pass; fi
