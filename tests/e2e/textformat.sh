@@ -27,4 +27,27 @@ EOF
 		fail "$cap: $n events; timeline lines differ from printf's layout: $(diff "$TMP/want43" "$TMP/got" | head -4)"
 	fi
 done
+
+# Issue 15 case 9: a leaf issued directly by a root the client does not
+# trust (tls1x-direct-untrusted-root: rogueCA, no intermediate) is not blamed
+# on a missing intermediate; the next step gives both readings; and a
+# successful connection whose chain stops at the leaf (tls12-ok sends leaf
+# and intermediate; tls12-missing-intermediate's client failed) carries no
+# warning about it.
+for v in 12 13; do
+	"$TLSDIAG" -r "$PCAPS/tls$v-direct-untrusted-root.pcap" >"$TMP/d9" 2>&1
+	if grep -qi 'missing intermediate\|send its intermediate' "$TMP/d9"; then
+		fail "tls$v-direct-untrusted-root: blamed on a missing intermediate"
+	elif [ "$v" = 12 ] && ! grep -q 'it does not hold CN=rogueCA, the issuer of' "$TMP/d9"; then
+		fail "tls$v-direct-untrusted-root: the issuer not named: $(grep -A1 verdict: "$TMP/d9")"
+	else
+		pass
+	fi
+done
+"$TLSDIAG" -v -r "$PCAPS/tls12-missing-intermediate.pcap" >"$TMP/d9" 2>&1
+if grep -q 'if CN=intermediateCA,O=LMT Corp is an intermediate CA, configure the server to send it after the leaf; if it is a root, add it' "$TMP/d9"; then
+	pass
+else
+	fail "tls12-missing-intermediate: next step: $(grep next: "$TMP/d9")"
+fi
 finish
