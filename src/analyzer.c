@@ -1189,6 +1189,34 @@ rs_conflict(void *arg, uint64_t off, size_t len)
 
 /* ---- connection life ---- */
 
+/* check_server_chain checks |ch|, a chain the server sent (or, for
+ * known_chain, most likely sent), as a client asking for |c|'s SNI would. */
+static void
+check_server_chain(struct analyzer *a, const struct tl_conn *c,
+    struct tl_chain *ch)
+{
+	struct x509_check_params p;
+	struct x509_finding tmp[32];
+	size_t n;
+
+	if (ch->num == 0)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.role = X509_ROLE_SERVER;
+	if (c->ch.has_sni) {
+		p.sni = c->ch.sni.b;
+		p.sni_len = c->ch.sni.len;
+	}
+	p.at = c->start_us / 1000000;
+	p.store = a->store;
+	n = x509_check_chain_memo(a->check_memo, tmp, 32, ch->certs, ch->num,
+	    &p);
+	ch->findings = xcalloc(n, sizeof(*tmp));
+	memcpy(ch->findings, tmp, n * sizeof(*tmp));
+	ch->num_findings = n;
+	ch->store_checked = a->store != NULL;
+}
+
 /* check_chains runs the certificate checks once the connection is over,
  * when the SNI and the acceptable CA list are known. */
 static void
@@ -1200,38 +1228,8 @@ check_chains(struct analyzer *a, struct conn_rt *cr)
 	size_t n;
 	int64_t at = c->start_us / 1000000;
 
-	if (c->server_chain.num > 0) {
-		memset(&p, 0, sizeof(p));
-		p.role = X509_ROLE_SERVER;
-		if (c->ch.has_sni) {
-			p.sni = c->ch.sni.b;
-			p.sni_len = c->ch.sni.len;
-		}
-		p.at = at;
-		p.store = a->store;
-		n = x509_check_chain_memo(a->check_memo, tmp, 32,
-		    c->server_chain.certs, c->server_chain.num, &p);
-		c->server_chain.findings = xcalloc(n, sizeof(*tmp));
-		memcpy(c->server_chain.findings, tmp, n * sizeof(*tmp));
-		c->server_chain.num_findings = n;
-		c->server_chain.store_checked = a->store != NULL;
-	}
-	if (c->known_chain.num > 0) {
-		memset(&p, 0, sizeof(p));
-		p.role = X509_ROLE_SERVER;
-		if (c->ch.has_sni) {
-			p.sni = c->ch.sni.b;
-			p.sni_len = c->ch.sni.len;
-		}
-		p.at = at;
-		p.store = a->store;
-		n = x509_check_chain_memo(a->check_memo, tmp, 32,
-		    c->known_chain.certs, c->known_chain.num, &p);
-		c->known_chain.findings = xcalloc(n, sizeof(*tmp));
-		memcpy(c->known_chain.findings, tmp, n * sizeof(*tmp));
-		c->known_chain.num_findings = n;
-		c->known_chain.store_checked = a->store != NULL;
-	}
+	check_server_chain(a, c, &c->server_chain);
+	check_server_chain(a, c, &c->known_chain);
 	if (c->client_chain.num > 0) {
 		memset(&p, 0, sizeof(p));
 		p.role = X509_ROLE_CLIENT;
