@@ -1284,7 +1284,7 @@ expire(struct analyzer *a)
 	struct conn_expired x;
 	struct conn_rt *cr;
 
-	memset(&x, 0, sizeof(x));
+	x.phase = 0;
 	while (conn_expire_next(a->conns, a->mem, &x)) {
 		cr = x.life->owner;
 		if (x.why == CONN_IN_IDLE)
@@ -1565,8 +1565,10 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		/* Issue 19: a keepalive probe with one byte of garbage
 		 * (seq = snd_nxt - 1): not stream data. */
 	} else if (s.payload_wire_len > 0) {
+		if (!cr->tl->data[0] && !cr->tl->data[1])	/* the first */
+			(void)conn_input(a->conns, &cr->life, CONN_IN_DATA,
+			    false);
 		dir = segment_data(cr, o.flow, &s, o.kdir, dir);
-		(void)conn_input(a->conns, &cr->life, CONN_IN_DATA, false);
 	}
 	if (o.fev & FLOW_EV_FIN)
 		cr->rs[dir].fin_seen = true;

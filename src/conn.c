@@ -241,20 +241,20 @@ expire_open(struct conn_table *t, size_t mem, struct conn_expired *x)
 	struct conn_life *l;
 	struct flow *f;
 
-	memset(&e, 0, sizeof(e));
-	e.now_us = t->now_us;
 	while ((f = flow_oldest(t->flows)) != NULL) {
-		l = f->conn;
-		e.in = t->now_us - f->last_us > t->p.idle_us ? CONN_IN_IDLE :
-		    mem > t->p.max_memory ||
-		    flow_count(t->flows) > t->p.max_flows ? CONN_IN_CAP :
-		    CONN_IN_EOF;
-		if (e.in == CONN_IN_EOF)
+		if (t->now_us - f->last_us > t->p.idle_us)
+			e.in = CONN_IN_IDLE;
+		else if (mem > t->p.max_memory ||
+		    flow_count(t->flows) > t->p.max_flows)
+			e.in = CONN_IN_CAP;
+		else
 			return false;	/* nothing more to expire */
-		if (l == NULL) {
+		if ((l = f->conn) == NULL) {
 			flow_remove(t->flows, f);
 			continue;
 		}
+		e.now_us = t->now_us;
+		e.syn_reset = false;
 		r = conn_transition(l, &t->p, &e);
 		if (r.act == CONN_ACT_KEEP) {
 			flow_touch(t->flows, f, t->now_us);
