@@ -51,18 +51,21 @@ import random
 import struct
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pcaplib import (  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, '..', '..', 'pcaps', 'tools'))
+from pcapio import (  # noqa: E402
+    LINKTYPE_ETHERNET, LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL,
+    LINKTYPE_LINUX_SLL2, LINKTYPE_LOOP, LINKTYPE_NULL, LINKTYPE_RAW, TCP_ACK,
+    TCP_PSH, TCP_SYN, PcapWriter, csum, ether, ipv4_header, ipv6_header,
+    tcp_header, tcp_segment)
+from forge import (  # noqa: E402
     CT_ALERT, CT_APPDATA, CT_CCS, CT_HANDSHAKE, HS_CERTIFICATE,
     HS_CERTIFICATE_REQUEST, HS_CLIENT_HELLO, HS_CLIENT_KEY_EXCHANGE,
-    HS_SERVER_HELLO, HS_SERVER_KEY_EXCHANGE, LINKTYPE_ETHERNET,
-    LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2,
-    LINKTYPE_LOOP, LINKTYPE_NULL, LINKTYPE_RAW, TCP_ACK, TCP_FIN, TCP_PSH,
-    TCP_RST, TCP_SYN, TCP_URG, Conn, Conversation, PcapWriter,
-    client_endpoint, client_hello, csum, der, der_children, der_content,
-    der_oid, ether, frame, hs, ipv4_header, ipv6_header, nested_sequences,
-    parse_client_hello, parse_hs, parse_records, read_pcap, records,
-    tcp_header, tcp_segment, u16v, u24v)
+    HS_SERVER_HELLO, HS_SERVER_KEY_EXCHANGE, Conn, Conversation,
+    client_endpoint, client_hello, der, der_children, der_content, der_oid,
+    hs, nested_sequences, parse_client_hello, parse_hs, parse_records,
+    records, u16v, u24v)
 
 SEED = 20240229
 DEPTH = 10000
