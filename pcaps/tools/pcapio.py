@@ -151,7 +151,7 @@ def pcap_record_offsets(data):
     in |data|, or None when it is not one. Lenient: the last record may
     run past the end (for tools that mutate files)."""
     en = pcap_endian(data)
-    if en is None or len(data) < 24:
+    if en is None:
         return None
     e = en[0]
     offs = []
