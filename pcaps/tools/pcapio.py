@@ -373,12 +373,19 @@ class PcapWriter:
         if ts_us is None:
             ts_us = self.clock
             self.clock += self.step
+        sec, frac = divmod(ts_us, 1000000)
         if self.nano:
-            self.add_ts(ts_us // 1000000, ts_us % 1000000 * 1000, data,
-                        wirelen, caplen)
-        else:
-            self.add_ts(ts_us // 1000000, ts_us % 1000000, data, wirelen,
-                        caplen)
+            frac *= 1000
+        n = len(data)
+        self.buf.append(self.rec.pack(sec, frac, n if caplen is None
+                                      else caplen, n if wirelen is None
+                                      else wirelen))
+        self.buf.append(data)
+        self.count += 1
+        self.bytes += 16 + n
+        self.buffered += 16 + n
+        if self.buffered > (1 << 22):
+            self.flush()
 
     def add_ts(self, sec, frac, data, wirelen=None, caplen=None):
         """Write one record with the timestamp fields as they are (|frac|
