@@ -546,6 +546,28 @@ def ether(ethertype, payload, dst=ETH_DST, src=ETH_SRC):
     return dst + src + struct.pack('!H', ethertype) + payload
 
 
+def link_wrap(linktype, ip):
+    """|ip| (an IPv4 or IPv6 packet, by its version nibble) behind a link
+    header of |linktype|: Ethernet, raw IP, BSD loopback (NULL: the
+    writer's byte order, little-endian here; LOOP: big-endian; AF_INET 2,
+    AF_INET6 30), Linux cooked v1 and v2."""
+    v6 = len(ip) > 0 and (ip[0] >> 4) == 6
+    et = ETHERTYPE_IPV6 if v6 else ETHERTYPE_IPV4
+    if linktype == LINKTYPE_ETHERNET:
+        return ether(et, ip)
+    if linktype in (LINKTYPE_RAW, LINKTYPE_IPV4, LINKTYPE_IPV6):
+        return ip
+    if linktype == LINKTYPE_NULL:
+        return struct.pack('<I', 30 if v6 else 2) + ip
+    if linktype == LINKTYPE_LOOP:
+        return struct.pack('>I', 30 if v6 else 2) + ip
+    if linktype == LINKTYPE_LINUX_SLL:
+        return struct.pack('!HHH8sH', 0, 772, 6, b'\0' * 8, et) + ip
+    if linktype == LINKTYPE_LINUX_SLL2:
+        return struct.pack('!HHIHBB8s', et, 0, 1, 772, 0, 6, b'\0' * 8) + ip
+    raise ValueError(linktype)
+
+
 def ip_packet(af, src, dst, tcp, payload, ident=0):
     """An IP packet (no link header) carrying one TCP segment."""
     seg = tcp_segment(af, src, dst, tcp, payload)

@@ -8,11 +8,12 @@ usage: pcapio_check.py TOP_SRCDIR TMPDIR
    lengths, and for TCP frames the ports, raw sequence number, flags and
    payload length as pcapio reads and decodes them must be tshark's.
 2. Frames pcapio builds (IPv4 and IPv6, odd and even payloads, TCP
-   options, the checksum's 0 / 0xffff corner) written as little-endian
-   microsecond pcap, big-endian nanosecond pcap and pcapng with the
-   if_tsresol values 6, 9 and 2^-20 and an if_tsoffset: tshark must call
-   every IPv4 header and TCP checksum good and see the same fields, and
-   pcapio must read back what it wrote.
+   options) written as little-endian microsecond pcap, big-endian
+   nanosecond pcap and pcapng with the if_tsresol values 6, 9 and 2^-20
+   and an if_tsoffset, and behind every link header link_wrap builds:
+   tshark must call every IPv4 header and TCP checksum good and see the
+   same fields, and pcapio must read back what it wrote. csum is checked
+   against the RFC 1071 fold, its 0 / 0xffff corners included.
 Prints one line per failed check and a count; exit 1 on any failure.
 """
 import os
@@ -194,6 +195,25 @@ def main():
                          (name, n, r['frame.time_epoch'], w))
             continue
         compare(name, cap, path, want_good=True)
+    # Every link header link_wrap builds, around IPv4 and IPv6 packets.
+    for lt in (pcapio.LINKTYPE_NULL, pcapio.LINKTYPE_ETHERNET,
+               pcapio.LINKTYPE_RAW, pcapio.LINKTYPE_LOOP,
+               pcapio.LINKTYPE_LINUX_SLL, pcapio.LINKTYPE_LINUX_SLL2,
+               pcapio.LINKTYPE_IPV4, pcapio.LINKTYPE_IPV6):
+        path = os.path.join(tmp, 'link-%d.pcap' % lt)
+        with pcapio.PcapWriter(path, linktype=lt) as w:
+            for ns, fr in frames:
+                ip = fr[14:]
+                v6 = ip[0] >> 4 == 6
+                if (lt == pcapio.LINKTYPE_IPV4 and v6) or \
+                        (lt == pcapio.LINKTYPE_IPV6 and not v6):
+                    continue
+                w.add(pcapio.link_wrap(lt, ip), ts_us=ns // 1000)
+        cap = pcapio.read(path)
+        count()
+        if len(cap.records) < len(frames) // 2:
+            fail('link type %d: %d records' % (lt, len(cap.records)))
+        compare('link type %d' % lt, cap, path, want_good=True)
     print('%d checks, %d failed' % (checks, fails))
     return 1 if fails else 0
 
