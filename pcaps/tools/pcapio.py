@@ -705,12 +705,3 @@ def decode(linktype, data):
     pk.payload = seg[doff:]
     return pk
 
-
-def tcp_packets(path, strict=True):
-    """(Record, Packet) of every TCP packet in the capture |path|, in
-    file order (pcapng: each packet with its interface's link type)."""
-    cap = read(path, strict)
-    for r in cap.records:
-        pk = decode(cap.interfaces[r.iface].linktype, r.data)
-        if pk is not None and pk.tcp is not None:
-            yield r, pk
