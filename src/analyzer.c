@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "analyzer.h"
+#include "conn.h"
 #include "decode.h"
 #include "fingerprint.h"
 #include "flow.h"
@@ -32,7 +33,7 @@ struct dir_ctx {
 /* Per-connection state that the timeline does not keep. */
 struct conn_rt {
 	struct tl_conn		*tl;
-	struct flow		*flow;
+	struct conn_life	 life;		/* conn.c's: state, flow */
 	struct reasm_dir	 rs[2];
 	struct tls_rec		 rec[2];
 	struct tls_hs		 hs[2];
@@ -43,18 +44,11 @@ struct conn_rt {
 	struct tls_decrypt	*dec;		/* key log state, or NULL */
 	bool			 enc[2];	/* records of dir are encrypted */
 	bool			 tls13;		/* ServerHello chose TLS 1.3 */
-	/* Reset: reported after a linger, for what is still in flight
-	 * (an alert behind the RST, a retransmitted SYN). */
-	bool			 lingering;
-	int64_t			 linger_until;
-	struct conn_rt		*linger_prev, *linger_next;
 	bool			 skimming;
 	uint8_t			 reneg_events;	/* shown after the handshake */
 	size_t			 mem;		/* bytes counted in a->mem */
-	/* TLS 1.3 flight tracking (without keys). */
+	/* TLS 1.3 without keys: which encrypted flight is on the wire. */
 	uint8_t			 phase;
-	uint32_t		 flight_bytes[4];
-	uint32_t		 flight_records[4];
 };
 
 /* TLS 1.3 phases, in order: which encrypted flight is on the wire. */
@@ -70,7 +64,7 @@ struct analyzer {
 	struct analyzer_opts	 opt;
 	analyzer_conn_fn	 fn;
 	void			*fn_arg;
-	struct flow_table	*flows;
+	struct conn_table	*conns;		/* flows and their lifecycle */
 	struct x509_cache	*certs;
 	struct x509_store	*store;
 	struct x509_store	*client_store;
@@ -85,18 +79,9 @@ struct analyzer {
 	/* The packet being processed, for event stamps. */
 	uint64_t		 frame;
 	uint64_t		 frames_seen;	/* analyzed and skipped */
-	int64_t			 now_us;
+	int64_t			 now_us;	/* conn_now: the packet's time */
 	uint64_t		 pkt_conn;	/* connection of the last packet */
-	int64_t			 jump_us;	/* a leap ahead not yet confirmed */
 	char			 extract_err[X509_ERRBUF_SIZE];	/* first */
-	/* The flow of the packet that leapt ahead: when the next packet
-	 * confirms the leap, it is touched at the new time, or the leap
-	 * would expire the connection it opened (its SYN). */
-	struct flow_key		 jump_key;
-	bool			 jump_key_set;
-	bool			 leap_taken;	/* this packet took a leap */
-	/* Reset connections waiting to be reported, oldest first. */
-	struct conn_rt		*linger_head, *linger_tail;
 	/* What the parsers fill for one handshake message; reused for
 	 * every message (each parser clears it), never allocated. */
 	union {
@@ -107,61 +92,8 @@ struct analyzer {
 	}			 msg;
 };
 
-/* How long a reset connection waits for stragglers before it is reported:
- * an alert reordered behind the RST, a SYN retransmitted after the
- * client reset a stale attempt (Windows waits 3 s). */
-#define LINGER_US	(5LL * 1000000)
-#define LINGER_SYN_US	(30LL * 1000000)
-
-/* A connection past its handshake may idle this many idle timeouts
- * (HTTP keep-alive, pooled connections) before it is reported. */
-#define SETTLED_IDLE_FACTOR	5
-
-/* A leap of the capture clock larger than this is suspect. */
-#define CLOCK_JUMP_US	(86400LL * 1000000)
-
 static void	conn_finish(struct analyzer *, struct conn_rt *, enum tl_end);
 
-/* linger_unlink takes |cr| off the linger list, if it is on it. */
-static void
-linger_unlink(struct analyzer *a, struct conn_rt *cr)
-{
-	if (!cr->lingering)
-		return;
-	if (cr->linger_prev != NULL)
-		cr->linger_prev->linger_next = cr->linger_next;
-	else
-		a->linger_head = cr->linger_next;
-	if (cr->linger_next != NULL)
-		cr->linger_next->linger_prev = cr->linger_prev;
-	else
-		a->linger_tail = cr->linger_prev;
-	cr->linger_prev = cr->linger_next = NULL;
-	cr->lingering = false;
-}
-
-/* linger_start puts |cr|, just reset, at the end of the linger list. */
-static void
-linger_start(struct analyzer *a, struct conn_rt *cr)
-{
-	if (cr->lingering)
-		return;
-	cr->lingering = true;
-	cr->linger_until = a->now_us + (a->opt.linger_us > 0 ?
-	    a->opt.linger_us : LINGER_US);
-	/* A client that resets its own attempt before any SYN-ACK (a stale
-	 * answer from the server) may send the same SYN again much later:
-	 * Windows retries for 21 s. */
-	if (cr->tl->rst[TL_C2S] && !cr->tl->synack)
-		cr->linger_until = a->now_us + LINGER_SYN_US;
-	cr->linger_prev = a->linger_tail;
-	cr->linger_next = NULL;
-	if (a->linger_tail != NULL)
-		a->linger_tail->linger_next = cr;
-	else
-		a->linger_head = cr;
-	a->linger_tail = cr;
-}
 static void	rec_record(void *, uint8_t, uint16_t, const uint8_t *, size_t);
 static void	rec_sslv2(void *, const uint8_t *, size_t);
 static void	rec_not_tls(void *, const uint8_t *, size_t);
@@ -189,7 +121,10 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 	a->opt = *opt;
 	a->fn = fn;
 	a->fn_arg = arg;
-	a->flows = flow_table_new(1024);
+	a->conns = conn_table_new(&(struct conn_params){
+	    .idle_us = opt->idle_us, .linger_us = opt->linger_us,
+	    .max_flows = opt->max_flows, .max_memory = opt->max_memory,
+	    .shard_k = opt->shard_k, .shard_n = opt->shard_n });
 	a->certs = x509_cache_new(LIMIT_CERT_CACHE);
 	a->check_memo = x509_check_memo_new();
 	a->kb = opt->kb != NULL ? opt->kb : kb_new();
@@ -287,7 +222,6 @@ conn_rt_free(struct analyzer *a, struct conn_rt *cr)
 {
 	int d;
 
-	linger_unlink(a, cr);
 	a->mem -= cr->mem;
 	for (d = 0; d < 2; d++) {
 		reasm_cleanup(&cr->rs[d]);
@@ -304,16 +238,15 @@ conn_rt_free(struct analyzer *a, struct conn_rt *cr)
 void
 analyzer_free(struct analyzer *a)
 {
-	struct flow *f;
+	struct conn_life *l;
 
 	if (a == NULL)
 		return;
-	while ((f = flow_oldest(a->flows)) != NULL) {
-		if (f->conn != NULL)
-			conn_rt_free(a, f->conn);
-		flow_remove(a->flows, f);
+	while ((l = conn_table_oldest(a->conns)) != NULL) {
+		conn_remove(a->conns, l);
+		conn_rt_free(a, l->owner);
 	}
-	flow_table_free(a->flows);
+	conn_table_free(a->conns);
 	x509_cache_free(a->certs);
 	x509_store_free(a->store);
 	x509_store_free(a->client_store);
@@ -370,7 +303,6 @@ conn_new(struct analyzer *a, struct flow *f, const struct segment *s,
 	f->conn_id = c->id;
 	a->st.connections++;
 	cr->tl = c;
-	cr->flow = f;
 	c->af = s->af;
 	if (dir == TL_C2S) {
 		memcpy(c->client_ip, s->src, alen);
@@ -395,7 +327,7 @@ conn_new(struct analyzer *a, struct flow *f, const struct segment *s,
 		cr->dctx[d].dir = d;
 	}
 	starttls_init(&cr->st);
-	f->conn = cr;
+	conn_attach(a->conns, f, &cr->life, cr);
 	if (!f->tcp.syn && !f->tcp.synack) {
 		/* Midstream: the stream may start inside a record, so look
 		 * for the next plausible record header. */
@@ -424,6 +356,7 @@ settle(struct analyzer *a, struct conn_rt *cr)
 	if (cr->tl->settled)
 		return;
 	cr->tl->settled = true;
+	(void)conn_input(a->conns, &cr->life, CONN_IN_SETTLED, false);
 	for (d = 0; d < 2; d++) {
 		if (cr->dec != NULL && tls_decrypt_active(cr->dec, d))
 			continue;	/* keep reading: late alerts */
@@ -738,10 +671,6 @@ on_tls13_encrypted(struct analyzer *a, struct conn_rt *cr, int dir,
 		cr->phase = PH_CLIENT_FLIGHT;
 	else if (dir == TL_S2C && cr->phase == PH_CLIENT_FLIGHT)
 		cr->phase = PH_SERVER_ANSWER;
-	if (cr->phase < 4) {
-		cr->flight_bytes[cr->phase] += (uint32_t)len;
-		cr->flight_records[cr->phase]++;
-	}
 	if (len == TLS13_ALERT_RECORD) {
 		e->type = TL_EV_ALERT;
 		e->encrypted = true;
@@ -870,6 +799,71 @@ on_plaintext(struct analyzer *a, struct conn_rt *cr, int dir, uint8_t ct,
 	}
 }
 
+/* rec_skimmed: a record header read after the handshake (skim mode). */
+static void
+rec_skimmed(struct analyzer *a, struct conn_rt *cr, int dir, uint8_t ct,
+    size_t len)
+{
+	struct tl_event *e;
+
+	if (ct == TLS_CT_APPLICATION_DATA)
+		count_appdata(a, cr, dir, len);
+	else if (ct == TLS_CT_ALERT) {
+		e = ev(a, cr, TL_EV_ALERT, dir);
+		e->len = (uint32_t)len;
+		e->encrypted = true;
+	} else if ((ct == TLS_CT_HANDSHAKE ||
+	    ct == TLS_CT_CHANGE_CIPHER_SPEC) && !cr->tls13 &&
+	    cr->reneg_events < LIMIT_RENEG_EVENTS) {
+		/* TLS 1.2 and older: handshake records after the
+		 * handshake are a renegotiation (a server asking for
+		 * a client certificate late, say), encrypted. */
+		cr->reneg_events++;
+		cr->tl->renegotiated = true;
+		e = ev(a, cr, ct == TLS_CT_HANDSHAKE ? TL_EV_ENCRYPTED :
+		    TL_EV_CCS, dir);
+		e->len = (uint32_t)len;
+		e->encrypted = ct == TLS_CT_HANDSHAKE;
+		e->what = "renegotiation";
+	}
+}
+
+/* rec_decrypt opens an encrypted record with the key log; true when it
+ * was read (and handled) that way. A key that does not fit drops the
+ * key log state; a missing one leaves the record to inference. */
+static bool
+rec_decrypt(struct analyzer *a, struct conn_rt *cr, int dir, uint8_t ct,
+    uint16_t version, const uint8_t *p, size_t len)
+{
+	struct tl_event *e;
+	uint8_t inner_ct;
+	const uint8_t *pt;
+	size_t pt_len;
+	enum tls_decrypt_result dr;
+
+	if (cr->dec == NULL || ct == TLS_CT_CHANGE_CIPHER_SPEC ||
+	    !(cr->enc[dir] || (cr->tls13 && ct == TLS_CT_APPLICATION_DATA)))
+		return false;
+	dr = tls_decrypt_record(cr->dec, dir, ct, version, p, len,
+	    &inner_ct, &pt, &pt_len);
+	if (dr == TLS_DECRYPT_OK) {
+		if (inner_ct == TLS_CT_HANDSHAKE &&
+		    tls_hs_partial(&cr->hs[dir]) == false &&
+		    cr->tls13 && dir == TL_C2S &&
+		    cr->phase == PH_SERVER_FLIGHT)
+			cr->phase = PH_CLIENT_FLIGHT;
+		on_plaintext(a, cr, dir, inner_ct, pt, pt_len, true);
+		return true;
+	}
+	if (dr == TLS_DECRYPT_BAD_KEY) {
+		e = ev(a, cr, TL_EV_MALFORMED, dir);
+		e->what = "key log entry does not match this connection";
+		tls_decrypt_free(cr->dec);
+		cr->dec = NULL;
+	}
+	return false;	/* TLS_DECRYPT_NO_KEY: inference */
+}
+
 /* rec_record is the record layer's callback: one whole record, or in
  * skim mode its header only (p == NULL). */
 static void
@@ -881,60 +875,17 @@ rec_record(void *arg, uint8_t ct, uint16_t version, const uint8_t *p,
 	struct conn_rt *cr = dc->cr;
 	struct tl_conn *c = cr->tl;
 	struct tl_event *e;
-	uint8_t inner_ct;
-	const uint8_t *pt;
-	size_t pt_len;
 	int dir = dc->dir;
-	enum tls_decrypt_result dr;
 
 	c->tls[dir] = true;
 	if (c->record_version[dir] == 0)
 		c->record_version[dir] = version;
 	if (p == NULL) {
-		/* Skim mode, after the handshake. */
-		if (ct == TLS_CT_APPLICATION_DATA)
-			count_appdata(a, cr, dir, len);
-		else if (ct == TLS_CT_ALERT) {
-			e = ev(a, cr, TL_EV_ALERT, dir);
-			e->len = (uint32_t)len;
-			e->encrypted = true;
-		} else if ((ct == TLS_CT_HANDSHAKE ||
-		    ct == TLS_CT_CHANGE_CIPHER_SPEC) && !cr->tls13 &&
-		    cr->reneg_events < LIMIT_RENEG_EVENTS) {
-			/* TLS 1.2 and older: handshake records after the
-			 * handshake are a renegotiation (a server asking for
-			 * a client certificate late, say), encrypted. */
-			cr->reneg_events++;
-			c->renegotiated = true;
-			e = ev(a, cr, ct == TLS_CT_HANDSHAKE ? TL_EV_ENCRYPTED :
-			    TL_EV_CCS, dir);
-			e->len = (uint32_t)len;
-			e->encrypted = ct == TLS_CT_HANDSHAKE;
-			e->what = "renegotiation";
-		}
+		rec_skimmed(a, cr, dir, ct, len);
 		return;
 	}
-	if (cr->dec != NULL && ct != TLS_CT_CHANGE_CIPHER_SPEC &&
-	    (cr->enc[dir] || (cr->tls13 && ct == TLS_CT_APPLICATION_DATA))) {
-		dr = tls_decrypt_record(cr->dec, dir, ct, version, p, len,
-		    &inner_ct, &pt, &pt_len);
-		if (dr == TLS_DECRYPT_OK) {
-			if (inner_ct == TLS_CT_HANDSHAKE &&
-			    tls_hs_partial(&cr->hs[dir]) == false &&
-			    cr->tls13 && dir == TL_C2S &&
-			    cr->phase == PH_SERVER_FLIGHT)
-				cr->phase = PH_CLIENT_FLIGHT;
-			on_plaintext(a, cr, dir, inner_ct, pt, pt_len, true);
-			return;
-		}
-		if (dr == TLS_DECRYPT_BAD_KEY) {
-			e = ev(a, cr, TL_EV_MALFORMED, dir);
-			e->what = "key log entry does not match this connection";
-			tls_decrypt_free(cr->dec);
-			cr->dec = NULL;
-		}
-		/* TLS_DECRYPT_NO_KEY: fall through to inference. */
-	}
+	if (rec_decrypt(a, cr, dir, ct, version, p, len))
+		return;
 	if (cr->tls13 && ct == TLS_CT_APPLICATION_DATA && !c->settled) {
 		e = ev(a, cr, TL_EV_ENCRYPTED, dir);
 		e->len = (uint32_t)len;
@@ -1032,6 +983,7 @@ sslv2_server_hello(struct dir_ctx *dc, const uint8_t *p, size_t len)
 	tls_rec_off(&cr->rec[!dc->dir]);
 	reasm_stop(&cr->rs[!dc->dir]);
 	cr->tl->settled = true;
+	(void)conn_input(dc->a->conns, &cr->life, CONN_IN_SETTLED, false);
 }
 
 static void
@@ -1283,10 +1235,10 @@ recall_chain(struct analyzer *a, struct tl_conn *c)
 }
 
 /*
- * conn_finish reports |cr| and frees it. Its flow stays as a tombstone
- * (flow.reported, no conn) that absorbs the connection's last packets:
- * only the flow entry is kept, so memory follows the connections still
- * open, not the ones already reported.
+ * conn_finish reports |cr| and frees it. The caller tells conn.c what
+ * becomes of its flow (conn_reported: a tombstone that absorbs the
+ * connection's last packets, only the flow entry kept, so that memory
+ * follows the connections still open; or conn_remove).
  */
 static void
 conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
@@ -1314,78 +1266,37 @@ conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
 	cr->tl->verdict = verdict_decide(cr->tl);
 	if (a->fn != NULL)
 		a->fn(a->fn_arg, cr->tl);
-	cr->flow->conn = NULL;
-	flow_set_reported(a->flows, cr->flow, true);
+}
+
+/* report finishes |cr| and lets conn.c keep its flow as a tombstone. */
+static void
+report(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
+{
+	conn_finish(a, cr, why);
+	conn_reported(a->conns, &cr->life);
 	conn_rt_free(a, cr);
 }
 
-/* flow_drop reports (if not yet) and removes |f| entirely. */
-static void
-flow_drop(struct analyzer *a, struct flow *f, enum tl_end why)
-{
-	struct conn_rt *cr = f->conn;
-
-	if (cr != NULL)
-		conn_finish(a, cr, cr->lingering ? TL_END_CLOSED : why);
-	flow_remove(a->flows, f);
-}
-
-/*
- * expire removes tombstones older than LIMIT_TOMBSTONE_SECONDS (or the
- * idle timeout, if shorter), finishes flows idle for longer than the
- * timeout, and while over the flow cap removes the oldest tombstone, then
- * evicts the oldest open flow, as it does while over the memory cap.
- */
+/* expire reports what conn.c's expiry walk finds, in its order. */
 static void
 expire(struct analyzer *a)
 {
-	struct flow *f;
+	struct conn_expired x;
 	struct conn_rt *cr;
-	int64_t tomb_us = LIMIT_TOMBSTONE_SECONDS * 1000000LL;
 
-	if (tomb_us > a->opt.idle_us)
-		tomb_us = a->opt.idle_us;
-	/* Reset connections whose linger is over (conn_finish unlinks). */
-	while ((cr = a->linger_head) != NULL &&
-	    a->now_us >= cr->linger_until)
-		conn_finish(a, cr, TL_END_CLOSED);
-	while ((f = flow_oldest_reported(a->flows)) != NULL) {
-		if (a->now_us - f->last_us > tomb_us ||
-		    flow_count(a->flows) > a->opt.max_flows) {
-			flow_remove(a->flows, f);
-			continue;
-		}
-		break;
-	}
-	while ((f = flow_oldest(a->flows)) != NULL) {
-		if (a->now_us - f->last_us > a->opt.idle_us) {
-			cr = f->conn;
-			if (cr != NULL && !cr->lingering && cr->tl->settled &&
-			    a->now_us - cr->tl->last_us <=
-			    a->opt.idle_us * SETTLED_IDLE_FACTOR) {
-				/* An established connection may idle longer
-				 * (keep-alive): look at it again later. */
-				flow_touch(a->flows, f, a->now_us);
-				continue;
-			}
-			if (cr != NULL) {
-				/* Reported; the flow stays a tombstone that
-				 * absorbs late packets for a while. */
-				a->st.idle_closed++;
-				conn_finish(a, cr, TL_END_IDLE);
-				continue;
-			}
-			flow_drop(a, f, TL_END_IDLE);
-			continue;
-		}
-		if (a->mem > a->opt.max_memory ||
-		    flow_count(a->flows) > a->opt.max_flows) {
-			if (f->conn != NULL)
-				a->st.evicted++;
-			flow_drop(a, f, TL_END_EVICTED);
-			continue;
-		}
-		break;
+	x.phase = 0;
+	while (conn_expire_next(a->conns, a->mem, &x)) {
+		cr = x.life->owner;
+		if (x.why == CONN_IN_IDLE)
+			a->st.idle_closed++;
+		else if (x.why == CONN_IN_CAP)
+			a->st.evicted++;
+		conn_finish(a, cr, x.end);
+		if (x.remove)
+			conn_remove(a->conns, &cr->life);
+		else
+			conn_reported(a->conns, &cr->life);
+		conn_rt_free(a, cr);
 	}
 }
 
@@ -1433,32 +1344,6 @@ tcp_events(struct analyzer *a, struct conn_rt *cr, const struct segment *s,
 		c->rst[dir] = true;
 		c->rst_frame[dir] = a->frame;
 	}
-}
-
-/*
- * clock_advance moves the analyzer's clock to a packet's time. Time never
- * runs backwards for the idle logic; and a single packet stamped more than
- * a day ahead of the previous one (a broken clock, a damaged capture) does
- * not move it, or it would expire every connection: the leap is taken
- * only when the next packet confirms it.
- */
-static void
-clock_advance(struct analyzer *a, int64_t ts_us)
-{
-	int64_t confirm = a->jump_us;
-
-	a->jump_us = 0;
-	a->leap_taken = false;
-	if (ts_us <= a->now_us)
-		return;
-	if (a->st.frames > 1 && ts_us - a->now_us > CLOCK_JUMP_US &&
-	    (confirm == 0 || ts_us < confirm - CLOCK_JUMP_US)) {
-		a->jump_us = ts_us;
-		a->st.clock_jumps++;
-		return;
-	}
-	a->leap_taken = ts_us - a->now_us > CLOCK_JUMP_US;
-	a->now_us = ts_us;
 }
 
 /*
@@ -1532,95 +1417,56 @@ count_decoded(struct analyzer *a, enum decode_status ds,
 }
 
 /*
- * segment_flow finds (or makes) the flow of |s| and runs its TCP events:
- * clock leaps, expiry, the shard, keepalives of no connection, port reuse
- * and the SYN retry after a reset. NULL: the segment is not followed.
+ * segment_flow hands |s| to conn.c (expiry first, then its flow's TCP
+ * events) and returns the connection to follow, or NULL: not followed,
+ * another shard's, or a tombstone's.
  */
-static struct flow *
-segment_flow(struct analyzer *a, const struct segment *s, int *kdir,
-    unsigned *fev, int *dir)
+static struct conn_rt *
+segment_flow(struct analyzer *a, const struct segment *s,
+    struct conn_seg_out *o)
 {
-	struct flow_key k;
-	struct flow *f;
+	struct conn_rt *cr;
 
-	if (a->leap_taken && a->jump_key_set) {
-		f = flow_find(a->flows, &a->jump_key);
-		if (f != NULL)
-			flow_touch(a->flows, f, a->now_us);
-	}
-	a->jump_key_set = false;
+	conn_segment_begin(a->conns);
 	expire(a);
-	*kdir = flow_key_of(&k, s);
-	if (a->jump_us != 0) {
-		a->jump_key = k;
-		a->jump_key_set = true;
-	}
-	if (a->opt.shard_n > 1 && flow_key_shard_hash(&k) % a->opt.shard_n !=
-	    a->opt.shard_k - 1) {
+	switch (conn_segment(a->conns, s, o)) {
+	case CONN_SEG_IGNORED:
+		a->st.keepalive_ignored++;
+		return NULL;
+	case CONN_SEG_OTHER_SHARD:
 		a->st.other_shard++;
 		return NULL;
+	case CONN_SEG_TOMBSTONE:
+		if (o->finished != NULL)	/* port reuse, then a tombstone */
+			report(a, o->finished->owner, TL_END_CLOSED);
+		a->pkt_conn = o->conn_id;
+		return NULL;
+	case CONN_SEG_FOLLOW:
+		break;
 	}
-	f = flow_find(a->flows, &k);
-	if (f == NULL) {
-		/*
-		 * Issue 19: a segment that carries nothing (no SYN, no RST,
-		 * at most one byte) starts no connection. It is a keepalive
-		 * probe (seq = snd_nxt - 1, 0 or 1 byte) or its answer, or
-		 * the ACK or FIN of a connection reported idle and forgotten;
-		 * a capture started mid-connection begins with its first
-		 * data. A stray reset is still a fact worth a connection
-		 * (refused without a seen SYN).
-		 */
-		if ((s->flags & (TCP_SYN | TCP_RST)) == 0 &&
-		    s->payload_wire_len <= 1) {
-			a->st.keepalive_ignored++;
-			return NULL;
-		}
-		f = flow_insert(a->flows, &k);
+	if (o->finished != NULL) {
+		/* Port reuse: the old connection ends here. */
+		cr = o->finished->owner;
+		conn_finish(a, cr, TL_END_CLOSED);
+		conn_rt_free(a, cr);
 	}
-	flow_touch(a->flows, f, a->now_us);
-	*fev = flow_tcp(f, s, *kdir, dir);
-	if (*fev & FLOW_EV_NEW_CONN) {
-		/* Port reuse: finish the old connection, start afresh. */
-		if (f->conn != NULL)
-			conn_finish(a, f->conn, TL_END_CLOSED);
-		flow_set_reported(a->flows, f, false);
-		memset(&f->tcp, 0, sizeof(f->tcp));
-		*fev = flow_tcp(f, s, *kdir, dir);
+	if (o->life != NULL) {
+		cr = o->life->owner;
+		if (o->revived)
+			cr->tl->rst[0] = cr->tl->rst[1] = false;
+		return cr;
 	}
-	/*
-	 * The client's SYN again after a reset of an attempt that never got
-	 * a SYN-ACK (it reset a stale answer): the same attempt goes on if
-	 * it is still lingering, else it is a new one.
-	 */
-	if (f->reported && (*fev & FLOW_EV_SYN_RETX) && !f->tcp.synack &&
-	    (f->tcp.rst[0] || f->tcp.rst[1])) {
-		flow_set_reported(a->flows, f, false);
-		memset(&f->tcp, 0, sizeof(f->tcp));
-		*fev = flow_tcp(f, s, *kdir, dir);
-	}
-	return f;
+	cr = conn_new(a, o->flow, s, o->dir);
+	if (!(o->fev & FLOW_EV_SYN) && !o->flow->tcp.syn)
+		cr->tl->midstream = true;
+	return cr;
 }
 
-/* flow_conn returns the connection of |f| (not reported), made on its
- * first packet, and counts |s| in it. */
-static struct conn_rt *
-flow_conn(struct analyzer *a, struct flow *f, const struct segment *s,
-    unsigned fev, int dir)
+/* flow_conn counts |s| in the connection |cr|. */
+static void
+flow_conn(struct analyzer *a, struct conn_rt *cr, const struct flow *f,
+    const struct segment *s, int dir)
 {
-	struct conn_rt *cr = f->conn;
-
-	if (cr != NULL && (fev & FLOW_EV_SYN_RETX) && !f->tcp.synack &&
-	    (cr->tl->rst[0] || cr->tl->rst[1])) {
-		linger_unlink(a, cr);
-		cr->tl->rst[0] = cr->tl->rst[1] = false;
-		f->tcp.rst[0] = f->tcp.rst[1] = false;
-	}
-	if (cr == NULL) {
-		cr = conn_new(a, f, s, dir);
-		if (!(fev & FLOW_EV_SYN) && !(f->tcp.syn))
-			cr->tl->midstream = true;
-	}
 	a->pkt_conn = cr->tl->id;
 	cr->tl->last_us = a->now_us;
 	cr->tl->pkts[dir]++;
@@ -1628,7 +1474,6 @@ flow_conn(struct analyzer *a, struct flow *f, const struct segment *s,
 	if (!cr->tl->midstream && !f->tcp.syn && cr->tl->pkts[0] +
 	    cr->tl->pkts[1] == 1)
 		cr->tl->midstream = true;
-	return cr;
 }
 
 /* swap_roles: midstream, the "server" sent a ClientHello: it is the
@@ -1683,10 +1528,9 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
     const uint8_t *pkt, size_t caplen, size_t wirelen)
 {
 	struct segment s;
-	struct flow *f;
+	struct conn_seg_out o;
 	struct conn_rt *cr;
-	unsigned fev = 0;
-	int kdir = 0, dir = 0;
+	int dir;
 
 	a->pkt_conn = 0;
 	a->st.frames++;
@@ -1697,19 +1541,19 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		a->st.clock_out_of_range++;
 		ts_us = a->now_us;
 	}
-	clock_advance(a, ts_us);
+	if (conn_clock(a->conns, ts_us, a->st.frames <= 1))
+		a->st.clock_jumps++;
+	a->now_us = conn_now(a->conns);
 	if (!count_decoded(a, decode_frame(&s, dlt, pkt, caplen, wirelen), &s,
 	    caplen, wirelen))
 		return;
-	if ((f = segment_flow(a, &s, &kdir, &fev, &dir)) == NULL)
+	if ((cr = segment_flow(a, &s, &o)) == NULL)
 		return;
-	if (f->reported) {
-		/* tombstone: the connection was reported */
-		a->pkt_conn = f->conn_id;
-		return;
-	}
-	cr = flow_conn(a, f, &s, fev, dir);
-	tcp_events(a, cr, &s, fev, dir);
+	dir = o.dir;
+	flow_conn(a, cr, o.flow, &s, dir);
+	tcp_events(a, cr, &s, o.fev, dir);
+	if (o.fev & FLOW_EV_SYNACK)
+		(void)conn_input(a->conns, &cr->life, CONN_IN_SYNACK, false);
 	/* The server's ACK before its SYN-ACK (a challenge ACK for a stale
 	 * connection, RFC 5961 4) acks nothing of this client's stream:
 	 * taking it would declare a bogus gap and lose what follows. */
@@ -1720,16 +1564,22 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	    cr->rs[dir].have_isn && s.seq == cr->rs[dir].next - 1) {
 		/* Issue 19: a keepalive probe with one byte of garbage
 		 * (seq = snd_nxt - 1): not stream data. */
-	} else if (s.payload_wire_len > 0)
-		dir = segment_data(cr, f, &s, kdir, dir);
-	if (fev & FLOW_EV_FIN)
+	} else if (s.payload_wire_len > 0) {
+		if (!cr->tl->data[0] && !cr->tl->data[1])	/* the first */
+			(void)conn_input(a->conns, &cr->life, CONN_IN_DATA,
+			    false);
+		dir = segment_data(cr, o.flow, &s, o.kdir, dir);
+	}
+	if (o.fev & FLOW_EV_FIN)
 		cr->rs[dir].fin_seen = true;
 	mem_update(a, cr);
 	if (cr->tl->fin[0] && cr->tl->fin[1]) {
-		linger_unlink(a, cr);
-		conn_finish(a, cr, TL_END_CLOSED);
+		if (conn_input(a->conns, &cr->life, CONN_IN_FIN_BOTH,
+		    false).act == CONN_ACT_REPORT)
+			report(a, cr, TL_END_CLOSED);
 	} else if (cr->tl->rst[0] || cr->tl->rst[1])
-		linger_start(a, cr);
+		(void)conn_input(a->conns, &cr->life, CONN_IN_RST,
+		    cr->tl->rst[TL_C2S] && !cr->tl->synack);
 }
 
 uint64_t
@@ -1741,8 +1591,8 @@ analyzer_packet_conn(const struct analyzer *a)
 void
 analyzer_tick(struct analyzer *a, int64_t now_us)
 {
-	if (now_us > a->now_us && now_us <= LIMIT_TS_MAX_US)
-		a->now_us = now_us;
+	conn_tick(a->conns, now_us);
+	a->now_us = conn_now(a->conns);
 	expire(a);
 }
 
@@ -1761,18 +1611,24 @@ analyzer_skip_frames(struct analyzer *a, uint64_t n)
 void
 analyzer_capture_lost(struct analyzer *a)
 {
-	struct flow *f;
+	struct conn_life *l;
 
-	for (f = flow_oldest(a->flows); f != NULL; f = f->lru_next)
-		if (f->conn != NULL)
-			((struct conn_rt *)f->conn)->tl->kernel_drops = true;
+	for (l = conn_table_oldest(a->conns); l != NULL; l = conn_next(l))
+		((struct conn_rt *)l->owner)->tl->kernel_drops = true;
 }
 
 void
 analyzer_flush(struct analyzer *a)
 {
-	struct flow *f;
+	struct conn_life *l;
+	struct conn_rt *cr;
+	struct conn_step r;
 
-	while ((f = flow_oldest(a->flows)) != NULL)
-		flow_drop(a, f, TL_END_EOF);
+	while ((l = conn_table_oldest(a->conns)) != NULL) {
+		cr = l->owner;
+		r = conn_input(a->conns, l, CONN_IN_EOF, false);
+		conn_finish(a, cr, r.end);
+		conn_remove(a->conns, l);
+		conn_rt_free(a, cr);
+	}
 }

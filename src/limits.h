@@ -32,6 +32,28 @@
  * timeout instead of the connections open. The idle timeout caps it. */
 #define LIMIT_TOMBSTONE_SECONDS		10
 
+/* How long a reset connection waits for stragglers before it is reported
+ * (default of --linger): an alert reordered behind the RST, the answers
+ * to the reset, all within a few round trips. */
+#define LIMIT_LINGER_US			(5LL * 1000000)
+
+/* The linger of a connection whose client reset its own attempt before
+ * any SYN-ACK (a stale answer from the server): the client may send the
+ * same SYN again much later, and that SYN continues the attempt. Windows
+ * retries for 21 s. */
+#define LIMIT_LINGER_SYN_US		(30LL * 1000000)
+
+/* A connection past its handshake may idle this many idle timeouts
+ * since its last packet before it is reported: HTTP keep-alive and pooled
+ * connections sit silent for minutes, and reporting them as idle would
+ * cut one connection into a report and a midstream remainder. */
+#define LIMIT_SETTLED_IDLE_FACTOR	5
+
+/* A leap of the capture clock larger than a day is suspect (a broken
+ * clock, a damaged timestamp): it is taken only when the next packet
+ * confirms it, or one bad timestamp would expire every connection. */
+#define LIMIT_CLOCK_JUMP_US		(86400LL * 1000000)
+
 /* Capture timestamps believed, in microseconds since the epoch:
  * 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z, the span of the
  * four-digit years of the JSON "start" field. Every difference of two such

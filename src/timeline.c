@@ -43,6 +43,7 @@ tl_conn_free(struct tl_conn *c)
 		free(c->cr.ca_der[i]);
 	}
 	free(c->events);
+	free(c->overflow);
 	free(c);
 }
 
@@ -50,15 +51,16 @@ struct tl_event *
 tl_add_event(struct tl_conn *c, enum tl_ev_type type, enum tl_dir dir,
     uint64_t frame, int64_t ts_us)
 {
-	static _Thread_local struct tl_event scratch;
 	struct tl_event *e;
 	size_t ncap;
 
 	if (c->num_events == c->cap_events) {
 		if (c->cap_events >= LIMIT_EVENTS) {
 			c->dropped_events++;
-			memset(&scratch, 0, sizeof(scratch));
-			return &scratch;
+			if (c->overflow == NULL)
+				c->overflow = xcalloc(1, sizeof(*c->overflow));
+			memset(c->overflow, 0, sizeof(*c->overflow));
+			return c->overflow;
 		}
 		ncap = c->cap_events == 0 ? 16 : c->cap_events * 2;
 		if (ncap > LIMIT_EVENTS)

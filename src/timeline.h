@@ -164,6 +164,9 @@ struct tl_conn {
 	size_t			num_events;
 	size_t			cap_events;
 	uint64_t		dropped_events;
+	/* What tl_add_event hands out past LIMIT_EVENTS: written, never
+	 * read, so that callers need not test for a dropped event. */
+	struct tl_event		*overflow;
 
 	/* Counters per direction. */
 	uint64_t		pkts[2];

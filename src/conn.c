@@ -1,0 +1,477 @@
+/* conn.c - the connection lifecycle: one state machine, one expiry walk. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "limits.h"
+#include "util.h"
+
+struct conn_table {
+	struct conn_params	 p;
+	struct flow_table	*flows;
+	int64_t			 now_us;
+	int64_t			 jump_us;	/* a leap not yet confirmed */
+	/* The flow of the packet that leapt ahead: when the next packet
+	 * confirms the leap, it is touched at the new time, or the leap
+	 * would expire the connection it opened (its SYN). */
+	struct flow_key		 jump_key;
+	bool			 jump_key_set;
+	bool			 leap_taken;	/* this packet took a leap */
+	/* Reset connections waiting to be reported, oldest first. */
+	struct conn_life	*linger_head, *linger_tail;
+};
+
+static const char *const state_names[] = {
+	[CONN_OPENING] = "opening",
+	[CONN_ESTABLISHED] = "established",
+	[CONN_HANDSHAKING] = "handshaking",
+	[CONN_SETTLED] = "settled",
+	[CONN_LINGERING] = "lingering",
+	[CONN_REPORTED] = "reported",
+};
+
+const char *
+conn_state_name(enum conn_state s)
+{
+	if ((size_t)s >= sizeof(state_names) / sizeof(state_names[0]))
+		return "?";
+	return state_names[s];
+}
+
+/* advance moves |*s| forward to |to| (OPENING < ESTABLISHED <
+ * HANDSHAKING < SETTLED); it never goes back. */
+static void
+advance(enum conn_state *s, enum conn_state to)
+{
+	if (*s < to)
+		*s = to;
+}
+
+static struct conn_step
+step(enum conn_action act, enum tl_end end)
+{
+	struct conn_step r;
+
+	r.act = act;
+	r.end = end;
+	return r;
+}
+
+/* report_end: the end reason of a report forced by |in|. A connection
+ * reset and waiting for stragglers ended with its reset, whatever forces
+ * the report (except the idle timeout, which is said as such). */
+static enum tl_end
+report_end(const struct conn_life *l, enum conn_input in)
+{
+	switch (in) {
+	case CONN_IN_IDLE:
+		return TL_END_IDLE;
+	case CONN_IN_CAP:
+		return l->state == CONN_LINGERING ? TL_END_CLOSED :
+		    TL_END_EVICTED;
+	case CONN_IN_EOF:
+		return l->state == CONN_LINGERING ? TL_END_CLOSED :
+		    TL_END_EOF;
+	default:
+		return TL_END_CLOSED;
+	}
+}
+
+struct conn_step
+conn_transition(struct conn_life *l, const struct conn_params *p,
+    const struct conn_event *e)
+{
+	enum conn_state *cur;
+	int64_t linger;
+
+	if (l->state == CONN_REPORTED)
+		return step(CONN_ACT_NONE, TL_END_OPEN);
+	/* While lingering, progress is remembered for a revival. */
+	cur = l->state == CONN_LINGERING ? &l->before_rst : &l->state;
+	switch (e->in) {
+	case CONN_IN_SYNACK:
+		advance(cur, CONN_ESTABLISHED);
+		return step(CONN_ACT_NONE, TL_END_OPEN);
+	case CONN_IN_DATA:
+		advance(cur, CONN_HANDSHAKING);
+		return step(CONN_ACT_NONE, TL_END_OPEN);
+	case CONN_IN_SETTLED:
+		advance(cur, CONN_SETTLED);
+		return step(CONN_ACT_NONE, TL_END_OPEN);
+	case CONN_IN_RST:
+		if (l->state == CONN_LINGERING)
+			return step(CONN_ACT_NONE, TL_END_OPEN);
+		linger = p->linger_us > 0 ? p->linger_us : LIMIT_LINGER_US;
+		/* A client that reset its own unanswered attempt may send the
+		 * same SYN again much later (Windows retries for 21 s). */
+		if (e->syn_reset)
+			linger = LIMIT_LINGER_SYN_US;
+		l->before_rst = l->state;
+		l->state = CONN_LINGERING;
+		l->linger_until = e->now_us + linger;
+		return step(CONN_ACT_LINGER, TL_END_OPEN);
+	case CONN_IN_SYN_RETRY:
+		if (l->state != CONN_LINGERING)
+			return step(CONN_ACT_NONE, TL_END_OPEN);
+		l->state = l->before_rst;
+		return step(CONN_ACT_REVIVE, TL_END_OPEN);
+	case CONN_IN_IDLE:
+		/* An established connection may idle longer (keep-alive,
+		 * pooled connections): look at it again later. */
+		if (l->state == CONN_SETTLED && e->now_us - l->last_us <=
+		    p->idle_us * LIMIT_SETTLED_IDLE_FACTOR)
+			return step(CONN_ACT_KEEP, TL_END_OPEN);
+		break;
+	case CONN_IN_FIN_BOTH:
+	case CONN_IN_PORT_REUSE:
+	case CONN_IN_LINGER_OVER:
+	case CONN_IN_CAP:
+	case CONN_IN_EOF:
+		break;
+	}
+	{
+		enum tl_end end = report_end(l, e->in);
+
+		l->state = CONN_REPORTED;
+		return step(CONN_ACT_REPORT, end);
+	}
+}
+
+/* ---- the linger list ---- */
+
+static void
+linger_unlink(struct conn_table *t, struct conn_life *l)
+{
+	if (l->linger_prev != NULL)
+		l->linger_prev->linger_next = l->linger_next;
+	else if (t->linger_head == l)
+		t->linger_head = l->linger_next;
+	else
+		return;		/* not on the list */
+	if (l->linger_next != NULL)
+		l->linger_next->linger_prev = l->linger_prev;
+	else
+		t->linger_tail = l->linger_prev;
+	l->linger_prev = l->linger_next = NULL;
+}
+
+static void
+linger_append(struct conn_table *t, struct conn_life *l)
+{
+	l->linger_prev = t->linger_tail;
+	l->linger_next = NULL;
+	if (t->linger_tail != NULL)
+		t->linger_tail->linger_next = l;
+	else
+		t->linger_head = l;
+	t->linger_tail = l;
+}
+
+/* ---- the table ---- */
+
+struct conn_table *
+conn_table_new(const struct conn_params *p)
+{
+	struct conn_table *t;
+
+	t = xcalloc(1, sizeof(*t));
+	t->p = *p;
+	t->flows = flow_table_new(1024);
+	return t;
+}
+
+void
+conn_table_free(struct conn_table *t)
+{
+	if (t == NULL)
+		return;
+	flow_table_free(t->flows);
+	free(t);
+}
+
+int64_t
+conn_now(const struct conn_table *t)
+{
+	return t->now_us;
+}
+
+bool
+conn_clock(struct conn_table *t, int64_t ts_us, bool first)
+{
+	int64_t confirm = t->jump_us;
+
+	t->jump_us = 0;
+	t->leap_taken = false;
+	if (ts_us <= t->now_us)
+		return false;
+	if (!first && ts_us - t->now_us > LIMIT_CLOCK_JUMP_US &&
+	    (confirm == 0 || ts_us < confirm - LIMIT_CLOCK_JUMP_US)) {
+		t->jump_us = ts_us;
+		return true;
+	}
+	t->leap_taken = ts_us - t->now_us > LIMIT_CLOCK_JUMP_US;
+	t->now_us = ts_us;
+	return false;
+}
+
+void
+conn_tick(struct conn_table *t, int64_t now_us)
+{
+	if (now_us > t->now_us && now_us <= LIMIT_TS_MAX_US)
+		t->now_us = now_us;
+}
+
+static bool
+expired(struct conn_expired *x, struct conn_life *l, enum conn_input why,
+    enum tl_end end, bool remove)
+{
+	x->life = l;
+	x->why = why;
+	x->end = end;
+	x->remove = remove;
+	return true;
+}
+
+/* expire_open is steps 3 and 4 of conn_expire_next. */
+static bool
+expire_open(struct conn_table *t, size_t mem, struct conn_expired *x)
+{
+	struct conn_event e;
+	struct conn_step r;
+	struct conn_life *l;
+	struct flow *f;
+
+	while ((f = flow_oldest(t->flows)) != NULL) {
+		if (t->now_us - f->last_us > t->p.idle_us)
+			e.in = CONN_IN_IDLE;
+		else if (mem > t->p.max_memory ||
+		    flow_count(t->flows) > t->p.max_flows)
+			e.in = CONN_IN_CAP;
+		else
+			return false;	/* nothing more to expire */
+		if ((l = f->conn) == NULL) {
+			flow_remove(t->flows, f);
+			continue;
+		}
+		e.now_us = t->now_us;
+		e.syn_reset = false;
+		r = conn_transition(l, &t->p, &e);
+		if (r.act == CONN_ACT_KEEP) {
+			flow_touch(t->flows, f, t->now_us);
+			continue;
+		}
+		linger_unlink(t, l);
+		return expired(x, l, e.in, r.end, e.in == CONN_IN_CAP);
+	}
+	return false;
+}
+
+bool
+conn_expire_next(struct conn_table *t, size_t mem, struct conn_expired *x)
+{
+	struct conn_event e;
+	struct conn_step r;
+	struct conn_life *l;
+	struct flow *f;
+	int64_t tomb_us = LIMIT_TOMBSTONE_SECONDS * 1000000LL;
+
+	x->life = NULL;
+	if (x->phase == 0) {
+		if ((l = t->linger_head) != NULL &&
+		    t->now_us >= l->linger_until) {
+			memset(&e, 0, sizeof(e));
+			e.in = CONN_IN_LINGER_OVER;
+			e.now_us = t->now_us;
+			r = conn_transition(l, &t->p, &e);
+			linger_unlink(t, l);
+			return expired(x, l, e.in, r.end, false);
+		}
+		x->phase = 1;
+	}
+	if (x->phase == 1) {
+		if (tomb_us > t->p.idle_us)
+			tomb_us = t->p.idle_us;
+		while ((f = flow_oldest_reported(t->flows)) != NULL &&
+		    (t->now_us - f->last_us > tomb_us ||
+		    flow_count(t->flows) > t->p.max_flows))
+			flow_remove(t->flows, f);
+		x->phase = 2;
+	}
+	return expire_open(t, mem, x);
+}
+
+void
+conn_reported(struct conn_table *t, struct conn_life *l)
+{
+	linger_unlink(t, l);
+	l->state = CONN_REPORTED;
+	if (l->flow == NULL)
+		return;
+	l->flow->conn = NULL;
+	flow_set_reported(t->flows, l->flow, true);
+	l->flow = NULL;
+}
+
+void
+conn_remove(struct conn_table *t, struct conn_life *l)
+{
+	struct flow *f = l->flow;
+
+	linger_unlink(t, l);
+	l->state = CONN_REPORTED;
+	l->flow = NULL;
+	if (f != NULL)
+		flow_remove(t->flows, f);
+}
+
+/* first_conn: the first open flow from |f| on that has a connection. */
+static struct conn_life *
+first_conn(const struct flow *f)
+{
+	for (; f != NULL; f = f->lru_next)
+		if (f->conn != NULL)
+			return f->conn;
+	return NULL;
+}
+
+struct conn_life *
+conn_table_oldest(const struct conn_table *t)
+{
+	return first_conn(flow_oldest(t->flows));
+}
+
+struct conn_life *
+conn_next(const struct conn_life *l)
+{
+	return l->flow == NULL ? NULL : first_conn(l->flow->lru_next);
+}
+
+/* restart makes a finished tuple's flow new again for |s|. */
+static void
+restart(struct conn_table *t, struct flow *f, const struct segment *s,
+    struct conn_seg_out *o)
+{
+	flow_set_reported(t->flows, f, false);
+	memset(&f->tcp, 0, sizeof(f->tcp));
+	o->fev = flow_tcp(f, s, o->kdir, &o->dir);
+}
+
+/* new_flow: the flow of |k| for |s|, or NULL when |s| starts nothing. */
+static struct flow *
+new_flow(struct conn_table *t, const struct flow_key *k,
+    const struct segment *s)
+{
+	/*
+	 * Issue 19: a segment that carries nothing (no SYN, no RST, at most
+	 * one byte) starts no connection. It is a keepalive probe (seq =
+	 * snd_nxt - 1, 0 or 1 byte) or its answer, or the ACK or FIN of a
+	 * connection reported idle and forgotten; a capture started
+	 * mid-connection begins with its first data. A stray reset is
+	 * still a fact worth a connection (refused without a seen SYN).
+	 */
+	if ((s->flags & (TCP_SYN | TCP_RST)) == 0 && s->payload_wire_len <= 1)
+		return NULL;
+	return flow_insert(t->flows, k);
+}
+
+void
+conn_segment_begin(struct conn_table *t)
+{
+	struct flow *f;
+
+	if (t->leap_taken && t->jump_key_set &&
+	    (f = flow_find(t->flows, &t->jump_key)) != NULL)
+		flow_touch(t->flows, f, t->now_us);
+	t->jump_key_set = false;
+}
+
+enum conn_seg
+conn_segment(struct conn_table *t, const struct segment *s,
+    struct conn_seg_out *o)
+{
+	struct flow_key k;
+	struct flow *f;
+	struct conn_life *l;
+
+	memset(o, 0, sizeof(*o));
+	o->kdir = flow_key_of(&k, s);
+	if (t->jump_us != 0) {
+		t->jump_key = k;
+		t->jump_key_set = true;
+	}
+	if (t->p.shard_n > 1 && flow_key_shard_hash(&k) % t->p.shard_n !=
+	    t->p.shard_k - 1)
+		return CONN_SEG_OTHER_SHARD;
+	if ((f = flow_find(t->flows, &k)) == NULL &&
+	    (f = new_flow(t, &k, s)) == NULL)
+		return CONN_SEG_IGNORED;
+	o->flow = f;
+	flow_touch(t->flows, f, t->now_us);
+	o->fev = flow_tcp(f, s, o->kdir, &o->dir);
+	if (o->fev & FLOW_EV_NEW_CONN) {
+		/* Port reuse: the old connection is reported first. */
+		if ((l = f->conn) != NULL) {
+			(void)conn_input(t, l, CONN_IN_PORT_REUSE, false);
+			linger_unlink(t, l);
+			l->flow = NULL;
+			f->conn = NULL;
+			o->finished = l;
+		}
+		restart(t, f, s, o);
+	}
+	/*
+	 * The client's SYN again after a reset of an attempt that never got
+	 * a SYN-ACK (it reset a stale answer): the same attempt goes on if
+	 * it is still lingering, else it is a new one.
+	 */
+	if ((o->fev & FLOW_EV_SYN_RETX) && !f->tcp.synack &&
+	    (f->tcp.rst[0] || f->tcp.rst[1])) {
+		if (f->reported)
+			restart(t, f, s, o);
+		else if ((l = f->conn) != NULL &&
+		    conn_input(t, l, CONN_IN_SYN_RETRY, false).act ==
+		    CONN_ACT_REVIVE) {
+			f->tcp.rst[0] = f->tcp.rst[1] = false;
+			o->revived = true;
+		}
+	}
+	if (f->reported) {
+		o->conn_id = f->conn_id;
+		return CONN_SEG_TOMBSTONE;
+	}
+	if ((o->life = f->conn) != NULL)
+		o->life->last_us = t->now_us;
+	return CONN_SEG_FOLLOW;
+}
+
+void
+conn_attach(struct conn_table *t, struct flow *f, struct conn_life *l,
+    void *owner)
+{
+	l->state = f->tcp.syn && !f->tcp.synack ? CONN_OPENING :
+	    CONN_ESTABLISHED;
+	l->before_rst = l->state;
+	l->last_us = t->now_us;
+	l->flow = f;
+	l->owner = owner;
+	f->conn = l;
+}
+
+struct conn_step
+conn_input(struct conn_table *t, struct conn_life *l, enum conn_input in,
+    bool syn_reset)
+{
+	struct conn_event e;
+	struct conn_step r;
+
+	memset(&e, 0, sizeof(e));
+	e.in = in;
+	e.now_us = t->now_us;
+	e.syn_reset = syn_reset;
+	r = conn_transition(l, &t->p, &e);
+	if (r.act == CONN_ACT_LINGER)
+		linger_append(t, l);
+	else if (r.act == CONN_ACT_REVIVE || r.act == CONN_ACT_REPORT)
+		linger_unlink(t, l);
+	return r;
+}

@@ -1,0 +1,502 @@
+/*
+ * check_conn.c - unit tests of the connection lifecycle (conn.c): the
+ * transition function on its own, then scripts of TCP segments (SYN,
+ * SYN-ACK, RST, SYN retry, FIN, idle gaps, port reuse, clock leaps, caps)
+ * run through the connection table, each with the reports it must give:
+ * which connection, its end reason and the time of the report. No pcap:
+ * segments are built in memory, and the driver below plays the
+ * analyzer's part (attach a connection, tell conn.c about SYN-ACK, data,
+ * the end of the handshake, FIN and RST, report what it says).
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "limits.h"
+
+/* ---- the transition function ---- */
+
+struct trans_case {
+	enum conn_state		 from;
+	enum conn_state		 before_rst;
+	enum conn_input		 in;
+	int64_t			 now_us;
+	int64_t			 last_us;
+	bool			 syn_reset;
+	enum conn_state		 to;
+	enum conn_action	 act;
+	enum tl_end		 end;
+	int64_t			 linger_until;	/* -1: not checked */
+};
+
+#define S(x)	CONN_##x
+#define I(x)	CONN_IN_##x
+#define A(x)	CONN_ACT_##x
+#define E(x)	TL_END_##x
+
+/* idle timeout 1 s, linger as configured: 2 s */
+static const struct trans_case trans[] = {
+	{ S(OPENING), S(OPENING), I(SYNACK), 0, 0, false,
+	    S(ESTABLISHED), A(NONE), E(OPEN), -1 },
+	{ S(ESTABLISHED), S(OPENING), I(DATA), 0, 0, false,
+	    S(HANDSHAKING), A(NONE), E(OPEN), -1 },
+	{ S(OPENING), S(OPENING), I(DATA), 0, 0, false,
+	    S(HANDSHAKING), A(NONE), E(OPEN), -1 },
+	{ S(HANDSHAKING), S(OPENING), I(SETTLED), 0, 0, false,
+	    S(SETTLED), A(NONE), E(OPEN), -1 },
+	/* progress never goes back */
+	{ S(SETTLED), S(OPENING), I(SYNACK), 0, 0, false,
+	    S(SETTLED), A(NONE), E(OPEN), -1 },
+	{ S(SETTLED), S(OPENING), I(DATA), 0, 0, false,
+	    S(SETTLED), A(NONE), E(OPEN), -1 },
+	/* a reset lingers --linger (2 s here) */
+	{ S(SETTLED), S(OPENING), I(RST), 7000000, 0, false,
+	    S(LINGERING), A(LINGER), E(OPEN), 9000000 },
+	/* an unanswered attempt reset by its client lingers 30 s */
+	{ S(OPENING), S(OPENING), I(RST), 7000000, 0, true,
+	    S(LINGERING), A(LINGER), E(OPEN), 7000000 + LIMIT_LINGER_SYN_US },
+	/* a second reset does not extend the linger */
+	{ S(LINGERING), S(OPENING), I(RST), 8000000, 0, false,
+	    S(LINGERING), A(NONE), E(OPEN), 0 },
+	/* the SYN retry restores the state before the reset */
+	{ S(LINGERING), S(OPENING), I(SYN_RETRY), 0, 0, false,
+	    S(OPENING), A(REVIVE), E(OPEN), -1 },
+	{ S(LINGERING), S(SETTLED), I(SYN_RETRY), 0, 0, false,
+	    S(SETTLED), A(REVIVE), E(OPEN), -1 },
+	{ S(OPENING), S(OPENING), I(SYN_RETRY), 0, 0, false,
+	    S(OPENING), A(NONE), E(OPEN), -1 },
+	/* while lingering, progress is remembered, the state stays */
+	{ S(LINGERING), S(HANDSHAKING), I(SETTLED), 0, 0, false,
+	    S(LINGERING), A(NONE), E(OPEN), -1 },
+	/* idle: a settled connection may idle 5 timeouts since its last
+	 * packet; not one past them, nor any other state */
+	{ S(SETTLED), S(OPENING), I(IDLE), 5000000, 0, false,
+	    S(SETTLED), A(KEEP), E(OPEN), -1 },
+	{ S(SETTLED), S(OPENING), I(IDLE), 5000001, 0, false,
+	    S(REPORTED), A(REPORT), E(IDLE), -1 },
+	{ S(HANDSHAKING), S(OPENING), I(IDLE), 1500000, 0, false,
+	    S(REPORTED), A(REPORT), E(IDLE), -1 },
+	{ S(LINGERING), S(SETTLED), I(IDLE), 1500000, 0, false,
+	    S(REPORTED), A(REPORT), E(IDLE), -1 },
+	/* caps and end of input: a reset connection ended with its reset */
+	{ S(HANDSHAKING), S(OPENING), I(CAP), 0, 0, false,
+	    S(REPORTED), A(REPORT), E(EVICTED), -1 },
+	{ S(LINGERING), S(OPENING), I(CAP), 0, 0, false,
+	    S(REPORTED), A(REPORT), E(CLOSED), -1 },
+	{ S(OPENING), S(OPENING), I(EOF), 0, 0, false,
+	    S(REPORTED), A(REPORT), E(EOF), -1 },
+	{ S(LINGERING), S(OPENING), I(EOF), 0, 0, false,
+	    S(REPORTED), A(REPORT), E(CLOSED), -1 },
+	{ S(LINGERING), S(OPENING), I(LINGER_OVER), 0, 0, false,
+	    S(REPORTED), A(REPORT), E(CLOSED), -1 },
+	{ S(HANDSHAKING), S(OPENING), I(FIN_BOTH), 0, 0, false,
+	    S(REPORTED), A(REPORT), E(CLOSED), -1 },
+	{ S(LINGERING), S(OPENING), I(FIN_BOTH), 0, 0, false,
+	    S(REPORTED), A(REPORT), E(CLOSED), -1 },
+	{ S(SETTLED), S(OPENING), I(PORT_REUSE), 0, 0, false,
+	    S(REPORTED), A(REPORT), E(CLOSED), -1 },
+	/* reported is final */
+	{ S(REPORTED), S(OPENING), I(EOF), 0, 0, false,
+	    S(REPORTED), A(NONE), E(OPEN), -1 },
+	{ S(REPORTED), S(OPENING), I(RST), 0, 0, false,
+	    S(REPORTED), A(NONE), E(OPEN), -1 },
+};
+
+START_TEST(test_transition)
+{
+	const struct trans_case *tc = &trans[_i];
+	struct conn_params p;
+	struct conn_life l;
+	struct conn_event e;
+	struct conn_step r;
+
+	memset(&p, 0, sizeof(p));
+	p.idle_us = 1000000;
+	p.linger_us = 2000000;
+	memset(&l, 0, sizeof(l));
+	l.state = tc->from;
+	l.before_rst = tc->before_rst;
+	l.last_us = tc->last_us;
+	memset(&e, 0, sizeof(e));
+	e.in = tc->in;
+	e.now_us = tc->now_us;
+	e.syn_reset = tc->syn_reset;
+	r = conn_transition(&l, &p, &e);
+	ck_assert_msg(l.state == tc->to, "case %d: state %s, want %s", _i,
+	    conn_state_name(l.state), conn_state_name(tc->to));
+	ck_assert_msg(r.act == tc->act, "case %d: action %d, want %d", _i,
+	    (int)r.act, (int)tc->act);
+	ck_assert_msg(r.end == tc->end, "case %d: end %d, want %d", _i,
+	    (int)r.end, (int)tc->end);
+	if (tc->linger_until >= 0)
+		ck_assert_msg(l.linger_until == tc->linger_until,
+		    "case %d: linger until %lld, want %lld", _i,
+		    (long long)l.linger_until, (long long)tc->linger_until);
+}
+END_TEST
+
+/* ---- segment scripts through the table ---- */
+
+enum op {
+	SYN,		/* client SYN, ISN 1000 (again: a retransmission) */
+	SYN_NEW,	/* client SYN with a new ISN: port reuse */
+	SYNACK,
+	DATA_C,		/* 100 bytes from the client */
+	DATA_S,
+	ACK_C,		/* an empty ACK from the client */
+	FIN_C,
+	FIN_S,
+	RST_C,
+	RST_S,
+	SETTLE,		/* the analyzer read the end of the handshake */
+	TICK,		/* live capture: time passes, no packet */
+	END,		/* end of input */
+	STOP,
+};
+
+struct step {
+	int64_t		ms;
+	enum op		op;
+	uint16_t	port;	/* client port; 0: 50000 */
+};
+
+struct report {
+	int		conn;	/* 1: the first connection attached */
+	enum tl_end	end;
+	int64_t		ms;	/* the clock at the report */
+};
+
+struct script {
+	const char	*name;
+	int64_t		 idle_ms;	/* 0: 60 s */
+	size_t		 max_flows;	/* 0: 100 */
+	struct step	 steps[12];
+	struct report	 want[6];	/* ends with conn 0 */
+};
+
+#define DAY	86400000LL
+
+static const struct script scripts[] = {
+	{ "no answer to the SYN, end of input", 0, 0,
+	  { { 0, SYN, 0 }, { 3000, SYN, 0 }, { 9000, END, 0 },
+	    { 0, STOP, 0 } },
+	  { { 1, E(EOF), 3000 } } },
+	{ "refused: reported when the linger is over, not before", 0, 0,
+	  { { 0, SYN, 0 }, { 1, RST_S, 0 }, { 5000, TICK, 0 },
+	    { 5001, TICK, 0 }, { 6000, END, 0 }, { 0, STOP, 0 } },
+	  { { 1, E(CLOSED), 5001 } } },
+	{ "FIN both ways, then a late ACK absorbed by the tombstone", 0, 0,
+	  { { 0, SYN, 0 }, { 1, SYNACK, 0 }, { 2, DATA_C, 0 },
+	    { 3, DATA_S, 0 }, { 4, FIN_C, 0 }, { 5, FIN_S, 0 },
+	    { 6, ACK_C, 0 }, { 7, DATA_C, 0 }, { 8, END, 0 },
+	    { 0, STOP, 0 } },
+	  { { 1, E(CLOSED), 5 } } },
+	{ "client resets its unanswered attempt, SYN again at 20 s", 0, 0,
+	  { { 0, SYN, 0 }, { 1, RST_C, 0 }, { 20000, SYN, 0 },
+	    { 20001, SYNACK, 0 }, { 20002, DATA_C, 0 },
+	    { 20003, FIN_C, 0 }, { 20004, FIN_S, 0 }, { 20005, END, 0 },
+	    { 0, STOP, 0 } },
+	  { { 1, E(CLOSED), 20004 } } },
+	{ "the same SYN after the 30 s linger is a new attempt", 0, 0,
+	  { { 0, SYN, 0 }, { 1, RST_C, 0 }, { 31000, SYN, 0 },
+	    { 31001, END, 0 }, { 0, STOP, 0 } },
+	  { { 1, E(CLOSED), 31000 }, { 2, E(EOF), 31000 } } },
+	{ "the same SYN on a fresh tombstone of a reset attempt", 0, 0,
+	  { { 0, SYN, 0 }, { 1, RST_C, 0 }, { 25000, ACK_C, 0 },
+	    { 30001, TICK, 0 }, { 31000, SYN, 0 }, { 31001, END, 0 },
+	    { 0, STOP, 0 } },
+	  { { 1, E(CLOSED), 30001 }, { 2, E(EOF), 31000 } } },
+	{ "over the flow cap, tombstones go before open connections", 0, 2,
+	  { { 0, SYN, 50001 }, { 1, SYNACK, 50001 }, { 2, FIN_C, 50001 },
+	    { 3, FIN_S, 50001 }, { 4, SYN, 50002 }, { 5, SYN, 50003 },
+	    { 6, SYN, 50004 }, { 7, END, 0 }, { 0, STOP, 0 } },
+	  { { 1, E(CLOSED), 3 }, { 2, E(EOF), 6 }, { 3, E(EOF), 6 },
+	    { 4, E(EOF), 6 } } },
+	{ "port reuse of a closed tuple", 0, 0,
+	  { { 0, SYN, 0 }, { 1, SYNACK, 0 }, { 2, FIN_C, 0 },
+	    { 3, FIN_S, 0 }, { 1000, SYN_NEW, 0 }, { 1001, END, 0 },
+	    { 0, STOP, 0 } },
+	  { { 1, E(CLOSED), 3 }, { 2, E(EOF), 1000 } } },
+	{ "port reuse of an open connection", 0, 0,
+	  { { 0, SYN, 0 }, { 1, SYNACK, 0 }, { 2, DATA_C, 0 },
+	    { 500, SYN_NEW, 0 }, { 501, END, 0 }, { 0, STOP, 0 } },
+	  { { 1, E(CLOSED), 500 }, { 2, E(EOF), 500 } } },
+	{ "idle during the handshake", 1000, 0,
+	  { { 0, SYN, 0 }, { 1, SYNACK, 0 }, { 2, DATA_C, 0 },
+	    { 1002, TICK, 0 }, { 1003, TICK, 0 }, { 1004, END, 0 },
+	    { 0, STOP, 0 } },
+	  { { 1, E(IDLE), 1003 } } },
+	{ "a settled connection idles up to five timeouts", 1000, 0,
+	  { { 0, SYN, 0 }, { 1, SYNACK, 0 }, { 2, DATA_C, 0 },
+	    { 3, SETTLE, 0 }, { 2000, TICK, 0 }, { 4000, TICK, 0 },
+	    { 5002, TICK, 0 }, { 6002, TICK, 0 }, { 6003, TICK, 0 },
+	    { 7000, END, 0 }, { 0, STOP, 0 } },
+	  { { 1, E(IDLE), 6003 } } },
+	{ "one packet two days ahead does not move the clock", 0, 0,
+	  { { 0, SYN, 50000 }, { 1, SYNACK, 50000 },
+	    { 2 * DAY, DATA_C, 50001 }, { 2, DATA_C, 50000 },
+	    { 3, END, 0 }, { 0, STOP, 0 } },
+	  { { 2, E(EOF), 2 }, { 1, E(EOF), 2 } } },
+	{ "a confirmed leap expires the old, keeps the one that leapt", 0, 0,
+	  { { 0, SYN, 50000 }, { 1, SYNACK, 50000 },
+	    { 2 * DAY, SYN, 50001 }, { 2 * DAY + 1, SYN, 50002 },
+	    { 2 * DAY + 2, END, 0 }, { 0, STOP, 0 } },
+	  { { 1, E(IDLE), 2 * DAY + 1 }, { 2, E(EOF), 2 * DAY + 1 },
+	    { 3, E(EOF), 2 * DAY + 1 } } },
+	{ "over the flow cap: the oldest is evicted", 0, 2,
+	  { { 0, SYN, 50001 }, { 1, SYN, 50002 }, { 2, SYN, 50003 },
+	    { 3, SYN, 50004 }, { 4, END, 0 }, { 0, STOP, 0 } },
+	  { { 1, E(EVICTED), 3 }, { 2, E(EOF), 3 }, { 3, E(EOF), 3 },
+	    { 4, E(EOF), 3 } } },
+	{ "reset, then end of input: closed", 0, 0,
+	  { { 0, SYN, 0 }, { 1, SYNACK, 0 }, { 2, DATA_C, 0 },
+	    { 3, RST_C, 0 }, { 4, END, 0 }, { 0, STOP, 0 } },
+	  { { 1, E(CLOSED), 3 } } },
+	{ "an empty ACK starts nothing; data midstream does", 0, 0,
+	  { { 0, ACK_C, 50001 }, { 1, DATA_S, 0 }, { 2, END, 0 },
+	    { 0, STOP, 0 } },
+	  { { 1, E(EOF), 1 } } },
+	{ "the tombstone absorbs for 10 s, then data is a new connection",
+	  0, 0,
+	  { { 0, SYN, 0 }, { 1, SYNACK, 0 }, { 2, FIN_C, 0 },
+	    { 3, FIN_S, 0 }, { 5000, DATA_C, 0 }, { 20000, DATA_C, 0 },
+	    { 20001, END, 0 }, { 0, STOP, 0 } },
+	  { { 1, E(CLOSED), 3 }, { 2, E(EOF), 20000 } } },
+};
+
+struct tconn {
+	struct conn_life	 life;
+	int			 n;	/* order of attachment, from 1 */
+};
+
+struct driver {
+	struct conn_table	*t;
+	struct tconn		*conns[16];
+	int			 num;
+	struct report		 got[16];
+	int			 num_got;
+	bool			 first;
+};
+
+static void
+got(struct driver *d, struct conn_life *l, enum tl_end end)
+{
+	struct tconn *c = l->owner;
+
+	ck_assert_int_lt(d->num_got, 16);
+	d->got[d->num_got].conn = c->n;
+	d->got[d->num_got].end = end;
+	d->got[d->num_got].ms = conn_now(d->t) / 1000;
+	d->num_got++;
+}
+
+static void
+expire_all(struct driver *d)
+{
+	struct conn_expired x;
+
+	memset(&x, 0, sizeof(x));
+	while (conn_expire_next(d->t, 0, &x)) {
+		got(d, x.life, x.end);
+		if (x.remove)
+			conn_remove(d->t, x.life);
+		else
+			conn_reported(d->t, x.life);
+	}
+}
+
+static struct segment
+mkseg(enum op op, uint16_t port)
+{
+	static const uint8_t zeros[100];
+	struct segment s;
+	bool c2s = op == SYN || op == SYN_NEW || op == DATA_C ||
+	    op == ACK_C || op == FIN_C || op == RST_C;
+
+	memset(&s, 0, sizeof(s));
+	s.af = 4;
+	s.src[0] = s.dst[0] = 10;
+	s.src[3] = c2s ? 1 : 2;
+	s.dst[3] = c2s ? 2 : 1;
+	s.sport = c2s ? port : 443;
+	s.dport = c2s ? 443 : port;
+	s.seq = c2s ? 1001 : 9001;
+	s.flags = TCP_ACK;
+	switch (op) {
+	case SYN:
+		s.flags = TCP_SYN;
+		s.seq = 1000;
+		break;
+	case SYN_NEW:
+		s.flags = TCP_SYN;
+		s.seq = 5000;
+		break;
+	case SYNACK:
+		s.flags = TCP_SYN | TCP_ACK;
+		s.seq = 9000;
+		break;
+	case DATA_C:
+	case DATA_S:
+		s.payload = zeros;
+		s.payload_len = s.payload_wire_len = sizeof(zeros);
+		break;
+	case FIN_C:
+	case FIN_S:
+		s.flags |= TCP_FIN;
+		break;
+	case RST_C:
+	case RST_S:
+		s.flags = TCP_RST;
+		break;
+	default:
+		break;
+	}
+	return s;
+}
+
+/* packet plays the analyzer's part for one segment. */
+static void
+packet(struct driver *d, const struct step *st)
+{
+	struct segment s = mkseg(st->op, st->port != 0 ? st->port : 50000);
+	struct conn_seg_out o;
+	struct conn_life *l;
+	struct tconn *c;
+	struct conn_step r;
+
+	(void)conn_clock(d->t, st->ms * 1000, d->first);
+	d->first = false;
+	conn_segment_begin(d->t);
+	expire_all(d);
+	if (conn_segment(d->t, &s, &o) != CONN_SEG_FOLLOW)
+		return;
+	if (o.finished != NULL) {
+		ck_assert_int_eq(o.finished->state, CONN_REPORTED);
+		got(d, o.finished, TL_END_CLOSED);
+	}
+	if ((l = o.life) == NULL) {
+		ck_assert_int_lt(d->num, 16);
+		c = calloc(1, sizeof(*c));
+		c->n = ++d->num;
+		d->conns[c->n - 1] = c;
+		conn_attach(d->t, o.flow, &c->life, c);
+		l = &c->life;
+	}
+	if (o.fev & FLOW_EV_SYNACK)
+		(void)conn_input(d->t, l, CONN_IN_SYNACK, false);
+	if (s.payload_len > 0)
+		(void)conn_input(d->t, l, CONN_IN_DATA, false);
+	if (o.flow->tcp.fin[0] && o.flow->tcp.fin[1]) {
+		r = conn_input(d->t, l, CONN_IN_FIN_BOTH, false);
+		ck_assert_int_eq(r.act, CONN_ACT_REPORT);
+		got(d, l, r.end);
+		conn_reported(d->t, l);
+	} else if (o.flow->tcp.rst[0] || o.flow->tcp.rst[1])
+		(void)conn_input(d->t, l, CONN_IN_RST, o.flow->tcp.rst[0] &&
+		    !o.flow->tcp.synack);
+}
+
+static void
+run_step(struct driver *d, const struct step *st)
+{
+	struct conn_life *l;
+	struct conn_step r;
+
+	switch (st->op) {
+	case TICK:
+		conn_tick(d->t, st->ms * 1000);
+		expire_all(d);
+		break;
+	case SETTLE:
+		ck_assert_int_gt(d->num, 0);
+		(void)conn_input(d->t, &d->conns[d->num - 1]->life,
+		    CONN_IN_SETTLED, false);
+		break;
+	case END:
+		while ((l = conn_table_oldest(d->t)) != NULL) {
+			r = conn_input(d->t, l, CONN_IN_EOF, false);
+			ck_assert_int_eq(r.act, CONN_ACT_REPORT);
+			got(d, l, r.end);
+			conn_remove(d->t, l);
+		}
+		break;
+	default:
+		packet(d, st);
+		break;
+	}
+}
+
+START_TEST(test_script)
+{
+	const struct script *sc = &scripts[_i];
+	struct conn_params p;
+	struct driver d;
+	int i, want;
+
+	memset(&p, 0, sizeof(p));
+	p.idle_us = (sc->idle_ms != 0 ? sc->idle_ms : 60000) * 1000;
+	p.max_flows = sc->max_flows != 0 ? sc->max_flows : 100;
+	p.max_memory = 1 << 30;
+	memset(&d, 0, sizeof(d));
+	d.t = conn_table_new(&p);
+	d.first = true;
+	for (i = 0; sc->steps[i].op != STOP; i++)
+		run_step(&d, &sc->steps[i]);
+	for (want = 0; sc->want[want].conn != 0; want++)
+		;
+	for (i = 0; i < d.num_got || i < want; i++) {
+		ck_assert_msg(i < d.num_got, "%s: report %d missing", sc->name,
+		    i + 1);
+		ck_assert_msg(i < want, "%s: extra report of #%d (end %d at "
+		    "%lld ms)", sc->name, d.got[i].conn, (int)d.got[i].end,
+		    (long long)d.got[i].ms);
+		ck_assert_msg(d.got[i].conn == sc->want[i].conn &&
+		    d.got[i].end == sc->want[i].end &&
+		    d.got[i].ms == sc->want[i].ms,
+		    "%s: report %d is #%d end %d at %lld ms, want #%d end %d "
+		    "at %lld ms", sc->name, i + 1, d.got[i].conn,
+		    (int)d.got[i].end, (long long)d.got[i].ms,
+		    sc->want[i].conn, (int)sc->want[i].end,
+		    (long long)sc->want[i].ms);
+	}
+	conn_table_free(d.t);
+	for (i = 0; i < d.num; i++)
+		free(d.conns[i]);
+}
+END_TEST
+
+START_TEST(test_state_names)
+{
+	ck_assert_str_eq(conn_state_name(CONN_OPENING), "opening");
+	ck_assert_str_eq(conn_state_name(CONN_REPORTED), "reported");
+	ck_assert_str_eq(conn_state_name((enum conn_state)99), "?");
+}
+END_TEST
+
+static Suite *
+conn_suite(void)
+{
+	Suite *s = suite_create("conn");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(tc, test_transition, 0,
+	    (int)(sizeof(trans) / sizeof(trans[0])));
+	tcase_add_loop_test(tc, test_script, 0,
+	    (int)(sizeof(scripts) / sizeof(scripts[0])));
+	tcase_add_test(tc, test_state_names);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(conn_suite());
+	int nf;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
