@@ -34,7 +34,7 @@ mkdir -p "$DIR" || exit 1
 cc -O2 -g -o "$DIR/floor" "$BENCH/floor.c" -lpcap || exit 1
 
 scale=$(python3 -c "print($CONNS / 100000)")
-python3 -c 'import struct,sys; open(sys.argv[1],"wb").write(struct.pack("<IHHiIII",0xa1b2c3d4,2,4,0,0,262144,1))' "$DIR/empty.pcap"
+python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import pcapio; pcapio.PcapWriter(sys.argv[2]).close()' "$ROOT/pcaps/tools" "$DIR/empty.pcap"
 python3 "$BENCH/make-bench-pcap.py" -o "$DIR/hs.pcap" --scale "$scale" --handshake-only 2>/dev/null || exit 1
 python3 "$BENCH/make-bench-pcap.py" -o "$DIR/bulk.pcap" --scale "$scale" 2>/dev/null || exit 1
 

@@ -71,47 +71,23 @@ import struct
 import sys
 import time
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_PCAPS = os.path.join(os.path.dirname(HERE), 'pcaps')
+sys.path.insert(0, os.path.join(DEFAULT_PCAPS, 'tools'))
+import pcapio  # noqa: E402
+
 M32 = 0xFFFFFFFF
-ETH_IPV4 = 0x0800
-PCAP_HDR = struct.Struct('<IHHiIII')
-REC_HDR = struct.Struct('<IIII')
-IP_HDR = struct.Struct('!BBHHHBBH4s4s')
-TCP_HDR = struct.Struct('!HHIIBBHHH')
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 
 BULK_RECORD = 16384 + 17
-HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_PCAPS = os.path.join(os.path.dirname(HERE), 'pcaps')
 
 
 # --------------------------------------------------------------- reading
 
 def read_pcap(path):
-    """Yield (ts_us, frame bytes) of a classic pcap; returns linktype first."""
-    with open(path, 'rb') as f:
-        data = f.read()
-    magic = data[:4]
-    if magic == b'\xd4\xc3\xb2\xa1':
-        endian, nano = '<', False
-    elif magic == b'\xa1\xb2\xc3\xd4':
-        endian, nano = '>', False
-    elif magic == b'\x4d\x3c\xb2\xa1':
-        endian, nano = '<', True
-    elif magic == b'\xa1\xb2\x3c\x4d':
-        endian, nano = '>', True
-    else:
-        return None, []
-    linktype = struct.unpack(endian + 'I', data[20:24])[0]
-    rec = struct.Struct(endian + 'IIII')
-    off, out = 24, []
-    while off + 16 <= len(data):
-        sec, frac, caplen, _ = rec.unpack_from(data, off)
-        off += 16
-        frame = data[off:off + caplen]
-        off += caplen
-        us = sec * 1000000 + (frac // 1000 if nano else frac)
-        out.append((us, frame))
-    return linktype, out
+    """(linktype, [(ts_us, frame bytes)]) of a capture (pcapio)."""
+    cap = pcapio.read(path, strict=False)
+    return cap.linktype, [(r.ts_us, r.data) for r in cap.records]
 
 
 class Pkt:
@@ -142,26 +118,13 @@ class Template:
 
 
 def parse_frame(frame):
-    """Ethernet/IPv4/TCP frame -> (src, sport, dst, dport, fields) or None."""
-    if len(frame) < 14 + 20 + 20:
+    """Ethernet/IPv4/TCP frame (no VLAN tag) -> (src, sport, dst, dport,
+    fields) or None."""
+    d = pcapio.decode(pcapio.LINKTYPE_ETHERNET, frame)
+    if d is None or d.af != 4 or d.tcp is None or len(d.link) != 14:
         return None
-    if struct.unpack_from('!H', frame, 12)[0] != ETH_IPV4:
-        return None
-    ip = 14
-    vihl = frame[ip]
-    if vihl >> 4 != 4:
-        return None
-    ihl = (vihl & 15) * 4
-    tos, tot, ipid, ipoff, ttl, proto = struct.unpack_from('!xBHHHBB', frame, ip)
-    if proto != 6:
-        return None
-    src, dst = frame[ip + 12:ip + 16], frame[ip + 16:ip + 20]
-    tcp = ip + ihl
-    sport, dport, seq, ack, doff, flags, win, _, urg = TCP_HDR.unpack_from(frame, tcp)
-    thl = (doff >> 4) * 4
-    end = ip + tot
-    return (src, sport, dst, dport, frame[:14], tos, ipid, ipoff, ttl, flags,
-            win, urg, frame[tcp + 20:tcp + thl], frame[tcp + thl:end], seq, ack)
+    return (d.src, d.sport, d.dst, d.dport, d.link, d.tos, d.ident, d.frag,
+            d.ttl, d.flags, d.win, d.urg, d.options, d.payload, d.seq, d.ack)
 
 
 def rewrite_mss(opts, mss):
@@ -366,48 +329,15 @@ def plain_http_template(src, mss):
 
 # --------------------------------------------------------------- writing
 
-def csum_fold(v):
-    # one's complement sum of the 16-bit words == the big-endian integer
-    # modulo 0xFFFF (2^16 = 1 mod 0xFFFF); nonzero data sums to 0xFFFF, not 0
-    v %= 0xFFFF
-    return (~v) & 0xFFFF if v else 0
-
-
-class Writer:
-    def __init__(self, path):
-        self.f = open(path, 'wb', buffering=1 << 22)
-        self.f.write(PCAP_HDR.pack(0xa1b2c3d4, 2, 4, 0, 0, 262144, 1))
-        self.packets = 0
-        self.bytes = 24
-
-    def write(self, us, frame):
-        n = len(frame)
-        self.f.write(REC_HDR.pack(us // 1000000, us % 1000000, n, n))
-        self.f.write(frame)
-        self.packets += 1
-        self.bytes += 16 + n
-
-    def close(self):
-        self.f.close()
-
-
 def build(p, src, dst, sport, dport, seq, ack, payload=None):
     """Frame bytes of template packet p with new endpoints and numbers."""
     if payload is None:
         payload = p.payload
-    opts = p.opts
-    thl = 20 + len(opts)
-    tot = 20 + thl + len(payload)
-    ip = bytearray(IP_HDR.pack(0x45, p.tos, tot, p.ipid, p.ipoff, p.ttl, 6, 0, src, dst))
-    struct.pack_into('!H', ip, 10, csum_fold(int.from_bytes(ip, 'big')))
-    tcp = bytearray(TCP_HDR.pack(sport, dport, seq, ack, (thl // 4) << 4, p.flags,
-                                 p.win, 0, p.urg))
-    tcp += opts
-    pl = payload + b'\0' if len(payload) & 1 else payload
-    s = (int.from_bytes(src + dst, 'big') + 6 + thl + len(payload)
-         + int.from_bytes(tcp, 'big') + int.from_bytes(pl, 'big'))
-    struct.pack_into('!H', tcp, 16, csum_fold(s))
-    return b''.join((p.eth, ip, tcp, payload))
+    seg = pcapio.tcp_segment(4, src, dst, pcapio.tcp_header(
+        sport, dport, seq, ack, p.flags, p.win, p.opts, p.urg), payload)
+    return b''.join((p.eth, pcapio.ipv4_header(
+        src, dst, len(seg), p.ipid, ttl=p.ttl, flags_frag=p.ipoff,
+        tos=p.tos), seg))
 
 
 def conn_packets(t, start, cip, sip, cport, isn, bulk, rate_bps, mss):
@@ -504,7 +434,7 @@ def write_concurrent(args, out, n, templates, base_t0, clist):
         for start, gen in gens:
             while heap and heap[0][0] <= start:
                 ts, k, frame, gn = heapq.heappop(heap)
-                out.write(ts, frame)
+                out.add(frame, ts_us=ts)
                 nx = next(gn, None)
                 if nx is not None:
                     heapq.heappush(heap, (nx[0], k, nx[1], gn))
@@ -514,7 +444,7 @@ def write_concurrent(args, out, n, templates, base_t0, clist):
                 heapq.heappush(heap, (first[0], serial, first[1], gen))
         while heap:
             ts, k, frame, gn = heapq.heappop(heap)
-            out.write(ts, frame)
+            out.add(frame, ts_us=ts)
             nx = next(gn, None)
             if nx is not None:
                 heapq.heappush(heap, (nx[0], k, nx[1], gn))
@@ -573,12 +503,14 @@ def write_concurrent(args, out, n, templates, base_t0, clist):
                 sent = r * args.mss
                 o = sent % U
                 ts = td + (r * len(batch) + i) * dt
-                out.write(ts, build(dtpl, sip, cip, t.server_port, cport,
-                                    (s_next + sent + isn[1]) & M32,
-                                    (c_next + isn[0]) & M32, big[o:o + args.mss]))
-                out.write(ts + min(20, dt // 2), build(atpl, cip, sip, cport, t.server_port,
-                                               (c_next + isn[0]) & M32,
-                                               (s_next + sent + args.mss + isn[1]) & M32))
+                out.add(build(dtpl, sip, cip, t.server_port, cport,
+                              (s_next + sent + isn[1]) & M32,
+                              (c_next + isn[0]) & M32, big[o:o + args.mss]),
+                        ts_us=ts)
+                out.add(build(atpl, cip, sip, cport, t.server_port,
+                              (c_next + isn[0]) & M32,
+                              (s_next + sent + args.mss + isn[1]) & M32),
+                        ts_us=ts + min(20, dt // 2))
                 data_bytes += args.mss
         # close
         tc = td + args.cc_rounds * len(batch) * dt + 1000
@@ -661,7 +593,7 @@ def main():
     _, fr = read_pcap(os.path.join(args.pcaps, 'tls13-ok.pcap'))
     base_t0 = fr[0][0]
 
-    out = Writer(args.output)
+    out = pcapio.PcapWriter(args.output)
     clist = open(args.conn_list, 'w') if args.conn_list else None
     if args.concurrent:
         codes, counts, n_tls, max_active, data = write_concurrent(
@@ -673,7 +605,7 @@ def main():
             'file': os.path.abspath(args.output),
             'connections': n,
             'tls_handshakes': n_tls,
-            'packets': out.packets,
+            'packets': out.count,
             'bytes': out.bytes,
             'concurrent': args.concurrent,
             'max_concurrent_connections': max_active,
@@ -695,7 +627,7 @@ def main():
         with open(args.output + '.meta.json', 'w') as f:
             json.dump(meta, f, indent=1)
         print('%s: %d connections, %d open at once, %d packets, %.1f MB, built in %.0f s' % (
-            args.output, n, max_active, out.packets, out.bytes / 1e6,
+            args.output, n, max_active, out.count, out.bytes / 1e6,
             meta['seconds_to_build']), file=sys.stderr)
         return
     heap = []
@@ -758,7 +690,7 @@ def main():
     for start, g, t, isn, bulk, rate_bps, srv in arrivals():
         while heap and heap[0][0] <= start:
             ts, k, frame, gen = heapq.heappop(heap)
-            out.write(ts, frame)
+            out.add(frame, ts_us=ts)
             nx = next(gen, None)
             if nx is not None:
                 heapq.heappush(heap, (nx[0], k, nx[1], gen))
@@ -781,7 +713,7 @@ def main():
             bulk_bytes += bulk
     while heap:
         ts, k, frame, gen = heapq.heappop(heap)
-        out.write(ts, frame)
+        out.add(frame, ts_us=ts)
         nx = next(gen, None)
         if nx is not None:
             heapq.heappush(heap, (nx[0], k, nx[1], gen))
@@ -792,7 +724,7 @@ def main():
         'file': os.path.abspath(args.output),
         'connections': n * args.repeat + 16 * len(teachers),
         'tls_handshakes': n_tls,
-        'packets': out.packets,
+        'packets': out.count,
         'bytes': out.bytes,
         'bulk_connections': n_bulk,
         'bulk_payload_bytes': bulk_bytes,
@@ -814,7 +746,7 @@ def main():
         json.dump(meta, f, indent=1)
     print('%s: %d connections (%d TLS handshakes, %d with bulk), %d packets, %.1f MB, '
           'max %d concurrent, built in %.0f s' % (
-              args.output, meta['connections'], n_tls, n_bulk, out.packets,
+              args.output, meta['connections'], n_tls, n_bulk, out.count,
               out.bytes / 1e6, max_active, meta['seconds_to_build']), file=sys.stderr)
 
 

@@ -14,6 +14,8 @@ import struct
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, 'pcaps', 'tools'))
+import pcapio  # noqa: E402
 
 
 def write(outdir, kind, data):
@@ -24,67 +26,17 @@ def write(outdir, kind, data):
         f.write(data)
 
 
-def pcap_packets(data):
-    """Yield (linktype, packet bytes) of a classic pcap file."""
-    if len(data) < 24:
+def tcp_segments(path, data):
+    """Yield (src, dst, sport, dport, seq, flags, payload) of every TCP
+    segment of a capture (pcaps/tools/pcapio.py reads and decodes it)."""
+    try:
+        cap = pcapio.read_bytes(data, path, strict=False)
+    except pcapio.PcapError:
         return
-    magic = data[:4]
-    if magic in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1'):
-        e = '<'
-    elif magic in (b'\xa1\xb2\xc3\xd4', b'\xa1\xb2\x3c\x4d'):
-        e = '>'
-    else:
-        return
-    lt = struct.unpack(e + 'I', data[20:24])[0] & 0x0fffffff
-    off = 24
-    while off + 16 <= len(data):
-        incl = struct.unpack(e + 'I', data[off + 8:off + 12])[0]
-        off += 16
-        yield lt, data[off:off + incl]
-        off += incl
-
-
-def l3(lt, p):
-    """Return (ethertype, network-layer bytes) or None."""
-    if lt == 1:
-        if len(p) < 14:
-            return None
-        et, p = struct.unpack('>H', p[12:14])[0], p[14:]
-        while et in (0x8100, 0x88a8) and len(p) >= 4:
-            et, p = struct.unpack('>H', p[2:4])[0], p[4:]
-        return et, p
-    if lt == 0 and len(p) >= 4:
-        fam = struct.unpack('<I', p[:4])[0]
-        return (0x0800 if fam == 2 else 0x86dd), p[4:]
-    if lt in (12, 101) and p:
-        return (0x0800 if p[0] >> 4 == 4 else 0x86dd), p
-    if lt == 113 and len(p) >= 16:
-        return struct.unpack('>H', p[14:16])[0], p[16:]
-    if lt == 276 and len(p) >= 20:
-        return struct.unpack('>H', p[0:2])[0], p[20:]
-    return None
-
-
-def tcp_segment(lt, p):
-    """Return (src, dst, sport, dport, seq, flags, payload) or None."""
-    r = l3(lt, p)
-    if r is None:
-        return None
-    et, p = r
-    if et == 0x0800 and len(p) >= 20 and p[9] == 6:
-        ihl = (p[0] & 15) * 4
-        tot = struct.unpack('>H', p[2:4])[0]
-        src, dst, t = p[12:16], p[16:20], p[ihl:tot]
-    elif et == 0x86dd and len(p) >= 40 and p[6] == 6:
-        plen = struct.unpack('>H', p[4:6])[0]
-        src, dst, t = p[8:24], p[24:40], p[40:40 + plen]
-    else:
-        return None
-    if len(t) < 20:
-        return None
-    sport, dport, seq = struct.unpack('>HHI', t[:8])
-    doff = (t[12] >> 4) * 4
-    return src, dst, sport, dport, seq, t[13], t[doff:]
+    for r in cap.records:
+        d = pcapio.decode(cap.interfaces[r.iface].linktype, r.data)
+        if d is not None and d.tcp is not None:
+            yield d.src, d.dst, d.sport, d.dport, d.seq, d.flags, d.payload
 
 
 def chunk(op, d, data):
@@ -96,11 +48,7 @@ def tls_streams(path):
     with open(path, 'rb') as f:
         data = f.read()
     conns = {}
-    for lt, p in pcap_packets(data):
-        s = tcp_segment(lt, p)
-        if s is None:
-            continue
-        src, dst, sport, dport, seq, flags, pay = s
+    for src, dst, sport, dport, seq, flags, pay in tcp_segments(path, data):
         a, b = (src, sport), (dst, dport)
         key = (min(a, b), max(a, b))
         c = conns.setdefault(key, {'client': None, 'next': {}, 'out': []})

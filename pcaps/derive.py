@@ -62,6 +62,8 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "tools"))
+import pcapio  # noqa: E402
 OUTDIR = os.path.join(HERE, "derived")
 SEED = 20261123
 MSS = 400
@@ -89,49 +91,35 @@ class Refused(Exception):
 # ---------------------------------------------------------------- pcap I/O
 
 def read_pcap(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    if len(data) < 24:
-        raise Refused(f"{path}: too short for a pcap file header")
-    magic = data[:4]
-    if magic == b"\x0a\x0d\x0d\x0a":
+    try:
+        cap = pcapio.read(path)
+    except pcapio.PcapError as e:
+        raise Refused(str(e))
+    if cap.format == "pcapng":
         raise Refused(f"{path}: pcapng; only classic pcap is handled "
                       "(editcap -F pcap converts)")
-    if magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+    if cap.endian == ">":
         raise Refused(f"{path}: big-endian pcap; only little-endian is handled")
-    if magic == b"\x4d\x3c\xb2\xa1":
+    if cap.nano:
         raise Refused(f"{path}: nanosecond pcap; only microsecond is handled")
-    if magic != b"\xd4\xc3\xb2\xa1":
-        raise Refused(f"{path}: not a pcap file (magic {magic.hex()})")
-    link = struct.unpack("<I", data[20:24])[0]
-    if link != 1:
-        raise Refused(f"{path}: link type {link}; only Ethernet (1) is handled")
+    if cap.linktype != pcapio.LINKTYPE_ETHERNET:
+        raise Refused(f"{path}: link type {cap.linktype}; only Ethernet (1) "
+                      "is handled")
     frames = []
-    off = 24
-    while off < len(data):
-        if off + 16 > len(data):
-            raise Refused(f"{path}: truncated record header at byte {off}")
-        sec, usec, incl, orig = struct.unpack("<IIII", data[off:off + 16])
-        if off + 16 + incl > len(data):
-            raise Refused(f"{path}: truncated frame {len(frames) + 1}")
-        if incl != orig:
-            raise Refused(f"{path}: frame {len(frames) + 1} cut by the "
-                          f"snap length ({incl} of {orig} bytes)")
-        frames.append(parse_frame(sec, usec, data[off + 16:off + 16 + incl],
-                                  f"{path}: frame {len(frames) + 1}"))
-        off += 16 + incl
-    return data[:24], frames
+    for n, r in enumerate(cap.records, 1):
+        if r.caplen != r.wirelen:
+            raise Refused(f"{path}: frame {n} cut by the "
+                          f"snap length ({r.caplen} of {r.wirelen} bytes)")
+        frames.append(parse_frame(r.sec, r.frac, r.data, f"{path}: frame {n}"))
+    return cap, frames
 
 
-def write_pcap(path, header, pkts):
-    out = [header]
-    for p in pkts:
-        b = p.bytes()
-        out.append(struct.pack("<IIII", p.sec, p.usec, len(b), len(b)))
-        out.append(b)
+def write_pcap(path, cap, pkts):
+    """|pkts| into |path| with the file header of |cap| (the original)."""
     tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(b"".join(out))
+    with pcapio.PcapWriter.like(tmp, cap) as w:
+        for p in pkts:
+            w.add_ts(p.sec, p.usec, p.bytes())
     os.replace(tmp, path)
 
 
@@ -156,76 +144,39 @@ class Pkt:
         tcph = bytearray(self.tcph)
         struct.pack_into("!I", tcph, 4, self.seq)
         tcph[13] = self.flags
-        tcph[16:18] = b"\0\0"
-        seg_len = len(tcph) + len(self.payload)
+        seg = pcapio.tcp_segment(self.ver, self.src, self.dst, tcph,
+                                 self.payload)
+        iph = bytearray(self.iph)
         if self.ver == 4:
-            iph = bytearray(self.iph)
-            struct.pack_into("!HH", iph, 2, len(iph) + seg_len, self.ipid)
+            struct.pack_into("!HH", iph, 2, len(iph) + len(seg), self.ipid)
             iph[10:12] = b"\0\0"
-            struct.pack_into("!H", iph, 10, csum(bytes(iph)))
-            pseudo = self.src + self.dst + struct.pack("!BBH", 0, 6, seg_len)
+            struct.pack_into("!H", iph, 10, pcapio.csum(iph))
         else:
-            iph = bytearray(self.iph)
-            struct.pack_into("!H", iph, 4, seg_len)
-            pseudo = self.src + self.dst + struct.pack("!IxxxB", seg_len, 6)
-        struct.pack_into("!H", tcph, 16,
-                         csum(pseudo + bytes(tcph) + self.payload))
-        return self.eth + bytes(iph) + bytes(tcph) + self.payload
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack(f"!{len(b) // 2}H", b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
+            struct.pack_into("!H", iph, 4, len(seg))
+        return self.eth + bytes(iph) + seg
 
 
 def parse_frame(sec, usec, raw, where):
     p = Pkt(sec, usec, raw)
-    if len(raw) < 14:
+    d = pcapio.decode(pcapio.LINKTYPE_ETHERNET, raw)
+    if d is None or len(d.link) != 14:
+        return p                        # not IP, or VLAN-tagged
+    if d.proto != 6:
+        if d.af == 6 and d.proto in (0, 43, 44, 60):
+            raise Refused(f"{where}: IPv6 extension header {d.proto}")
         return p
-    etype = struct.unpack("!H", raw[12:14])[0]
-    ip = raw[14:]
-    if etype == 0x0800:
-        if len(ip) < 20 or ip[0] >> 4 != 4:
-            return p
-        ihl = (ip[0] & 15) * 4
-        total, ipid, frag = struct.unpack("!HHH", ip[2:8])
-        if ip[9] != 6:
-            return p
-        if frag & 0x3FFF:
-            raise Refused(f"{where}: IPv4 fragment")
-        if total > len(ip) or total < ihl + 20:
-            raise Refused(f"{where}: bad IPv4 total length {total}")
-        p.ver, p.iph, p.ipid = 4, ip[:ihl], ipid
-        p.src, p.dst = ip[12:16], ip[16:20]
-        seg = ip[ihl:total]
-    elif etype == 0x86DD:
-        if len(ip) < 40 or ip[0] >> 4 != 6:
-            return p
-        plen, nh = struct.unpack("!HB", ip[4:7])
-        if nh != 6:
-            if nh in (0, 43, 44, 60):
-                raise Refused(f"{where}: IPv6 extension header {nh}")
-            return p
-        if 40 + plen > len(ip):
-            raise Refused(f"{where}: bad IPv6 payload length {plen}")
-        p.ver, p.iph, p.ipid = 6, ip[:40], 0
-        p.src, p.dst = ip[8:24], ip[24:40]
-        seg = ip[40:40 + plen]
-    else:
-        return p
-    doff = (seg[12] >> 4) * 4 if len(seg) >= 13 else 0
-    if doff < 20 or doff > len(seg):
-        raise Refused(f"{where}: bad TCP header")
+    if d.error is not None:
+        raise Refused(f"{where}: {d.error}")
+    if d.truncated:
+        raise Refused(f"{where}: bad IPv{d.af} length")
     p.tcp = True
-    p.eth = raw[:14]
-    p.tcph = seg[:doff]
-    p.payload = seg[doff:]
-    p.sport, p.dport, p.seq = struct.unpack("!HHI", seg[:8])
-    p.flags = seg[13]
+    p.ver, p.iph, p.ipid = d.af, d.ip, d.ident
+    p.src, p.dst = d.src, d.dst
+    p.eth = d.link
+    p.tcph = d.tcp
+    p.payload = d.payload
+    p.sport, p.dport, p.seq = d.sport, d.dport, d.seq
+    p.flags = d.flags
     a, b = (p.src, p.sport), (p.dst, p.dport)
     p.conn = (a, b) if a < b else (b, a)
     p.side = (a, b)  # sender endpoint first
@@ -525,7 +476,7 @@ def main(argv):
     for name in names or PLAN:
         src = os.path.join(HERE, name + ".pcap")
         try:
-            header, pkts = read_pcap(src)
+            cap, pkts = read_pcap(src)
         except Refused as e:
             print(f"derive.py: {e}", file=sys.stderr)
             return 2
@@ -538,7 +489,7 @@ def main(argv):
                 print(f"derive.py: {name}-{kind}: {e}", file=sys.stderr)
                 status = 1
                 continue
-            write_pcap(dst, header, new)
+            write_pcap(dst, cap, new)
             line = f"{os.path.relpath(dst)}: {len(new)} frames (from {len(pkts)})"
             if do_check:
                 probs = check(src, dst, kind)

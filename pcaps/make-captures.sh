@@ -151,109 +151,29 @@ keys_fresh() { rm -f "$OUT/$1.keys"; }
 # ---------------------------------------------------------------- PKI
 
 make_pki() {
-	local db=$PKI/db
-	mkdir -p "$db/new"
-	: >"$db/index.txt"
-	echo 1000 >"$db/serial"
-	cat >"$PKI/openssl.cnf" <<EOF
-[ ca ]
-default_ca = ca_any
-[ ca_any ]
-dir = $db
-database = \$dir/index.txt
-new_certs_dir = \$dir/new
-serial = \$dir/serial
-default_md = sha256
-policy = pol_any
-unique_subject = no
-email_in_dn = no
-copy_extensions = none
-preserve = yes
-default_days = 3650
-[ pol_any ]
-organizationName = optional
-commonName = supplied
-[ req ]
-distinguished_name = dn
-prompt = no
-[ dn ]
-CN = unused
-[ v3_root ]
-basicConstraints = critical,CA:true
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[ v3_inter ]
-basicConstraints = critical,CA:true,pathlen:0
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[ v3_server ]
-basicConstraints = critical,CA:false
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:tls-server.local
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[ v3_server_other ]
-basicConstraints = critical,CA:false
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:other.local
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[ v3_client ]
-basicConstraints = critical,CA:false
-keyUsage = critical,digitalSignature
-extendedKeyUsage = clientAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[ v3_client_noauth ]
-basicConstraints = critical,CA:false
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-EOF
-	local cnf=$PKI/openssl.cnf
-	key() { # NAME rsa|ec
-		if [ "$2" = ec ]; then
-			openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$PKI/$1.key" 2>/dev/null
-		else
-			openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$PKI/$1.key" 2>/dev/null
-		fi
-	}
-	root() { # NAME SUBJ rsa|ec
-		key "$1" "$3"
-		openssl req -config "$cnf" -new -x509 -sha256 -days 7300 -key "$PKI/$1.key" -subj "$2" \
-			-extensions v3_root -out "$PKI/$1.crt"
-	}
-	cert() { # NAME SUBJ rsa|ec CA EXT [STARTDATE ENDDATE]
-		key "$1" "$3"
-		openssl req -config "$cnf" -new -key "$PKI/$1.key" -subj "$2" -out "$PKI/$1.csr"
-		local dates=(-days 3650)
-		[ -n "${6:-}" ] && dates=(-startdate "$6" -enddate "$7")
-		openssl ca -config "$cnf" -batch -notext -md sha256 -cert "$PKI/$4.crt" -keyfile "$PKI/$4.key" \
-			-extensions "$5" "${dates[@]}" -in "$PKI/$1.csr" -out "$PKI/$1.crt" 2>>"$LOG/pki.log" ||
-			{ echo "openssl ca failed for $1" >&2; exit 1; }
-		rm -f "$PKI/$1.csr"
-	}
-	root rootCA "/O=LMT Corp/CN=rootCA" rsa
-	cert intermediateCA "/O=LMT Corp/CN=intermediateCA" rsa rootCA v3_inter
-	cert server "/O=LMT Corp/CN=tls-server.local" rsa intermediateCA v3_server
-	cert server-expired "/O=LMT Corp/CN=tls-server.local" rsa intermediateCA v3_server 20200101000000Z 20210101000000Z
-	cert server-other "/O=LMT Corp/CN=other.local" rsa intermediateCA v3_server_other
-	root clientCA "/O=LMT Corp/CN=clientCA" ec
-	cert client "/O=LMT Corp/CN=tls-client" ec clientCA v3_client
-	cert client-expired "/O=LMT Corp/CN=tls-client-expired" ec clientCA v3_client 20200101000000Z 20210101000000Z
-	cert client-noclientauth "/O=LMT Corp/CN=tls-client-noclientauth" ec clientCA v3_client_noauth
-	root rogueCA "/CN=rogueCA" rsa
-	cert rogue-client "/O=Rogue/CN=rogue-client" rsa rogueCA v3_client
+	# tools/mkpki.sh, the generator of tests/certs/ too, from this table
+	# (columns and extension profiles described there). Roots as openssl
+	# req -x509 made them: random serial, 20 years; the rest 10 years.
+	mkdir -p "$PKI"
+	sh "$TOOLS/mkpki.sh" "$PKI" crt+key 2>>"$LOG/pki.log" <<'TABLE' ||
+# name              subject                                 key issuer         profile          serial start end
+rootCA              "/O=LMT Corp/CN=rootCA"                  rsa self           v3_root          random now +7300
+intermediateCA      "/O=LMT Corp/CN=intermediateCA"          rsa rootCA         v3_inter         1000   now +3650
+server              "/O=LMT Corp/CN=tls-server.local"        rsa intermediateCA v3_server        1001   now +3650
+server-expired      "/O=LMT Corp/CN=tls-server.local"        rsa intermediateCA v3_server        1002   20200101000000Z 20210101000000Z
+server-other        "/O=LMT Corp/CN=other.local"             rsa intermediateCA v3_server_other  1003   now +3650
+clientCA            "/O=LMT Corp/CN=clientCA"                ec  self           v3_root          random now +7300
+client              "/O=LMT Corp/CN=tls-client"              ec  clientCA       v3_client        1004   now +3650
+client-expired      "/O=LMT Corp/CN=tls-client-expired"      ec  clientCA       v3_client        1005   20200101000000Z 20210101000000Z
+client-noclientauth "/O=LMT Corp/CN=tls-client-noclientauth" ec  clientCA       v3_client_noauth 1006   now +3650
+rogueCA             "/CN=rogueCA"                            rsa self           v3_root          random now +7300
+rogue-client        "/O=Rogue/CN=rogue-client"               rsa rogueCA        v3_client        1007   now +3650
+TABLE
+		{ echo "tools/mkpki.sh failed: $(tail -3 "$LOG/pki.log")" >&2; exit 1; }
 	local s
 	for s in server server-expired server-other; do
 		cat "$PKI/$s.crt" "$PKI/intermediateCA.crt" >"$PKI/$s-chain.crt"
 	done
-	rm -rf "$db" "$cnf"
-	chmod 644 "$PKI"/*
 	rm -rf "$OUT/pki"
 	mkdir -p "$OUT/pki"
 	cp "$PKI"/*.crt "$PKI"/*.key "$OUT/pki/"
@@ -270,15 +190,9 @@ fi
 # intermediate (added after the PKI above: made from the committed rogueCA
 # key when missing, so the other certificates stay as they are).
 if [ ! -f "$PKI/server-rogue.crt" ]; then
-	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$PKI/server-rogue.key" 2>/dev/null
-	printf '%s\n' 'basicConstraints = critical,CA:false' 'keyUsage = critical,digitalSignature,keyEncipherment' \
-		'extendedKeyUsage = serverAuth' 'subjectAltName = DNS:tls-server.local' \
-		'subjectKeyIdentifier = hash' 'authorityKeyIdentifier = keyid:always' >"$PKI/rogue-ext.cnf"
-	openssl req -new -key "$PKI/server-rogue.key" -subj "/O=Rogue/CN=tls-server.local" |
-		openssl x509 -req -sha256 -days 3650 -CA "$PKI/rogueCA.crt" -CAkey "$PKI/rogueCA.key" \
-			-set_serial 0x2001 -extfile "$PKI/rogue-ext.cnf" -out "$PKI/server-rogue.crt" 2>>"$LOG/pki.log"
-	rm -f "$PKI/rogue-ext.cnf"
-	chmod 644 "$PKI"/server-rogue.*
+	echo 'server-rogue "/O=Rogue/CN=tls-server.local" rsa rogueCA v3_server 2001 now +3650' |
+		sh "$TOOLS/mkpki.sh" "$PKI" crt+key 2>>"$LOG/pki.log" ||
+		{ echo "tools/mkpki.sh failed for server-rogue" >&2; exit 1; }
 	cp "$PKI"/server-rogue.* "$OUT/pki/"
 fi
 

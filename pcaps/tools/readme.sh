@@ -79,7 +79,9 @@ columns if anything changed, and exits non-zero on any warning.
 | `expected.tsv` | one row per TCP connection: `capture conn code tls_version alert alert_dir rst_dir notes` |
 | `pki/` | the throwaway PKI used (certificates and private keys, test only) |
 | `tools/oracle.sh` | tshark's view of a capture, one line per TCP connection; fills `expected.tsv` |
-| `tools/*.py`, `tools/vlan-tag.bpf.c` | helpers that make the scenarios (see the table) |
+| `tools/mkpki.sh` | the one test-PKI generator: certificates from a table (subject, key, issuer, extension profile, serial, dates) through `openssl ca`; `make-captures.sh` gives it the table of `pki/`, `tests/certs/make-certs.sh` that of `tests/certs/` |
+| `tools/pcapio.py` | the one capture library of every Python script (here, `tests/`, `fuzz/`, `bench/`): reads classic pcap (either byte order, micro- or nanosecond) and pcapng (SHB, IDB, EPB, SPB; `if_tsresol`, `if_tsoffset`), writes pcap and pcapng, builds Ethernet/IPv4/IPv6/TCP frames with correct checksums and decodes every link type tlsdiag reads. Scripts import it by a path relative to their own file (they run from a `make distcheck` build directory too); `tests/e2e/pcapio.sh` checks it against tshark |
+| other `tools/*.py`, `tools/vlan-tag.bpf.c` | helpers that make the scenarios (see the table) |
 
 ### expected.tsv
 

@@ -22,55 +22,46 @@ Used by pcaps/tools/link-tags.sh:
 
 Input: classic pcap, either byte order, link type 1 (Ethernet).
 """
-import struct
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pcapio  # noqa: E402
 
 
 def main():
     src, dst, side, etype, taghex = sys.argv[1:6]
-    data = open(src, "rb").read()
-    if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        e = "<"
-    elif data[:4] in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        e = ">"
-    else:
+    try:
+        cap = pcapio.read(src, strict=False)
+    except pcapio.PcapError as e:
+        sys.exit(str(e))
+    if cap.format != "pcap":
         sys.exit("not a classic pcap file")
-    if struct.unpack(e + "I", data[20:24])[0] != 1:
+    if cap.link_field != pcapio.LINKTYPE_ETHERNET:
         sys.exit("not an Ethernet capture")
     ins = bytes.fromhex(etype) + bytes.fromhex(taghex)
-    out = [data[:24]]
-    off = 24
     client = None
-    while off + 16 <= len(data):
-        ts, tu, cap, wire = struct.unpack(e + "IIII", data[off:off + 16])
-        frame = data[off + 16:off + 16 + cap]
-        off += 16 + cap
-        sport = dport = None
-        etherype_ok = len(frame) >= 14 and frame[12:14] in (b"\x08\x00",
-                                                             b"\x86\xdd")
-        if etherype_ok:
-            if frame[12:14] == b"\x08\x00":
-                ihl = (frame[14] & 0x0f) * 4
-                proto = frame[14 + 9]
-                tcp = 14 + ihl
-            else:
-                proto = frame[14 + 6]
-                tcp = 14 + 40
-            if proto == 6 and len(frame) >= tcp + 14:
-                sport, dport = struct.unpack(">HH", frame[tcp:tcp + 4])
-                flags = frame[tcp + 13]
-                if client is None and flags & 0x02 and not flags & 0x10:
+    with pcapio.PcapWriter.like(dst, cap) as w:
+        for r in cap.records:
+            frame = r.data
+            d = pcapio.decode(pcapio.LINKTYPE_ETHERNET, frame)
+            sport = None
+            if d is not None and d.tcp is not None and len(d.link) == 14:
+                sport = d.sport
+                if client is None and d.flags & pcapio.TCP_SYN and \
+                        not d.flags & pcapio.TCP_ACK:
                     client = sport
-        from_client = sport is not None and sport == client
-        tag = sport is not None and client is not None and (
-            (side == "c2s" and from_client) or
-            (side == "s2c" and not from_client))
-        if tag:
-            frame = frame[:12] + ins + frame[12:]
-            cap += len(ins)
-            wire += len(ins)
-        out.append(struct.pack(e + "IIII", ts, tu, cap, wire) + frame)
-    open(dst, "wb").write(b"".join(out))
+            from_client = sport is not None and sport == client
+            tag = sport is not None and client is not None and (
+                (side == "c2s" and from_client) or
+                (side == "s2c" and not from_client))
+            if tag:
+                w.add_ts(r.sec, r.frac, frame[:12] + ins + frame[12:],
+                         wirelen=r.wirelen + len(ins),
+                         caplen=r.caplen + len(ins))
+            else:
+                w.add_ts(r.sec, r.frac, frame, wirelen=r.wirelen,
+                         caplen=r.caplen)
 
 
 if __name__ == "__main__":

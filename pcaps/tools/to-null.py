@@ -14,42 +14,39 @@ IPv4 nor IPv6 are dropped.
 
 usage: to-null.py IN.pcap OUT.pcap
 """
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pcapio  # noqa: E402
 
 
 def main():
     src, dst = sys.argv[1], sys.argv[2]
-    data = open(src, "rb").read()
-    magic = data[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        e = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        e = ">"
-    else:
+    try:
+        cap = pcapio.read(src, strict=False)
+    except pcapio.PcapError as e:
+        sys.exit(str(e))
+    if cap.format != "pcap":
         sys.exit("not a classic pcap file")
-    vmaj, vmin, tz, sig, snap, link = struct.unpack(e + "HHiIII", data[4:24])
-    if link != 1:
-        sys.exit(f"link type {link} is not Ethernet")
-    out = [magic if e == "<" else magic[::-1], struct.pack("<HHiIII", vmaj, vmin, tz, sig, snap, 0)]
-    off = 24
+    if cap.link_field != pcapio.LINKTYPE_ETHERNET:
+        sys.exit(f"link type {cap.link_field} is not Ethernet")
     n = 0
-    while off + 16 <= len(data):
-        ts, tfrac, incl, orig = struct.unpack(e + "IIII", data[off:off + 16])
-        frame = data[off + 16:off + 16 + incl]
-        off += 16 + incl
-        etype = struct.unpack("!H", frame[12:14])[0] if len(frame) >= 14 else 0
-        if etype == 0x0800:
-            af = 2
-        elif etype == 0x86DD:
-            af = 30
-        else:
-            continue
-        body = struct.pack("<I", af) + frame[14:]
-        out.append(struct.pack("<IIII", ts, tfrac, len(body), orig - 14 + 4))
-        out.append(body)
-        n += 1
-    open(dst, "wb").write(b"".join(out))
+    with pcapio.PcapWriter.like(dst, cap, endian="<",
+                                linktype=pcapio.LINKTYPE_NULL) as w:
+        for r in cap.records:
+            frame = r.data
+            etype = struct.unpack("!H", frame[12:14])[0] if len(frame) >= 14 else 0
+            if etype == pcapio.ETHERTYPE_IPV4:
+                af = 2
+            elif etype == pcapio.ETHERTYPE_IPV6:
+                af = 30
+            else:
+                continue
+            w.add_ts(r.sec, r.frac, struct.pack("<I", af) + frame[14:],
+                     wirelen=r.wirelen - 14 + 4)
+            n += 1
     print(f"{n} frames written", file=sys.stderr)
 
 

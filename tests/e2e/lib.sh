@@ -30,3 +30,19 @@ skip() {
 	echo "SKIP: $*"
 	exit 77
 }
+
+# table_rows FILE: one assertion per "PASS ..." / "FAIL ..." line that the
+# table driver tests/tools/e2e_table.py wrote to FILE; any other line (a
+# traceback) fails too, and so does a table of no row.
+table_rows() {
+	_n=0
+	while IFS= read -r _line; do
+		_n=$((_n + 1))
+		case $_line in
+		"PASS "*) pass ;;
+		"FAIL "*) fail "${_line#FAIL }" ;;
+		*) fail "e2e_table.py: $_line" ;;
+		esac
+	done <"$1"
+	[ "$_n" -gt 0 ] || fail "$1: no table row checked"
+}

@@ -22,8 +22,11 @@ check() {
 	    { fail "$2: tlsdiag exit $?: $(cat "$TMP/err")"; return; }
 	streams "$1" >"$TMP/orig.t"
 	streams "$2" >"$TMP/new.t"
-	python3 - "$3" "$TMP/new.json" "$TMP/orig.t" "$TMP/new.t" "$1" "$2" <<'EOF'
-import json, struct, sys
+	python3 - "$3" "$TMP/new.json" "$TMP/orig.t" "$TMP/new.t" "$1" "$2" \
+	    "$top_srcdir/pcaps/tools" <<'EOF'
+import json, sys
+sys.path.insert(0, sys.argv[7])
+import pcapio
 def conns(path):
     out = []
     for line in open(path):
@@ -53,16 +56,9 @@ if want != nw:
     sys.exit("packets differ: %d streams, %d packets wanted; %d streams, "
              "%d packets written" % (len(want), sum(map(len, want.values())),
                                      len(nw), sum(map(len, nw.values()))))
-def linktype(path):
-    h = open(path, "rb").read(24)
-    magic = struct.unpack("<I", h[:4])[0]
-    e = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
-    return struct.unpack(e + "I", h[20:24])[0]
-if open(sys.argv[5], "rb").read(4) in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4",
-                                       b"M<\xb2\xa1", b"\xa1\xb2<M"):
-    if linktype(sys.argv[5]) != linktype(sys.argv[6]):
-        sys.exit("link type %d, want %d" % (linktype(sys.argv[6]),
-                                            linktype(sys.argv[5])))
+orig, new = pcapio.read(sys.argv[5]), pcapio.read(sys.argv[6])
+if orig.format == "pcap" and orig.link_field != new.link_field:
+    sys.exit("link type %s, want %d" % (new.link_field, orig.link_field))
 EOF
 }
 

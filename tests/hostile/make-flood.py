@@ -23,92 +23,46 @@ bytes are the real one from pcaps/tls13-ok.pcap):
                    evict.
 
 Python 3 standard library only, deterministic. Frames are Ethernet/IPv4
-with correct IPv4 header and TCP checksums, computed incrementally from a
-template so that two million frames take seconds, not minutes.
+with correct IPv4 header and TCP checksums (pcaps/tools/pcapio.py).
 """
 import argparse
 import os
-import struct
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pcaplib import (  # noqa: E402
-    CT_HANDSHAKE, TCP_ACK, TCP_PSH, TCP_SYN, Conversation, parse_records)
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, '..', '..', 'pcaps', 'tools'))
+from pcapio import (  # noqa: E402
+    TCP_ACK, TCP_PSH, TCP_SYN, PcapWriter, frame, tcp_header)
+from forge import CT_HANDSHAKE, Conversation, parse_records  # noqa: E402
 
 START_S = 1700000000
 
 
-def fold(s):
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return s
-
-
-def words(b):
-    if len(b) % 2:
-        b += b'\0'
-    return sum(struct.unpack('!%dH' % (len(b) // 2), b))
-
-
-class FastWriter:
-    """Ethernet/IPv4/TCP frames without options straight into a pcap
-    file, checksums from precomputed sums."""
+class FloodWriter(PcapWriter):
+    """Ethernet/IPv4/TCP frames without options, 1 microsecond apart."""
 
     def __init__(self, path):
-        self.f = open(path, 'wb')
-        self.f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0,
-                                 262144, 1))
-        self.buf = bytearray()
-        self.us = 0
-        self.eth = (bytes.fromhex('020000000002020000000001') +
-                    b'\x08\x00')
+        PcapWriter.__init__(self, path, start_us=START_S * 1000000, step=1)
 
-    def add(self, src, dst, sport, dport, seq, ack, flags, payload=b'',
-            psum=None):
-        """|src|, |dst| are IPv4 addresses as 32-bit ints; |psum| the
-        precomputed words() of |payload|."""
-        if psum is None:
-            psum = words(payload)
-        tlen = 20 + len(payload)
-        ip_sum = fold(0x4500 + 20 + tlen + 0x4000 + 0x4006 +
-                      (src >> 16) + (src & 0xffff) + (dst >> 16) +
-                      (dst & 0xffff))
-        tcp_sum = fold((src >> 16) + (src & 0xffff) + (dst >> 16) +
-                       (dst & 0xffff) + 6 + tlen + sport + dport +
-                       (seq >> 16) + (seq & 0xffff) + (ack >> 16) +
-                       (ack & 0xffff) + (0x5000 | flags) + 0xffff + psum)
-        frame = (self.eth +
-                 struct.pack('!BBHHHBBHII', 0x45, 0, 20 + tlen, 0, 0x4000,
-                             64, 6, (~ip_sum) & 0xffff, src, dst) +
-                 struct.pack('!HHIIBBHHH', sport, dport, seq, ack, 0x50,
-                             flags, 0xffff, (~tcp_sum) & 0xffff, 0) +
-                 payload)
-        self.buf += struct.pack('<IIII', START_S + self.us // 1000000,
-                                self.us % 1000000, len(frame), len(frame))
-        self.buf += frame
-        self.us += 1
-        if len(self.buf) > (4 << 20):
-            self.f.write(self.buf)
-            self.buf = bytearray()
-
-    def close(self):
-        self.f.write(self.buf)
-        self.f.close()
+    def tcp(self, src, dst, sport, dport, seq, ack, flags, payload=b''):
+        self.add(frame(4, src, dst, tcp_header(sport, dport, seq, ack, flags,
+                                               0xffff), payload))
 
 
 def ip(a, b, c, d):
-    return (a << 24) | (b << 16) | (c << 8) | d
+    return bytes((a, b, c, d))
 
 
 def syn_flood(path, n):
-    w = FastWriter(path)
+    w = FloodWriter(path)
     for i in range(n):
         # Client 10.x.y.z:port and server 172.16-31.x.y:port all vary.
         src = ip(10, (i >> 16) & 255, (i >> 8) & 255, 1 + (i & 127))
         dst = ip(172, 16 + (i & 15), (i >> 4) & 255, 1 + ((i >> 12) & 127))
         sport = 1024 + (i * 7) % 64000
         dport = 1 + (i * 13) % 65535
-        w.add(src, dst, sport, dport, (i * 2654435761) & 0xffffffff, 0,
+        w.tcp(src, dst, sport, dport, (i * 2654435761) & 0xffffffff, 0,
               TCP_SYN)
     w.close()
 
@@ -122,8 +76,7 @@ def client_hello(pcaps):
 
 
 def half_open(path, n, ch):
-    w = FastWriter(path)
-    psum = words(ch)
+    w = FloodWriter(path)
     server = ip(192, 168, 7, 1)
     for base in range(0, n, 1000):
         batch = range(base, min(n, base + 1000))
@@ -134,36 +87,35 @@ def half_open(path, n, ch):
 
         for i in batch:
             src, sport = ep(i)
-            w.add(src, server, sport, 443, 1000 + i, 0, TCP_SYN)
+            w.tcp(src, server, sport, 443, 1000 + i, 0, TCP_SYN)
         for i in batch:
             src, sport = ep(i)
-            w.add(server, src, 443, sport, 5000 + i, 1001 + i,
+            w.tcp(server, src, 443, sport, 5000 + i, 1001 + i,
                   TCP_SYN | TCP_ACK)
         for i in batch:
             src, sport = ep(i)
-            w.add(src, server, sport, 443, 1001 + i, 5001 + i, TCP_ACK)
+            w.tcp(src, server, sport, 443, 1001 + i, 5001 + i, TCP_ACK)
         for i in batch:
             src, sport = ep(i)
-            w.add(src, server, sport, 443, 1001 + i, 5001 + i,
-                  TCP_ACK | TCP_PSH, ch, psum)
+            w.tcp(src, server, sport, 443, 1001 + i, 5001 + i,
+                  TCP_ACK | TCP_PSH, ch)
     w.close()
 
 
 def ooo(path, n, ch):
-    w = FastWriter(path)
+    w = FloodWriter(path)
     blob = (ch * (61440 // len(ch) + 1))[:61440]
-    psum = words(blob)
     server = ip(192, 168, 8, 1)
     for i in range(n):
         src, sport = ip(10, 250, (i >> 8) & 255, 1 + (i & 127)), 2000 + i
-        w.add(src, server, sport, 443, 1000, 0, TCP_SYN)
-        w.add(server, src, 443, sport, 5000, 1001, TCP_SYN | TCP_ACK)
-        w.add(src, server, sport, 443, 1001, 5001, TCP_ACK)
+        w.tcp(src, server, sport, 443, 1000, 0, TCP_SYN)
+        w.tcp(server, src, 443, sport, 5000, 1001, TCP_SYN | TCP_ACK)
+        w.tcp(src, server, sport, 443, 1001, 5001, TCP_ACK)
         # Byte 1001 never comes; 1002.. and 1002+61440.. wait behind it.
-        w.add(src, server, sport, 443, 1002, 5001, TCP_ACK | TCP_PSH,
-              blob, psum)
-        w.add(src, server, sport, 443, 1002 + len(blob), 5001,
-              TCP_ACK | TCP_PSH, blob, psum)
+        w.tcp(src, server, sport, 443, 1002, 5001, TCP_ACK | TCP_PSH,
+              blob)
+        w.tcp(src, server, sport, 443, 1002 + len(blob), 5001,
+              TCP_ACK | TCP_PSH, blob)
     w.close()
 
 

@@ -51,18 +51,21 @@ import random
 import struct
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pcaplib import (  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, '..', '..', 'pcaps', 'tools'))
+from pcapio import (  # noqa: E402
+    LINKTYPE_ETHERNET, LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL,
+    LINKTYPE_LINUX_SLL2, LINKTYPE_LOOP, LINKTYPE_NULL, LINKTYPE_RAW, TCP_ACK,
+    TCP_PSH, TCP_SYN, PcapWriter, csum, ipv4_header, ipv6_header, link_wrap,
+    tcp_header, tcp_segment)
+from forge import (  # noqa: E402
     CT_ALERT, CT_APPDATA, CT_CCS, CT_HANDSHAKE, HS_CERTIFICATE,
     HS_CERTIFICATE_REQUEST, HS_CLIENT_HELLO, HS_CLIENT_KEY_EXCHANGE,
-    HS_SERVER_HELLO, HS_SERVER_KEY_EXCHANGE, LINKTYPE_ETHERNET,
-    LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2,
-    LINKTYPE_LOOP, LINKTYPE_NULL, LINKTYPE_RAW, TCP_ACK, TCP_FIN, TCP_PSH,
-    TCP_RST, TCP_SYN, TCP_URG, Conn, Conversation, PcapWriter,
-    client_endpoint, client_hello, csum, der, der_children, der_content,
-    der_oid, ether, frame, hs, ipv4_header, ipv6_header, nested_sequences,
-    parse_client_hello, parse_hs, parse_records, read_pcap, records,
-    tcp_header, tcp_segment, u16v, u24v)
+    HS_SERVER_HELLO, HS_SERVER_KEY_EXCHANGE, Conn, Conversation,
+    client_endpoint, client_hello, der, der_children, der_content, der_oid,
+    hs, nested_sequences, parse_client_hello, parse_hs, parse_records,
+    records, u16v, u24v)
 
 SEED = 20240229
 DEPTH = 10000
@@ -895,27 +898,6 @@ def garbage_ip_packets(conv, rng):
             r[0] = (r[0] & 0x0f) | (0x40 if i % 2 else 0x60)
         out.append(bytes(r))
     return out
-
-
-def link_wrap(linktype, ip):
-    """|ip| behind a link header of |linktype| (IPv4 or IPv6 by its
-    version nibble)."""
-    v6 = len(ip) > 0 and (ip[0] >> 4) == 6
-    if linktype == LINKTYPE_ETHERNET:
-        return ether(0x86dd if v6 else 0x0800, ip)
-    if linktype in (LINKTYPE_RAW, LINKTYPE_IPV4, LINKTYPE_IPV6):
-        return ip
-    if linktype == LINKTYPE_NULL:
-        return struct.pack('<I', 30 if v6 else 2) + ip
-    if linktype == LINKTYPE_LOOP:
-        return struct.pack('>I', 30 if v6 else 2) + ip
-    if linktype == LINKTYPE_LINUX_SLL:
-        return struct.pack('!HHH8sH', 0, 772, 6, b'\0' * 8,
-                           0x86dd if v6 else 0x0800) + ip
-    if linktype == LINKTYPE_LINUX_SLL2:
-        return struct.pack('!HHIHBB8s', 0x86dd if v6 else 0x0800, 0, 1,
-                           772, 0, 6, b'\0' * 8) + ip
-    raise ValueError(linktype)
 
 
 def gen_garbage(ctx):

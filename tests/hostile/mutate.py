@@ -42,6 +42,12 @@ import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'pcaps', 'tools'))
+from pcapio import (  # noqa: E402
+    CLASSIC_MAGICS, PCAPNG_MAGIC, pcap_endian, pcap_record_offsets,
+    pcapng_blocks, pcapng_bytes, read_bytes)
+
 SANITIZER_MARKS = (b'runtime error:', b'ERROR: AddressSanitizer',
                    b'ERROR: LeakSanitizer', b'ERROR: ThreadSanitizer')
 
@@ -64,79 +70,19 @@ COMBOS = [
 ]
 
 
-# ---- capture formats ----
-
-def pcap_records(data):
-    """(endian, header bytes, [record offsets]) of a classic pcap file."""
-    if data[:4] in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1'):
-        e = '<'
-    elif data[:4] in (b'\xa1\xb2\xc3\xd4', b'\xa1\xb2\x3c\x4d'):
-        e = '>'
-    else:
-        return None
-    offs = []
-    off = 24
-    while off + 16 <= len(data):
-        incl = struct.unpack(e + 'I', data[off + 8:off + 12])[0]
-        offs.append(off)
-        off += 16 + incl
-    return e, offs
-
-
-def pcapng_blocks(data):
-    """[(offset, type, total length)] of a little-endian pcapng file."""
-    blocks = []
-    off = 0
-    while off + 12 <= len(data):
-        btype, blen = struct.unpack('<II', data[off:off + 8])
-        if blen < 12 or off + blen > len(data):
-            break
-        blocks.append((off, btype, blen))
-        off += blen
-    return blocks
-
-
-def opt(code, value):
-    pad = (4 - len(value) % 4) % 4
-    return struct.pack('<HH', code, len(value)) + value + b'\0' * pad
-
-
-def block(btype, body):
-    n = 12 + len(body)
-    return struct.pack('<II', btype, n) + body + struct.pack('<I', n)
-
+# ---- capture formats (pcaps/tools/pcapio.py) ----
 
 def to_pcapng(data, tsresol=None, tsoffset=None):
     """Convert a classic pcap file to pcapng (little-endian): a section
     header, one interface, an enhanced packet block per record. With
-    |tsresol| / |tsoffset| the interface carries those options and the
-    timestamps are rescaled from microseconds only when tsresol is 6."""
-    rec = pcap_records(data)
-    if rec is None:
+    |tsresol| / |tsoffset| the interface carries those options; the
+    timestamps stay microseconds whatever tsresol says."""
+    if pcap_endian(data) is None:
         return None
-    e, offs = rec
-    linktype, = struct.unpack(e + 'I', data[20:24])
-    snaplen, = struct.unpack(e + 'I', data[16:20])
-    out = [block(0x0A0D0D0A, struct.pack('<IHHq', 0x1A2B3C4D, 1, 0, -1))]
-    opts = b''
-    if tsresol is not None:
-        opts += opt(9, bytes([tsresol]))
-    if tsoffset is not None:
-        opts += opt(14, struct.pack('<q', tsoffset))
-    if opts:
-        opts += opt(0, b'')
-    out.append(block(1, struct.pack('<HHI', linktype & 0xffff, 0, snaplen) +
-                     opts))
-    for off in offs:
-        sec, usec, incl, orig = struct.unpack(e + 'IIII',
-                                              data[off:off + 16])
-        pkt = data[off + 16:off + 16 + incl]
-        ts = sec * 1000000 + usec
-        pad = (4 - len(pkt) % 4) % 4
-        out.append(block(6, struct.pack('<IIIII', 0, ts >> 32,
-                                        ts & 0xffffffff, len(pkt), orig) +
-                         pkt + b'\0' * pad))
-    return b''.join(out)
+    cap = read_bytes(data, strict=False)
+    return pcapng_bytes(cap.link_field, cap.snaplen,
+                        [(r.sec * 1000000 + r.frac, r.data, r.wirelen)
+                         for r in cap.records], tsresol, tsoffset)
 
 
 # ---- mutations ----
@@ -168,7 +114,7 @@ def m_splice(rng, data):
 
 def m_length(rng, data):
     b = bytearray(data)
-    rec = pcap_records(data)
+    rec = pcap_record_offsets(data)
     if rec is not None:
         e, offs = rec
         if not offs:
@@ -184,7 +130,7 @@ def m_length(rng, data):
     blocks = pcapng_blocks(data)
     if not blocks:
         return m_flip(rng, data)
-    off, btype, blen = rng.choice(blocks)
+    off, btype, blen, _ = rng.choice(blocks)
     where = [off + 4, off + blen - 4]
     if btype == 6:
         where += [off + 20, off + 24]       # captured, original length
@@ -200,14 +146,14 @@ def m_length(rng, data):
 
 def m_ts(rng, data):
     b = bytearray(data)
-    rec = pcap_records(data)
+    rec = pcap_record_offsets(data)
     if rec is not None:
         e, offs = rec
         for off in rng.sample(offs, min(len(offs), rng.randint(1, 4))):
             struct.pack_into(e + 'II', b, off, rng.choice(EXTREME32),
                              rng.choice(EXTREME32))
         return bytes(b)
-    for off, btype, blen in pcapng_blocks(data):
+    for off, btype, blen, _ in pcapng_blocks(data):
         if btype == 6 and rng.random() < 0.3:
             struct.pack_into('<II', b, off + 12, rng.choice(EXTREME32),
                              rng.choice(EXTREME32))
@@ -374,9 +320,7 @@ def main():
     for path in sorted(glob.glob(os.path.join(args.regress, '*'))):
         with open(path, 'rb') as f:
             head = f.read(4)
-        if head in (b'\xd4\xc3\xb2\xa1', b'\xa1\xb2\xc3\xd4',
-                    b'\x4d\x3c\xb2\xa1', b'\xa1\xb2\x3c\x4d',
-                    b'\x0a\x0d\x0d\x0a'):
+        if head in CLASSIC_MAGICS or head == PCAPNG_MAGIC:
             regress.append(path)
     for path in regress:
         for combo in COMBOS:

@@ -13,14 +13,19 @@ type must be marked decrypted) or "dir:StartTLS~text" (the event's protocol,
 which names the preamble or says why it was refused, contains text; "+"
 stands for a space); they must appear in that order (other events may come
 between). Prints one line per problem; exits 1 if any.
+The check itself is e2e_table.check_verdict, the one the table driver
+(e2e_table.py: verdicts.tsv, derived.tsv) applies to every row.
 """
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_table import check_verdict  # noqa: E402
 
 
 def main():
     path, conn, code, conf = sys.argv[1:5]
-    want = sys.argv[5:]
     conns = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -30,57 +35,8 @@ def main():
             obj = json.loads(line)  # every line must be valid JSON
             if "id" in obj:
                 conns[obj["id"]] = obj
-    ids = sorted(conns)
-    n = int(conn)
-    if n > len(ids):
-        print(f"connection {n} missing: only {len(ids)} reported")
-        return 1
-    c = conns[ids[n - 1]]
-    v = c["verdict"]
-    bad = []
-    outcome = None
-    if "@" in code:
-        code, outcome = code.split("@", 1)
-    if outcome is not None and v["outcome"] != outcome:
-        bad.append(f"outcome {v['outcome']} != {outcome}")
-    if outcome is None and v["outcome"] == "suspect" and \
-            v["code"] != "closed_after_handshake":
-        bad.append(f"outcome suspect not expected for {v['code']}")
-    if v["code"] != code:
-        bad.append(f"code {v['code']} != {code} ({v['summary']})")
-    if conf != "-" and v["confidence"] != conf:
-        bad.append(f"confidence {v['confidence']} != {conf}")
-    evs = c["events"]
-    i = 0
-    for w in want:
-        d, t = w.split(":", 1)
-        need_dec = t.endswith("!")
-        t = t.rstrip("!")
-        desc = None
-        part = None
-        if "~" in t:
-            t, part = t.split("~", 1)
-            part = part.replace("+", " ")
-        if "=" in t:
-            t, desc = t.split("=", 1)
-        while i < len(evs):
-            e = evs[i]
-            i += 1
-            if e["dir"] != d or e["type"] != t:
-                continue
-            if desc is not None and e.get("description") != desc:
-                continue
-            if part is not None and part not in e.get("protocol", ""):
-                continue
-            if need_dec and not e.get("decrypted"):
-                continue
-            break
-        else:
-            got = " ".join(f"{e['dir']}:{e['type']}" +
-                           (f"={e.get('description')}" if e["type"] == "Alert" else "")
-                           for e in evs)
-            bad.append(f"event {w} not found in order; events: {got}")
-            break
+    bad = check_verdict([conns[i] for i in sorted(conns)], conn, code, conf,
+                        sys.argv[5:])
     for b in bad:
         print(b)
     return 1 if bad else 0

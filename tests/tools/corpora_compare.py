@@ -16,8 +16,10 @@ now is a failure too (--prune removes such lines).
 """
 import json
 import os
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_table import endpoint, read_known, run_json  # noqa: E402
 
 # Oracle event names that are part of the compared sequence.
 SEQ = {
@@ -151,9 +153,8 @@ def semantics(stream, conn, keys):
     return out
 
 
-def endpoint(ep):
-    ip = ep["ip"]
-    return f"[{ip}]:{ep['port']}" if ":" in ip else f"{ip}:{ep['port']}"
+def ep_str(ep):
+    return endpoint(ep["ip"], ep["port"])
 
 
 def main():
@@ -163,13 +164,7 @@ def main():
     sem_mode = "--semantics" in sys.argv
     sem_total = [0]
     tlsdiag, corpora, known_path = args[:3]
-    known = {}
-    with open(known_path, encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            cap, stream, reason = line.rstrip("\n").split("\t", 2)
-            known[(cap, stream)] = reason
+    known = read_known(known_path)
     manifest = json.load(open(os.path.join(corpora, "MANIFEST.json")))
     keylogs = {m["file"]: m.get("keylog") for m in manifest
                if m.get("kind") == "capture"}
@@ -186,22 +181,11 @@ def main():
         cap = o["capture"]
         cpath = os.path.join(corpora, cap)
         keys = use_keys and o.get("keylog")
-        cmd = [tlsdiag, "--json", "-r", cpath]
-        if keys:
-            cmd += ["--keylog", os.path.join(corpora, o["keylog"])]
-        env = dict(os.environ, SSLKEYLOGFILE="")
-        r = subprocess.run(cmd, capture_output=True, text=True, env=env,
-                           timeout=120)
-        conns = []
-        for line in r.stdout.splitlines():
-            try:
-                c = json.loads(line)
-            except ValueError:
-                problems.append(f"{cap}: invalid JSON line: {line[:80]}")
-                continue
-            if "id" in c:
-                conns.append(c)
-        conns.sort(key=lambda c: c["id"])
+        _, _, conns, bad = run_json(
+            tlsdiag, cpath,
+            os.path.join(corpora, o["keylog"]) if keys else None, 120)
+        for line in bad:
+            problems.append(f"{cap}: invalid JSON line: {line[:80]}")
         used = set()
         for s in o["streams"]:
             total += 1
@@ -210,7 +194,7 @@ def main():
             for c in conns:
                 if c["id"] in used:
                     continue
-                if {endpoint(c["client"]), endpoint(c["server"])} == pair:
+                if {ep_str(c["client"]), ep_str(c["server"])} == pair:
                     match = c
                     break
             diffs = []
@@ -229,7 +213,7 @@ def main():
                         b[d] = [w for w in b[d] if w not in
                                 ("EncryptedHandshake", "EncryptedAlert")]
                 # Orient by the oracle's client.
-                if endpoint(match["client"]) != s["client"]:
+                if ep_str(match["client"]) != s["client"]:
                     b = {"c2s": b["s2c"], "s2c": b["c2s"]}
                 for d in ("c2s", "s2c"):
                     if a[d] != b[d]:

@@ -40,30 +40,25 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_table import endpoint, read_known, run_json  # noqa: E402
+
 # RFC 8446 4.1.3: the random of a HelloRetryRequest.
 HRR_RANDOM = ("cf21ad74e59a6111be1d8c021e65b891"
               "c2a211167abb8c5e079e09e2c8a8339c")
 
 
-def endpoint(ip, port):
-    return f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
-
-
 def run_tlsdiag(tlsdiag, pcap):
     """tlsdiag --json on |pcap|: its connections, by (client, server)."""
-    env = dict(os.environ, SSLKEYLOGFILE="")
-    r = subprocess.run([tlsdiag, "--json", "-r", pcap], capture_output=True,
-                       text=True, env=env, timeout=300)
+    _, _, lst, bad = run_json(tlsdiag, pcap)
+    if bad:
+        raise ValueError(f"{pcap}: tlsdiag wrote a line that is not JSON: "
+                         f"{bad[0][:80]}")
     conns = {}
-    for line in r.stdout.splitlines():
-        c = json.loads(line)
-        if "id" not in c:
-            continue
+    for c in lst:               # in id order
         key = (endpoint(c["client"]["ip"], c["client"]["port"]),
                endpoint(c["server"]["ip"], c["server"]["port"]))
         conns.setdefault(key, []).append(c)
-    for v in conns.values():
-        v.sort(key=lambda c: c["id"])
     return conns
 
 
@@ -73,17 +68,6 @@ def take(conns, key):
     if not lst:
         return None
     return lst.pop(0)
-
-
-def read_known(path):
-    known = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            cap, stream, reason = line.rstrip("\n").split("\t", 2)
-            known[(cap, stream)] = reason
-    return known
 
 
 # ---- JA4: the Rust implementation's snapshots ----

@@ -1,28 +1,21 @@
-"""pcaplib.py - classic pcap reading and writing, TCP connection synthesis
-and TLS framing helpers for make-hostile.py and make-flood.py.
+"""forge.py - TCP connection synthesis, TLS framing and DER helpers for
+make-hostile.py and make-flood.py, on top of pcaps/tools/pcapio.py (the
+capture files, frames and checksums of every script).
 
 Python 3 standard library only, deterministic (no clock, no unseeded
 randomness). Every frame built here carries a correct IPv4 header checksum
 and a correct TCP checksum (IPv4 or IPv6 pseudo-header) unless a caller
 deliberately breaks them.
 """
+import os
 import struct
+import sys
 
-LINKTYPE_NULL = 0
-LINKTYPE_ETHERNET = 1
-LINKTYPE_RAW = 101
-LINKTYPE_LOOP = 108
-LINKTYPE_LINUX_SLL = 113
-LINKTYPE_IPV4 = 228
-LINKTYPE_IPV6 = 229
-LINKTYPE_LINUX_SLL2 = 276
-
-TCP_FIN = 0x01
-TCP_SYN = 0x02
-TCP_RST = 0x04
-TCP_PSH = 0x08
-TCP_ACK = 0x10
-TCP_URG = 0x20
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'pcaps', 'tools'))
+from pcapio import (  # noqa: E402
+    LINKTYPE_ETHERNET, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, PcapError,
+    decode, frame, read, tcp_header)
 
 CT_CCS = 20
 CT_ALERT = 21
@@ -38,198 +31,6 @@ HS_SERVER_HELLO_DONE = 14
 HS_CLIENT_KEY_EXCHANGE = 16
 
 
-class PcapError(Exception):
-    pass
-
-
-# ---- reading ----
-
-def read_pcap(path):
-    """Return (linktype, [(ts_us, data, wirelen)]) of a classic pcap file
-    (either byte order, micro- or nanosecond magic)."""
-    with open(path, 'rb') as f:
-        raw = f.read()
-    if len(raw) < 24:
-        raise PcapError('%s: not a classic pcap file' % path)
-    magic = raw[:4]
-    if magic == b'\xd4\xc3\xb2\xa1':
-        e, nano = '<', False
-    elif magic == b'\xa1\xb2\xc3\xd4':
-        e, nano = '>', False
-    elif magic == b'\x4d\x3c\xb2\xa1':
-        e, nano = '<', True
-    elif magic == b'\xa1\xb2\x3c\x4d':
-        e, nano = '>', True
-    else:
-        raise PcapError('%s: not a classic pcap file' % path)
-    linktype = struct.unpack(e + 'I', raw[20:24])[0] & 0x0fffffff
-    out = []
-    off = 24
-    while off + 16 <= len(raw):
-        sec, frac, incl, orig = struct.unpack(e + 'IIII', raw[off:off + 16])
-        off += 16
-        data = raw[off:off + incl]
-        if len(data) != incl:
-            raise PcapError('%s: cut short' % path)
-        off += incl
-        out.append((sec * 1000000 + (frac // 1000 if nano else frac),
-                    data, orig))
-    return linktype, out
-
-
-# ---- writing ----
-
-class PcapWriter:
-    """A classic little-endian microsecond pcap file. |clock| is the
-    timestamp of the next packet in microseconds; add() advances it by
-    |step| unless told otherwise."""
-
-    def __init__(self, path, linktype=LINKTYPE_ETHERNET, snaplen=262144,
-                 start_us=1700000000 * 1000000, step=20):
-        self.f = open(path, 'wb')
-        self.f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0,
-                                 snaplen, linktype))
-        self.clock = start_us
-        self.step = step
-        self.count = 0
-        self.buf = []
-        self.buffered = 0
-
-    def add(self, data, wirelen=None, caplen=None, ts_us=None):
-        """Write one record. |caplen| may lie about len(data) only when a
-        caller builds a deliberately broken file."""
-        if ts_us is None:
-            ts_us = self.clock
-            self.clock += self.step
-        if wirelen is None:
-            wirelen = len(data)
-        if caplen is None:
-            caplen = len(data)
-        self.buf.append(struct.pack('<IIII', ts_us // 1000000,
-                                    ts_us % 1000000, caplen, wirelen))
-        self.buf.append(data)
-        self.count += 1
-        self.buffered += len(data) + 16
-        if self.buffered > (1 << 20):
-            self.flush()
-
-    def add_raw(self, blob):
-        """Write |blob| as it is (broken record headers)."""
-        self.flush()
-        self.f.write(blob)
-
-    def flush(self):
-        self.f.write(b''.join(self.buf))
-        self.buf = []
-        self.buffered = 0
-
-    def close(self):
-        self.flush()
-        self.f.close()
-
-
-# ---- checksums and headers ----
-
-def csum(data):
-    """The Internet checksum (RFC 1071) of |data|."""
-    if len(data) % 2:
-        data += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return (~s) & 0xffff
-
-
-def tcp_header(sport, dport, seq, ack, flags, win=65535, options=b''):
-    if len(options) % 4:
-        options += b'\0' * (4 - len(options) % 4)
-    doff = (20 + len(options)) // 4
-    return struct.pack('!HHIIBBHHH', sport, dport, seq & 0xffffffff,
-                       ack & 0xffffffff, doff << 4, flags, win, 0,
-                       0) + options
-
-
-def tcp_segment(af, src, dst, tcp, payload):
-    """|tcp| header + |payload| with the TCP checksum filled in."""
-    seg = bytearray(tcp + payload)
-    if af == 4:
-        pseudo = src + dst + struct.pack('!BBH', 0, 6, len(seg))
-    else:
-        pseudo = src + dst + struct.pack('!IxxxB', len(seg), 6)
-    seg[16:18] = struct.pack('!H', csum(pseudo + bytes(seg)))
-    return bytes(seg)
-
-
-def ipv4_header(src, dst, payload_len, ident=0, proto=6, ttl=64,
-                flags_frag=0x4000):
-    h = bytearray(struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + payload_len,
-                              ident & 0xffff, flags_frag, ttl, proto, 0,
-                              src, dst))
-    h[10:12] = struct.pack('!H', csum(bytes(h)))
-    return bytes(h)
-
-
-def ipv6_header(src, dst, payload_len, nh=6, hlim=64):
-    return struct.pack('!IHBB16s16s', 0x60000000, payload_len, nh, hlim,
-                       src, dst)
-
-
-ETH_SRC = bytes.fromhex('020000000001')
-ETH_DST = bytes.fromhex('020000000002')
-
-
-def ether(ethertype, payload):
-    return ETH_DST + ETH_SRC + struct.pack('!H', ethertype) + payload
-
-
-def ip_packet(af, src, dst, tcp, payload, ident=0):
-    """An IP packet (no link header) carrying one TCP segment."""
-    seg = tcp_segment(af, src, dst, tcp, payload)
-    if af == 4:
-        return ipv4_header(src, dst, len(seg), ident) + seg
-    return ipv6_header(src, dst, len(seg)) + seg
-
-
-def frame(af, src, dst, tcp, payload, ident=0):
-    """An Ethernet frame carrying one TCP segment."""
-    return ether(0x0800 if af == 4 else 0x86dd,
-                 ip_packet(af, src, dst, tcp, payload, ident))
-
-
-# ---- decoding the real captures ----
-
-def decode_eth_tcp(data):
-    """Return (af, src, dst, sport, dport, seq, ack, flags, payload) of an
-    Ethernet IPv4/IPv6 TCP frame, or None."""
-    if len(data) < 14:
-        return None
-    et = struct.unpack('!H', data[12:14])[0]
-    p = data[14:]
-    while et == 0x8100 and len(p) >= 4:
-        et = struct.unpack('!H', p[2:4])[0]
-        p = p[4:]
-    if et == 0x0800 and len(p) >= 20:
-        ihl = (p[0] & 15) * 4
-        tot = struct.unpack('!H', p[2:4])[0]
-        if p[9] != 6:
-            return None
-        af, src, dst = 4, p[12:16], p[16:20]
-        t = p[ihl:tot]
-    elif et == 0x86dd and len(p) >= 40:
-        plen = struct.unpack('!H', p[4:6])[0]
-        if p[6] != 6:
-            return None
-        af, src, dst = 6, p[8:24], p[24:40]
-        t = p[40:40 + plen]
-    else:
-        return None
-    if len(t) < 20:
-        return None
-    sport, dport, seq, ack, doff, flags = struct.unpack('!HHIIBB', t[:14])
-    return (af, bytes(src), bytes(dst), sport, dport, seq, ack, flags,
-            bytes(t[(doff >> 4) * 4:]))
-
-
 class Conversation:
     """The first TCP connection of a capture, as the client and server
     endpoints and the in-order list of data segments: (dir, payload),
@@ -237,19 +38,21 @@ class Conversation:
     dropped; FIN and RST are remembered only as facts."""
 
     def __init__(self, path):
-        linktype, pkts = read_pcap(path)
-        if linktype != LINKTYPE_ETHERNET:
+        cap = read(path)
+        if cap.linktype != LINKTYPE_ETHERNET:
             raise PcapError('%s: link type %d, want Ethernet' %
-                            (path, linktype))
+                            (path, cap.linktype))
         self.path = path
         self.segments = []
         self.client = None
         nxt = [None, None]
-        for ts, data, wirelen in pkts:
-            d = decode_eth_tcp(data)
-            if d is None:
+        for r in cap.records:
+            pk = decode(LINKTYPE_ETHERNET, r.data)
+            if pk is None or pk.tcp is None:
                 continue
-            af, src, dst, sport, dport, seq, ack, flags, payload = d
+            af, src, dst, flags = pk.af, pk.src, pk.dst, pk.flags
+            sport, dport, seq, payload = pk.sport, pk.dport, pk.seq, \
+                bytes(pk.payload)
             if self.client is None:
                 if not (flags & TCP_SYN) or (flags & TCP_ACK):
                     continue
