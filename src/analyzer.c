@@ -11,12 +11,11 @@
 #include "limits.h"
 #include "rd.h"
 #include "reasm.h"
-#include "starttls.h"
 #include "timeline.h"
 #include "tls_decrypt.h"
 #include "tls_msg.h"
 #include "tls_names.h"
-#include "tls_record.h"
+#include "tls_stream.h"
 #include "util.h"
 #include "verdict.h"
 #include "x509.h"
@@ -33,31 +32,12 @@ struct dir_ctx {
 /* Per-connection state that the timeline does not keep. */
 struct conn_rt {
 	struct tl_conn		*tl;
+	struct analyzer		*a;
 	struct conn_life	 life;		/* conn.c's: state, flow */
 	struct reasm_dir	 rs[2];
-	struct tls_rec		 rec[2];
-	struct tls_hs		 hs[2];
 	struct dir_ctx		 dctx[2];
-	struct starttls		 st;
-	uint64_t		 st_frame[2];	/* first preamble byte's frame */
-	int64_t			 st_ts[2];
-	struct tls_decrypt	*dec;		/* key log state, or NULL */
-	bool			 enc[2];	/* records of dir are encrypted */
-	bool			 tls13;		/* ServerHello chose TLS 1.3 */
-	bool			 skimming;
-	uint8_t			 reneg_events;	/* shown after the handshake */
+	struct tls_stream	 ts;		/* records, messages, keys */
 	size_t			 mem;		/* bytes counted in a->mem */
-	/* TLS 1.3 without keys: which encrypted flight is on the wire. */
-	uint8_t			 phase;
-};
-
-/* TLS 1.3 phases, in order: which encrypted flight is on the wire. */
-enum {
-	PH_NONE,		/* before the ServerHello */
-	PH_SERVER_FLIGHT,	/* server EE .. Finished */
-	PH_CLIENT_FLIGHT,	/* client [Certificate, CV,] Finished */
-	PH_SERVER_ANSWER,	/* what the server did next */
-	PH_DONE,
 };
 
 struct analyzer {
@@ -93,20 +73,12 @@ struct analyzer {
 };
 
 static void	conn_finish(struct analyzer *, struct conn_rt *, enum tl_end);
+static void	on_message(void *, struct tls_stream_msg *);
 
-static void	rec_record(void *, uint8_t, uint16_t, const uint8_t *, size_t);
-static void	rec_sslv2(void *, const uint8_t *, size_t);
-static void	rec_not_tls(void *, const uint8_t *, size_t);
-static void	rec_resync(void *, const char *, uint64_t);
-static void	hs_msg(void *, uint8_t, const uint8_t *, size_t, bool);
-static void	rs_data(void *, const uint8_t *, size_t);
+static bool	rs_data(void *, const uint8_t *, size_t);
 static void	rs_gap(void *, uint64_t);
 static void	rs_conflict(void *, uint64_t, size_t);
 
-static const struct tls_rec_cb rec_cb = {
-	rec_record, rec_sslv2, rec_not_tls, rec_resync
-};
-static const struct tls_hs_cb hs_cb = { hs_msg };
 static const struct reasm_cb rs_cb = { rs_data, rs_gap, rs_conflict };
 
 struct analyzer *
@@ -223,13 +195,9 @@ conn_rt_free(struct analyzer *a, struct conn_rt *cr)
 	int d;
 
 	a->mem -= cr->mem;
-	for (d = 0; d < 2; d++) {
+	for (d = 0; d < 2; d++)
 		reasm_cleanup(&cr->rs[d]);
-		tls_rec_cleanup(&cr->rec[d]);
-		tls_hs_cleanup(&cr->hs[d]);
-	}
-	starttls_cleanup(&cr->st);	/* line buffers of a preamble cut short */
-	tls_decrypt_free(cr->dec);
+	tls_stream_cleanup(&cr->ts);
 	verdict_free(cr->tl->verdict);	/* the analyzer's, not the timeline's */
 	tl_conn_free(cr->tl);
 	free(cr);
@@ -272,15 +240,13 @@ static void
 mem_update(struct analyzer *a, struct conn_rt *cr)
 {
 	size_t m;
-	int d;
 
 	/* The connection's own structures count too, so that the memory
 	 * cap bounds a flood of connections, not only their payload. */
 	m = sizeof(*cr) + sizeof(*cr->tl) + cr->tl->cap_events *
 	    sizeof(struct tl_event);
-	for (d = 0; d < 2; d++)
-		m += cr->rs[d].ooo_bytes + cr->rec[d].pending.cap +
-		    cr->hs[d].pending.cap;
+	m += cr->rs[0].ooo_bytes + cr->rs[1].ooo_bytes +
+	    tls_stream_mem(&cr->ts);
 	a->mem = a->mem - cr->mem + m;
 	cr->mem = m;
 	if (a->mem > a->st.mem_peak)
@@ -297,6 +263,7 @@ conn_new(struct analyzer *a, struct flow *f, const struct segment *s,
 	int d;
 
 	cr = xcalloc(1, sizeof(*cr));
+	cr->a = a;
 	/* --shard K/N: ids K, K + N, K + 2N...: unique over the shards. */
 	c = tl_conn_new(a->opt.shard_n > 1 ? a->next_id++ * a->opt.shard_n +
 	    a->opt.shard_k : ++a->next_id);
@@ -320,52 +287,14 @@ conn_new(struct analyzer *a, struct flow *f, const struct segment *s,
 	c->first_frame = a->frame;
 	for (d = 0; d < 2; d++) {
 		reasm_init(&cr->rs[d], a->opt.max_stream_bytes);
-		tls_rec_init(&cr->rec[d], LIMIT_RECORD_BYTES + 5);
-		tls_hs_init(&cr->hs[d], LIMIT_HS_MSG_BYTES);
 		cr->dctx[d].a = a;
 		cr->dctx[d].cr = cr;
 		cr->dctx[d].dir = d;
 	}
-	starttls_init(&cr->st);
+	tls_stream_init(&cr->ts, c, on_message, cr, !f->tcp.syn &&
+	    !f->tcp.synack);
 	conn_attach(a->conns, f, &cr->life, cr);
-	if (!f->tcp.syn && !f->tcp.synack) {
-		/* Midstream: the stream may start inside a record, so look
-		 * for the next plausible record header. */
-		for (d = 0; d < 2; d++)
-			tls_rec_gap(&cr->rec[d], &rec_cb, &cr->dctx[d], 0);
-		cr->st.state = STARTTLS_DONE;
-	}
 	return cr;
-}
-
-/* null_cipher: TLS 1.2 and older with a suite that does not encrypt. */
-static size_t
-null_cipher(const struct conn_rt *cr)
-{
-	return cr->tls13 || !cr->tl->sh.present ? 0 :
-	    tls_null_mac_len(cr->tl->sh.suite);
-}
-
-/* settle switches |cr| to the fast path: the handshake is over, so the
- * record layers only read headers and nothing more is buffered. */
-static void
-settle(struct analyzer *a, struct conn_rt *cr)
-{
-	int d;
-
-	if (cr->tl->settled)
-		return;
-	cr->tl->settled = true;
-	(void)conn_input(a->conns, &cr->life, CONN_IN_SETTLED, false);
-	for (d = 0; d < 2; d++) {
-		if (cr->dec != NULL && tls_decrypt_active(cr->dec, d))
-			continue;	/* keep reading: late alerts */
-		if (null_cipher(cr) > 0)
-			continue;	/* alerts in the clear, as above */
-		tls_rec_skim(&cr->rec[d]);
-		tls_hs_discard(&cr->hs[d]);
-	}
-	mem_update(a, cr);
 }
 
 /* ---- TLS handshake messages ---- */
@@ -440,10 +369,13 @@ on_client_hello(struct analyzer *a, struct conn_rt *cr,
 	memcpy(ch->random, h->random, sizeof(ch->random));
 }
 
+/* on_server_hello copies what the server chose; the keys the key log has
+ * for the connection go to m->keys. */
 static void
 on_server_hello(struct analyzer *a, struct conn_rt *cr,
-    const struct tls_server_hello *h, struct tl_event *e)
+    const struct tls_server_hello *h, struct tls_stream_msg *m)
 {
+	struct tl_event *e = m->ev;
 	struct tl_server_hello *sh = &cr->tl->sh;
 	struct tl_client_hello *ch = &cr->tl->ch;
 	uint16_t v = tls_server_hello_version(h);
@@ -470,16 +402,9 @@ on_server_hello(struct analyzer *a, struct conn_rt *cr,
 	copy_list(&sh->exts, &h->exts);
 	fp_server_hello(a->fp, sh->ja3s, h);
 	memcpy(sh->random, h->random, sizeof(sh->random));
-	/* TLS 1.3, its drafts (0x7fNN), Facebook's (0xfbNN) and Chrome's
-	 * experiment 0x7e01 all encrypt after the ServerHello. */
-	if (v == TLS_V_TLS13 || (v & 0xff00) == 0x7f00 ||
-	    (v & 0xff00) == 0xfb00 || v == 0x7e01) {
-		cr->tls13 = true;
+	if (m->tls13) {		/* tls_stream's rule */
 		sh->tls13 = true;
 		sh->resumed = h->has_psk;
-		/* Everything after the ServerHello is encrypted. */
-		cr->enc[TL_S2C] = true;
-		cr->phase = PH_SERVER_FLIGHT;
 	} else if (ch->present && ch->session_id_len > 0 &&
 	    h->session_id_len == ch->session_id_len &&
 	    memcmp(h->session_id, ch->session_id, h->session_id_len) == 0)
@@ -487,25 +412,27 @@ on_server_hello(struct analyzer *a, struct conn_rt *cr,
 	/* Compressed records (DEFLATE, RFC 3749) would need inflating
 	 * after decryption: not done, so not decrypted. */
 	if (a->keylog != NULL && ch->present && h->compression == 0) {
-		cr->dec = tls_decrypt_new(a->keylog, ch->random, v, h->suite,
+		m->keys = tls_decrypt_new(a->keylog, ch->random, v, h->suite,
 		    sh->random);
-		if (cr->dec == NULL && keylog_refresh(a))
-			cr->dec = tls_decrypt_new(a->keylog, ch->random, v,
+		if (m->keys == NULL && keylog_refresh(a))
+			m->keys = tls_decrypt_new(a->keylog, ch->random, v,
 			    h->suite, sh->random);
-		if (cr->dec != NULL)
+		if (m->keys != NULL)
 			a->st.decrypted_conns++;
 	}
 }
 
 static void
 on_certificate(struct analyzer *a, struct conn_rt *cr, struct rd *body,
-    int dir, struct tl_event *e)
+    const struct tls_stream_msg *sm)
 {
+	struct tl_event *e = sm->ev;
+	int dir = sm->dir;
 	struct tls_certificate m;
 	struct tl_chain *ch;
 	size_t i;
 
-	if (tls_parse_certificate(body, cr->tls13, &m) != TLS_OK) {
+	if (tls_parse_certificate(body, sm->tls13, &m) != TLS_OK) {
 		e->what = "malformed Certificate";
 		return;
 	}
@@ -538,14 +465,15 @@ on_certificate(struct analyzer *a, struct conn_rt *cr, struct rd *body,
 
 static void
 on_cert_request(struct analyzer *a, struct conn_rt *cr, struct rd *body,
-    struct tl_event *e)
+    const struct tls_stream_msg *sm)
 {
+	struct tl_event *e = sm->ev;
 	struct tls_cert_request m;
 	struct tl_cert_request *r = &cr->tl->cr;
 	size_t i, n;
 	char text[LIMIT_DN_TEXT];
 
-	if (tls_parse_cert_request(body, cr->tls13, &m) != TLS_OK) {
+	if (tls_parse_cert_request(body, sm->tls13, &m) != TLS_OK) {
 		e->what = "malformed CertificateRequest";
 		return;
 	}
@@ -574,28 +502,17 @@ on_cert_request(struct analyzer *a, struct conn_rt *cr, struct rd *body,
 	kb_learn_ca(a->kb, cr->tl);
 }
 
-/* hs_msg is the handshake defragmenter's callback: one whole message. */
+/* on_tls_message reads one whole TLS handshake message into the facts. */
 static void
-hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
-    bool truncated)
+on_tls_message(struct analyzer *a, struct conn_rt *cr,
+    struct tls_stream_msg *m)
 {
-	struct dir_ctx *dc = arg;
-	struct analyzer *a = dc->a;
-	struct conn_rt *cr = dc->cr;
-	struct tl_event *e;
+	struct tl_event *e = m->ev;
 	struct rd r;
 	enum tls_status st = TLS_OK;
 
-	e = ev(a, cr, TL_EV_HANDSHAKE, dc->dir);
-	e->hs_type = type;
-	e->len = (uint32_t)len;
-	e->decrypted = cr->dec != NULL && tls_decrypt_active(cr->dec, dc->dir);
-	if (truncated) {
-		e->what = "message larger than the capture limit; truncated";
-		return;
-	}
-	rd_init(&r, body, len);
-	switch (type) {
+	rd_init(&r, m->body, m->len);
+	switch (m->type) {
 	case TLS_HS_CLIENT_HELLO:
 		st = tls_parse_client_hello(&r, &a->msg.ch);
 		/* in: a hello with one bad extension keeps what was read
@@ -606,15 +523,17 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 			e->what = a->msg.ch.malformed;
 		break;
 	case TLS_HS_SERVER_HELLO:
-		st = tls_parse_server_hello(&r, &a->msg.sh);
-		if (st == TLS_OK)
-			on_server_hello(a, cr, &a->msg.sh, e);
+		/* Parsed by tls_stream for its own rules. */
+		if (m->sh != NULL)
+			on_server_hello(a, cr, m->sh, m);
+		else
+			st = TLS_MALFORMED;
 		break;
 	case TLS_HS_CERTIFICATE:
-		on_certificate(a, cr, &r, dc->dir, e);
+		on_certificate(a, cr, &r, m);
 		break;
 	case TLS_HS_CERTIFICATE_REQUEST:
-		on_cert_request(a, cr, &r, e);
+		on_cert_request(a, cr, &r, m);
 		break;
 	case TLS_HS_SERVER_KEY_EXCHANGE:
 		st = tls_parse_server_key_exchange(&r, &a->msg.ske);
@@ -626,314 +545,19 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 		st = tls_parse_cert_verify(&r, &a->msg.cv);
 		break;
 	case TLS_HS_FINISHED:
-		cr->tl->finished[dc->dir] = true;
-		if (cr->dec != NULL && cr->tls13) {
-			/* Live: the client may have written its traffic
-			 * secrets since the ServerHello was read. */
-			if (a->opt.keylog_follow) {
-				(void)keylog_refresh(a);
-				tls_decrypt_refill(cr->dec, a->keylog,
-				    cr->tl->ch.random);
-			}
-			tls_decrypt_finished(cr->dec, dc->dir);
+		/* Live: the client may have written its traffic secrets
+		 * since the ServerHello was read. */
+		if (m->dec != NULL && m->tls13 && a->opt.keylog_follow) {
+			(void)keylog_refresh(a);
+			tls_decrypt_refill(m->dec, a->keylog,
+			    cr->tl->ch.random);
 		}
-		break;
-	case TLS_HS_KEY_UPDATE:
-		/* RFC 8446 4.6.3: the sender's next records use the next
-		 * application traffic secret. */
-		if (cr->dec != NULL && cr->tls13)
-			tls_decrypt_key_update(cr->dec, dc->dir);
 		break;
 	default:
 		break;
 	}
 	if (st != TLS_OK && e->what == NULL)
 		e->what = "malformed message";
-	/* TLS 1.2 and below: both Finished read means the handshake is done. */
-	if (cr->tl->finished[0] && cr->tl->finished[1])
-		settle(a, cr);
-}
-
-/* ---- TLS records ---- */
-
-/*
- * RFC 8446 5.2: an encrypted alert is 2 bytes + 1 content type byte + a
- * 16-byte AEAD tag = 19 bytes under every TLS 1.3 cipher suite.
- */
-#define TLS13_ALERT_RECORD	19
-
-static void
-on_tls13_encrypted(struct analyzer *a, struct conn_rt *cr, int dir,
-    size_t len, struct tl_event *e)
-{
-	/* Advance the flight phase by who speaks. */
-	if (dir == TL_C2S && cr->phase == PH_SERVER_FLIGHT)
-		cr->phase = PH_CLIENT_FLIGHT;
-	else if (dir == TL_S2C && cr->phase == PH_CLIENT_FLIGHT)
-		cr->phase = PH_SERVER_ANSWER;
-	if (len == TLS13_ALERT_RECORD) {
-		e->type = TL_EV_ALERT;
-		e->encrypted = true;
-		e->inferred = true;
-		return;
-	}
-	if (cr->phase == PH_CLIENT_FLIGHT)
-		cr->tl->encrypted_hs[TL_C2S] = true;
-	if (cr->phase == PH_SERVER_FLIGHT)
-		cr->tl->encrypted_hs[TL_S2C] = true;
-	/* The server speaking again after the client's flight, not with an
-	 * alert: the server accepted it (a ticket or data follows). */
-	if (cr->phase == PH_SERVER_ANSWER && dir == TL_S2C) {
-		cr->tl->finished[TL_C2S] = true;
-		cr->tl->finished[TL_S2C] = true;
-		cr->phase = PH_DONE;
-		settle(a, cr);
-	}
-}
-
-static void
-count_appdata(struct analyzer *a, struct conn_rt *cr, int dir, size_t len)
-{
-	struct tl_conn *c = cr->tl;
-	struct tl_event *e;
-
-	/*
-	 * TLS 1.3 without keys: a first record of exactly the size of an
-	 * alert, once the handshake is over, is most likely the alert that
-	 * ends the session (close_notify: a client that checked the
-	 * certificate after the handshake and left), not data.
-	 */
-	if (cr->tls13 && cr->dec == NULL && len == TLS13_ALERT_RECORD &&
-	    c->appdata_records[dir] == 0) {
-		e = ev(a, cr, TL_EV_ALERT, dir);
-		e->len = (uint32_t)len;
-		e->encrypted = true;
-		e->inferred = true;
-		return;
-	}
-	c->appdata_records[dir]++;
-	c->appdata_bytes[dir] += len;
-	if (c->appdata_records[dir] == 1) {
-		e = ev(a, cr, TL_EV_APPDATA, dir);
-		e->len = (uint32_t)len;
-	}
-}
-
-/* plain_alerts says whether |p| reads as a few cleartext alerts in one
- * record (RFC 5246 allows several): pairs of level 1 or 2 and a
- * description. */
-static bool
-plain_alerts(const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || len % 2 != 0 || len > 8)
-		return false;
-	for (i = 0; i < len; i += 2)
-		if (p[i] != 1 && p[i] != 2)
-			return false;
-	return true;
-}
-
-static void
-on_alert(struct analyzer *a, struct conn_rt *cr, int dir, const uint8_t *p,
-    size_t len, bool decrypted)
-{
-	struct tl_event *e;
-	struct tls_alert al;
-	struct rd r;
-
-	e = ev(a, cr, TL_EV_ALERT, dir);
-	e->len = (uint32_t)len;
-	e->decrypted = decrypted;
-	if (!decrypted && len != 2 && !plain_alerts(p, len)) {
-		/* An alert is 2 bytes; anything else is one encrypted
-		 * under keys whose ChangeCipherSpec we did not see (the
-		 * capture started after it). */
-		e->encrypted = true;
-		return;
-	}
-	rd_init(&r, p, len);
-	if (tls_parse_alert(&r, &al) != TLS_OK) {
-		e->what = "malformed Alert";
-		return;
-	}
-	e->alert_level = al.level;
-	e->alert_desc = al.description;
-}
-
-/* on_plaintext handles one record whose content is readable: sent in the
- * clear, or decrypted with the key log. */
-static void
-on_plaintext(struct analyzer *a, struct conn_rt *cr, int dir, uint8_t ct,
-    const uint8_t *p, size_t len, bool decrypted)
-{
-	struct tl_event *e;
-
-	switch (ct) {
-	case TLS_CT_CHANGE_CIPHER_SPEC:
-		e = ev(a, cr, TL_EV_CCS, dir);
-		e->len = (uint32_t)len;
-		cr->tl->ccs[dir] = true;
-		/* TLS 1.2 and below: the sender's next records are encrypted.
-		 * The TLS 1.3 compatibility CCS (also after a
-		 * HelloRetryRequest) changes nothing. */
-		if (!cr->tls13 && !(cr->tl->sh.hrr_seen &&
-		    !cr->tl->sh.present)) {
-			cr->enc[dir] = true;
-			if (cr->dec != NULL)
-				tls_decrypt_ccs(cr->dec, dir);
-		}
-		break;
-	case TLS_CT_ALERT:
-		on_alert(a, cr, dir, p, len, decrypted);
-		break;
-	case TLS_CT_HANDSHAKE:
-		tls_hs_feed(&cr->hs[dir], &hs_cb, &cr->dctx[dir], p, len);
-		break;
-	case TLS_CT_APPLICATION_DATA:
-		count_appdata(a, cr, dir, len);
-		break;
-	default:
-		break;
-	}
-}
-
-/* rec_skimmed: a record header read after the handshake (skim mode). */
-static void
-rec_skimmed(struct analyzer *a, struct conn_rt *cr, int dir, uint8_t ct,
-    size_t len)
-{
-	struct tl_event *e;
-
-	if (ct == TLS_CT_APPLICATION_DATA)
-		count_appdata(a, cr, dir, len);
-	else if (ct == TLS_CT_ALERT) {
-		e = ev(a, cr, TL_EV_ALERT, dir);
-		e->len = (uint32_t)len;
-		e->encrypted = true;
-	} else if ((ct == TLS_CT_HANDSHAKE ||
-	    ct == TLS_CT_CHANGE_CIPHER_SPEC) && !cr->tls13 &&
-	    cr->reneg_events < LIMIT_RENEG_EVENTS) {
-		/* TLS 1.2 and older: handshake records after the
-		 * handshake are a renegotiation (a server asking for
-		 * a client certificate late, say), encrypted. */
-		cr->reneg_events++;
-		cr->tl->renegotiated = true;
-		e = ev(a, cr, ct == TLS_CT_HANDSHAKE ? TL_EV_ENCRYPTED :
-		    TL_EV_CCS, dir);
-		e->len = (uint32_t)len;
-		e->encrypted = ct == TLS_CT_HANDSHAKE;
-		e->what = "renegotiation";
-	}
-}
-
-/* rec_decrypt opens an encrypted record with the key log; true when it
- * was read (and handled) that way. A key that does not fit drops the
- * key log state; a missing one leaves the record to inference. */
-static bool
-rec_decrypt(struct analyzer *a, struct conn_rt *cr, int dir, uint8_t ct,
-    uint16_t version, const uint8_t *p, size_t len)
-{
-	struct tl_event *e;
-	uint8_t inner_ct;
-	const uint8_t *pt;
-	size_t pt_len;
-	enum tls_decrypt_result dr;
-
-	if (cr->dec == NULL || ct == TLS_CT_CHANGE_CIPHER_SPEC ||
-	    !(cr->enc[dir] || (cr->tls13 && ct == TLS_CT_APPLICATION_DATA)))
-		return false;
-	dr = tls_decrypt_record(cr->dec, dir, ct, version, p, len,
-	    &inner_ct, &pt, &pt_len);
-	if (dr == TLS_DECRYPT_OK) {
-		if (inner_ct == TLS_CT_HANDSHAKE &&
-		    tls_hs_partial(&cr->hs[dir]) == false &&
-		    cr->tls13 && dir == TL_C2S &&
-		    cr->phase == PH_SERVER_FLIGHT)
-			cr->phase = PH_CLIENT_FLIGHT;
-		on_plaintext(a, cr, dir, inner_ct, pt, pt_len, true);
-		return true;
-	}
-	if (dr == TLS_DECRYPT_BAD_KEY) {
-		e = ev(a, cr, TL_EV_MALFORMED, dir);
-		e->what = "key log entry does not match this connection";
-		tls_decrypt_free(cr->dec);
-		cr->dec = NULL;
-	}
-	return false;	/* TLS_DECRYPT_NO_KEY: inference */
-}
-
-/* rec_record is the record layer's callback: one whole record, or in
- * skim mode its header only (p == NULL). */
-static void
-rec_record(void *arg, uint8_t ct, uint16_t version, const uint8_t *p,
-    size_t len)
-{
-	struct dir_ctx *dc = arg;
-	struct analyzer *a = dc->a;
-	struct conn_rt *cr = dc->cr;
-	struct tl_conn *c = cr->tl;
-	struct tl_event *e;
-	int dir = dc->dir;
-
-	c->tls[dir] = true;
-	if (c->record_version[dir] == 0)
-		c->record_version[dir] = version;
-	if (p == NULL) {
-		rec_skimmed(a, cr, dir, ct, len);
-		return;
-	}
-	if (rec_decrypt(a, cr, dir, ct, version, p, len))
-		return;
-	if (cr->tls13 && ct == TLS_CT_APPLICATION_DATA && !c->settled) {
-		e = ev(a, cr, TL_EV_ENCRYPTED, dir);
-		e->len = (uint32_t)len;
-		e->encrypted = true;
-		on_tls13_encrypted(a, cr, dir, len, e);
-		return;
-	}
-	if (cr->enc[dir] && ct == TLS_CT_HANDSHAKE && !cr->tls13 &&
-	    dir == TL_C2S && !c->sh.present && len >= 4 && p[0] ==
-	    TLS_HS_CLIENT_HELLO && ((size_t)p[1] << 16 | (size_t)p[2] << 8 |
-	    p[3]) + 4 == len) {
-		/* No ServerHello seen (a one-sided capture): the CCS was
-		 * TLS 1.3's compatibility one, before a second ClientHello
-		 * answering a HelloRetryRequest, which is in the clear. */
-		cr->enc[dir] = false;
-	}
-	if (cr->enc[dir] && (ct == TLS_CT_HANDSHAKE || ct == TLS_CT_ALERT) &&
-	    len > null_cipher(cr) && null_cipher(cr) > 0) {
-		/* A NULL cipher: the record is the plaintext and a MAC. */
-		on_plaintext(a, cr, dir, ct, p, len - null_cipher(cr), false);
-		return;
-	}
-	if (cr->enc[dir] && ct == TLS_CT_HANDSHAKE && !cr->tls13) {
-		/* TLS 1.2: the only handshake message after ChangeCipherSpec
-		 * is Finished (RFC 5246 7.4.9); it is encrypted. */
-		e = ev(a, cr, TL_EV_HANDSHAKE, dir);
-		e->hs_type = TLS_HS_FINISHED;
-		e->encrypted = true;
-		e->len = (uint32_t)len;
-		c->finished[dir] = true;
-		if (c->finished[0] && c->finished[1])
-			settle(a, cr);
-		return;
-	}
-	if (cr->enc[dir] && ct == TLS_CT_ALERT) {
-		e = ev(a, cr, TL_EV_ALERT, dir);
-		e->len = (uint32_t)len;
-		e->encrypted = true;
-		return;
-	}
-	if (ct == TLS_CT_APPLICATION_DATA && !c->sh.present) {
-		/* Early data or garbage before the ServerHello. */
-		e = ev(a, cr, TL_EV_ENCRYPTED, dir);
-		e->len = (uint32_t)len;
-		e->encrypted = true;
-		return;
-	}
-	on_plaintext(a, cr, dir, ct, p, len, false);
 }
 
 /*
@@ -941,30 +565,26 @@ rec_record(void *arg, uint8_t ct, uint16_t version, const uint8_t *p,
  * SSL 2.0). Its layout: msg_type 4, session_id_hit, certificate_type,
  * version, then the lengths of the certificate, the cipher specs and the
  * connection id, then those three. The certificate (type 1, X.509) joins
- * the server chain; nothing after the hello is read.
+ * the server chain. True when it reads that way.
  */
-static void
-sslv2_server_hello(struct dir_ctx *dc, const uint8_t *p, size_t len)
+static bool
+sslv2_server_hello(struct analyzer *a, struct conn_rt *cr,
+    const struct tls_stream_msg *m)
 {
-	struct conn_rt *cr = dc->cr;
 	struct tl_server_hello *sh = &cr->tl->sh;
 	struct tl_chain *chain = &cr->tl->server_chain;
-	struct tl_event *e;
+	struct tl_event *e = m->ev;
 	struct rd r, cert;
 	uint8_t type, hit, ctype;
 	uint16_t ver, clen, slen, ilen;
 
-	e = ev(dc->a, cr, TL_EV_HANDSHAKE, dc->dir);
-	e->hs_type = TLS_HS_SERVER_HELLO;
-	e->sslv2 = true;
-	e->len = (uint32_t)len;
-	rd_init(&r, p, len);
+	rd_init(&r, m->body, m->len);
 	if (!rd_u8(&r, &type) || !rd_u8(&r, &hit) || !rd_u8(&r, &ctype) ||
 	    !rd_u16(&r, &ver) || !rd_u16(&r, &clen) || !rd_u16(&r, &slen) ||
 	    !rd_u16(&r, &ilen) || !rd_bytes(&r, &cert, clen) ||
 	    !rd_skip(&r, slen) || !rd_skip(&r, ilen) || rd_left(&r) != 0) {
 		e->what = "malformed SSLv2 ServerHello";
-		return;
+		return false;
 	}
 	e->version = ver;
 	if (!sh->present) {
@@ -976,131 +596,58 @@ sslv2_server_hello(struct dir_ctx *dc, const uint8_t *p, size_t len)
 		chain->present = true;
 		chain->frame = e->frame;
 		chain->total = chain->num = 1;
-		chain->certs[0] = x509_cache_get(dc->a->certs, rd_ptr(&cert),
+		chain->certs[0] = x509_cache_get(a->certs, rd_ptr(&cert),
 		    rd_left(&cert));
 	}
-	/* The client's next messages are SSL 2.0 records too. */
-	tls_rec_off(&cr->rec[!dc->dir]);
-	reasm_stop(&cr->rs[!dc->dir]);
-	cr->tl->settled = true;
-	(void)conn_input(dc->a->conns, &cr->life, CONN_IN_SETTLED, false);
+	return true;
 }
 
+/* on_message is tls_stream's hook: one whole handshake message or SSL 2.0
+ * hello, with its event already on the timeline. */
 static void
-rec_sslv2(void *arg, const uint8_t *p, size_t len)
+on_message(void *arg, struct tls_stream_msg *m)
 {
-	struct dir_ctx *dc = arg;
-	struct tls_client_hello *h = &dc->a->msg.ch;
-	struct tl_event *e;
+	struct conn_rt *cr = arg;
+	struct analyzer *a = cr->a;
 	struct rd r;
 
-	dc->cr->tl->tls[dc->dir] = true;
-	if (len > 0 && p[0] == 4) {
-		sslv2_server_hello(dc, p, len);
+	if (!m->sslv2) {
+		on_tls_message(a, cr, m);
 		return;
 	}
-	e = ev(dc->a, dc->cr, TL_EV_HANDSHAKE, dc->dir);
-	e->hs_type = TLS_HS_CLIENT_HELLO;
-	e->sslv2 = true;
-	e->len = (uint32_t)len;
-	rd_init(&r, p, len);
-	if (tls_parse_sslv2_client_hello(&r, h) == TLS_OK)
-		on_client_hello(dc->a, dc->cr, h, e);
-	else
-		e->what = "malformed SSLv2 ClientHello";
-}
-
-static void
-rec_not_tls(void *arg, const uint8_t *p, size_t len)
-{
-	struct dir_ctx *dc = arg;
-	struct tl_event *e;
-
-	dc->cr->tl->not_tls[dc->dir] = true;
-	e = ev(dc->a, dc->cr, TL_EV_NOT_TLS, dc->dir);
-	if (len > sizeof(e->raw))
-		len = sizeof(e->raw);
-	memcpy(e->raw, p, len);
-	e->raw_len = (uint8_t)len;
-	/* Nothing more to learn from this direction. */
-	reasm_stop(&dc->cr->rs[dc->dir]);
-}
-
-static void
-rec_resync(void *arg, const char *what, uint64_t skipped)
-{
-	struct dir_ctx *dc = arg;
-	struct tl_event *e;
-
-	/* A stream whose first captured byte starts a record (the capture
-	 * began between records) skipped nothing: nothing to tell. */
-	if (skipped == 0 && dc->cr->rec[dc->dir].records == 0)
+	if (m->type == TLS_HS_SERVER_HELLO) {
+		m->sslv2_server = sslv2_server_hello(a, cr, m);
 		return;
-	e = ev(dc->a, dc->cr, TL_EV_RESYNC, dc->dir);
-	e->what = what;
-	e->bytes = skipped;
+	}
+	rd_init(&r, m->body, m->len);
+	if (tls_parse_sslv2_client_hello(&r, &a->msg.ch) == TLS_OK)
+		on_client_hello(a, cr, &a->msg.ch, m->ev);
+	else
+		m->ev->what = "malformed SSLv2 ClientHello";
 }
 
 /* ---- reassembly callbacks ---- */
 
-static void
+/* rs_data hands the next bytes of a direction to its TLS stream, and acts
+ * on what the stream found; true stops the direction's reassembly. */
+static bool
 rs_data(void *arg, const uint8_t *p, size_t len)
 {
 	struct dir_ctx *dc = arg;
 	struct conn_rt *cr = dc->cr;
-	size_t used;
+	struct tls_stamp at = { dc->a->frame, dc->a->now_us };
+	unsigned r;
 
-	if (cr->st.state != STARTTLS_DONE && cr->rec[dc->dir].state ==
-	    TLS_REC_DETECT && cr->rec[dc->dir].pending.len == 0) {
-		if (cr->st.head_len[dc->dir] == 0) {
-			cr->st_frame[dc->dir] = dc->a->frame;
-			cr->st_ts[dc->dir] = dc->a->now_us;
-		}
-		used = starttls_feed(&cr->st, dc->dir, p, len);
-		if (cr->st.upgraded_now) {
-			struct tl_event *e;
-
-			cr->st.upgraded_now = false;
-			cr->tl->starttls = true;
-			cr->tl->starttls_proto = cr->st.proto;
-			e = ev(dc->a, cr, TL_EV_STARTTLS, dc->dir);
-			e->what = cr->st.proto;
-		}
-		if (cr->st.refused_now) {
-			struct tl_event *e;
-
-			/* The refusal names the protocol, the side and why;
-			 * raw keeps the refusing bytes for the evidence. */
-			cr->st.refused_now = false;
-			e = ev(dc->a, cr, TL_EV_STARTTLS, dc->dir);
-			e->what = cr->st.why != NULL ? cr->st.why :
-			    "upgrade refused";
-			e->raw_len = (uint8_t)(len < sizeof(e->raw) ? len :
-			    sizeof(e->raw));
-			memcpy(e->raw, p, e->raw_len);
-			cr->tl->starttls_proto = cr->st.proto;
-			cr->tl->starttls_refused = e->what;
-		}
-		if (cr->st.unasked_now) {
-			struct tl_event *e;
-
-			/* The server's greeting was plaintext and the client
-			 * answered it with TLS: show the greeting as the
-			 * server's NotTLS, at the frame that carried it. */
-			cr->st.unasked_now = false;
-			cr->tl->not_tls[TL_S2C] = true;
-			e = tl_add_event(cr->tl, TL_EV_NOT_TLS, TL_S2C,
-			    cr->st_frame[TL_S2C], cr->st_ts[TL_S2C]);
-			e->raw_len = cr->st.head_len[TL_S2C];
-			memcpy(e->raw, cr->st.head[TL_S2C], e->raw_len);
-			reasm_stop(&cr->rs[TL_S2C]);
-		}
-		if (used == len)
-			return;
-		p += used;
-		len -= used;
+	r = tls_stream_feed(&cr->ts, dc->dir, p, len, at);
+	if (r & TLS_STREAM_SETTLED) {
+		/* The fast path: nothing more is buffered. */
+		(void)conn_input(dc->a->conns, &cr->life, CONN_IN_SETTLED,
+		    false);
+		mem_update(dc->a, cr);
 	}
-	tls_rec_feed(&cr->rec[dc->dir], &rec_cb, dc, p, len);
+	if (r & TLS_STREAM_STOP(!dc->dir))
+		reasm_stop(&cr->rs[!dc->dir]);
+	return (r & TLS_STREAM_STOP(dc->dir)) != 0;
 }
 
 static void
@@ -1124,8 +671,7 @@ rs_gap(void *arg, uint64_t nbytes)
 		e->what = "(cut by the snapshot length)";
 	else if (snap > 0)
 		e->what = "(partly cut by the snapshot length)";
-	tls_hs_reset(&dc->cr->hs[dc->dir]);
-	tls_rec_gap(&dc->cr->rec[dc->dir], &rec_cb, dc, nbytes);
+	tls_stream_gap(&dc->cr->ts, dc->dir, nbytes);
 }
 
 static void

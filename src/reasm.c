@@ -20,9 +20,10 @@
  * range queued as lost (cut by snaplen): it stays a gap even if a later
  * segment carries those bytes.
  *
- * Callbacks may call reasm_stop on the direction they were called for
- * (a stream found not to be TLS); every loop checks |stopped| after a
- * callback and returns without touching the queue again.
+ * A data callback may ask to stop the direction it was called for (a
+ * stream found not to be TLS) by its return value; every loop checks
+ * |stopped| after a callback and returns without touching the queue
+ * again.
  */
 
 /* A single segment longer than this cannot be placed by a signed 32-bit
@@ -160,8 +161,8 @@ emit_data(struct emit *e, const uint8_t *p, size_t len)
 		return false;
 	advance(e->d, len);
 	e->d->delivered += len;
-	if (e->cb != NULL && e->cb->data != NULL)
-		e->cb->data(e->arg, p, len);
+	if (e->cb != NULL && e->cb->data != NULL && e->cb->data(e->arg, p, len))
+		reasm_stop(e->d);
 	return !e->d->stopped;
 }
 

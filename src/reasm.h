@@ -14,7 +14,9 @@
  * resumes, so the consumer can resynchronise.
  */
 struct reasm_cb {
-	void	(*data)(void *arg, const uint8_t *p, size_t len);
+	/* The next |len| bytes of the stream. Returns true when nothing more
+	 * is wanted from this direction (reasm_stop follows). */
+	bool	(*data)(void *arg, const uint8_t *p, size_t len);
 	void	(*gap)(void *arg, uint64_t nbytes);
 	/* An overlap whose bytes differ from those already delivered or
 	 * queued (first data wins). |stream_off| counts from the first byte. */
@@ -71,7 +73,8 @@ void	reasm_peer_ack(struct reasm_dir *d, const struct reasm_cb *cb,
 /* reasm_flush gives up on every hole (end of input, FIN/RST, idle) and
  * delivers what is queued, with gaps between. */
 void	reasm_flush(struct reasm_dir *d, const struct reasm_cb *cb, void *arg);
-/* reasm_stop frees the queue and makes later reasm_add calls count only. */
+/* reasm_stop frees the queue and makes later reasm_add calls count only.
+ * Not from |d|'s own data callback, which returns true instead. */
 void	reasm_stop(struct reasm_dir *d);
 
 #endif

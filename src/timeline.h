@@ -16,6 +16,20 @@ enum tl_dir {
 	TL_S2C = 1,
 };
 
+/*
+ * The handshake flight an event belongs to, as tls_stream saw it: what
+ * the client sent before any ServerHello, what the server sent up to the
+ * end of its handshake, what the client sent after the ServerHello, and
+ * everything once the handshake is over. TCP and capture events have none.
+ */
+enum tl_flight {
+	TL_FLIGHT_NONE,
+	TL_FLIGHT_CLIENT_FIRST,
+	TL_FLIGHT_SERVER,
+	TL_FLIGHT_CLIENT_SECOND,
+	TL_FLIGHT_POST,
+};
+
 enum tl_ev_type {
 	TL_EV_SYN,
 	TL_EV_SYNACK,
@@ -47,6 +61,7 @@ struct tl_event {
 	bool		 decrypted;	/* read with a key log */
 	bool		 inferred;	/* type deduced from size/order */
 	bool		 sslv2;		/* SSLv2-compatible ClientHello */
+	uint8_t		 flight;	/* enum tl_flight */
 	uint16_t	 version;	/* hello versions, record version */
 	uint16_t	 cipher;	/* ServerHello */
 	uint32_t	 len;		/* record or message length */
@@ -201,7 +216,6 @@ struct tl_conn {
 	bool			ccs[2];
 	bool			finished[2];	/* Finished read or inferred */
 	bool			encrypted_hs[2]; /* TLS 1.3 encrypted flight seen */
-	bool			settled;	/* handshake done: stop buffering */
 	bool			renegotiated;	/* handshake records after it */
 	struct tl_client_hello	ch;
 	struct tl_server_hello	sh;

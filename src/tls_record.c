@@ -161,9 +161,7 @@ void
 tls_rec_off(struct tls_rec *r)
 {
 	r->state = TLS_REC_OFF;
-	/* From a record callback, tls_rec_feed frees the buffer later. */
-	if (!r->busy)
-		buf_cleanup(&r->pending);
+	buf_cleanup(&r->pending);
 }
 
 /*
@@ -252,11 +250,12 @@ rec_resync(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 /*
  * consume parses as many whole records as |in| holds and returns how
  * many bytes it used; the rest is a partial record (or too little to
- * detect or resynchronise on).
+ * detect or resynchronise on). It stops after a record whose callback
+ * asked for skim mode, and sets |*skim|.
  */
 static size_t
 consume(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
-    const uint8_t *p, size_t len)
+    const uint8_t *p, size_t len, bool *skim)
 {
 	struct rd in, hdr, body;
 	const char *why = NULL;
@@ -298,15 +297,12 @@ consume(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 				return start - rd_left(&in) - REC_HDR;
 			}
 			r->records++;
-			if (cb->record != NULL)
-				cb->record(arg, ct, ver, body.p, body.len);
-			/* The callback may have switched us off, or to
-			 * skim mode: tls_rec_feed does the rest. */
-			if (r->state == TLS_REC_OFF ||
-			    r->state == TLS_REC_NOT_TLS)
-				return start;
-			if (r->skim_later)
+			if (cb->record != NULL && cb->record(arg, ct, ver,
+			    body.p, body.len) == TLS_REC_NEXT_SKIM) {
+				/* tls_rec_feed reads the rest in skim mode. */
+				*skim = true;
 				return start - rd_left(&in);
+			}
 			break;
 		case TLS_REC_NOT_TLS:
 		case TLS_REC_OFF:
@@ -323,12 +319,6 @@ static void	skim_feed(struct tls_rec *, const struct tls_rec_cb *, void *,
 void
 tls_rec_skim(struct tls_rec *r)
 {
-	if (r->busy) {
-		/* Called from a record callback: the bytes being parsed
-		 * may be our buffer; switch once consume has returned. */
-		r->skim_later = true;
-		return;
-	}
 	skim_now(r);
 }
 
@@ -413,6 +403,7 @@ tls_rec_feed(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
     const uint8_t *p, size_t len)
 {
 	size_t used;
+	bool skim = false;
 
 	if (r->state == TLS_REC_NOT_TLS || r->state == TLS_REC_OFF || len == 0)
 		return;
@@ -422,12 +413,8 @@ tls_rec_feed(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 	}
 	if (r->pending.len == 0) {
 		/* Zero copy: parse straight from the delivered bytes. */
-		r->busy = true;
-		used = consume(r, cb, arg, p, len);
-		r->busy = false;
-		if (r->skim_later && r->state != TLS_REC_OFF &&
-		    r->state != TLS_REC_NOT_TLS) {
-			r->skim_later = false;
+		used = consume(r, cb, arg, p, len, &skim);
+		if (skim) {
 			skim_now(r);
 			/* In skim mode, or not (resynchronising): the rest
 			 * goes through the front door again. */
@@ -448,20 +435,17 @@ tls_rec_feed(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 		r->state = TLS_REC_RESYNC;
 		return;
 	}
-	r->busy = true;
-	used = consume(r, cb, arg, r->pending.p, r->pending.len);
-	r->busy = false;
+	used = consume(r, cb, arg, r->pending.p, r->pending.len, &skim);
 	if (r->state == TLS_REC_OFF || r->state == TLS_REC_NOT_TLS) {
 		buf_cleanup(&r->pending);
 		return;
 	}
 	buf_consume(&r->pending, used);
-	if (r->skim_later) {
+	if (skim) {
 		/* The rest of the buffer is read in skim mode, then freed:
 		 * skim_feed keeps nothing. */
 		struct buf rest = r->pending;
 
-		r->skim_later = false;
 		buf_init(&r->pending, rest.max);
 		skim_now(r);
 		tls_rec_feed(r, cb, arg, rest.p, rest.len);
@@ -532,10 +516,6 @@ tls_hs_reset(struct tls_hs *h)
 void
 tls_hs_discard(struct tls_hs *h)
 {
-	if (h->busy) {
-		h->discard_later = true;
-		return;
-	}
 	buf_cleanup(&h->pending);
 	h->skip = 0;
 }
@@ -547,10 +527,11 @@ tls_hs_partial(const struct tls_hs *h)
 }
 
 /* hs_consume delivers the whole messages in |p| and returns the bytes
- * used. A message longer than the buffer is delivered truncated. */
+ * used. A message longer than the buffer is delivered truncated. A
+ * callback that wants no more sets |*stop|, and the rest counts as used. */
 static size_t
 hs_consume(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
-    const uint8_t *p, size_t len, bool final_chunk)
+    const uint8_t *p, size_t len, bool final_chunk, bool *stop)
 {
 	struct rd in, body;
 	uint8_t type;
@@ -569,44 +550,32 @@ hs_consume(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
 				/* Too large to hold: hand over what we have. */
 				h->skip = mlen - rd_left(&in);
 				h->messages++;
-				cb->msg(arg, type, rd_ptr(&in), rd_left(&in),
-				    true);
+				*stop = cb->msg(arg, type, rd_ptr(&in),
+				    rd_left(&in), true);
 				return start;
 			}
 			in = save;
 			break;
 		}
 		h->messages++;
-		cb->msg(arg, type, body.p, body.len, false);
-		if (h->discard_later)
+		if (cb->msg(arg, type, body.p, body.len, false)) {
+			*stop = true;
 			return start;
+		}
 	}
 	return start - rd_left(&in);
 }
 
-/* hs_consume_busy is hs_consume marked busy, so that a callback's
- * tls_hs_discard waits until the buffer is no longer being read. */
-static size_t
-hs_consume_busy(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
-    const uint8_t *p, size_t len, bool final_chunk)
-{
-	size_t used;
-
-	h->busy = true;
-	used = hs_consume(h, cb, arg, p, len, final_chunk);
-	h->busy = false;
-	return used;
-}
-
-/* hs_feed_loop is tls_hs_feed without the deferred discard; it stops
- * early when a callback asked for one. */
-static void
+/* hs_feed_loop is tls_hs_feed without the discard; it returns true,
+ * early, when a callback wanted no more messages. */
+static bool
 hs_feed_loop(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
     const uint8_t *p, size_t len)
 {
 	size_t used, room;
+	bool stop = false;
 
-	while (len > 0 && !h->discard_later) {
+	while (len > 0 && !stop) {
 		if (h->skip > 0) {
 			used = h->skip < len ? (size_t)h->skip : len;
 			h->skip -= used;
@@ -615,21 +584,21 @@ hs_feed_loop(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
 			continue;
 		}
 		if (h->pending.len == 0) {
-			used = hs_consume_busy(h, cb, arg, p, len, false);
-			if (!h->discard_later && used < len &&
+			used = hs_consume(h, cb, arg, p, len, false, &stop);
+			if (!stop && used < len &&
 			    !buf_add(&h->pending, p + used, len - used)) {
 				/* The tail of one huge message: deliver
 				 * truncated. */
-				hs_consume_busy(h, cb, arg, p + used,
-				    len - used, true);
+				(void)hs_consume(h, cb, arg, p + used,
+				    len - used, true, &stop);
 			}
-			return;
+			return stop;
 		}
 		if (buf_add(&h->pending, p, len)) {
-			used = hs_consume_busy(h, cb, arg, h->pending.p,
-			    h->pending.len, false);
+			used = hs_consume(h, cb, arg, h->pending.p,
+			    h->pending.len, false, &stop);
 			buf_consume(&h->pending, used);
-			return;
+			return stop;
 		}
 		/*
 		 * |p| does not fit: fill the buffer, deliver the whole
@@ -642,25 +611,23 @@ hs_feed_loop(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
 		(void)buf_add(&h->pending, p, room);
 		p += room;
 		len -= room;
-		used = hs_consume_busy(h, cb, arg, h->pending.p,
-		    h->pending.len, false);
+		used = hs_consume(h, cb, arg, h->pending.p, h->pending.len,
+		    false, &stop);
 		buf_consume(&h->pending, used);
-		if (!h->discard_later && h->pending.len == h->pending.max) {
-			(void)hs_consume_busy(h, cb, arg, h->pending.p,
-			    h->pending.len, true);
+		if (!stop && h->pending.len == h->pending.max) {
+			(void)hs_consume(h, cb, arg, h->pending.p,
+			    h->pending.len, true, &stop);
 			buf_reset(&h->pending);
 		}
 	}
+	return stop;
 }
 
 void
 tls_hs_feed(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
     const uint8_t *p, size_t len)
 {
-	hs_feed_loop(h, cb, arg, p, len);
-	if (h->discard_later) {
-		h->discard_later = false;
-		buf_cleanup(&h->pending);
-		h->skip = 0;
-	}
+	/* The buffer is freed only once no callback reads from it. */
+	if (hs_feed_loop(h, cb, arg, p, len))
+		tls_hs_discard(h);
 }

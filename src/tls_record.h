@@ -8,13 +8,21 @@
 
 #include "util.h"
 
+/* What the record callback asks of the reader for the records after it. */
+enum tls_rec_next {
+	TLS_REC_NEXT_READ,	/* go on reading whole records */
+	TLS_REC_NEXT_SKIM,	/* the handshake is over: headers only */
+};
+
 /*
- * What the record layer reports. Calls happen from inside tls_rec_feed
- * and tls_rec_gap; pointers are valid only during the call.
+ * What the record layer reports. Calls happen from inside tls_rec_feed;
+ * pointers are valid only during the call. A callback never calls back
+ * into its reader: it says what it wants by what it returns.
  */
 struct tls_rec_cb {
-	/* One complete record: content type, record version, payload. */
-	void	(*record)(void *arg, uint8_t ct, uint16_t version,
+	/* One complete record: content type, record version, payload; in
+	 * skim mode p == NULL (the return value is then not read). */
+	enum tls_rec_next (*record)(void *arg, uint8_t ct, uint16_t version,
 		    const uint8_t *p, size_t len);
 	/* An SSLv2-compatible ClientHello (body after the 2-byte length). */
 	void	(*sslv2_hello)(void *arg, const uint8_t *p, size_t len);
@@ -45,10 +53,6 @@ struct tls_rec {
 	uint8_t			hdr[5];
 	uint8_t			hdr_len;
 	uint32_t		body_left;
-	/* Inside consume (a record callback is running), and a switch to
-	 * skim mode asked for meanwhile. */
-	bool			busy;
-	bool			skim_later;
 };
 
 void	tls_rec_init(struct tls_rec *r, size_t max_buffer);
@@ -62,9 +66,11 @@ void	tls_rec_gap(struct tls_rec *r, const struct tls_rec_cb *cb,
 	    void *arg, uint64_t nbytes);
 /* tls_rec_skim switches |r| to reading record headers only: the record
  * callback gets p == NULL and the body length, and no byte is buffered
- * (the fast path once a handshake is settled). */
+ * (the fast path once a handshake is settled). Not from |r|'s own record
+ * callback, which returns TLS_REC_NEXT_SKIM instead. */
 void	tls_rec_skim(struct tls_rec *r);
-/* tls_rec_off stops all parsing and frees the buffer (fast path). */
+/* tls_rec_off stops all parsing and frees the buffer (fast path); not
+ * from |r|'s own callbacks. */
 void	tls_rec_off(struct tls_rec *r);
 /*
  * tls_null_mac_len returns the MAC length of a TLS 1.2-and-older cipher
@@ -85,8 +91,10 @@ bool	tls_rec_looks_like_tls(const uint8_t *p, size_t len, bool *need_more);
  */
 struct tls_hs_cb {
 	/* One complete handshake message. |truncated|: the message was longer
-	 * than the buffer allows and |len| bytes of its body are given. */
-	void	(*msg)(void *arg, uint8_t type, const uint8_t *body,
+	 * than the buffer allows and |len| bytes of its body are given.
+	 * Returns true when no more messages are wanted: the rest of the
+	 * record is dropped and the buffer freed (tls_hs_discard). */
+	bool	(*msg)(void *arg, uint8_t type, const uint8_t *body,
 		    size_t len, bool truncated);
 };
 
@@ -94,8 +102,6 @@ struct tls_hs {
 	struct buf	pending;
 	uint64_t	messages;
 	uint64_t	skip;	/* rest of a truncated message still to come */
-	bool		busy;		/* a message callback is running */
-	bool		discard_later;	/* tls_hs_discard from it */
 };
 
 void	tls_hs_init(struct tls_hs *h, size_t max_msg);
@@ -106,7 +112,8 @@ void	tls_hs_feed(struct tls_hs *h, const struct tls_hs_cb *cb, void *arg,
 /* tls_hs_reset drops a partial message (after a gap or key change). */
 void	tls_hs_reset(struct tls_hs *h);
 /* tls_hs_discard frees the buffer and drops what it holds: no more
- * messages are expected. Safe from a message callback. */
+ * messages are expected. Not from |h|'s own callback, which returns true
+ * instead. */
 void	tls_hs_discard(struct tls_hs *h);
 /* tls_hs_partial returns true if a message is waiting for more bytes. */
 bool	tls_hs_partial(const struct tls_hs *h);

@@ -33,7 +33,7 @@ struct rec {
 	}		 conf[MAX_CONF];
 	size_t		 nconf;
 	const uint8_t	*last_p;	/* pointer of the last data() call */
-	struct reasm_dir *stop_dir;	/* if set, data() calls reasm_stop */
+	struct reasm_dir *stop_dir;	/* if set, data() asks to stop */
 	size_t		 data_calls;
 };
 
@@ -67,7 +67,7 @@ rec_event(struct rec *r, uint64_t len, bool gap)
 	r->pos += len;
 }
 
-static void
+static bool
 cb_data(void *arg, const uint8_t *p, size_t len)
 {
 	struct rec *r = arg;
@@ -78,8 +78,7 @@ cb_data(void *arg, const uint8_t *p, size_t len)
 	r->last_p = p;
 	r->data_calls++;
 	rec_event(r, len, false);
-	if (r->stop_dir != NULL)
-		reasm_stop(r->stop_dir);
+	return r->stop_dir != NULL;
 }
 
 static void

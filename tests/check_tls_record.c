@@ -21,7 +21,7 @@ struct seen {
 	bool		trunc[16];
 };
 
-static void
+static enum tls_rec_next
 on_record(void *arg, uint8_t ct, uint16_t v, const uint8_t *p, size_t len)
 {
 	struct seen *s = arg;
@@ -33,6 +33,7 @@ on_record(void *arg, uint8_t ct, uint16_t v, const uint8_t *p, size_t len)
 		s->first[s->records] = p != NULL && len > 0 ? p[0] : 0;
 	}
 	s->records++;
+	return TLS_REC_NEXT_READ;
 }
 
 static void
@@ -59,7 +60,7 @@ on_resync(void *arg, const char *what, uint64_t n)
 	((struct seen *)arg)->resync++;
 }
 
-static void
+static bool
 on_msg(void *arg, uint8_t type, const uint8_t *b, size_t len, bool trunc)
 {
 	struct seen *s = arg;
@@ -71,6 +72,7 @@ on_msg(void *arg, uint8_t type, const uint8_t *b, size_t len, bool trunc)
 		s->trunc[s->msgs] = trunc;
 	}
 	s->msgs++;
+	return false;
 }
 
 static const struct tls_rec_cb cb = { on_record, on_v2, on_not_tls,
@@ -143,15 +145,15 @@ END_TEST
 
 /* Forged: an SSLv2-compatible ClientHello header (length 0x0b, type 1,
  * version 3.1) then a TLS record. */
-/* A record callback that switches its reader to skim mode, as the
- * analyzer does when a Finished settles the handshake. */
+/* A record callback that switches its reader to skim mode, as
+ * tls_stream does when a Finished settles the handshake. */
 struct skimmer {
 	struct tls_rec	*r;
 	int		 records;
 	int		 with_body;
 };
 
-static void
+static enum tls_rec_next
 skim_on_record(void *arg, uint8_t ct, uint16_t v, const uint8_t *p,
     size_t len)
 {
@@ -163,8 +165,7 @@ skim_on_record(void *arg, uint8_t ct, uint16_t v, const uint8_t *p,
 	k->records++;
 	if (p != NULL)
 		k->with_body++;
-	if (k->records == 1)
-		tls_rec_skim(k->r);
+	return k->records == 1 ? TLS_REC_NEXT_SKIM : TLS_REC_NEXT_READ;
 }
 
 static const struct tls_rec_cb skim_cb = { skim_on_record, NULL, NULL, NULL };
