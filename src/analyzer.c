@@ -1,24 +1,18 @@
-/* analyzer.c - the one context: wires decode, flows, reassembly, TLS, verdicts. */
+/* analyzer.c - the wiring: decode -> conn -> reasm -> tls_stream -> facts -> timeline -> verdict. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyzer.h"
 #include "conn.h"
 #include "decode.h"
-#include "fingerprint.h"
+#include "facts.h"
 #include "flow.h"
-#include "knowledge.h"
 #include "limits.h"
-#include "rd.h"
 #include "reasm.h"
 #include "timeline.h"
-#include "tls_decrypt.h"
-#include "tls_msg.h"
-#include "tls_names.h"
 #include "tls_stream.h"
 #include "util.h"
 #include "verdict.h"
-#include "x509.h"
 
 struct conn_rt;
 
@@ -45,14 +39,7 @@ struct analyzer {
 	analyzer_conn_fn	 fn;
 	void			*fn_arg;
 	struct conn_table	*conns;		/* flows and their lifecycle */
-	struct x509_cache	*certs;
-	struct x509_store	*store;
-	struct x509_store	*client_store;
-	struct x509_check_memo	*check_memo;	/* findings of recent chains */
-	struct kb		*kb;		/* chains seen, per server */
-	struct keylog		*keylog;
-	struct fp_hasher	*fp;		/* JA3/JA4 digests */
-	uint64_t		*keylog_off;	/* follow: bytes read, per file */
+	struct facts		*facts;		/* messages, chains, keys */
 	struct analyzer_stats	 st;
 	uint64_t		 next_id;
 	size_t			 mem;		/* buffered payload, all flows */
@@ -61,19 +48,9 @@ struct analyzer {
 	uint64_t		 frames_seen;	/* analyzed and skipped */
 	int64_t			 now_us;	/* conn_now: the packet's time */
 	uint64_t		 pkt_conn;	/* connection of the last packet */
-	char			 extract_err[X509_ERRBUF_SIZE];	/* first */
-	/* What the parsers fill for one handshake message; reused for
-	 * every message (each parser clears it), never allocated. */
-	union {
-		struct tls_client_hello		ch;
-		struct tls_server_hello		sh;
-		struct tls_server_key_exchange	ske;
-		struct tls_cert_verify		cv;
-	}			 msg;
 };
 
 static void	conn_finish(struct analyzer *, struct conn_rt *, enum tl_end);
-static void	on_message(void *, struct tls_stream_msg *);
 
 static bool	rs_data(void *, const uint8_t *, size_t);
 static void	rs_gap(void *, uint64_t);
@@ -86,8 +63,6 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
     char errbuf[ANALYZER_ERRBUF_SIZE])
 {
 	struct analyzer *a;
-	char xerr[X509_ERRBUF_SIZE];
-	size_t i;
 
 	a = xcalloc(1, sizeof(*a));
 	a->opt = *opt;
@@ -97,77 +72,17 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 	    .idle_us = opt->idle_us, .linger_us = opt->linger_us,
 	    .max_flows = opt->max_flows, .max_memory = opt->max_memory,
 	    .shard_k = opt->shard_k, .shard_n = opt->shard_n });
-	a->certs = x509_cache_new(LIMIT_CERT_CACHE);
-	a->check_memo = x509_check_memo_new();
-	a->kb = opt->kb != NULL ? opt->kb : kb_new();
-	a->fp = fp_hasher_new();
-	if (a->fp == NULL) {
-		snprintf(errbuf, ANALYZER_ERRBUF_SIZE,
-		    "libcrypto has no SHA-256 digest (fingerprints)");
+	a->facts = facts_new(&(struct facts_opts){
+	    .ca_file = opt->ca_file, .ca_path = opt->ca_path,
+	    .client_ca_file = opt->client_ca_file,
+	    .keylog_files = (const char *const *)opt->keylog_files,
+	    .keylog_follow = opt->keylog_follow,
+	    .extract_dir = opt->extract_dir, .kb = opt->kb }, errbuf);
+	if (a->facts == NULL) {
 		analyzer_free(a);
 		return NULL;
 	}
-	if (opt->ca_file != NULL || opt->ca_path != NULL) {
-		a->store = x509_store_load(opt->ca_file, opt->ca_path, xerr);
-		if (a->store == NULL) {
-			snprintf(errbuf, ANALYZER_ERRBUF_SIZE, "%s", xerr);
-			analyzer_free(a);
-			return NULL;
-		}
-	}
-	if (opt->client_ca_file != NULL) {
-		a->client_store = x509_store_load(opt->client_ca_file, NULL,
-		    xerr);
-		if (a->client_store == NULL) {
-			snprintf(errbuf, ANALYZER_ERRBUF_SIZE, "%s", xerr);
-			analyzer_free(a);
-			return NULL;
-		}
-	}
-	if (opt->keylog_files != NULL && opt->keylog_files[0] != NULL) {
-		a->keylog = keylog_new();
-		for (i = 0; opt->keylog_files[i] != NULL; i++)
-			;
-		a->keylog_off = xcalloc(i, sizeof(*a->keylog_off));
-		for (i = 0; opt->keylog_files[i] != NULL; i++) {
-			bool ok, missing = false;
-
-			if (opt->keylog_follow)
-				ok = keylog_follow(a->keylog,
-				    opt->keylog_files[i], &a->keylog_off[i],
-				    &missing, errbuf, ANALYZER_ERRBUF_SIZE);
-			else
-				ok = keylog_load(a->keylog,
-				    opt->keylog_files[i], errbuf,
-				    ANALYZER_ERRBUF_SIZE);
-			if (!ok && !missing) {
-				analyzer_free(a);
-				return NULL;
-			}
-		}
-		a->st.keylog_entries = keylog_entries(a->keylog);
-		a->st.keylog_bad_lines = keylog_bad_lines(a->keylog);
-	}
 	return a;
-}
-
-/* keylog_refresh reads what was appended to the followed key logs; true
- * if it brought new secrets. */
-static bool
-keylog_refresh(struct analyzer *a)
-{
-	size_t i, before;
-	bool missing;
-
-	if (!a->opt.keylog_follow || a->keylog == NULL)
-		return false;
-	before = keylog_entries(a->keylog);
-	for (i = 0; a->opt.keylog_files[i] != NULL; i++)
-		(void)keylog_follow(a->keylog, a->opt.keylog_files[i],
-		    &a->keylog_off[i], &missing, NULL, 0);
-	a->st.keylog_entries = keylog_entries(a->keylog);
-	a->st.keylog_bad_lines = keylog_bad_lines(a->keylog);
-	return a->st.keylog_entries != before;
 }
 
 /* in: key log lines from a capture file (pcapng DSB, issue 15 case 10),
@@ -175,16 +90,18 @@ keylog_refresh(struct analyzer *a)
 void
 analyzer_add_keylog(struct analyzer *a, const uint8_t *p, size_t len)
 {
-	if (a->keylog == NULL)
-		a->keylog = keylog_new();
-	keylog_add_text(a->keylog, p, len);
-	a->st.keylog_entries = keylog_entries(a->keylog);
-	a->st.keylog_bad_lines = keylog_bad_lines(a->keylog);
+	facts_add_keylog(a->facts, p, len);
 }
 
 const struct analyzer_stats *
-analyzer_stats(const struct analyzer *a)
+analyzer_stats(struct analyzer *a)
 {
+	const struct facts_stats *fs = facts_stats(a->facts);
+
+	a->st.decrypted_conns = fs->decrypted_conns;
+	a->st.extract_errors = fs->extract_errors;
+	a->st.keylog_entries = fs->keylog_entries;
+	a->st.keylog_bad_lines = fs->keylog_bad_lines;
 	return &a->st;
 }
 
@@ -215,15 +132,7 @@ analyzer_free(struct analyzer *a)
 		conn_rt_free(a, l->owner);
 	}
 	conn_table_free(a->conns);
-	x509_cache_free(a->certs);
-	x509_store_free(a->store);
-	x509_store_free(a->client_store);
-	x509_check_memo_free(a->check_memo);
-	if (a->kb != a->opt.kb)
-		kb_free(a->kb);
-	keylog_free(a->keylog);
-	fp_hasher_free(a->fp);
-	free(a->keylog_off);
+	facts_free(a->facts);
 	free(a);
 }
 
@@ -291,339 +200,10 @@ conn_new(struct analyzer *a, struct flow *f, const struct segment *s,
 		cr->dctx[d].cr = cr;
 		cr->dctx[d].dir = d;
 	}
-	tls_stream_init(&cr->ts, c, on_message, cr, !f->tcp.syn &&
+	tls_stream_init(&cr->ts, c, facts_message, a->facts, !f->tcp.syn &&
 	    !f->tcp.synack);
 	conn_attach(a->conns, f, &cr->life, cr);
 	return cr;
-}
-
-/* ---- TLS handshake messages ---- */
-
-static void
-copy_list(struct tls_u16_list *dst, const struct tls_u16_list *src)
-{
-	memcpy(dst, src, sizeof(*dst));
-}
-
-/* version_rank orders protocol versions: TLS 1.3 drafts (0x7f00 | NN)
- * between TLS 1.2 and TLS 1.3; anything unknown ranks lowest. */
-static uint32_t
-version_rank(uint16_t v)
-{
-	if ((v & 0xff00) == 0x7f00)
-		return 0x30300u + (v & 0xffu);
-	if (v >= 0x0300 && v <= 0x0304)
-		return (uint32_t)v << 8;
-	return 0;
-}
-
-static void
-on_client_hello(struct analyzer *a, struct conn_rt *cr,
-    const struct tls_client_hello *h, struct tl_event *e)
-{
-	struct tl_client_hello *ch = &cr->tl->ch;
-	uint16_t maxv = h->legacy_version;
-	size_t i, j;
-
-	for (i = 0; i < h->versions.num; i++)
-		if (!tls_is_grease(h->versions.v[i]) &&
-		    version_rank(h->versions.v[i]) > version_rank(maxv))
-			maxv = h->versions.v[i];
-	e->version = maxv;
-	e->sslv2 = h->sslv2;
-	if (ch->present)
-		return;		/* second ClientHello after HRR */
-	ch->present = true;
-	fp_client_hello(a->fp, ch->ja4, ch->ja3, h);
-	ch->sslv2 = h->sslv2;
-	ch->frame = e->frame;
-	ch->legacy_version = h->legacy_version;
-	ch->max_version = maxv;
-	ch->malformed = h->malformed;	/* in: issue 15 case 7 */
-	copy_list(&ch->versions, &h->versions);
-	copy_list(&ch->suites, &h->suites);
-	copy_list(&ch->groups, &h->groups);
-	copy_list(&ch->key_shares, &h->key_shares);
-	copy_list(&ch->sig_algs, &h->sig_algs);
-	copy_list(&ch->exts, &h->exts);
-	ch->has_sni = h->has_sni;
-	ch->sni = h->sni;
-	ch->alpn.len = 0;
-	for (i = 0; i < h->alpn.num; i++) {
-		const struct tls_name *pn = &h->alpn.proto[i];
-
-		if (i > 0 && ch->alpn.len < sizeof(ch->alpn.b))
-			ch->alpn.b[ch->alpn.len++] = ',';
-		for (j = 0; j < pn->len && ch->alpn.len < sizeof(ch->alpn.b);
-		    j++)
-			ch->alpn.b[ch->alpn.len++] = pn->b[j];
-	}
-	ch->alpn.wire_len = ch->alpn.len;
-	ch->has_session_id = h->session_id_len > 0;
-	ch->session_id_len = h->session_id_len;
-	memcpy(ch->session_id, h->session_id, sizeof(ch->session_id));
-	ch->has_ticket = h->has_session_ticket && h->session_ticket_len > 0;
-	ch->has_psk = h->has_psk;
-	ch->has_early_data = h->has_early_data;
-	ch->has_ech = h->has_ech;
-	memcpy(ch->random, h->random, sizeof(ch->random));
-}
-
-/* on_server_hello copies what the server chose; the keys the key log has
- * for the connection go to m->keys. */
-static void
-on_server_hello(struct analyzer *a, struct conn_rt *cr,
-    const struct tls_server_hello *h, struct tls_stream_msg *m)
-{
-	struct tl_event *e = m->ev;
-	struct tl_server_hello *sh = &cr->tl->sh;
-	struct tl_client_hello *ch = &cr->tl->ch;
-	uint16_t v = tls_server_hello_version(h);
-
-	e->version = v;
-	e->cipher = h->suite;
-	if (h->is_hrr) {
-		e->hs_type = TLS_HS_HELLO_RETRY_REQUEST;
-		sh->hrr_seen = true;
-		sh->hrr_group = h->key_share_group;
-		return;
-	}
-	if (sh->present)
-		return;
-	sh->present = true;
-	sh->frame = e->frame;
-	sh->version = v;
-	sh->suite = h->suite;
-	sh->group = h->key_share_group;
-	sh->has_alpn = h->has_alpn;
-	sh->alpn = h->alpn;
-	sh->ems = h->has_ems;
-	sh->compression = h->compression;
-	copy_list(&sh->exts, &h->exts);
-	fp_server_hello(a->fp, sh->ja3s, h);
-	memcpy(sh->random, h->random, sizeof(sh->random));
-	if (m->tls13) {		/* tls_stream's rule */
-		sh->tls13 = true;
-		sh->resumed = h->has_psk;
-	} else if (ch->present && ch->session_id_len > 0 &&
-	    h->session_id_len == ch->session_id_len &&
-	    memcmp(h->session_id, ch->session_id, h->session_id_len) == 0)
-		sh->resumed = true;
-	/* Compressed records (DEFLATE, RFC 3749) would need inflating
-	 * after decryption: not done, so not decrypted. */
-	if (a->keylog != NULL && ch->present && h->compression == 0) {
-		m->keys = tls_decrypt_new(a->keylog, ch->random, v, h->suite,
-		    sh->random);
-		if (m->keys == NULL && keylog_refresh(a))
-			m->keys = tls_decrypt_new(a->keylog, ch->random, v,
-			    h->suite, sh->random);
-		if (m->keys != NULL)
-			a->st.decrypted_conns++;
-	}
-}
-
-static void
-on_certificate(struct analyzer *a, struct conn_rt *cr, struct rd *body,
-    const struct tls_stream_msg *sm)
-{
-	struct tl_event *e = sm->ev;
-	int dir = sm->dir;
-	struct tls_certificate m;
-	struct tl_chain *ch;
-	size_t i;
-
-	if (tls_parse_certificate(body, sm->tls13, &m) != TLS_OK) {
-		e->what = "malformed Certificate";
-		return;
-	}
-	ch = dir == TL_S2C ? &cr->tl->server_chain : &cr->tl->client_chain;
-	e->count = (uint32_t)m.total_certs;
-	if (ch->present)
-		return;
-	ch->present = true;
-	ch->frame = e->frame;
-	ch->total = m.total_certs;
-	ch->num = m.num_certs;
-	for (i = 0; i < m.num_certs; i++)
-		ch->certs[i] = x509_cache_get(a->certs, rd_ptr(&m.certs[i]),
-		    rd_left(&m.certs[i]));
-	/* A chain in the clear is known at once, for the connections that
-	 * end before this one does (issue 16). */
-	if (dir == TL_S2C)
-		kb_learn(a->kb, cr->tl);
-	if (a->opt.extract_dir != NULL) {
-		char xerr[X509_ERRBUF_SIZE];
-
-		for (i = 0; i < ch->num; i++)
-			if (ch->certs[i] != NULL &&
-			    !x509_write_pem(ch->certs[i], a->opt.extract_dir,
-			    xerr) && a->st.extract_errors++ == 0)
-				snprintf(a->extract_err, sizeof(a->extract_err),
-				    "%s", xerr);
-	}
-}
-
-static void
-on_cert_request(struct analyzer *a, struct conn_rt *cr, struct rd *body,
-    const struct tls_stream_msg *sm)
-{
-	struct tl_event *e = sm->ev;
-	struct tls_cert_request m;
-	struct tl_cert_request *r = &cr->tl->cr;
-	size_t i, n;
-	char text[LIMIT_DN_TEXT];
-
-	if (tls_parse_cert_request(body, sm->tls13, &m) != TLS_OK) {
-		e->what = "malformed CertificateRequest";
-		return;
-	}
-	e->count = (uint32_t)m.total_ca_names;
-	if (r->present)
-		return;
-	r->present = true;
-	r->frame = e->frame;
-	r->total_ca = m.total_ca_names;
-	copy_list(&r->sig_algs, &m.sig_algs);
-	n = m.num_cert_types < sizeof(r->cert_types) ? m.num_cert_types :
-	    sizeof(r->cert_types);
-	memcpy(r->cert_types, m.cert_types, n);
-	r->num_cert_types = n;
-	for (i = 0; i < m.num_ca_names; i++) {
-		size_t len = rd_left(&m.ca_names[i]);
-
-		x509_cache_name_text(a->certs, text, sizeof(text),
-		    rd_ptr(&m.ca_names[i]), len);
-		r->ca_text[i] = xstrdup(text);
-		r->ca_der[i] = xcalloc(1, len);
-		memcpy(r->ca_der[i], rd_ptr(&m.ca_names[i]), len);
-		r->ca_der_len[i] = len;
-	}
-	r->num_ca = m.num_ca_names;
-	kb_learn_ca(a->kb, cr->tl);
-}
-
-/* on_tls_message reads one whole TLS handshake message into the facts. */
-static void
-on_tls_message(struct analyzer *a, struct conn_rt *cr,
-    struct tls_stream_msg *m)
-{
-	struct tl_event *e = m->ev;
-	struct rd r;
-	enum tls_status st = TLS_OK;
-
-	rd_init(&r, m->body, m->len);
-	switch (m->type) {
-	case TLS_HS_CLIENT_HELLO:
-		st = tls_parse_client_hello(&r, &a->msg.ch);
-		/* in: a hello with one bad extension keeps what was read
-		 * (issue 15 case 7); the event says where it was bad. */
-		if (st == TLS_OK || a->msg.ch.malformed != NULL)
-			on_client_hello(a, cr, &a->msg.ch, e);
-		if (st != TLS_OK && a->msg.ch.malformed != NULL)
-			e->what = a->msg.ch.malformed;
-		break;
-	case TLS_HS_SERVER_HELLO:
-		/* Parsed by tls_stream for its own rules. */
-		if (m->sh != NULL)
-			on_server_hello(a, cr, m->sh, m);
-		else
-			st = TLS_MALFORMED;
-		break;
-	case TLS_HS_CERTIFICATE:
-		on_certificate(a, cr, &r, m);
-		break;
-	case TLS_HS_CERTIFICATE_REQUEST:
-		on_cert_request(a, cr, &r, m);
-		break;
-	case TLS_HS_SERVER_KEY_EXCHANGE:
-		st = tls_parse_server_key_exchange(&r, &a->msg.ske);
-		if (st == TLS_OK && a->msg.ske.has_group &&
-		    cr->tl->sh.group == 0)
-			cr->tl->sh.group = a->msg.ske.group;
-		break;
-	case TLS_HS_CERTIFICATE_VERIFY:
-		st = tls_parse_cert_verify(&r, &a->msg.cv);
-		break;
-	case TLS_HS_FINISHED:
-		/* Live: the client may have written its traffic secrets
-		 * since the ServerHello was read. */
-		if (m->dec != NULL && m->tls13 && a->opt.keylog_follow) {
-			(void)keylog_refresh(a);
-			tls_decrypt_refill(m->dec, a->keylog,
-			    cr->tl->ch.random);
-		}
-		break;
-	default:
-		break;
-	}
-	if (st != TLS_OK && e->what == NULL)
-		e->what = "malformed message";
-}
-
-/*
- * sslv2_server_hello: an SSL 2.0 SERVER-HELLO (the server speaks only
- * SSL 2.0). Its layout: msg_type 4, session_id_hit, certificate_type,
- * version, then the lengths of the certificate, the cipher specs and the
- * connection id, then those three. The certificate (type 1, X.509) joins
- * the server chain. True when it reads that way.
- */
-static bool
-sslv2_server_hello(struct analyzer *a, struct conn_rt *cr,
-    const struct tls_stream_msg *m)
-{
-	struct tl_server_hello *sh = &cr->tl->sh;
-	struct tl_chain *chain = &cr->tl->server_chain;
-	struct tl_event *e = m->ev;
-	struct rd r, cert;
-	uint8_t type, hit, ctype;
-	uint16_t ver, clen, slen, ilen;
-
-	rd_init(&r, m->body, m->len);
-	if (!rd_u8(&r, &type) || !rd_u8(&r, &hit) || !rd_u8(&r, &ctype) ||
-	    !rd_u16(&r, &ver) || !rd_u16(&r, &clen) || !rd_u16(&r, &slen) ||
-	    !rd_u16(&r, &ilen) || !rd_bytes(&r, &cert, clen) ||
-	    !rd_skip(&r, slen) || !rd_skip(&r, ilen) || rd_left(&r) != 0) {
-		e->what = "malformed SSLv2 ServerHello";
-		return false;
-	}
-	e->version = ver;
-	if (!sh->present) {
-		sh->present = true;
-		sh->frame = e->frame;
-		sh->version = ver;
-	}
-	if (ctype == 1 && clen > 0 && !chain->present) {
-		chain->present = true;
-		chain->frame = e->frame;
-		chain->total = chain->num = 1;
-		chain->certs[0] = x509_cache_get(a->certs, rd_ptr(&cert),
-		    rd_left(&cert));
-	}
-	return true;
-}
-
-/* on_message is tls_stream's hook: one whole handshake message or SSL 2.0
- * hello, with its event already on the timeline. */
-static void
-on_message(void *arg, struct tls_stream_msg *m)
-{
-	struct conn_rt *cr = arg;
-	struct analyzer *a = cr->a;
-	struct rd r;
-
-	if (!m->sslv2) {
-		on_tls_message(a, cr, m);
-		return;
-	}
-	if (m->type == TLS_HS_SERVER_HELLO) {
-		m->sslv2_server = sslv2_server_hello(a, cr, m);
-		return;
-	}
-	rd_init(&r, m->body, m->len);
-	if (tls_parse_sslv2_client_hello(&r, &a->msg.ch) == TLS_OK)
-		on_client_hello(a, cr, &a->msg.ch, m->ev);
-	else
-		m->ev->what = "malformed SSLv2 ClientHello";
 }
 
 /* ---- reassembly callbacks ---- */
@@ -687,99 +267,6 @@ rs_conflict(void *arg, uint64_t off, size_t len)
 
 /* ---- connection life ---- */
 
-/* check_server_chain checks |ch|, a chain the server sent (or, for
- * known_chain, most likely sent), as a client asking for |c|'s SNI would. */
-static void
-check_server_chain(struct analyzer *a, const struct tl_conn *c,
-    struct tl_chain *ch)
-{
-	struct x509_check_params p;
-	struct x509_finding tmp[32];
-	size_t n;
-
-	if (ch->num == 0)
-		return;
-	memset(&p, 0, sizeof(p));
-	p.role = X509_ROLE_SERVER;
-	if (c->ch.has_sni) {
-		p.sni = c->ch.sni.b;
-		p.sni_len = c->ch.sni.len;
-	}
-	p.at = c->start_us / 1000000;
-	p.store = a->store;
-	n = x509_check_chain_memo(a->check_memo, tmp, 32, ch->certs, ch->num,
-	    &p);
-	ch->findings = xcalloc(n, sizeof(*tmp));
-	memcpy(ch->findings, tmp, n * sizeof(*tmp));
-	ch->num_findings = n;
-	ch->store_checked = a->store != NULL;
-}
-
-/* check_chains runs the certificate checks once the connection is over,
- * when the SNI and the acceptable CA list are known. */
-static void
-check_chains(struct analyzer *a, struct conn_rt *cr)
-{
-	struct tl_conn *c = cr->tl;
-	struct x509_check_params p;
-	struct x509_finding tmp[32];
-	size_t n;
-	int64_t at = c->start_us / 1000000;
-
-	check_server_chain(a, c, &c->server_chain);
-	check_server_chain(a, c, &c->known_chain);
-	if (c->client_chain.num > 0) {
-		memset(&p, 0, sizeof(p));
-		p.role = X509_ROLE_CLIENT;
-		p.at = at;
-		p.store = a->client_store;
-		p.ca_names_present = c->cr.present;
-		p.ca_names = (const uint8_t *const *)c->cr.ca_der;
-		p.ca_name_lens = c->cr.ca_der_len;
-		p.num_ca_names = c->cr.num_ca;
-		n = x509_check_chain_memo(a->check_memo, tmp, 32,
-		    c->client_chain.certs, c->client_chain.num, &p);
-		c->client_chain.findings = xcalloc(n, sizeof(*tmp));
-		memcpy(c->client_chain.findings, tmp, n * sizeof(*tmp));
-		c->client_chain.num_findings = n;
-	}
-}
-
-/*
- * recall_chain: a TLS 1.3 connection whose chain is encrypted gets the
- * chain it most likely received from what other connections to the same
- * server showed (issue 16). A connection that shows its chain taught it
- * when its Certificate was read (on_certificate).
- */
-static void
-recall_chain(struct analyzer *a, struct tl_conn *c)
-{
-	struct kb_match m;
-	const char *cas;
-	size_t i;
-
-	if (!c->cr.present && c->sh.present && c->sh.tls13 &&
-	    (cas = kb_ca_names(a->kb, c, &c->known_ca_conn,
-	    &c->known_ca_frame)) != NULL)
-		c->known_ca = xstrdup(cas);
-	kb_match(a->kb, c, &m);
-	if (m.chain == NULL)
-		return;
-	for (i = 0; i < m.chain->num; i++)
-		c->known_chain.certs[i] = x509_cert_ref(m.chain->certs[i]);
-	c->known_chain.num = c->known_chain.total = m.chain->num;
-	c->known_chain.present = true;
-	c->known_chain.frame = m.chain->frame;
-	c->known.conn_id = m.chain->conn_id;
-	c->known.frame = m.chain->frame;
-	c->known.version = m.chain->version;
-	c->known.decrypted = m.chain->decrypted;
-	c->known.reason = (int)m.reason;
-	c->known.record_len = m.record_len;
-	c->known.record_frame = m.record_frame;
-	c->known.names = m.names;
-}
-
 /*
  * conn_finish reports |cr| and frees it. The caller tells conn.c what
  * becomes of its flow (conn_reported: a tombstone that absorbs the
@@ -807,8 +294,7 @@ conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
 	    (cr->tl->data[0] || cr->tl->data[1]);
 	if (cr->tl->one_sided)
 		a->st.one_sided++;
-	recall_chain(a, cr->tl);
-	check_chains(a, cr);
+	facts_conn_end(a->facts, cr->tl);
 	cr->tl->verdict = verdict_decide(cr->tl);
 	if (a->fn != NULL)
 		a->fn(a->fn_arg, cr->tl);
@@ -1145,7 +631,7 @@ analyzer_tick(struct analyzer *a, int64_t now_us)
 const char *
 analyzer_extract_error(const struct analyzer *a)
 {
-	return a->st.extract_errors > 0 ? a->extract_err : NULL;
+	return facts_extract_error(a->facts);
 }
 
 void

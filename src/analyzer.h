@@ -129,7 +129,8 @@ void		 analyzer_capture_lost(struct analyzer *a);
 const char	*analyzer_extract_error(const struct analyzer *a);
 /* analyzer_flush finishes every open connection (end of input). */
 void		 analyzer_flush(struct analyzer *a);
-const struct analyzer_stats *analyzer_stats(const struct analyzer *a);
+/* analyzer_stats returns the run's counters so far. */
+const struct analyzer_stats *analyzer_stats(struct analyzer *a);
 /* analyzer_free frees |a| without reporting; analyzer_free(NULL) is a no-op. */
 void		 analyzer_free(struct analyzer *a);
 

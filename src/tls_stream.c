@@ -230,6 +230,7 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 		return false;
 	}
 	memset(&m, 0, sizeof(m));
+	m.c = ts->c;
 	m.ev = e;
 	m.dir = dir;
 	m.type = type;
@@ -607,6 +608,7 @@ rec_sslv2(void *arg, const uint8_t *p, size_t len)
 	e->sslv2 = true;
 	e->len = (uint32_t)len;
 	memset(&m, 0, sizeof(m));
+	m.c = ts->c;
 	m.ev = e;
 	m.dir = sd->dir;
 	m.type = e->hs_type;

@@ -31,6 +31,7 @@ enum tls_cipher {
  * what it reads to it and to the connection's facts.
  */
 struct tls_stream_msg {
+	struct tl_conn		*c;		/* the connection */
 	struct tl_event		*ev;
 	int			 dir;		/* enum tl_dir */
 	uint8_t			 type;		/* TLS_HS_* */
