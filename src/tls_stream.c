@@ -96,6 +96,11 @@ flight(const struct tls_stream *ts, int dir)
 {
 	if (ts->settled)
 		return TL_FLIGHT_POST;
+	/* TLS 1.3 without keys: the phase says it; what the server says
+	 * after the client's flight is its answer. */
+	if (ts->phase >= PH_SERVER_ANSWER ||
+	    (dir == TL_S2C && ts->phase == PH_CLIENT_FLIGHT))
+		return TL_FLIGHT_POST;
 	if (dir == TL_S2C)
 		return TL_FLIGHT_SERVER;
 	return ts->sh_seen ? TL_FLIGHT_CLIENT_SECOND : TL_FLIGHT_CLIENT_FIRST;

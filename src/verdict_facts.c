@@ -95,8 +95,6 @@ scan_events(struct vctx *x, size_t rec[8])
 	const struct tl_conn *c = x->c;
 	const struct tl_event *e;
 	size_t i, nrec = 0;
-	int phase = 0;		/* 0 before SH, 1 server flight, 2 client,
-				 * 3 the server's answer */
 
 	for (i = 0; i < c->num_events; i++) {
 		e = &c->events[i];
@@ -134,10 +132,8 @@ scan_events(struct vctx *x, size_t rec[8])
 		case TL_EV_HANDSHAKE:
 			if (e->hs_type == TLS_HS_CLIENT_HELLO && x->ch_ev == NULL)
 				x->ch_ev = e;
-			if (e->hs_type == TLS_HS_SERVER_HELLO && x->sh_ev == NULL) {
+			if (e->hs_type == TLS_HS_SERVER_HELLO && x->sh_ev == NULL)
 				x->sh_ev = e;
-				phase = 1;
-			}
 			if (e->dir == TL_S2C && (e->hs_type ==
 			    TLS_HS_SERVER_HELLO_DONE || e->hs_type ==
 			    TLS_HS_FINISHED || e->hs_type ==
@@ -170,11 +166,11 @@ scan_events(struct vctx *x, size_t rec[8])
 		if (!x->tls13 || !(e->type == TL_EV_ENCRYPTED ||
 		    (e->type == TL_EV_ALERT && e->encrypted && !e->decrypted)))
 			continue;
-		if (e->dir == TL_S2C && phase == 1) {
+		if (e->dir == TL_S2C && e->flight == TL_FLIGHT_SERVER) {
 			x->server_flight = true;
 			x->server_flight_end = e;
-		} else if (e->dir == TL_C2S && (phase == 1 || phase == 2)) {
-			phase = 2;
+		} else if (e->dir == TL_C2S &&
+		    e->flight == TL_FLIGHT_CLIENT_SECOND) {
 			if (e->type == TL_EV_ENCRYPTED && x->cfin_ev == NULL &&
 			    e->len == 17 + 4 + finished_len(c->sh.suite))
 				x->cfin_ev = e;
@@ -182,8 +178,7 @@ scan_events(struct vctx *x, size_t rec[8])
 				rec[nrec++] = e->len > 17 ? e->len - 17 : 0;
 			if (e->type == TL_EV_ENCRYPTED)
 				x->ccert_ev = e;
-		} else if (e->dir == TL_S2C && phase == 2)
-			phase = 3;
+		}
 	}
 	return nrec;
 }

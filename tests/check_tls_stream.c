@@ -275,8 +275,9 @@ END_TEST
 
 /* TLS 1.3 without keys: the compatibility CCS changes nothing; the flight
  * phases follow who speaks; the server answering the client's flight
- * settles the handshake (both Finished inferred); a first record of an
- * alert's size after it is the inferred alert that ends the session. */
+ * settles the handshake (both Finished inferred) and is tagged as after
+ * the handshake; a first record of an alert's size after it is the
+ * inferred alert that ends the session. */
 START_TEST(test_tls13_flights)
 {
 	struct t *t = start(false);
@@ -302,7 +303,7 @@ START_TEST(test_tls13_flights)
 	rec(t, TLS_CT_APPLICATION_DATA, NULL, 19);
 	feed(t, C);
 	ck_assert_str_eq(events(t), ">HS1:1 <HS2:2 <CCS:2 <ENCe:2 >CCS:3 "
-	    ">ENCe:3 <ENCe:2 >ALERTei:4");
+	    ">ENCe:3 <ENCe:4 >ALERTei:4");
 	ck_assert_uint_eq(t->c->appdata_records[C], 0);
 	finish(t);
 }
@@ -310,7 +311,8 @@ END_TEST
 
 /* TLS 1.3 without keys: a record of an alert's size in the handshake is
  * an alert (the client rejecting the server's flight), and the server
- * answering with it does not settle anything. */
+ * answering with it does not settle anything; its answer is no longer
+ * the server's flight (the verdict reads that tag). */
 START_TEST(test_tls13_alert_in_handshake)
 {
 	struct t *t = start(false);
@@ -325,7 +327,7 @@ START_TEST(test_tls13_alert_in_handshake)
 	rec(t, TLS_CT_APPLICATION_DATA, NULL, 19);
 	ck_assert_uint_eq(feed(t, S), 0);
 	ck_assert_str_eq(events(t), ">HS1:1 <HS2:2 <ENCe:2 >ALERTei:3 "
-	    "<ALERTei:2");
+	    "<ALERTei:4");
 	ck_assert(!t->ts.settled);
 	ck_assert(!t->c->finished[C] && !t->c->finished[S]);
 	finish(t);

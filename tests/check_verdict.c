@@ -9,12 +9,54 @@
 
 static uint64_t frame;
 
+/*
+ * flight_of tags a new event as tls_stream would, from the timeline so
+ * far: TCP events have none; before the ServerHello the client is in its
+ * first flight; then the server's flight and the client's second; in TLS
+ * 1.3 without keys, once the client sent an encrypted record, what the
+ * server sends is its answer (after the handshake), and so is everything
+ * after that answer.
+ */
+static uint8_t
+flight_of(const struct tl_conn *c, enum tl_ev_type t, int dir)
+{
+	bool sh = false, cflight = false, answered = false;
+	size_t i;
+
+	if (t == TL_EV_SYN || t == TL_EV_SYNACK || t == TL_EV_FIN ||
+	    t == TL_EV_RST || t == TL_EV_GAP)
+		return TL_FLIGHT_NONE;
+	for (i = 0; i < c->num_events; i++) {
+		const struct tl_event *e = &c->events[i];
+		bool enc = e->type == TL_EV_ENCRYPTED ||
+		    (e->type == TL_EV_ALERT && e->encrypted && !e->decrypted);
+
+		if (e->type == TL_EV_HANDSHAKE &&
+		    e->hs_type == TLS_HS_SERVER_HELLO)
+			sh = true;
+		if (sh && c->sh.tls13 && enc && e->dir == TL_C2S)
+			cflight = true;
+		else if (cflight && enc && e->dir == TL_S2C)
+			answered = true;
+	}
+	if (!sh)
+		return dir == TL_C2S ? TL_FLIGHT_CLIENT_FIRST :
+		    TL_FLIGHT_SERVER;
+	if (answered || (cflight && dir == TL_S2C))
+		return TL_FLIGHT_POST;
+	return dir == TL_S2C ? TL_FLIGHT_SERVER : TL_FLIGHT_CLIENT_SECOND;
+}
+
 static struct tl_event *
 add(struct tl_conn *c, enum tl_ev_type t, int dir)
 {
+	uint8_t fl = flight_of(c, t, dir);
+	struct tl_event *e;
+
 	frame++;
-	return tl_add_event(c, t, (enum tl_dir)dir, frame,
-	    (int64_t)frame * 1000);
+	e = tl_add_event(c, t, (enum tl_dir)dir, frame, (int64_t)frame * 1000);
+	e->flight = fl;
+	return e;
 }
 
 static struct tl_event *
