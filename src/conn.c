@@ -260,7 +260,7 @@ expire_open(struct conn_table *t, size_t mem, struct conn_expired *x)
 			flow_touch(t->flows, f, t->now_us);
 			continue;
 		}
-		linger_unlink(t, l);
+		/* conn_reported or conn_remove takes it off the linger list. */
 		return expired(x, l, e.in, r.end, e.in == CONN_IN_CAP);
 	}
 	return false;
@@ -283,7 +283,6 @@ conn_expire_next(struct conn_table *t, size_t mem, struct conn_expired *x)
 			e.in = CONN_IN_LINGER_OVER;
 			e.now_us = t->now_us;
 			r = conn_transition(l, &t->p, &e);
-			linger_unlink(t, l);
 			return expired(x, l, e.in, r.end, false);
 		}
 		x->phase = 1;

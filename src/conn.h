@@ -152,6 +152,9 @@ struct conn_expired {
  *      are reported and become tombstones;
  *   4. while over the flow cap or |mem| > max_memory, the least recently
  *      seen open flow is reported and removed (evicted).
+ * The caller ends each one it is given with conn_reported or conn_remove
+ * (as x->remove says) before it calls again: that takes it off the
+ * linger list and out of the open flows.
  */
 bool			 conn_expire_next(struct conn_table *t, size_t mem,
 			    struct conn_expired *x);
