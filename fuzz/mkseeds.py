@@ -178,6 +178,8 @@ def main():
             b = f.read()
         write(outdir, 'cli', bytes([0x09 | (i & 0x46), 0x10 & i, 3]) + a +
               b'#FILE\n' + b)
+    # fuzz_tls: each connection's two streams, from every capture.
+    for p in caps + extra:
         for s in tls_streams(p):
             write(outdir, 'tls', s)
             # The same stream midstream (flags bit 0).
