@@ -281,6 +281,7 @@ conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
 	for (d = 0; d < 2; d++)
 		reasm_flush(&cr->rs[d], &rs_cb, &cr->dctx[d]);
 	cr->tl->end = why;
+	cr->tl->end_us = a->now_us;
 	/* Bytes cut by the snapshot length are said apart (snaplen_cut). */
 	if (cr->tl->kernel_drops || cr->tl->gap_bytes[0] +
 	    cr->tl->gap_bytes[1] > cr->tl->snap_gap_bytes[0] +

@@ -174,6 +174,7 @@ struct tl_conn {
 	int64_t			last_us;
 	uint64_t		first_frame;
 	enum tl_end		end;
+	int64_t			end_us;		/* capture time of the report */
 
 	struct tl_event		*events;	/* heap, up to LIMIT_EVENTS */
 	size_t			num_events;

@@ -1127,9 +1127,15 @@ vt_closed_before_tls(const struct vctx *x, struct verdict *v)
 void
 vt_server_silent(const struct vctx *x, struct verdict *v)
 {
+	const struct tl_conn *c = x->c;
+	/* Ended by the idle timeout: the silence lasted until then, not
+	 * only until the connection's last packet. */
+	bool idle = c->end == TL_END_IDLE && c->end_us > c->last_us;
+
 	v->summary = vt_str("the server never answered the ClientHello "
-	    "(%.1f s of silence)", (double)(x->c->last_us - x->ch_ev->ts_us) /
-	    1e6);
+	    "(%.1f s of silence%s)", (double)((idle ? c->end_us : c->last_us) -
+	    x->ch_ev->ts_us) / 1e6, idle ? ", until the idle timeout ended "
+	    "the connection" : "");
 	add_ev(v, x, x->ch_ev);
 	add_ev(v, x, x->rst != NULL ? x->rst : x->fin);
 	v->next = xstrdup("check that the port serves TLS (not a plaintext "

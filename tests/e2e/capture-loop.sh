@@ -96,6 +96,27 @@ for idle in 1 60; do
 		fail "keepalive, --idle-timeout $idle: a [midstream] connection"
 	else pass; fi
 done
+# The silence lasted until the idle timeout ended the connection, not only
+# to its last packet (the ClientHello's ACK): the report comes with the
+# first packet past the timeout, the first probe (frame 6). It used to say
+# "0.0 s of silence".
+if command -v tshark >/dev/null 2>&1; then
+	want=$(tshark -r "$K" -Y 'frame.number == 4 || frame.number == 6' \
+	    -T fields -e frame.time_epoch 2>/dev/null |
+	    awk 'NR == 1 { a = $1 } NR == 2 { printf "%.1f", $1 - a }')
+	"$TLSDIAG" -r "$K" --idle-timeout 1 >"$TMP/ka.txt"
+	if grep -q "server_silent (failed, certain)" "$TMP/ka.txt" &&
+	    grep -q "never answered the ClientHello ($want s of silence, until the idle timeout ended the connection)" "$TMP/ka.txt"
+	then pass; else
+		fail "keepalive, --idle-timeout 1: want $want s of silence until the idle timeout: $(grep -A1 verdict: "$TMP/ka.txt")"; fi
+	"$TLSDIAG" -r "$K" >"$TMP/ka.txt"
+	want=$(tshark -r "$K" -Y 'frame.number == 4 || frame.number == 16' \
+	    -T fields -e frame.time_epoch 2>/dev/null |
+	    awk 'NR == 1 { a = $1 } NR == 2 { printf "%.1f", $1 - a }')
+	if grep -q "never answered the ClientHello ($want s of silence)" "$TMP/ka.txt"
+	then pass; else
+		fail "keepalive: want $want s of silence: $(grep -A1 verdict: "$TMP/ka.txt")"; fi
+fi
 
 # --- --extract-certs: the directory is checked before reading ---
 C="$PCAPS/tls12-ok.pcap"
