@@ -418,38 +418,51 @@ socks5_why(uint8_t x)
 	    socks5_reply[x] : socks5_reply_other;
 }
 
-/* socks4_msg is socks_msg for SOCKS4 and 4a. */
+/* skip_cstring passes |r| over a NUL-terminated string, NUL included;
+ * false when no NUL is in |r|. */
+static bool
+skip_cstring(struct rd *r)
+{
+	uint8_t c;
+
+	do {
+		if (!rd_u8(r, &c))
+			return false;
+	} while (c != 0);
+	return true;
+}
+
+/* socks4_msg is socks_msg for SOCKS4 and 4a: the client's VN CD port ip
+ * userid NUL [domain NUL, for 4a: ip 0.0.0.x], the server's VN CD port
+ * ip (CD 90: granted). */
 static size_t
 socks4_msg(int dir, const uint8_t *b, size_t len, enum pre_msg *res,
     const char **why)
 {
-	size_t i;
+	struct rd r;
+	uint8_t vn, cd, ip[4];
+	uint16_t port;
 
+	rd_init(&r, b, len);
+	if (!rd_u8(&r, &vn) || !rd_u8(&r, &cd) || !rd_u16(&r, &port) ||
+	    !rd_copy(&r, ip, sizeof(ip)))
+		return 0;
 	if (dir == 1) {
-		/* VN 0, CD 90 granted, port, address. */
-		if (len < 8)
-			return 0;
-		if (b[1] == 90)
+		if (cd == 90)
 			*res = PRE_GRANTED;
 		else {
 			*res = PRE_REFUSED;
-			*why = b[1] >= 91 && b[1] <= 93 ?
-			    socks4_reply[b[1] - 91] : socks4_reply_other;
+			*why = cd >= 91 && cd <= 93 ? socks4_reply[cd - 91] :
+			    socks4_reply_other;
 		}
-		return 8;
+		return len - rd_left(&r);
 	}
-	/* VN CD port ip userid NUL [domain NUL for 4a]. */
-	for (i = 8; i < len && b[i] != 0; i++)
-		;
-	if (i >= len)
+	if (!skip_cstring(&r))
 		return 0;
-	if (b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] != 0) {
-		for (i = i + 1; i < len && b[i] != 0; i++)
-			;
-		if (i >= len)
-			return 0;
-	}
-	return i + 1;
+	if (ip[0] == 0 && ip[1] == 0 && ip[2] == 0 && ip[3] != 0 &&
+	    !skip_cstring(&r))
+		return 0;
+	return len - rd_left(&r);
 }
 
 /* socks5_request is socks_msg for a SOCKS5 request or reply, VER

@@ -1,8 +1,9 @@
 /* check_starttls.c - unit tests of the plaintext preamble follower for
- * IRC STARTTLS. The byte strings below are forged, written after the
- * lines of pcaps/irc-starttls.pcap (openssl s_client -starttls irc against
- * tools/irc-starttls.py) and of zeek's irc-starttls.pcap; the capture
- * itself is checked end to end in tests/e2e/verdicts.sh. */
+ * IRC STARTTLS and SOCKS4a. The IRC byte strings below are forged, written
+ * after the lines of pcaps/irc-starttls.pcap (openssl s_client -starttls
+ * irc against tools/irc-starttls.py) and of zeek's irc-starttls.pcap; the
+ * capture itself is checked end to end in tests/e2e/verdicts.sh. The SOCKS4a
+ * bytes are real (see there). */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,17 +100,70 @@ START_TEST(test_irc_not_numeric)
 }
 END_TEST
 
+/* ja4's socks4-https.pcap (../shared/corpora, read with tshark), frames 4
+ * and 6: a SOCKS4a CONNECT to login.live.com:443 (address 0.0.0.1, user id
+ * "fd7bcf7b5c9e1d", then the name) and the proxy's grant (CD 90). */
+static const uint8_t socks4a_req[] = {
+	0x04, 0x01, 0x01, 0xbb, 0x00, 0x00, 0x00, 0x01, 'f', 'd', '7', 'b',
+	'c', 'f', '7', 'b', '5', 'c', '9', 'e', '1', 'd', 0x00, 'l', 'o',
+	'g', 'i', 'n', '.', 'l', 'i', 'v', 'e', '.', 'c', 'o', 'm', 0x00,
+};
+static const uint8_t socks4_grant[] = {
+	0x00, 0x5a, 0x01, 0xbb, 0x83, 0xfd, 0x3d, 0x50,
+};
+
+/* The whole 4a request (user id and name) is the preamble; the grant
+ * upgrades; a TLS record follows. */
+START_TEST(test_socks4a_granted)
+{
+	struct starttls st;
+
+	starttls_init(&st);
+	ck_assert_uint_eq(starttls_feed(&st, 0, socks4a_req,
+	    sizeof(socks4a_req)), sizeof(socks4a_req));
+	ck_assert_str_eq(st.proto, "SOCKS4");
+	ck_assert_uint_eq(starttls_feed(&st, 1, socks4_grant,
+	    sizeof(socks4_grant)), sizeof(socks4_grant));
+	ck_assert(st.upgraded_now);
+	ck_assert_int_eq(st.state, STARTTLS_DONE);
+	starttls_cleanup(&st);
+}
+END_TEST
+
+/* Forged from the grant above: CD 91 instead of 90 is a refusal, with the
+ * sentence of code 91. */
+START_TEST(test_socks4_refused)
+{
+	struct starttls st;
+	uint8_t no[sizeof(socks4_grant)];
+
+	memcpy(no, socks4_grant, sizeof(no));
+	no[1] = 91;
+	starttls_init(&st);
+	starttls_feed(&st, 0, socks4a_req, sizeof(socks4a_req));
+	starttls_feed(&st, 1, no, sizeof(no));
+	ck_assert(st.refused_now);
+	ck_assert(!st.upgraded_now);
+	ck_assert_ptr_nonnull(strstr(st.why, "(reply 91)"));
+	starttls_cleanup(&st);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
 	Suite *s = suite_create("starttls");
 	TCase *irc = tcase_create("irc");
+	TCase *socks = tcase_create("socks4");
 
 	tcase_add_test(irc, test_irc_client_first);
 	tcase_add_test(irc, test_irc_notice_first);
 	tcase_add_test(irc, test_irc_refused);
 	tcase_add_test(irc, test_irc_not_numeric);
 	suite_add_tcase(s, irc);
+	tcase_add_test(socks, test_socks4a_granted);
+	tcase_add_test(socks, test_socks4_refused);
+	suite_add_tcase(s, socks);
 	return s;
 }
 
