@@ -312,20 +312,13 @@ consume(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 	return start;
 }
 
-static void	skim_now(struct tls_rec *);
 static void	skim_feed(struct tls_rec *, const struct tls_rec_cb *, void *,
 		    const uint8_t *, size_t);
 
+/* tls_rec_skim switches to skim mode, keeping a buffered partial record's
+ * header and skipping the rest of it. */
 void
 tls_rec_skim(struct tls_rec *r)
-{
-	skim_now(r);
-}
-
-/* skim_now switches to skim mode, keeping a buffered partial record's
- * header and skipping the rest of it. */
-static void
-skim_now(struct tls_rec *r)
 {
 	struct rd in;
 	uint8_t ct;
@@ -415,7 +408,7 @@ tls_rec_feed(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 		/* Zero copy: parse straight from the delivered bytes. */
 		used = consume(r, cb, arg, p, len, &skim);
 		if (skim) {
-			skim_now(r);
+			tls_rec_skim(r);
 			/* In skim mode, or not (resynchronising): the rest
 			 * goes through the front door again. */
 			tls_rec_feed(r, cb, arg, p + used, len - used);
@@ -447,7 +440,7 @@ tls_rec_feed(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 		struct buf rest = r->pending;
 
 		buf_init(&r->pending, rest.max);
-		skim_now(r);
+		tls_rec_skim(r);
 		tls_rec_feed(r, cb, arg, rest.p, rest.len);
 		buf_cleanup(&rest);
 		return;

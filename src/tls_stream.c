@@ -210,6 +210,20 @@ message_done(struct tls_stream *ts, int dir, uint8_t type)
 	}
 }
 
+/* msg_init fills what the facts hook gets for the message of event |e|. */
+static void
+msg_init(struct tls_stream_msg *m, struct tls_stream *ts, struct tl_event *e,
+    const uint8_t *body, size_t len)
+{
+	memset(m, 0, sizeof(*m));
+	m->c = ts->c;
+	m->ev = e;
+	m->dir = e->dir;
+	m->type = e->hs_type;
+	m->body = body;
+	m->len = len;
+}
+
 /* hs_msg is the defragmenter's callback: one whole message. It returns
  * true when the handshake settled and |dir| wants no more messages. */
 static bool
@@ -234,13 +248,7 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 		e->what = "message larger than the capture limit; truncated";
 		return false;
 	}
-	memset(&m, 0, sizeof(m));
-	m.c = ts->c;
-	m.ev = e;
-	m.dir = dir;
-	m.type = type;
-	m.body = body;
-	m.len = len;
+	msg_init(&m, ts, e, body, len);
 	if (type == TLS_HS_SERVER_HELLO) {
 		rd_init(&r, body, len);
 		if (tls_parse_server_hello(&r, &sh) == TLS_OK) {
@@ -612,13 +620,7 @@ rec_sslv2(void *arg, const uint8_t *p, size_t len)
 	e->hs_type = server ? TLS_HS_SERVER_HELLO : TLS_HS_CLIENT_HELLO;
 	e->sslv2 = true;
 	e->len = (uint32_t)len;
-	memset(&m, 0, sizeof(m));
-	m.c = ts->c;
-	m.ev = e;
-	m.dir = sd->dir;
-	m.type = e->hs_type;
-	m.body = p;
-	m.len = len;
+	msg_init(&m, ts, e, p, len);
 	m.sslv2 = true;
 	ts->msg_fn(ts->msg_arg, &m);
 	if (!server || !m.sslv2_server)
