@@ -35,7 +35,7 @@
  *         (count + 1 packets), bit 4 tiny caps (--max-flows 8
  *         --max-stream-bytes 1024 --max-memory 1 --idle-timeout 1),
  *         bit 5 --exit-failed, bits 6-7 the JSON form (1 compact,
- *         2 ecs, else full)
+ *         2 ecs, else full) and 3 also --threads 2 (pool.c)
  *
  * At most FZ_MAX_FILES captures (several -r). The reports go to a
  * memory stream and are checked as the end-to-end tests check them: JSON
@@ -151,6 +151,7 @@ fz_opts(struct run_opts *ro, uint8_t opt0, uint8_t opt1, uint8_t count)
 	ro->filter = fz_filters[opt1 & 7];
 	ro->count = (opt1 & 0x08) != 0 ? (long long)count + 1 : 0;
 	ro->exit_failed = (opt1 & 0x20) != 0;
+	ro->threads = (opt1 >> 6) == 3 ? 2 : 1;
 }
 
 int

@@ -48,6 +48,10 @@ struct analyzer {
 	uint64_t		 frames_seen;	/* analyzed and skipped */
 	int64_t			 now_us;	/* conn_now: the packet's time */
 	uint64_t		 pkt_conn;	/* connection of the last packet */
+	bool			 pkt_new;	/* the last packet began one */
+	struct analyzer_order	 order;		/* of the report being made */
+	size_t			 pkt_peak;	/* |mem| at its peak since the
+						 * expiry walk of this packet */
 };
 
 static void	conn_finish(struct analyzer *, struct conn_rt *, enum tl_end);
@@ -71,7 +75,8 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 	a->conns = conn_table_new(&(struct conn_params){
 	    .idle_us = opt->idle_us, .linger_us = opt->linger_us,
 	    .max_flows = opt->max_flows, .max_memory = opt->max_memory,
-	    .shard_k = opt->shard_k, .shard_n = opt->shard_n });
+	    .shard_k = opt->shard_k, .shard_n = opt->shard_n,
+	    .worker_k = opt->worker_k, .worker_n = opt->worker_n });
 	a->facts = facts_new(&(struct facts_opts){
 	    .ca_file = opt->ca_file, .ca_path = opt->ca_path,
 	    .client_ca_file = opt->client_ca_file,
@@ -160,6 +165,26 @@ mem_update(struct analyzer *a, struct conn_rt *cr)
 	cr->mem = m;
 	if (a->mem > a->st.mem_peak)
 		a->st.mem_peak = a->mem;
+	if (a->mem > a->pkt_peak)
+		a->pkt_peak = a->mem;
+}
+
+/*
+ * next_id numbers a new connection: 1, 2, 3... in order of appearance;
+ * --shard K/N gives K, K + N, K + 2N... (unique over the shards). A
+ * worker of --threads gives a pending id (timeline.h): the frame.
+ */
+static uint64_t
+next_id(struct analyzer *a)
+{
+	a->pkt_new = true;
+	if (a->opt.worker_n > 1)
+		return TL_ID_PENDING | (uint64_t)(a->opt.id_nonce &
+		    TL_ID_NONCE_MASK) << TL_ID_FRAME_BITS |
+		    (a->frame & TL_ID_FRAME_MASK);
+	if (a->opt.shard_n > 1)
+		return a->next_id++ * a->opt.shard_n + a->opt.shard_k;
+	return ++a->next_id;
 }
 
 static struct conn_rt *
@@ -173,9 +198,7 @@ conn_new(struct analyzer *a, struct flow *f, const struct segment *s,
 
 	cr = xcalloc(1, sizeof(*cr));
 	cr->a = a;
-	/* --shard K/N: ids K, K + N, K + 2N...: unique over the shards. */
-	c = tl_conn_new(a->opt.shard_n > 1 ? a->next_id++ * a->opt.shard_n +
-	    a->opt.shard_k : ++a->next_id);
+	c = tl_conn_new(next_id(a));
 	f->conn_id = c->id;
 	a->st.connections++;
 	cr->tl = c;
@@ -297,6 +320,7 @@ conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
 		a->st.one_sided++;
 	facts_conn_end(a->facts, cr->tl);
 	cr->tl->verdict = verdict_decide(cr->tl);
+	conn_order(&cr->life, &a->order.conn);
 	if (a->fn != NULL)
 		a->fn(a->fn_arg, cr->tl);
 }
@@ -320,6 +344,7 @@ expire(struct analyzer *a)
 	x.phase = 0;
 	while (conn_expire_next(a->conns, a->mem, &x)) {
 		cr = x.life->owner;
+		a->order.phase = x.why == CONN_IN_LINGER_OVER ? 0 : 1;
 		if (x.why == CONN_IN_IDLE)
 			a->st.idle_closed++;
 		else if (x.why == CONN_IN_CAP)
@@ -331,6 +356,8 @@ expire(struct analyzer *a)
 			conn_reported(a->conns, &cr->life);
 		conn_rt_free(a, cr);
 	}
+	a->order.phase = 2;
+	a->pkt_peak = a->mem;
 }
 
 static void
@@ -469,6 +496,8 @@ segment_flow(struct analyzer *a, const struct segment *s,
 	case CONN_SEG_OTHER_SHARD:
 		a->st.other_shard++;
 		return NULL;
+	case CONN_SEG_OTHER_WORKER:
+		return NULL;
 	case CONN_SEG_TOMBSTONE:
 		if (o->finished != NULL)	/* port reuse, then a tombstone */
 			report(a, o->finished->owner, TL_END_CLOSED);
@@ -566,6 +595,8 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	int dir;
 
 	a->pkt_conn = 0;
+	a->pkt_new = false;
+	a->pkt_peak = a->mem;
 	a->st.frames++;
 	a->st.bytes += wirelen;
 	a->frame = ++a->frames_seen;
@@ -615,6 +646,31 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		    cr->tl->rst[TL_C2S] && !cr->tl->synack);
 }
 
+void
+analyzer_mem(const struct analyzer *a, uint64_t *now, uint64_t *peak)
+{
+	*now = a->mem;
+	*peak = a->pkt_peak;
+}
+
+void
+analyzer_report_order(const struct analyzer *a, struct analyzer_order *o)
+{
+	*o = a->order;
+}
+
+bool
+analyzer_new_conn(const struct analyzer *a)
+{
+	return a->pkt_new;
+}
+
+uint64_t
+analyzer_frame(const struct analyzer *a)
+{
+	return a->frame;
+}
+
 uint64_t
 analyzer_packet_conn(const struct analyzer *a)
 {
@@ -653,15 +709,20 @@ analyzer_capture_lost(struct analyzer *a)
 void
 analyzer_flush(struct analyzer *a)
 {
-	struct conn_life *l;
+	struct conn_life *l, **v;
 	struct conn_rt *cr;
 	struct conn_step r;
+	size_t i, n;
 
-	while ((l = conn_table_oldest(a->conns)) != NULL) {
+	a->order.phase = 3;
+	v = conn_table_open(a->conns, &n);
+	for (i = 0; i < n; i++) {
+		l = v[i];
 		cr = l->owner;
 		r = conn_input(a->conns, l, CONN_IN_EOF, false);
 		conn_finish(a, cr, r.end);
 		conn_remove(a->conns, l);
 		conn_rt_free(a, cr);
 	}
+	free(v);
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "conn.h"
 #include "decode.h"
 
 #define ANALYZER_ERRBUF_SIZE	512
@@ -39,6 +40,13 @@ struct analyzer_opts {
 	 * |shard_n| 0 or 1: every connection. */
 	uint32_t	 shard_k;
 	uint32_t	 shard_n;
+	/* --threads: this analyzer is worker |worker_k| (0-based) of
+	 * |worker_n| and follows only its connections (conn.h); 0 or 1:
+	 * all. A worker's connection ids are pending ones (timeline.h)
+	 * with the nonce |id_nonce|. */
+	uint32_t	 worker_k;
+	uint32_t	 worker_n;
+	uint32_t	 id_nonce;
 	/* What the capture showed about servers across connections
 	 * (knowledge.h): NULL, the analyzer keeps its own; else the
 	 * caller's, which outlives the analyzer (--two-pass gives the
@@ -107,6 +115,38 @@ void		 analyzer_add_keylog(struct analyzer *a, const uint8_t *p,
  * counted (clock_out_of_range) and read as the previous packet's time. */
 void		 analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		    const uint8_t *pkt, size_t caplen, size_t wirelen);
+/*
+ * Where a report stands in one analyzer's order of reports at one
+ * packet, for --threads (pool.c), which merges several analyzers'
+ * reports into one thread's order. Within a packet, one thread reports:
+ * the connections whose linger ended (phase 0), then those idle or over
+ * the caps (phase 1), then what the packet itself ends (phase 2); at the
+ * end of the input, phase 3. |conn| orders those of phases 0, 1 and 3
+ * (conn.h).
+ */
+struct analyzer_order {
+	unsigned	 phase;
+	struct conn_order conn;
+};
+/* analyzer_report_order fills |o| for the connection being reported
+ * (in the analyzer's callback). */
+void		 analyzer_report_order(const struct analyzer *a,
+		    struct analyzer_order *o);
+/*
+ * analyzer_mem gives the bytes counted against --max-memory now, and at
+ * their peak during the last packet after its expiry walk: with
+ * --threads, where each worker counts its own connections, the run's
+ * peak is the largest sum over the workers at one packet (each walk
+ * frees before the packet's own connection grows).
+ */
+void		 analyzer_mem(const struct analyzer *a, uint64_t *now,
+		    uint64_t *peak);
+/* analyzer_new_conn tells whether the last packet given to
+ * analyzer_packet began a connection. */
+bool		 analyzer_new_conn(const struct analyzer *a);
+/* analyzer_frame returns the frame number of the last packet given to
+ * analyzer_packet (1-based across the input), 0 before the first. */
+uint64_t	 analyzer_frame(const struct analyzer *a);
 /* analyzer_packet_conn returns the id of the connection the last packet
  * given to analyzer_packet belongs to (also when it was reported before
  * and the packet came late), or 0 when it belongs to none (not TCP,

@@ -17,8 +17,11 @@ struct conn_table {
 	struct flow_key		 jump_key;
 	bool			 jump_key_set;
 	bool			 leap_taken;	/* this packet took a leap */
-	/* Reset connections waiting to be reported, oldest first. */
-	struct conn_life	*linger_head, *linger_tail;
+	uint64_t		 ticks;		/* packets, for conn_touch_key */
+	/* Reset connections waiting to be reported, oldest first: one list
+	 * per linger length (LINGER_*), so that each is in deadline order
+	 * and a connection is reported when its own linger ends. */
+	struct conn_life	*linger_head[2], *linger_tail[2];
 };
 
 static const char *const state_names[] = {
@@ -139,32 +142,60 @@ conn_transition(struct conn_life *l, const struct conn_params *p,
 
 /* ---- the linger list ---- */
 
+enum { LINGER_RST, LINGER_SYN };
+
 static void
 linger_unlink(struct conn_table *t, struct conn_life *l)
 {
+	int i;
+
 	if (l->linger_prev != NULL)
 		l->linger_prev->linger_next = l->linger_next;
-	else if (t->linger_head == l)
-		t->linger_head = l->linger_next;
+	else if (t->linger_head[0] == l)
+		t->linger_head[0] = l->linger_next;
+	else if (t->linger_head[1] == l)
+		t->linger_head[1] = l->linger_next;
 	else
-		return;		/* not on the list */
+		return;		/* not on a list */
 	if (l->linger_next != NULL)
 		l->linger_next->linger_prev = l->linger_prev;
 	else
-		t->linger_tail = l->linger_prev;
+		for (i = 0; i < 2; i++)
+			if (t->linger_tail[i] == l)
+				t->linger_tail[i] = l->linger_prev;
 	l->linger_prev = l->linger_next = NULL;
 }
 
+/* linger_append puts |l| at the end of the list of its linger length,
+ * and notes on its flow when and on which list (conn_order). */
 static void
-linger_append(struct conn_table *t, struct conn_life *l)
+linger_append(struct conn_table *t, struct conn_life *l, bool syn_reset)
 {
-	l->linger_prev = t->linger_tail;
+	int i = syn_reset ? LINGER_SYN : LINGER_RST;
+
+	l->linger_prev = t->linger_tail[i];
 	l->linger_next = NULL;
-	if (t->linger_tail != NULL)
-		t->linger_tail->linger_next = l;
+	if (t->linger_tail[i] != NULL)
+		t->linger_tail[i]->linger_next = l;
 	else
-		t->linger_head = l;
-	t->linger_tail = l;
+		t->linger_head[i] = l;
+	t->linger_tail[i] = l;
+	if (l->flow != NULL) {
+		l->flow->linger_tick = t->ticks;
+		l->flow->linger_list = (uint8_t)i;
+	}
+}
+
+/* linger_due is the lingering connection whose linger ended first, if it
+ * has ended (on equal deadlines, the short list's first), or NULL. */
+static struct conn_life *
+linger_due(const struct conn_table *t)
+{
+	struct conn_life *a = t->linger_head[0], *b = t->linger_head[1];
+
+	if (b != NULL && (a == NULL || b->linger_until < a->linger_until))
+		a = b;
+	return a != NULL && t->now_us >= a->linger_until ? a : NULL;
 }
 
 /* ---- the table ---- */
@@ -200,6 +231,7 @@ conn_clock(struct conn_table *t, int64_t ts_us, bool first)
 {
 	int64_t confirm = t->jump_us;
 
+	t->ticks++;
 	t->jump_us = 0;
 	t->leap_taken = false;
 	if (ts_us <= t->now_us)
@@ -219,6 +251,37 @@ conn_tick(struct conn_table *t, int64_t now_us)
 {
 	if (now_us > t->now_us && now_us <= LIMIT_TS_MAX_US)
 		t->now_us = now_us;
+}
+
+/*
+ * touch makes |f| the most recently seen flow, and notes when: the
+ * packet, and the step of its work (TOUCH_*, in the order they run), so
+ * that the order of the open flows is a number (conn_touch_key).
+ */
+enum { TOUCH_LEAP, TOUCH_KEEP, TOUCH_SEGMENT };
+
+static void
+touch(struct conn_table *t, struct flow *f, unsigned step)
+{
+	flow_touch(t->flows, f, t->now_us);
+	f->touch_before = step == TOUCH_KEEP ? f->touch : 0;
+	f->touch = t->ticks * 4 + step;
+	if (step != TOUCH_KEEP)
+		f->pkt_touch = f->touch;
+}
+
+void
+conn_order(const struct conn_life *l, struct conn_order *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->linger_until = l->linger_until;
+	if (l->flow == NULL)
+		return;
+	o->touch = l->flow->touch;
+	o->touch_before = l->flow->touch_before;
+	o->pkt_touch = l->flow->pkt_touch;
+	o->linger_list = l->flow->linger_list;
+	o->linger_tick = l->flow->linger_tick;
 }
 
 static bool
@@ -257,7 +320,7 @@ expire_open(struct conn_table *t, size_t mem, struct conn_expired *x)
 		e.syn_reset = false;
 		r = conn_transition(l, &t->p, &e);
 		if (r.act == CONN_ACT_KEEP) {
-			flow_touch(t->flows, f, t->now_us);
+			touch(t, f, TOUCH_KEEP);
 			continue;
 		}
 		/* conn_reported or conn_remove takes it off the linger list. */
@@ -277,8 +340,7 @@ conn_expire_next(struct conn_table *t, size_t mem, struct conn_expired *x)
 
 	x->life = NULL;
 	if (x->phase == 0) {
-		if ((l = t->linger_head) != NULL &&
-		    t->now_us >= l->linger_until) {
+		if ((l = linger_due(t)) != NULL) {
 			memset(&e, 0, sizeof(e));
 			e.in = CONN_IN_LINGER_OVER;
 			e.now_us = t->now_us;
@@ -339,6 +401,35 @@ conn_table_oldest(const struct conn_table *t)
 	return first_conn(flow_oldest(t->flows));
 }
 
+static int
+by_last_packet(const void *pa, const void *pb)
+{
+	const struct conn_life *a = *(const struct conn_life *const *)pa;
+	const struct conn_life *b = *(const struct conn_life *const *)pb;
+
+	return a->flow->pkt_touch < b->flow->pkt_touch ? -1 :
+	    a->flow->pkt_touch > b->flow->pkt_touch;
+}
+
+struct conn_life **
+conn_table_open(const struct conn_table *t, size_t *n)
+{
+	struct conn_life **v = NULL, *l;
+	size_t cap = 0;
+
+	*n = 0;
+	for (l = conn_table_oldest(t); l != NULL; l = conn_next(l)) {
+		if (*n == cap) {
+			cap = cap != 0 ? cap * 2 : 64;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[(*n)++] = l;
+	}
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), by_last_packet);
+	return v;
+}
+
 struct conn_life *
 conn_next(const struct conn_life *l)
 {
@@ -380,8 +471,25 @@ conn_segment_begin(struct conn_table *t)
 
 	if (t->leap_taken && t->jump_key_set &&
 	    (f = flow_find(t->flows, &t->jump_key)) != NULL)
-		flow_touch(t->flows, f, t->now_us);
+		touch(t, f, TOUCH_LEAP);
 	t->jump_key_set = false;
+}
+
+/*
+ * shard_of places a connection of hash |h|: 0 this table's, 1 another
+ * shard's (--shard K/N: h mod N is K - 1), 2 another worker's of this
+ * shard (--threads: h / N mod workers is the worker).
+ */
+static int
+shard_of(const struct conn_params *p, uint64_t h)
+{
+	uint64_t n = p->shard_n > 1 ? p->shard_n : 1;
+
+	if (n > 1 && h % n != p->shard_k - 1)
+		return 1;
+	if (p->worker_n > 1 && (h / n) % p->worker_n != p->worker_k)
+		return 2;
+	return 0;
 }
 
 enum conn_seg
@@ -398,14 +506,19 @@ conn_segment(struct conn_table *t, const struct segment *s,
 		t->jump_key = k;
 		t->jump_key_set = true;
 	}
-	if (t->p.shard_n > 1 && flow_key_shard_hash(&k) % t->p.shard_n !=
-	    t->p.shard_k - 1)
-		return CONN_SEG_OTHER_SHARD;
+	if (t->p.shard_n > 1 || t->p.worker_n > 1) {
+		switch (shard_of(&t->p, flow_key_shard_hash(&k))) {
+		case 1:
+			return CONN_SEG_OTHER_SHARD;
+		case 2:
+			return CONN_SEG_OTHER_WORKER;
+		}
+	}
 	if ((f = flow_find(t->flows, &k)) == NULL &&
 	    (f = new_flow(t, &k, s)) == NULL)
 		return CONN_SEG_IGNORED;
 	o->flow = f;
-	flow_touch(t->flows, f, t->now_us);
+	touch(t, f, TOUCH_SEGMENT);
 	o->fev = flow_tcp(f, s, o->kdir, &o->dir);
 	if (o->fev & FLOW_EV_NEW_CONN) {
 		/* Port reuse: the old connection is reported first. */
@@ -469,7 +582,7 @@ conn_input(struct conn_table *t, struct conn_life *l, enum conn_input in,
 	e.syn_reset = syn_reset;
 	r = conn_transition(l, &t->p, &e);
 	if (r.act == CONN_ACT_LINGER)
-		linger_append(t, l);
+		linger_append(t, l, syn_reset);
 	else if (r.act == CONN_ACT_REVIVE || r.act == CONN_ACT_REPORT)
 		linger_unlink(t, l);
 	return r;

@@ -67,6 +67,11 @@ struct conn_params {
 	size_t		max_memory;	/* bytes the caller counts */
 	uint32_t	shard_k;	/* --shard K/N; n 0 or 1: all */
 	uint32_t	shard_n;
+	/* --threads: worker |worker_k| (0-based) of |worker_n| takes the
+	 * connections of its shard whose hash divided by |shard_n| falls on
+	 * it modulo |worker_n|; n 0 or 1: all. */
+	uint32_t	worker_k;
+	uint32_t	worker_n;
 };
 
 /* The lifecycle state of one connection; the caller embeds it in its own
@@ -158,6 +163,30 @@ struct conn_expired {
  */
 bool			 conn_expire_next(struct conn_table *t, size_t mem,
 			    struct conn_expired *x);
+/*
+ * conn_order places |l| in the orders in which one table reports its
+ * connections, for --threads (pool.h), whose workers' tables are fed the
+ * same packets and number them alike:
+ *   - the open connections, least recently seen first (the expiry walk,
+ *     the end of input): by |touch|, the number of the packet that last
+ *     touched the flow times 4 plus the step of that packet's work, then,
+ *     when the expiry walk made that touch (several flows then tie), by
+ *     |touch_before|, the |touch| before it;
+ *   - the lingering ones: by |linger_until|, then |linger_list| (the
+ *     linger length: reset 0, a client's reset of its unanswered SYN 1),
+ *     then |linger_tick|, the packet count when the linger began.
+ * A detached connection has 0 for all but |linger_until|.
+ */
+struct conn_order {
+	uint64_t	touch;
+	uint64_t	touch_before;
+	uint64_t	pkt_touch;	/* |touch| of its last packet */
+	int64_t		linger_until;
+	unsigned	linger_list;
+	uint64_t	linger_tick;
+};
+void			 conn_order(const struct conn_life *l,
+			    struct conn_order *o);
 /* conn_reported: |l| was reported; its flow becomes a tombstone. */
 void			 conn_reported(struct conn_table *t,
 			    struct conn_life *l);
@@ -167,12 +196,17 @@ void			 conn_remove(struct conn_table *t, struct conn_life *l);
  * of input reports it with CONN_IN_EOF, then conn_remove), or NULL;
  * conn_next: the one seen after |l|. */
 struct conn_life	*conn_table_oldest(const struct conn_table *t);
+/* conn_table_open returns the |*n| open connections in the order of
+ * their last packets (the end of input reports them so), in an array
+ * the caller frees. */
+struct conn_life	**conn_table_open(const struct conn_table *t, size_t *n);
 struct conn_life	*conn_next(const struct conn_life *l);
 
 /* What conn_segment made of a segment. */
 enum conn_seg {
 	CONN_SEG_IGNORED,	/* starts nothing: a keepalive, a lone ACK */
 	CONN_SEG_OTHER_SHARD,	/* --shard: not this process's */
+	CONN_SEG_OTHER_WORKER,	/* --threads: another worker's */
 	CONN_SEG_TOMBSTONE,	/* of a connection already reported */
 	CONN_SEG_FOLLOW,	/* follow it (o->life NULL: a new one) */
 };

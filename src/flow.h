@@ -43,6 +43,15 @@ struct flow {
 	void		*conn;		/* the analyzer's per-connection data */
 	uint64_t	 conn_id;	/* id of its last connection (kept in
 					 * the tombstone: late packets) */
+	uint64_t	 touch;		/* when conn.c last touched it: its
+					 * packet count times 4 plus the step
+					 * (conn_touch_key) */
+	uint64_t	 touch_before;	/* |touch| before, when the expiry
+					 * walk touched it (they tie) */
+	uint64_t	 pkt_touch;	/* |touch| of its last packet */
+	uint64_t	 linger_tick;	/* the packet count when its
+					 * connection began to linger */
+	uint8_t		 linger_list;	/* and on which of conn.c's lists */
 	bool		 reported;	/* the connection was reported and its
 					 * data freed: the flow is a tombstone
 					 * (set with flow_set_reported) */

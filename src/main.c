@@ -55,6 +55,7 @@ enum {
 	OPT_FANOUT,
 	OPT_SHARD,
 	OPT_TWO_PASS,
+	OPT_THREADS,
 };
 
 static const struct option longopts[] = {
@@ -94,6 +95,7 @@ static const struct option longopts[] = {
 	{ "write",		required_argument,	NULL, 'w' },
 	{ "fanout",		required_argument,	NULL, OPT_FANOUT },
 	{ "shard",		required_argument,	NULL, OPT_SHARD },
+	{ "threads",		required_argument,	NULL, OPT_THREADS },
 	{ "two-pass",		no_argument,		NULL, OPT_TWO_PASS },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -169,6 +171,8 @@ usage(FILE *fp)
 "                            (1 <= K <= N, by a hash of the service's\n"
 "                            address and port): N processes split a\n"
 "                            capture; their JSON lines concatenate\n"
+"      --threads N           analyse files in N threads (default 1; 0: one\n"
+"                            per CPU); same reports, ids numbered per thread\n"
 "Exit status:\n"
 "      --exit-failed         exit 3 when a failed or incomplete handshake\n"
 "                            was seen\n"
@@ -438,6 +442,7 @@ cli_init(struct cli *cl)
 	cl->ro.ao.max_stream_bytes = LIMIT_OOO_BYTES_DEFAULT;
 	cl->ro.ao.max_memory = (size_t)LIMIT_MEMORY_MB_DEFAULT * 1024 * 1024;
 	cl->ro.ao.idle_us = (int64_t)LIMIT_IDLE_SECONDS_DEFAULT * 1000000;
+	cl->ro.threads = 1;
 	cl->ro.out = stdout;
 	cl->ro.err = stderr;
 	cl->ro.stop = &stop_flag;
@@ -641,6 +646,10 @@ check_option(struct cli *cl, int ch, const char *arg)
 	case OPT_IDLE:
 		ao->idle_us = num_arg("--idle-timeout", arg, 1, 86400 * 365) *
 		    1000000;
+		return true;
+	case OPT_THREADS:
+		cl->ro.threads = (unsigned)num_arg("--threads", arg, 0, 256);
+		cl->ro.threads_given = true;
 		return true;
 	case OPT_SHARD:
 		if (!shard_arg(arg, &ao->shard_k, &ao->shard_n))

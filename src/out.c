@@ -126,22 +126,40 @@ sum_from_conn(struct sum_conn *sc, const struct tl_conn *c)
 }
 
 bool
-out_conn(struct output *o, const struct tl_conn *c)
+out_conn_sum(struct sum_conn *sc, const struct tl_conn *c)
+{
+	if (c->verdict == NULL)
+		return false;
+	sum_from_conn(sc, c);
+	return true;
+}
+
+bool
+out_conn_failed(const struct tl_conn *c)
+{
+	return c->verdict != NULL &&
+	    verdict_outcome_is_failure(c->verdict->outcome);
+}
+
+void
+out_tally(struct output *o, const struct sum_conn *sc, bool failed)
+{
+	o->count++;
+	if (failed)
+		o->failures++;
+	if (sc != NULL && o->sum != NULL)
+		(void)summary_add(o->sum, sc);
+}
+
+bool
+out_render(struct output *o, const struct tl_conn *c, const char **s,
+    size_t *n)
 {
 	const struct verdict *v = c->verdict;
 	const char *outcome = v != NULL ? verdict_outcome_name(v->outcome) :
 	    "unknown";
-	bool failed = v != NULL && verdict_outcome_is_failure(v->outcome);
-	struct sum_conn sc;
 
-	o->count++;
-	if (failed)
-		o->failures++;
-	if (v != NULL && o->sum != NULL) {
-		sum_from_conn(&sc, c);
-		(void)summary_add(o->sum, &sc);
-	}
-	if (o->opt.failures_only && !failed)
+	if (o->opt.failures_only && !out_conn_failed(c))
 		return false;
 	if (o->opt.verdicts != NULL && (v == NULL ||
 	    !out_verdict_selected(o->opt.verdicts, verdict_code_name(v->code),
@@ -158,11 +176,33 @@ out_conn(struct output *o, const struct tl_conn *c)
 		out_text_line(&o->b, c, &o->opt);
 	else
 		out_text_conn(&o->b, c, &o->opt);
-	fwrite(o->b.s, 1, o->b.len, o->fp);
+	*s = o->b.s;
+	*n = o->b.len;
+	return true;
+}
+
+void
+out_write(struct output *o, const char *s, size_t n)
+{
+	fwrite(s, 1, n, o->fp);
 	/* Live, a report shows when its connection ends; reading files,
 	 * stdio's buffer saves a write per connection. */
 	if (o->opt.flush_each)
 		fflush(o->fp);
+}
+
+bool
+out_conn(struct output *o, const struct tl_conn *c)
+{
+	struct sum_conn sc;
+	const char *s;
+	size_t n;
+
+	out_tally(o, o->sum != NULL && out_conn_sum(&sc, c) ? &sc : NULL,
+	    out_conn_failed(c));
+	if (!out_render(o, c, &s, &n))
+		return false;
+	out_write(o, s, n);
 	return true;
 }
 

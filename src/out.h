@@ -38,6 +38,28 @@ void		 out_free(struct output *o);
  * filters (--failures, --verdict, --id). It returns whether |c| passed
  * them (and was rendered). */
 bool		 out_conn(struct output *o, const struct tl_conn *c);
+/*
+ * out_conn in its parts, for --threads (pool.c): a worker renders each
+ * connection with its own output (out_render) and keeps what the summary
+ * needs (out_conn_sum, out_conn_failed); the main thread then counts
+ * (out_tally) and writes (out_write) in one order.
+ *
+ * out_conn_sum fills |sc| (pointing into |c|) and returns true when |c|
+ * has a verdict, which the summary counts; out_conn_failed tells whether
+ * it failed or is incomplete. out_tally counts one connection, and
+ * |sc| (NULL: none) for the summary. out_render renders |c| into the
+ * output's buffer when it passes the filters (--failures, --verdict,
+ * --id): |*s| and |*n| are then valid until the next call. out_write
+ * writes |n| bytes of |s|.
+ */
+struct sum_conn;
+bool		 out_conn_sum(struct sum_conn *sc, const struct tl_conn *c);
+bool		 out_conn_failed(const struct tl_conn *c);
+void		 out_tally(struct output *o, const struct sum_conn *sc,
+		    bool failed);
+bool		 out_render(struct output *o, const struct tl_conn *c,
+		    const char **s, size_t *n);
+void		 out_write(struct output *o, const char *s, size_t n);
 /* out_verdict_selected tells whether the --verdict list |list| selects
  * verdict |code| with outcome |outcome|. */
 bool		 out_verdict_selected(const char *list, const char *code,

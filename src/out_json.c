@@ -498,10 +498,10 @@ json_findings(struct sb *b, const struct tl_chain *ch)
 static void
 json_conn_head(struct sb *b, const struct tl_conn *c)
 {
-	char t[40];
+	char t[40], idb[TL_ID_STRLEN];
 
 	sb_puts(b, "\"id\":");
-	sb_u64(b, c->id);
+	sb_puts(b, tl_id_str(idb, c->id));
 	sb_puts(b, ",\"client\":");
 	json_endpoint(b, c, false);
 	sb_puts(b, ",\"server\":");
@@ -932,9 +932,10 @@ static void
 ecs_tlsdiag(struct sb *b, const struct tl_conn *c, const char *outcome)
 {
 	const struct verdict *v = c->verdict;
+	char idb[TL_ID_STRLEN];
 
 	sb_puts(b, ",\"tlsdiag\":{\"id\":");
-	sb_u64(b, c->id);
+	sb_puts(b, tl_id_str(idb, c->id));
 	sb_puts(b, c->midstream ? ",\"midstream\":true" :
 	    ",\"midstream\":false");
 	if (v != NULL) {

@@ -138,9 +138,10 @@ static void
 header(struct sb *b, const struct tl_conn *c, const struct out_opts *opt)
 {
 	const struct verdict *v = c->verdict;
+	char idb[TL_ID_STRLEN];
 
 	col(b, opt, C_BOLD);
-	sb_printf(b, "#%llu ", (unsigned long long)c->id);
+	sb_printf(b, "#%s ", tl_id_str(idb, c->id));
 	date_time(b, c->start_us);
 	sb_puts(b, " ");
 	endpoint(b, c, false);

@@ -18,6 +18,7 @@
 #include "out.h"
 #include "pcapng_dsb.h"
 #include "pktsave.h"
+#include "pool.h"
 #include "reader.h"
 #include "run.h"
 #include "timeline.h"
@@ -41,7 +42,8 @@
 /* One run: the analyzer, the output and what is carried between them. */
 struct run {
 	const struct run_opts *o;
-	struct analyzer	*a;
+	struct analyzer	*a;		/* one thread; or */
+	struct pool	*pool;		/* --threads */
 	struct output	*out;
 	int		 dlt;
 	long long	 seen;		/* packets, for -c */
@@ -122,7 +124,10 @@ static void
 feed(struct run *r, int64_t ts_us, const uint8_t *data, size_t caplen,
     size_t len)
 {
-	analyzer_packet(r->a, r->dlt, ts_us, data, caplen, len);
+	if (r->pool != NULL)
+		pool_packet(r->pool, r->dlt, ts_us, data, caplen, len);
+	else
+		analyzer_packet(r->a, r->dlt, ts_us, data, caplen, len);
 	if (r->o->save_path != NULL && !r->learning) {
 		save_packet(r, ts_us, data, caplen, len);
 		if (r->fatal)
@@ -166,10 +171,91 @@ use_reader(const struct run_opts *o)
 	return CPU_COUNT(&set) > 1;
 }
 
+/* cpus is the number of CPUs this process may run on (1 if unknown). */
+static unsigned
+cpus(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) != 0 ||
+	    CPU_COUNT(&set) < 1)
+		return 1;
+	return (unsigned)CPU_COUNT(&set);
+}
+
+/*
+ * thread_blocker names what keeps the analysis of |o| in one thread, or
+ * returns NULL: what needs one thread's connection numbers (-w, --id),
+ * what one thread's state carries across all connections (--two-pass,
+ * --json=compact), what writes files as it goes (--extract-certs), and
+ * standard input and live capture, whose reports must not wait for a
+ * chunk to fill.
+ */
+static const char *
+thread_blocker(const struct run_opts *o)
+{
+	if (o->nfiles == 0)
+		return "live capture";
+	if (reads_stdin(o->files, o->nfiles))
+		return "-r -";
+	if (o->save_path != NULL)
+		return "-w";
+	if (o->oo.only_id != 0)
+		return "--id";
+	if (o->two_pass)
+		return "--two-pass";
+	if (o->ao.extract_dir != NULL)
+		return "--extract-certs";
+	if (o->oo.json && o->oo.json_form == OUT_JSON_COMPACT)
+		return "--json=compact";
+	return NULL;
+}
+
+/* run_threads is the number of analysis threads for |o|. */
+static unsigned
+run_threads(const struct run_opts *o)
+{
+	unsigned n = o->threads != 0 ? o->threads : cpus();
+
+	return n > 1 && thread_blocker(o) == NULL ? n : 1;
+}
+
+/* skip_frames counts |n| frames the filter rejected. */
+static void
+skip_frames(struct run *r, uint64_t n)
+{
+	if (r->pool != NULL)
+		pool_skip_frames(r->pool, n);
+	else
+		analyzer_skip_frames(r->a, n);
+}
+
+/* run_stats returns the run's counters so far (after the flush, with
+ * --threads). */
+static const struct analyzer_stats *
+run_stats(struct run *r)
+{
+	return r->pool != NULL ? pool_stats(r->pool) : analyzer_stats(r->a);
+}
+
+/* run_free frees the analysis and the output. */
+static void
+run_free(struct run *r)
+{
+	pool_free(r->pool);
+	analyzer_free(r->a);
+	out_free(r->out);
+}
+
 static void
 add_dsb(void *arg, const uint8_t *p, size_t len)
 {
-	analyzer_add_keylog(arg, p, len);
+	struct run *r = arg;
+
+	if (r->pool != NULL)
+		pool_add_keylog(r->pool, p, len);
+	else
+		analyzer_add_keylog(r->a, p, len);
 }
 
 /*
@@ -187,7 +273,7 @@ use_embedded_keylogs(struct run *r)
 
 	for (i = 0; i < o->nfiles; i++) {
 		if (strcmp(o->files[i], "-") == 0 ||
-		    !pcapng_dsb_scan(o->files[i], add_dsb, r->a, &ds))
+		    !pcapng_dsb_scan(o->files[i], add_dsb, r, &ds))
 			continue;
 		if (ds.tls > 0)
 			note(o, "using the TLS key log embedded in %s (%zu "
@@ -216,8 +302,11 @@ run_start(struct run *r, const struct run_opts *o,
 	r->out = out_new(oo, o->out);
 	r->save_all = !oo->failures_only && oo->verdicts == NULL &&
 	    oo->only_id == 0;
-	r->a = analyzer_new(ao, on_conn, r, aerr);
-	if (r->a == NULL) {
+	if (run_threads(o) > 1)
+		r->pool = pool_new(run_threads(o), ao, oo, r->out, aerr);
+	else
+		r->a = analyzer_new(ao, on_conn, r, aerr);
+	if (r->a == NULL && r->pool == NULL) {
 		out_free(r->out);
 		note(o, "%s", aerr);
 		return false;
@@ -276,7 +365,7 @@ warn_skipped(const struct run_opts *o, const struct analyzer_stats *st)
 static void
 run_notes(struct run *r)
 {
-	const struct analyzer_stats *st = analyzer_stats(r->a);
+	const struct analyzer_stats *st = run_stats(r);
 
 	if (st->keylog_bad_lines > 0)
 		note(r->o, "%llu malformed key log lines ignored",
@@ -285,7 +374,7 @@ run_notes(struct run *r)
 		note(r->o, "%llu packets stamped before 1970 or after 9999, "
 		    "read as the previous packet's time",
 		    (unsigned long long)st->clock_out_of_range);
-	if (analyzer_extract_error(r->a) != NULL) {
+	if (r->a != NULL && analyzer_extract_error(r->a) != NULL) {
 		note(r->o, "--extract-certs: %llu certificates not written; "
 		    "first error: %s", (unsigned long long)st->extract_errors,
 		    analyzer_extract_error(r->a));
@@ -308,16 +397,18 @@ run_finish(struct run *r, const struct reader_stats *ps)
 	if (r->fatal) {
 		/* -w FILE did not open at the first packet: nothing more is
 		 * written. */
-		analyzer_free(r->a);
-		out_free(r->out);
+		run_free(r);
 		note(o, "%s", r->errbuf);
 		return RUN_EXIT_INPUT;
 	}
-	analyzer_flush(r->a);
+	if (r->pool != NULL)
+		pool_flush(r->pool);
+	else
+		analyzer_flush(r->a);
 	if (r->save != NULL)
 		close_save(r);
 	if (r->o->oo.summary)
-		out_summary(r->out, analyzer_stats(r->a),
+		out_summary(r->out, run_stats(r),
 		    ps != NULL ? (u_int)ps->recv : 0,
 		    ps != NULL ? (u_int)ps->drop : 0, ps != NULL);
 	else if (ps != NULL)
@@ -326,8 +417,7 @@ run_finish(struct run *r, const struct reader_stats *ps)
 	run_notes(r);
 	if (o->exit_failed && out_failures(r->out) > 0)
 		rc = RUN_EXIT_FAILURES;
-	analyzer_free(r->a);
-	out_free(r->out);
+	run_free(r);
 	if (fflush(o->out) != 0 || ferror(o->out)) {
 		note(o, "error writing output: %s", strerror(errno));
 		return RUN_EXIT_INPUT;
@@ -374,7 +464,7 @@ read_ahead(struct run *r, struct reader *rd)
 
 	while (!*r->o->stop && reader_next(rd, &k)) {
 		r->dlt = k.dlt;
-		analyzer_skip_frames(r->a, k.skipped);
+		skip_frames(r, k.skipped);
 		feed(r, k.ts_us, k.data, k.caplen, k.len);
 	}
 	if (!*r->o->stop && (why = reader_error(rd)) != NULL) {
@@ -399,7 +489,7 @@ read_file(struct run *r, pcap_t *p, const char *path,
 		if (rc == 1) {
 			if (have_prog && pcap_offline_filter(prog, h,
 			    bytes) == 0)
-				analyzer_skip_frames(r->a, 1);
+				skip_frames(r, 1);
 			else
 				feed(r, time_us(h->ts.tv_sec, h->ts.tv_usec),
 				    bytes, h->caplen, h->len);
@@ -524,6 +614,9 @@ run_files(const struct run_opts *o)
 		note(o, "%s", errbuf);
 		return RUN_EXIT_INPUT;
 	}
+	if (o->threads_given && o->threads != 1 && thread_blocker(o) != NULL)
+		note(o, "--threads: one analysis thread with %s",
+		    thread_blocker(o));
 	/* From a pipe (tcpdump -w - | tlsdiag -r -): each report as its
 	 * connection ends. */
 	oo.flush_each = oo.flush_each || reads_stdin(o->files, o->nfiles);

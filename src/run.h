@@ -43,6 +43,13 @@ struct run_opts {
 	 * servers (knowledge.h), then again to report, so that a chain first
 	 * seen late explains earlier connections too. Not for stdin. */
 	bool		 two_pass;
+	/* --threads: worker threads for the analysis of files (pool.h); 0:
+	 * the CPUs this process may use. One thread where the output depends
+	 * on one thread's numbering or state: standard input, -w, --id,
+	 * --two-pass, --extract-certs, --json=compact (run_threads). */
+	unsigned	 threads;
+	bool		 threads_given;	/* on the command line: say so when
+					 * one thread is used instead */
 	int64_t		 summary_us;	/* live --summary-interval, 0: none */
 	/* The reports go to |out|; notes, warnings and errors, each a line
 	 * starting "tlsdiag: ", to |err|. */

@@ -1,10 +1,26 @@
 /* timeline.c - one connection's events and facts; no I/O. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "timeline.h"
 #include "tls_names.h"
 #include "util.h"
+
+const char *
+tl_id_str(char buf[TL_ID_STRLEN], uint64_t id)
+{
+	if (id & TL_ID_PENDING)
+		(void)snprintf(buf, TL_ID_STRLEN, "%c%06llx-%llu%c",
+		    TL_ID_MARK_OPEN, (unsigned long long)(id >>
+		    TL_ID_FRAME_BITS & TL_ID_NONCE_MASK),
+		    (unsigned long long)(id & TL_ID_FRAME_MASK),
+		    TL_ID_MARK_CLOSE);
+	else
+		(void)snprintf(buf, TL_ID_STRLEN, "%llu",
+		    (unsigned long long)id);
+	return buf;
+}
 
 struct tl_conn *
 tl_conn_new(uint64_t id)

@@ -271,6 +271,27 @@ struct tl_conn {
 	struct verdict		*verdict;
 };
 
+/*
+ * A connection id with TL_ID_PENDING set is not a number yet. With
+ * --threads a worker cannot know how many connections the others made
+ * before one of its own, so it names it by the frame it began at (the
+ * low TL_ID_FRAME_BITS bits) and a nonce of the run (the bits between),
+ * and the reports carry that as "\001NNNNNN-FRAME\002" (the nonce in six
+ * hex digits): raw where an id is written, escaped ("\x01" in text,
+ * "\u0001" in JSON) inside sentences. The thread that writes the reports
+ * replaces each with the number (pool.c); the nonce keeps a name from
+ * the wire from passing for one. tl_id_str writes |id| for a report
+ * into |buf| and returns |buf|.
+ */
+#define TL_ID_PENDING		(1ULL << 63)
+#define TL_ID_FRAME_BITS	39
+#define TL_ID_FRAME_MASK	((1ULL << TL_ID_FRAME_BITS) - 1)
+#define TL_ID_NONCE_MASK	0xffffffULL
+#define TL_ID_MARK_OPEN		'\001'
+#define TL_ID_MARK_CLOSE	'\002'
+#define TL_ID_STRLEN		32
+const char	*tl_id_str(char buf[TL_ID_STRLEN], uint64_t id);
+
 /* tl_conn_new returns a zeroed connection with id |id|. */
 struct tl_conn	*tl_conn_new(uint64_t id);
 /* tl_conn_free releases |c| and every certificate reference it holds.

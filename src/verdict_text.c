@@ -210,7 +210,7 @@ ca_list(const struct tl_conn *c)
 {
 	struct sb b;
 	size_t i;
-	char *s;
+	char *s, idb[TL_ID_STRLEN];
 
 	sb_init(&b);
 	sb_puts(&b, "(");
@@ -218,8 +218,8 @@ ca_list(const struct tl_conn *c)
 		/* TLS 1.3 without keys: the list is encrypted; another
 		 * connection to the server may have shown it. */
 		if (c->known_ca != NULL)
-			sb_printf(&b, "%s, as it asked in #%llu", c->known_ca,
-			    (unsigned long long)c->known_ca_conn);
+			sb_printf(&b, "%s, as it asked in #%s", c->known_ca,
+			    tl_id_str(idb, c->known_ca_conn));
 		else
 			sb_puts(&b, "its list is encrypted in TLS 1.3");
 		sb_puts(&b, ")");
@@ -655,13 +655,14 @@ static void
 known_ca_evidence(const struct vctx *x, struct verdict *v)
 {
 	const struct tl_conn *c = x->c;
+	char idb[TL_ID_STRLEN];
 
 	if (c->cr.present || c->known_ca == NULL)
 		return;
 	vt_evidence(v, vt_str("the CertificateRequest of this connection is "
-	    "encrypted; in #%llu (frame %llu) the same server accepted "
-	    "client certificates issued by: %s", (unsigned long long)
-	    c->known_ca_conn, (unsigned long long)c->known_ca_frame,
+	    "encrypted; in #%s (frame %llu) the same server accepted "
+	    "client certificates issued by: %s", tl_id_str(idb,
+	    c->known_ca_conn), (unsigned long long)c->known_ca_frame,
 	    c->known_ca));
 }
 
@@ -802,7 +803,7 @@ static void
 known_evidence(const struct vctx *x, struct verdict *v)
 {
 	const struct tl_conn *c = x->c;
-	char vb[16], why[160];
+	char vb[16], why[160], idb[TL_ID_STRLEN];
 
 	if (!x->sc_known)
 		return;
@@ -829,8 +830,8 @@ known_evidence(const struct vctx *x, struct verdict *v)
 	}
 	vt_evidence(v, vt_str("the certificates of this connection are "
 	    "encrypted (TLS 1.3, no key); the chain judged here is the one "
-	    "this server sent in #%llu (%s%s, frame %llu): %s",
-	    (unsigned long long)c->known.conn_id,
+	    "this server sent in #%s (%s%s, frame %llu): %s",
+	    tl_id_str(idb, c->known.conn_id),
 	    ver_name(c->known.version, vb, sizeof(vb)),
 	    c->known.decrypted ? ", decrypted" : "",
 	    (unsigned long long)c->known.frame, why));

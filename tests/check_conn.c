@@ -253,6 +253,24 @@ static const struct script scripts[] = {
 	  { { 0, SYN, 0 }, { 1, SYNACK, 0 }, { 2, DATA_C, 0 },
 	    { 3, RST_C, 0 }, { 4, END, 0 }, { 0, STOP, 0 } },
 	  { { 1, E(CLOSED), 3 } } },
+	{ "a reset lingers 5 s even behind a client's reset attempt (30 s)",
+	  0, 0,
+	  { { 0, SYN, 50001 }, { 1, RST_C, 50001 }, { 2, SYN, 50002 },
+	    { 3, SYNACK, 50002 }, { 4, RST_S, 50002 }, { 5003, TICK, 0 },
+	    { 5004, TICK, 0 }, { 6000, END, 0 }, { 0, STOP, 0 } },
+	  { { 2, E(CLOSED), 5004 }, { 1, E(CLOSED), 5004 } } },
+	{ "lingers of both lengths end in deadline order", 0, 0,
+	  { { 0, SYN, 50001 }, { 1, RST_C, 50001 }, { 25000, SYN, 50002 },
+	    { 25001, SYNACK, 50002 }, { 25002, RST_S, 50002 },
+	    { 31000, TICK, 0 }, { 32000, END, 0 }, { 0, STOP, 0 } },
+	  { { 1, E(CLOSED), 31000 }, { 2, E(CLOSED), 31000 } } },
+	{ "the end of input reports by last packet, not by idle checks",
+	  1000, 0,
+	  { { 0, SYN, 50001 }, { 1, SYNACK, 50001 }, { 2, DATA_C, 50001 },
+	    { 3, SETTLE, 0 }, { 998, SYN, 50002 }, { 999, SYNACK, 50002 },
+	    { 1000, DATA_C, 50002 }, { 1001, SETTLE, 0 },
+	    { 1500, TICK, 0 }, { 1600, END, 0 }, { 0, STOP, 0 } },
+	  { { 1, E(EOF), 1500 }, { 2, E(EOF), 1500 } } },
 	{ "an empty ACK starts nothing; data midstream does", 0, 0,
 	  { { 0, ACK_C, 50001 }, { 1, DATA_S, 0 }, { 2, END, 0 },
 	    { 0, STOP, 0 } },
@@ -400,8 +418,9 @@ packet(struct driver *d, const struct step *st)
 static void
 run_step(struct driver *d, const struct step *st)
 {
-	struct conn_life *l;
+	struct conn_life *l, **v;
 	struct conn_step r;
+	size_t i, n;
 
 	switch (st->op) {
 	case TICK:
@@ -414,12 +433,16 @@ run_step(struct driver *d, const struct step *st)
 		    CONN_IN_SETTLED, false);
 		break;
 	case END:
-		while ((l = conn_table_oldest(d->t)) != NULL) {
+		v = conn_table_open(d->t, &n);
+		for (i = 0; i < n; i++) {
+			l = v[i];
 			r = conn_input(d->t, l, CONN_IN_EOF, false);
 			ck_assert_int_eq(r.act, CONN_ACT_REPORT);
 			got(d, l, r.end);
 			conn_remove(d->t, l);
 		}
+		free(v);
+		ck_assert_ptr_null(conn_table_oldest(d->t));
 		break;
 	default:
 		packet(d, st);

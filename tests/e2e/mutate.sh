@@ -6,7 +6,8 @@
 # tests/hostile/mutate.py (nothing is kept), plus the capture files in
 # fuzz/regress/pcap as they are. Each is read with two of eight option
 # combinations (JSON, text, -q, --summary, --failures, -c, a filter,
-# --keylog, tiny caps, two -r files, standard input, --exit-failed).
+# --keylog, tiny caps, two -r files, standard input, --exit-failed,
+# --threads 3 and 2).
 # Every run must end within TLSDIAG_MUTATE_TIMEOUT seconds (default 30),
 # not by a signal, with a documented exit status, no sanitizer report
 # (run it in a --enable-sanitizers build: make distcheck does), valid

@@ -56,7 +56,7 @@ SANITIZER_MARKS = (b'runtime error:', b'ERROR: AddressSanitizer',
 # -r VARIANT -r ORIGINAL. KEYS stands for the capture's key log, dropped
 # when it has none. EXIT3 marks --exit-failed.
 COMBOS = [
-    ('json-summary', ['--json', '--summary'], 'file'),
+    ('json-summary', ['--json', '--summary', '--threads', '3'], 'file'),
     ('text-verbose', ['-v', '--summary', '--color=never'], 'file'),
     ('quiet-failures-count', ['-q', '--failures', '-c', '40'], 'file'),
     ('json-keylog', ['--json', '--keylog', 'KEYS'], 'file'),
@@ -64,7 +64,8 @@ COMBOS = [
                         '--max-stream-bytes', '1024', '--max-memory', '1',
                         '--idle-timeout', '1'], 'file'),
     ('text-stdin', ['--summary', '--exit-failed'], 'stdin'),
-    ('json-two-files', ['--json', '--summary', '-c', '500'], 'two'),
+    ('json-two-files', ['--json', '--summary', '-c', '500', '--threads',
+                        '2'], 'two'),
     ('json-filter', ['--json', '--verdict', 'ok,handshake_incomplete',
                      'tcp', 'port', '443', 'or', 'vlan'], 'file'),
 ]

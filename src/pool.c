@@ -1,0 +1,752 @@
+/* pool.c - the analysis of capture files spread over worker threads (--threads), the reports in one order. */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyzer.h"
+#include "out.h"
+#include "pool.h"
+#include "summary.h"
+#include "timeline.h"
+#include "util.h"
+
+/*
+ * Chunks in flight: the caller fills one while the workers read the
+ * others. A chunk is handed over at POOL_CHUNK_PKTS packets or
+ * POOL_CHUNK_BYTES bytes of them, whichever comes first: large enough
+ * that the threads meet a few hundred times a second at most, small
+ * enough that the reports of a file come out as it is read.
+ */
+#define POOL_SLOTS		4
+#define POOL_CHUNK_PKTS		4096
+#define POOL_CHUNK_BYTES	(2 * 1024 * 1024)
+
+#define NO_STR			SIZE_MAX
+
+struct pool_pkt {
+	int64_t		 ts_us;
+	size_t		 off;		/* in the chunk's data */
+	uint32_t	 caplen;
+	uint32_t	 len;
+	uint64_t	 skipped;	/* frames not given before this one */
+	int		 dlt;
+};
+
+/* One report, as a worker made it. */
+struct rec {
+	uint64_t	 tag;		/* frame it was reported at;
+					 * UINT64_MAX: the end of the input */
+	struct analyzer_order order;	/* its place at that frame */
+	unsigned	 worker;
+	size_t		 seq;
+	bool		 summed;	/* has a verdict: in the summary */
+	bool		 failed;
+	struct sum_conn	 sc;		/* its strings are below */
+	size_t		 sni, subject, issuer, ja4;	/* NO_STR: none */
+	size_t		 text, text_len;	/* text_len 0: not selected */
+};
+
+/* What one worker reported while it read one chunk (or at the end). */
+struct res {
+	struct rec	*recs;
+	size_t		 n;
+	size_t		 cap;
+	struct sb	 bytes;		/* the texts and the strings */
+	uint64_t	*made;		/* frames that began a connection */
+	size_t		 nmade;
+	size_t		 made_cap;
+	/* Per packet of the chunk: the bytes counted against --max-memory
+	 * after it, and how far above that they went during it after the
+	 * expiry walk (analyzer_mem). */
+	uint64_t	*mem_now;
+	uint64_t	*mem_extra;
+};
+
+struct slot {
+	struct pool_pkt	*pkts;
+	size_t		 n;
+	uint8_t		*data;
+	size_t		 len;
+	size_t		 dcap;
+	unsigned	 done;		/* workers past it */
+	struct res	*res;		/* one per worker */
+};
+
+struct worker {
+	struct pool	*pl;
+	unsigned	 k;
+	pthread_t	 th;
+	bool		 started;
+	struct analyzer	*a;
+	struct output	*out;		/* renders; writes nothing */
+	struct res	*cur;		/* where reports go now */
+	bool		 at_end;
+	uint64_t	 next;		/* the next chunk to read */
+	struct res	 final;		/* reported at the end */
+};
+
+struct pool {
+	unsigned	 n;
+	struct worker	*w;
+	struct output	*out;
+	bool		 summary;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 work;		/* a chunk was handed over, or the end */
+	pthread_cond_t	 done;		/* a worker finished a chunk */
+	struct slot	 slots[POOL_SLOTS];
+	uint64_t	 published;	/* chunks handed over */
+	uint64_t	 merged;	/* chunks whose reports were written */
+	bool		 ended;		/* no more chunks */
+	bool		 flushing;	/* the end of the input: report all */
+	uint64_t	 skip;		/* frames to skip before the next one */
+	struct analyzer_stats st;
+	/* Connection ids: the frames that began a connection, in order, as
+	 * far as the chunks written; a pending id's number is its frame's
+	 * place (timeline.h). */
+	uint32_t	 nonce;
+	uint32_t	 shard_k;
+	uint32_t	 shard_n;
+	uint64_t	*made;
+	size_t		 nmade;
+	size_t		 made_cap;
+	struct sb	 line;		/* a report with its ids put in */
+	uint64_t	 mem_peak;	/* the workers' sum at its peak */
+};
+
+/* keep_str copies |n| bytes of |s| into |r|'s bytes, NUL-terminated, and
+ * returns their offset; NO_STR for NULL. */
+static size_t
+keep_str(struct res *r, const void *s, size_t n)
+{
+	size_t off = r->bytes.len;
+
+	if (s == NULL)
+		return NO_STR;
+	sb_add(&r->bytes, s, n);
+	sb_add(&r->bytes, "", 1);
+	return off;
+}
+
+static size_t
+keep_cstr(struct res *r, const char *s)
+{
+	return s != NULL ? keep_str(r, s, strlen(s)) : NO_STR;
+}
+
+/* on_conn, in a worker: one report rendered and kept for the merge. */
+static void
+on_conn(void *arg, struct tl_conn *c)
+{
+	struct worker *w = arg;
+	struct res *r = w->cur;
+	struct rec *e;
+	const char *s;
+	size_t n;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap != 0 ? r->cap * 2 : 64;
+		r->recs = xreallocarray(r->recs, r->cap, sizeof(*r->recs));
+	}
+	e = &r->recs[r->n];
+	memset(e, 0, sizeof(*e));
+	e->tag = w->at_end ? UINT64_MAX : analyzer_frame(w->a);
+	analyzer_report_order(w->a, &e->order);
+	e->worker = w->k;
+	e->seq = r->n++;
+	e->failed = out_conn_failed(c);
+	e->summed = w->pl->summary && out_conn_sum(&e->sc, c);
+	if (e->summed) {
+		e->sni = e->sc.has_sni ? keep_str(r, e->sc.sni,
+		    e->sc.sni_len) : NO_STR;
+		e->subject = keep_cstr(r, e->sc.cc_subject);
+		e->issuer = keep_cstr(r, e->sc.cc_issuer);
+		e->ja4 = keep_cstr(r, e->sc.ja4);
+	}
+	if (out_render(w->out, c, &s, &n) && n > 0) {
+		e->text = r->bytes.len;
+		e->text_len = n;
+		sb_add(&r->bytes, s, n);
+	}
+}
+
+/* add_made appends |frame| to |*v| (|*n| used of |*cap|). */
+static void
+add_made(uint64_t **v, size_t *n, size_t *cap, uint64_t frame)
+{
+	if (*n == *cap) {
+		*cap = *cap != 0 ? *cap * 2 : 256;
+		*v = xreallocarray(*v, *cap, sizeof(**v));
+	}
+	(*v)[(*n)++] = frame;
+}
+
+/* run_chunk gives a worker's analyzer every packet of |sl|. */
+static void
+run_chunk(struct worker *w, const struct slot *sl)
+{
+	const struct pool_pkt *k;
+	struct res *r = &sl->res[w->k];
+	uint64_t peak;
+	size_t i;
+
+	w->cur = r;
+	if (r->mem_now == NULL) {
+		r->mem_now = xcalloc(POOL_CHUNK_PKTS, sizeof(*r->mem_now));
+		r->mem_extra = xcalloc(POOL_CHUNK_PKTS,
+		    sizeof(*r->mem_extra));
+	}
+	for (i = 0; i < sl->n; i++) {
+		k = &sl->pkts[i];
+		if (k->skipped > 0)
+			analyzer_skip_frames(w->a, k->skipped);
+		analyzer_packet(w->a, k->dlt, k->ts_us, sl->data + k->off,
+		    k->caplen, k->len);
+		if (analyzer_new_conn(w->a))
+			add_made(&r->made, &r->nmade, &r->made_cap,
+			    analyzer_frame(w->a));
+		analyzer_mem(w->a, &r->mem_now[i], &peak);
+		r->mem_extra[i] = peak - r->mem_now[i];
+	}
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *pl = w->pl;
+	struct slot *sl;
+	bool flush;
+
+	for (;;) {
+		pthread_mutex_lock(&pl->mu);
+		while (w->next == pl->published && !pl->ended)
+			pthread_cond_wait(&pl->work, &pl->mu);
+		if (w->next == pl->published) {
+			flush = pl->flushing;
+			pthread_mutex_unlock(&pl->mu);
+			break;
+		}
+		sl = &pl->slots[w->next % POOL_SLOTS];
+		pthread_mutex_unlock(&pl->mu);
+		run_chunk(w, sl);
+		pthread_mutex_lock(&pl->mu);
+		sl->done++;
+		w->next++;
+		pthread_cond_broadcast(&pl->done);
+		pthread_mutex_unlock(&pl->mu);
+	}
+	if (flush) {
+		w->cur = &w->final;
+		w->at_end = true;
+		analyzer_flush(w->a);
+	}
+	return NULL;
+}
+
+/* run_nonce returns the nonce of the run's pending ids: random, so that
+ * no name from the wire can know it. */
+static uint32_t
+run_nonce(void)
+{
+	uint32_t v;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != (ssize_t)sizeof(v))
+		v = (uint32_t)time(NULL) ^ (uint32_t)getpid() << 12;
+	return (uint32_t)(v & TL_ID_NONCE_MASK);
+}
+
+struct pool *
+pool_new(unsigned n, const struct analyzer_opts *ao,
+    const struct out_opts *oo, struct output *out,
+    char errbuf[ANALYZER_ERRBUF_SIZE])
+{
+	struct analyzer_opts wo = *ao;
+	struct out_opts woo = *oo;
+	struct pool *pl;
+	unsigned i;
+
+	pl = xcalloc(1, sizeof(*pl));
+	pl->n = n;
+	pl->nonce = run_nonce();
+	pl->shard_k = ao->shard_k;
+	pl->shard_n = ao->shard_n;
+	wo.id_nonce = pl->nonce;
+	pl->out = out;
+	pl->summary = oo->summary;
+	pthread_mutex_init(&pl->mu, NULL);
+	pthread_cond_init(&pl->work, NULL);
+	pthread_cond_init(&pl->done, NULL);
+	for (i = 0; i < POOL_SLOTS; i++)
+		pl->slots[i].res = xcalloc(n, sizeof(struct res));
+	pl->w = xcalloc(n, sizeof(*pl->w));
+	woo.summary = false;
+	wo.worker_n = n;
+	wo.max_flows = ao->max_flows / n > 0 ? ao->max_flows / n : 1;
+	wo.max_memory = ao->max_memory / n > 0 ? ao->max_memory / n : 1;
+	for (i = 0; i < n; i++) {
+		struct worker *w = &pl->w[i];
+
+		w->pl = pl;
+		w->k = i;
+		wo.worker_k = i;
+		w->out = out_new(&woo, NULL);
+		w->a = analyzer_new(&wo, on_conn, w, errbuf);
+		if (w->a == NULL) {
+			pool_free(pl);
+			return NULL;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (pthread_create(&pl->w[i].th, NULL, worker_main,
+		    &pl->w[i]) != 0) {
+			snprintf(errbuf, ANALYZER_ERRBUF_SIZE,
+			    "--threads: cannot start a thread");
+			pool_free(pl);
+			return NULL;
+		}
+		pl->w[i].started = true;
+	}
+	return pl;
+}
+
+void
+pool_add_keylog(struct pool *pl, const uint8_t *p, size_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < pl->n; i++)
+		analyzer_add_keylog(pl->w[i].a, p, len);
+}
+
+/* rec_cmp orders the reports of one chunk as one thread makes them: by
+ * the frame they were reported at, then as analyzer_report_order says,
+ * then by worker and in each worker's order. */
+static int
+cmp_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int
+cmp_i64(int64_t a, int64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int
+rec_cmp(const void *pa, const void *pb)
+{
+	const struct rec *a = *(const struct rec *const *)pa;
+	const struct rec *b = *(const struct rec *const *)pb;
+	const struct conn_order *x = &a->order.conn, *y = &b->order.conn;
+	int c;
+
+	if ((c = cmp_u64(a->tag, b->tag)) != 0 ||
+	    (c = cmp_u64(a->order.phase, b->order.phase)) != 0)
+		return c;
+	if (a->order.phase == 0 && ((c = cmp_i64(x->linger_until,
+	    y->linger_until)) != 0 ||
+	    (c = cmp_u64(x->linger_list, y->linger_list)) != 0 ||
+	    (c = cmp_u64(x->linger_tick, y->linger_tick)) != 0))
+		return c;
+	if (a->order.phase == 1 && ((c = cmp_u64(x->touch, y->touch)) != 0 ||
+	    (c = cmp_u64(x->touch_before, y->touch_before)) != 0 ||
+	    (c = cmp_u64(x->pkt_touch, y->pkt_touch)) != 0))
+		return c;
+	if (a->order.phase == 3 &&
+	    (c = cmp_u64(x->pkt_touch, y->pkt_touch)) != 0)
+		return c;
+	if ((c = cmp_u64(a->worker, b->worker)) != 0)
+		return c;
+	return cmp_u64(a->seq, b->seq);
+}
+
+/* str_at is the string kept at |off| of |r|, or NULL. */
+static const char *
+str_at(const struct res *r, size_t off)
+{
+	return off != NO_STR ? r->bytes.s + off : NULL;
+}
+
+/* The forms of a pending id in a report (timeline.h): raw, escaped in
+ * text, escaped in JSON. */
+static const struct {
+	const char	*open;
+	const char	*close;
+} id_forms[] = {
+	{ "\001", "\002" },
+	{ "\\x01", "\\x02" },
+	{ "\\u0001", "\\u0002" },
+};
+
+/*
+ * pending_id reads a pending id at |s| (|n| bytes left) in any of its
+ * forms, with this run's nonce: it returns its length and sets |*frame|,
+ * or returns 0.
+ */
+static size_t
+pending_id(const struct pool *pl, const char *s, size_t n, uint64_t *frame)
+{
+	char nonce[8];
+	size_t f, i, lo, lc;
+
+	(void)snprintf(nonce, sizeof(nonce), "%06x", (unsigned)pl->nonce);
+	for (f = 0; f < sizeof(id_forms) / sizeof(id_forms[0]); f++) {
+		lo = strlen(id_forms[f].open);
+		lc = strlen(id_forms[f].close);
+		if (n < lo + 8 + lc || memcmp(s, id_forms[f].open, lo) != 0 ||
+		    memcmp(s + lo, nonce, 6) != 0 || s[lo + 6] != '-')
+			continue;
+		*frame = 0;
+		for (i = lo + 7; i < n && i < lo + 7 + 20 &&
+		    s[i] >= '0' && s[i] <= '9'; i++)
+			*frame = *frame * 10 + (uint64_t)(s[i] - '0');
+		if (i > lo + 7 && n - i >= lc &&
+		    memcmp(s + i, id_forms[f].close, lc) == 0)
+			return i + lc;
+	}
+	return 0;
+}
+
+/* id_of is the number of the connection that began at |frame|: its
+ * place among the connections (in its shard's numbering with --shard). */
+static uint64_t
+id_of(const struct pool *pl, uint64_t frame)
+{
+	size_t lo = 0, hi = pl->nmade, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (pl->made[mid] < frame)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == pl->nmade || pl->made[lo] != frame)
+		return 0;		/* cannot be: every id is made so */
+	if (pl->shard_n > 1)
+		return (uint64_t)lo * pl->shard_n + pl->shard_k;
+	return lo + 1;
+}
+
+/* put_ids copies the report |s| (|n| bytes) into |b| with the number of
+ * each pending id put in. A backslash starts an escape of two
+ * characters at least, which is skipped whole when it is not an id. */
+static void
+put_ids(const struct pool *pl, struct sb *b, const char *s, size_t n)
+{
+	size_t i = 0, from = 0, len;
+	uint64_t frame;
+
+	sb_reset(b);
+	while (i < n) {
+		if (s[i] != TL_ID_MARK_OPEN && s[i] != '\\') {
+			i++;
+			continue;
+		}
+		if ((len = pending_id(pl, s + i, n - i, &frame)) == 0) {
+			i += s[i] == '\\' && i + 1 < n ? 2 : 1;
+			continue;
+		}
+		sb_add(b, s + from, i - from);
+		sb_u64(b, id_of(pl, frame));
+		i += len;
+		from = i;
+	}
+	sb_add(b, s + from, n - from);
+}
+
+/* write_rec counts one report in the run's output and writes it. */
+static void
+write_rec(struct pool *pl, struct rec *e, const struct res *r)
+{
+	if (e->summed) {
+		e->sc.sni = (const uint8_t *)str_at(r, e->sni);
+		e->sc.cc_subject = str_at(r, e->subject);
+		e->sc.cc_issuer = str_at(r, e->issuer);
+		e->sc.ja4 = str_at(r, e->ja4);
+	}
+	out_tally(pl->out, e->summed ? &e->sc : NULL, e->failed);
+	if (e->text_len == 0)
+		return;
+	put_ids(pl, &pl->line, r->bytes.s + e->text, e->text_len);
+	out_write(pl->out, pl->line.s, pl->line.len);
+}
+
+static int
+u64_cmp(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* add_ids adds the connections the workers began in one chunk to the
+ * run's list, in frame order: they all come after the chunks before. */
+static void
+add_ids(struct pool *pl, struct res *const *res)
+{
+	size_t i, from = pl->nmade;
+	unsigned k;
+
+	for (k = 0; k < pl->n; k++) {
+		for (i = 0; i < res[k]->nmade; i++)
+			add_made(&pl->made, &pl->nmade, &pl->made_cap,
+			    res[k]->made[i]);
+		res[k]->nmade = 0;
+	}
+	qsort(pl->made + from, pl->nmade - from, sizeof(*pl->made), u64_cmp);
+}
+
+/* write_res writes the reports of |res| (one per worker) in order and
+ * empties them. */
+static void
+write_res(struct pool *pl, struct res *const *res)
+{
+	struct rec **v;
+	size_t i, n = 0;
+	unsigned k;
+
+	for (k = 0; k < pl->n; k++)
+		n += res[k]->n;
+	if (n > 0) {
+		v = xcalloc(n, sizeof(*v));
+		n = 0;
+		for (k = 0; k < pl->n; k++)
+			for (i = 0; i < res[k]->n; i++)
+				v[n++] = &res[k]->recs[i];
+		qsort(v, n, sizeof(*v), rec_cmp);
+		for (i = 0; i < n; i++)
+			write_rec(pl, v[i], res[v[i]->worker]);
+		free(v);
+	}
+	for (k = 0; k < pl->n; k++) {
+		res[k]->n = 0;
+		sb_reset(&res[k]->bytes);
+	}
+}
+
+/* add_mem finds the peak of the memory counted over all workers during
+ * the |n| packets of a chunk: at each packet, the sum of what each holds
+ * after it plus the most one rose above that during it. */
+static void
+add_mem(struct pool *pl, struct res *const *res, size_t n)
+{
+	uint64_t sum, extra;
+	size_t i;
+	unsigned k;
+
+	for (i = 0; i < n; i++) {
+		sum = extra = 0;
+		for (k = 0; k < pl->n; k++) {
+			sum += res[k]->mem_now[i];
+			if (res[k]->mem_extra[i] > extra)
+				extra = res[k]->mem_extra[i];
+		}
+		if (sum + extra > pl->mem_peak)
+			pl->mem_peak = sum + extra;
+	}
+}
+
+/* merge_one waits until every worker is past the oldest chunk not yet
+ * written, writes its reports and frees its slot. */
+static void
+merge_one(struct pool *pl)
+{
+	struct slot *sl = &pl->slots[pl->merged % POOL_SLOTS];
+	struct res *res[256];
+	struct res **rp = pl->n <= 256 ? res : xcalloc(pl->n, sizeof(*rp));
+	unsigned k;
+
+	pthread_mutex_lock(&pl->mu);
+	while (sl->done < pl->n)
+		pthread_cond_wait(&pl->done, &pl->mu);
+	pthread_mutex_unlock(&pl->mu);
+	for (k = 0; k < pl->n; k++)
+		rp[k] = &sl->res[k];
+	add_ids(pl, rp);
+	add_mem(pl, rp, sl->n);
+	write_res(pl, rp);
+	if (rp != res)
+		free(rp);
+	sl->n = 0;
+	sl->len = 0;
+	sl->done = 0;
+	pl->merged++;
+}
+
+/* publish hands the chunk being filled to the workers, writes the
+ * reports of the chunks they are all past, and waits, if it must, for
+ * the next slot to be free. */
+static void
+publish(struct pool *pl)
+{
+	bool ready;
+
+	pthread_mutex_lock(&pl->mu);
+	pl->published++;
+	pthread_cond_broadcast(&pl->work);
+	pthread_mutex_unlock(&pl->mu);
+	for (;;) {
+		pthread_mutex_lock(&pl->mu);
+		ready = pl->merged < pl->published &&
+		    pl->slots[pl->merged % POOL_SLOTS].done == pl->n;
+		pthread_mutex_unlock(&pl->mu);
+		if (!ready && pl->published - pl->merged < POOL_SLOTS)
+			break;
+		merge_one(pl);
+	}
+}
+
+void
+pool_skip_frames(struct pool *pl, uint64_t n)
+{
+	pl->skip += n;
+}
+
+void
+pool_packet(struct pool *pl, int dlt, int64_t ts_us, const uint8_t *pkt,
+    size_t caplen, size_t wirelen)
+{
+	struct slot *sl = &pl->slots[pl->published % POOL_SLOTS];
+	struct pool_pkt *k;
+
+	if (sl->n > 0 && (sl->n == POOL_CHUNK_PKTS ||
+	    sl->len + caplen > POOL_CHUNK_BYTES)) {
+		publish(pl);
+		sl = &pl->slots[pl->published % POOL_SLOTS];
+	}
+	if (sl->pkts == NULL)
+		sl->pkts = xcalloc(POOL_CHUNK_PKTS, sizeof(*sl->pkts));
+	if (sl->len + caplen > sl->dcap) {
+		sl->dcap = sl->len + caplen > POOL_CHUNK_BYTES ?
+		    sl->len + caplen : POOL_CHUNK_BYTES;
+		sl->data = xreallocarray(sl->data, sl->dcap, 1);
+	}
+	k = &sl->pkts[sl->n++];
+	k->ts_us = ts_us;
+	k->off = sl->len;
+	k->caplen = (uint32_t)caplen;
+	k->len = (uint32_t)wirelen;
+	k->skipped = pl->skip;
+	k->dlt = dlt;
+	pl->skip = 0;
+	memcpy(sl->data + sl->len, pkt, caplen);
+	sl->len += caplen;
+}
+
+/* join stops the workers; |flush|: they report what is still open. */
+static void
+join(struct pool *pl, bool flush)
+{
+	unsigned k;
+
+	pthread_mutex_lock(&pl->mu);
+	pl->ended = true;
+	pl->flushing = flush;
+	pthread_cond_broadcast(&pl->work);
+	pthread_mutex_unlock(&pl->mu);
+	for (k = 0; k < pl->n; k++)
+		if (pl->w[k].started) {
+			pthread_join(pl->w[k].th, NULL);
+			pl->w[k].started = false;
+		}
+}
+
+void
+pool_flush(struct pool *pl)
+{
+	struct res *res[256];
+	struct res **rp = pl->n <= 256 ? res : xcalloc(pl->n, sizeof(*rp));
+	unsigned k;
+
+	if (pl->slots[pl->published % POOL_SLOTS].n > 0)
+		publish(pl);
+	join(pl, true);
+	while (pl->merged < pl->published)
+		merge_one(pl);
+	for (k = 0; k < pl->n; k++)
+		rp[k] = &pl->w[k].final;
+	write_res(pl, rp);
+	if (rp != res)
+		free(rp);
+}
+
+/* add_stats adds what one worker counted to |t|: the counts of
+ * connections are the workers' sums; those of packets, which every
+ * worker reads, and of the key log, which each loads, are the first's. */
+static void
+add_stats(struct analyzer_stats *t, const struct analyzer_stats *s,
+    bool first)
+{
+	if (first) {
+		*t = *s;
+		return;
+	}
+	t->connections += s->connections;
+	t->evicted += s->evicted;
+	t->idle_closed += s->idle_closed;
+	t->decrypted_conns += s->decrypted_conns;
+	t->extract_errors += s->extract_errors;
+	t->loss_conns += s->loss_conns;
+	t->keepalive_ignored += s->keepalive_ignored;
+	t->one_sided += s->one_sided;
+	t->other_shard += s->other_shard;
+}
+
+const struct analyzer_stats *
+pool_stats(struct pool *pl)
+{
+	unsigned k;
+
+	for (k = 0; k < pl->n; k++)
+		add_stats(&pl->st, analyzer_stats(pl->w[k].a), k == 0);
+	pl->st.mem_peak = pl->mem_peak;
+	return &pl->st;
+}
+
+static void
+res_free(struct res *r)
+{
+	free(r->mem_now);
+	free(r->mem_extra);
+	free(r->made);
+	free(r->recs);
+	sb_cleanup(&r->bytes);
+}
+
+void
+pool_free(struct pool *pl)
+{
+	unsigned i, k;
+
+	if (pl == NULL)
+		return;
+	join(pl, false);
+	for (k = 0; k < pl->n; k++) {
+		analyzer_free(pl->w[k].a);
+		out_free(pl->w[k].out);
+		res_free(&pl->w[k].final);
+	}
+	for (i = 0; i < POOL_SLOTS; i++) {
+		for (k = 0; k < pl->n; k++)
+			res_free(&pl->slots[i].res[k]);
+		free(pl->slots[i].res);
+		free(pl->slots[i].pkts);
+		free(pl->slots[i].data);
+	}
+	free(pl->w);
+	free(pl->made);
+	sb_cleanup(&pl->line);
+	pthread_cond_destroy(&pl->work);
+	pthread_cond_destroy(&pl->done);
+	pthread_mutex_destroy(&pl->mu);
+	free(pl);
+}

@@ -1,0 +1,57 @@
+/* pool.h - the analysis of capture files spread over worker threads (--threads), the reports in one order. */
+#ifndef TLSDIAG_POOL_H
+#define TLSDIAG_POOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer.h"
+#include "out.h"
+
+/*
+ * A pool runs |n| analyzers, each in a thread of its own. Each is one
+ * shard of the connections in the sense of --shard (flow_key_shard_hash:
+ * every connection to one service in one worker, so that what the
+ * capture teaches about a server stays whole), and each reads every
+ * packet: the packets of other workers' connections only advance its
+ * clock and its frame numbers, after decoding, exactly as another
+ * shard's do. So each worker reports its connections as one thread
+ * would, at the same packet.
+ *
+ * The caller's thread hands the packets over in chunks of a few thousand
+ * and writes the reports: those of one chunk once every worker is past
+ * it, ordered by the frame at which they were reported (then by worker),
+ * and those of the end of the input by the time of their last packet.
+ * The order differs from one thread's only between connections reported
+ * at the same packet and at the end. Each worker's caps (--max-flows,
+ * --max-memory) are the run's divided by |n|. Connection ids are the
+ * workers' (analyzer.h), not one thread's.
+ */
+struct pool;
+
+/* pool_new starts |n| (2 or more) workers analysing with |ao| and
+ * rendering with |oo|; their reports are counted and written by |out|
+ * in the caller's thread. NULL and |errbuf| filled when an analyzer
+ * cannot be made. */
+struct pool	*pool_new(unsigned n, const struct analyzer_opts *ao,
+		    const struct out_opts *oo, struct output *out,
+		    char errbuf[ANALYZER_ERRBUF_SIZE]);
+/* pool_add_keylog gives every worker the key log lines at |p| (before
+ * the first packet). */
+void		 pool_add_keylog(struct pool *pl, const uint8_t *p, size_t len);
+/* pool_packet and pool_skip_frames are analyzer_packet and
+ * analyzer_skip_frames for the pool. */
+void		 pool_packet(struct pool *pl, int dlt, int64_t ts_us,
+		    const uint8_t *pkt, size_t caplen, size_t wirelen);
+void		 pool_skip_frames(struct pool *pl, uint64_t n);
+/* pool_flush ends the input: the workers report what is still open and
+ * stop, and every report is written. */
+void		 pool_flush(struct pool *pl);
+/* pool_stats returns the run's counters, the workers' put together (after
+ * pool_flush). */
+const struct analyzer_stats *pool_stats(struct pool *pl);
+/* pool_free stops the workers (without reporting if pool_flush was not
+ * called) and frees |pl|; pool_free(NULL) does nothing. */
+void		 pool_free(struct pool *pl);
+
+#endif
