@@ -278,7 +278,10 @@ tools_on() { # FILE-LABEL ROUND SLOW(0/1)
 	measure floor "$1" "$2" warm "$f" "$FLOOR" "$f"
 	measure tlsdiag-json "$1" "$2" warm "$f" "$TLSDIAG" "${TARGS[@]}" --json -r "$f"
 	measure tlsdiag-text "$1" "$2" warm "$f" "$TLSDIAG" "${TARGS[@]}" -r "$f"
-	# One CPU: no read-ahead thread (src/reader.c), the per-core cost.
+	# Both CPUs, one analysis thread (--threads 1: the read-ahead thread
+	# of src/reader.c only), against the default of one worker per CPU.
+	measure tlsdiag-1thr "$1" "$2" warm "$f" "$TLSDIAG" "${TARGS[@]}" --threads 1 --json -r "$f"
+	# One CPU: one thread, no read-ahead thread, the per-core cost.
 	measure tlsdiag-1cpu "$1" "$2" warm "$f" taskset -c 0 "$TLSDIAG" "${TARGS[@]}" --json -r "$f"
 	[ "$3" = 1 ] || return 0
 	[ "$TSHARK" = 1 ] && measure tshark "$1" "$2" warm "$f" "${TSHARK_CMD[@]}" -r "$f"
@@ -406,7 +409,7 @@ for label in ('bulk', 'hs', 'bulk-x4', 'hs-x4', 'cc', 'cc-low'):
     out.append('| tool | runs | wall s (median) | MB/s | packets/s | handshakes/s | connections/s | peak RSS MB | user+sys s | vs floor |')
     out.append('|---|---|---|---|---|---|---|---|---|---|')
     fl = med('floor', label)
-    for tool in ('floor', 'tlsdiag-json', 'tlsdiag-text', 'tlsdiag-1cpu', 'tshark', 'ssldump'):
+    for tool in ('floor', 'tlsdiag-json', 'tlsdiag-text', 'tlsdiag-1thr', 'tlsdiag-1cpu', 'tshark', 'ssldump'):
         v = res.get((tool, label))
         if not v:
             continue
@@ -433,6 +436,10 @@ for label in ('bulk', 'hs'):
     one = med('tlsdiag-1cpu', label)
     if fl and one:
         line('%-22s tlsdiag --json on one CPU / floor = %.2f' % (names[label] + ':', one / fl))
+    thr1 = med('tlsdiag-1thr', label)
+    if tj and thr1:
+        line('%-22s worker threads (default) are %.2fx faster than --threads 1 on the same CPUs' % (
+            names[label] + ':', thr1 / tj))
     if tj and one:
         line('%-22s both CPUs are %.2fx faster than taskset -c 0%s' % (
             names[label] + ':', one / tj,

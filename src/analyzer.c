@@ -52,6 +52,11 @@ struct analyzer {
 	struct analyzer_order	 order;		/* of the report being made */
 	size_t			 pkt_peak;	/* |mem| at its peak since the
 						 * expiry walk of this packet */
+	/* The end of input under way (analyzer_flush_some): the open
+	 * connections in the order they are reported, and how many were. */
+	struct conn_life	**flush_v;
+	size_t			 flush_n;
+	size_t			 flush_i;
 };
 
 static void	conn_finish(struct analyzer *, struct conn_rt *, enum tl_end);
@@ -132,6 +137,7 @@ analyzer_free(struct analyzer *a)
 
 	if (a == NULL)
 		return;
+	free(a->flush_v);
 	while ((l = conn_table_oldest(a->conns)) != NULL) {
 		conn_remove(a->conns, l);
 		conn_rt_free(a, l->owner);
@@ -706,23 +712,36 @@ analyzer_capture_lost(struct analyzer *a)
 		((struct conn_rt *)l->owner)->tl->kernel_drops = true;
 }
 
-void
-analyzer_flush(struct analyzer *a)
+bool
+analyzer_flush_some(struct analyzer *a, size_t max)
 {
-	struct conn_life *l, **v;
+	struct conn_life *l;
 	struct conn_rt *cr;
 	struct conn_step r;
-	size_t i, n;
 
-	a->order.phase = 3;
-	v = conn_table_open(a->conns, &n);
-	for (i = 0; i < n; i++) {
-		l = v[i];
+	if (a->flush_v == NULL) {
+		a->order.phase = 3;
+		a->flush_v = conn_table_open(a->conns, &a->flush_n);
+		a->flush_i = 0;
+	}
+	for (; max > 0 && a->flush_i < a->flush_n; max--) {
+		l = a->flush_v[a->flush_i++];
 		cr = l->owner;
 		r = conn_input(a->conns, l, CONN_IN_EOF, false);
 		conn_finish(a, cr, r.end);
 		conn_remove(a->conns, l);
 		conn_rt_free(a, cr);
 	}
-	free(v);
+	if (a->flush_i < a->flush_n)
+		return true;
+	free(a->flush_v);
+	a->flush_v = NULL;
+	return false;
+}
+
+void
+analyzer_flush(struct analyzer *a)
+{
+	while (analyzer_flush_some(a, SIZE_MAX))
+		;
 }

@@ -167,8 +167,12 @@ void		 analyzer_capture_lost(struct analyzer *a);
 /* analyzer_extract_error returns the first --extract-certs write error,
  * or NULL. */
 const char	*analyzer_extract_error(const struct analyzer *a);
-/* analyzer_flush finishes every open connection (end of input). */
+/* analyzer_flush finishes every open connection (end of input), in the
+ * order of their last packets; analyzer_flush_some finishes at most
+ * |max| more of them and returns whether any is left (no packet may come
+ * in between). */
 void		 analyzer_flush(struct analyzer *a);
+bool		 analyzer_flush_some(struct analyzer *a, size_t max);
 /* analyzer_stats returns the run's counters so far. */
 const struct analyzer_stats *analyzer_stats(struct analyzer *a);
 /* analyzer_free frees |a| without reporting; analyzer_free(NULL) is a no-op. */

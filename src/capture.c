@@ -272,6 +272,24 @@ capture_open_live(const struct capture_live_opts *o, enum capture_error *err,
 	return p;
 }
 
+void
+capture_read_error(pcap_t *p, const char *path, unsigned long long npkts,
+    char errbuf[CAPTURE_ERRBUF_SIZE])
+{
+	const char *pe = pcap_geterr(p);
+
+	/* libpcap's pcapng reader stops at an interface whose link type
+	 * differs from the first interface's (its message says so in these
+	 * words); say what that means. */
+	snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "%s: %s%s%s", path, pe,
+	    strstr(pe, "different from the type of the first interface") !=
+	    NULL ? " (libpcap reads a pcapng file only while all its "
+	    "interfaces have the first one's link type: split the capture "
+	    "per interface to read the rest)" : "", npkts > 0 ? " (the "
+	    "connections before this point are reported)" : " (no packet of "
+	    "it could be read)");
+}
+
 bool
 capture_check_link(pcap_t *p, const char *what,
     char errbuf[CAPTURE_ERRBUF_SIZE])

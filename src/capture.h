@@ -59,6 +59,12 @@ pcap_t	*capture_open_file(const char *path, enum capture_error *err,
  * AF_PACKET fanout group |o->fanout_id|. */
 pcap_t	*capture_open_live(const struct capture_live_opts *o,
 	    enum capture_error *err, char errbuf[CAPTURE_ERRBUF_SIZE]);
+/* capture_read_error says why reading the file |path| (handle |p|)
+ * failed after |npkts| of its packets: libpcap's words, what a pcapng
+ * file with interfaces of several link types means, and whether the
+ * connections before the error are reported. */
+void	 capture_read_error(pcap_t *p, const char *path,
+	    unsigned long long npkts, char errbuf[CAPTURE_ERRBUF_SIZE]);
 /* capture_check_link fails if |p|'s link type is one decode does not
  * understand, naming it. */
 bool	 capture_check_link(pcap_t *p, const char *what,

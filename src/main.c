@@ -171,8 +171,9 @@ usage(FILE *fp)
 "                            (1 <= K <= N, by a hash of the service's\n"
 "                            address and port): N processes split a\n"
 "                            capture; their JSON lines concatenate\n"
-"      --threads N           analyse files in N threads (default 1; 0: one\n"
-"                            per CPU); same reports, ids numbered per thread\n"
+"      --threads N           analyse files in N threads (default 0: one per\n"
+"                            CPU); the same output as one thread, but the\n"
+"                            caps above are shared out between the threads\n"
 "Exit status:\n"
 "      --exit-failed         exit 3 when a failed or incomplete handshake\n"
 "                            was seen\n"
@@ -442,7 +443,7 @@ cli_init(struct cli *cl)
 	cl->ro.ao.max_stream_bytes = LIMIT_OOO_BYTES_DEFAULT;
 	cl->ro.ao.max_memory = (size_t)LIMIT_MEMORY_MB_DEFAULT * 1024 * 1024;
 	cl->ro.ao.idle_us = (int64_t)LIMIT_IDLE_SECONDS_DEFAULT * 1000000;
-	cl->ro.threads = 1;
+	cl->ro.threads = 0;	/* one per CPU */
 	cl->ro.out = stdout;
 	cl->ro.err = stderr;
 	cl->ro.stop = &stop_flag;

@@ -27,6 +27,14 @@
 #define POOL_SLOTS		4
 #define POOL_CHUNK_PKTS		4096
 #define POOL_CHUNK_BYTES	(2 * 1024 * 1024)
+/* The reports of a chunk wait in memory until every worker is past it:
+ * when a chunk's reports came to more than POOL_CHUNK_OUT bytes (a flood
+ * of connections, each reported), the next chunks are made smaller, down
+ * to POOL_CHUNK_MIN packets, so that what waits stays about that size. */
+#define POOL_CHUNK_OUT		(512 * 1024)
+#define POOL_CHUNK_MIN		64
+
+#define POOL_FLUSH_BATCH	512
 
 #define NO_STR			SIZE_MAX
 
@@ -51,6 +59,7 @@ struct rec {
 	struct sum_conn	 sc;		/* its strings are below */
 	size_t		 sni, subject, issuer, ja4;	/* NO_STR: none */
 	size_t		 text, text_len;	/* text_len 0: not selected */
+	size_t		 id0, nid;	/* its pending ids in res.ids */
 };
 
 /* What one worker reported while it read one chunk (or at the end). */
@@ -67,6 +76,15 @@ struct res {
 	 * expiry walk (analyzer_mem). */
 	uint64_t	*mem_now;
 	uint64_t	*mem_extra;
+	/* The pending ids in the texts (timeline.h), found by the worker
+	 * so that the writing thread need not look for them. */
+	struct idpos {
+		size_t		 off;	/* in |bytes| */
+		size_t		 len;
+		uint64_t	 frame;
+	}		*ids;
+	size_t		 nids;
+	size_t		 ids_cap;
 };
 
 struct slot {
@@ -89,7 +107,12 @@ struct worker {
 	struct res	*cur;		/* where reports go now */
 	bool		 at_end;
 	uint64_t	 next;		/* the next chunk to read */
-	struct res	 final;		/* reported at the end */
+	/* The end of input, in batches of POOL_FLUSH_BATCH connections
+	 * (analyzer_flush_some), two in flight: the worker fills one while
+	 * the caller writes the other. */
+	struct res	 final[2];
+	bool		 final_ready[2];	/* filled, not yet written */
+	bool		 final_last[2];		/* and the worker's last */
 };
 
 struct pool {
@@ -116,8 +139,9 @@ struct pool {
 	uint64_t	*made;
 	size_t		 nmade;
 	size_t		 made_cap;
-	struct sb	 line;		/* a report with its ids put in */
+	struct sb	 line;		/* an id's number */
 	uint64_t	 mem_peak;	/* the workers' sum at its peak */
+	size_t		 chunk_pkts;	/* packets per chunk now */
 };
 
 /* keep_str copies |n| bytes of |s| into |r|'s bytes, NUL-terminated, and
@@ -138,6 +162,110 @@ static size_t
 keep_cstr(struct res *r, const char *s)
 {
 	return s != NULL ? keep_str(r, s, strlen(s)) : NO_STR;
+}
+
+/* The forms of a pending id in a report (timeline.h): raw, escaped in
+ * text, escaped in JSON. */
+static const struct {
+	const char	*open;
+	const char	*close;
+} id_forms[] = {
+	{ "\001", "\002" },
+	{ "\\x01", "\\x02" },
+	{ "\\u0001", "\\u0002" },
+};
+
+/*
+ * pending_id reads a pending id at |s| (|n| bytes left) in any of its
+ * forms, with this run's nonce: it returns its length and sets |*frame|,
+ * or returns 0.
+ */
+static size_t
+pending_id(const struct pool *pl, const char *s, size_t n, uint64_t *frame)
+{
+	char nonce[8];
+	size_t f, i, lo, lc;
+
+	(void)snprintf(nonce, sizeof(nonce), "%06x", (unsigned)pl->nonce);
+	for (f = 0; f < sizeof(id_forms) / sizeof(id_forms[0]); f++) {
+		lo = strlen(id_forms[f].open);
+		lc = strlen(id_forms[f].close);
+		if (n < lo + 8 + lc || memcmp(s, id_forms[f].open, lo) != 0 ||
+		    memcmp(s + lo, nonce, 6) != 0 || s[lo + 6] != '-')
+			continue;
+		*frame = 0;
+		for (i = lo + 7; i < n && i < lo + 7 + 20 &&
+		    s[i] >= '0' && s[i] <= '9'; i++)
+			*frame = *frame * 10 + (uint64_t)(s[i] - '0');
+		if (i > lo + 7 && n - i >= lc &&
+		    memcmp(s + i, id_forms[f].close, lc) == 0)
+			return i + lc;
+	}
+	return 0;
+}
+
+/* id_of is the number of the connection that began at |frame|: its
+ * place among the connections (in its shard's numbering with --shard). */
+static uint64_t
+id_of(const struct pool *pl, uint64_t frame)
+{
+	size_t lo = 0, hi = pl->nmade, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (pl->made[mid] < frame)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == pl->nmade || pl->made[lo] != frame)
+		return 0;		/* cannot be: every id is made so */
+	if (pl->shard_n > 1)
+		return (uint64_t)lo * pl->shard_n + pl->shard_k;
+	return lo + 1;
+}
+
+/*
+ * find_ids notes where the text of |e| (in |r|) holds pending ids: a
+ * raw mark, or a backslash (an escape of two characters at least, which
+ * is skipped whole when it is not an id).
+ */
+static void
+find_ids(const struct pool *pl, struct res *r, struct rec *e)
+{
+	const char *s = r->bytes.s + e->text, *end = s + e->text_len, *p;
+	const char *mark, *bs;
+	uint64_t frame;
+	size_t len;
+
+	e->id0 = r->nids;
+	mark = memchr(s, TL_ID_MARK_OPEN, e->text_len);
+	bs = memchr(s, '\\', e->text_len);
+	for (p = s; p < end; p += len) {
+		/* Once not found, not in the rest either. */
+		if (mark != NULL && mark < p)
+			mark = memchr(p, TL_ID_MARK_OPEN, (size_t)(end - p));
+		if (bs != NULL && bs < p)
+			bs = memchr(p, '\\', (size_t)(end - p));
+		if (mark == NULL && bs == NULL)
+			break;
+		p = bs == NULL || (mark != NULL && mark < bs) ? mark : bs;
+		len = pending_id(pl, p, (size_t)(end - p), &frame);
+		if (len == 0) {
+			len = *p == '\\' && p + 1 < end ? 2 : 1;
+			continue;
+		}
+		if (r->nids == r->ids_cap) {
+			r->ids_cap = r->ids_cap != 0 ? r->ids_cap * 2 : 64;
+			r->ids = xreallocarray(r->ids, r->ids_cap,
+			    sizeof(*r->ids));
+		}
+		r->ids[r->nids].off = (size_t)(p - r->bytes.s);
+		r->ids[r->nids].len = len;
+		r->ids[r->nids].frame = frame;
+		r->nids++;
+	}
+	e->nid = r->nids - e->id0;
 }
 
 /* on_conn, in a worker: one report rendered and kept for the merge. */
@@ -173,6 +301,7 @@ on_conn(void *arg, struct tl_conn *c)
 		e->text = r->bytes.len;
 		e->text_len = n;
 		sb_add(&r->bytes, s, n);
+		find_ids(w->pl, r, e);
 	}
 }
 
@@ -216,6 +345,32 @@ run_chunk(struct worker *w, const struct slot *sl)
 	}
 }
 
+/* flush_batches reports a worker's open connections at the end of the
+ * input, a batch at a time, each once the caller has written the one
+ * before the last. */
+static void
+flush_batches(struct worker *w)
+{
+	struct pool *pl = w->pl;
+	unsigned b;
+	bool more = true;
+
+	w->at_end = true;
+	for (b = 0; more; b ^= 1) {
+		pthread_mutex_lock(&pl->mu);
+		while (w->final_ready[b])
+			pthread_cond_wait(&pl->work, &pl->mu);
+		pthread_mutex_unlock(&pl->mu);
+		w->cur = &w->final[b];
+		more = analyzer_flush_some(w->a, POOL_FLUSH_BATCH);
+		pthread_mutex_lock(&pl->mu);
+		w->final_ready[b] = true;
+		w->final_last[b] = !more;
+		pthread_cond_broadcast(&pl->done);
+		pthread_mutex_unlock(&pl->mu);
+	}
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -242,11 +397,8 @@ worker_main(void *arg)
 		pthread_cond_broadcast(&pl->done);
 		pthread_mutex_unlock(&pl->mu);
 	}
-	if (flush) {
-		w->cur = &w->final;
-		w->at_end = true;
-		analyzer_flush(w->a);
-	}
+	if (flush)
+		flush_batches(w);
 	return NULL;
 }
 
@@ -275,6 +427,7 @@ pool_new(unsigned n, const struct analyzer_opts *ao,
 	pl = xcalloc(1, sizeof(*pl));
 	pl->n = n;
 	pl->nonce = run_nonce();
+	pl->chunk_pkts = POOL_CHUNK_MIN;	/* grows while reports are few */
 	pl->shard_k = ao->shard_k;
 	pl->shard_n = ao->shard_n;
 	wo.id_nonce = pl->nonce;
@@ -375,98 +528,13 @@ str_at(const struct res *r, size_t off)
 	return off != NO_STR ? r->bytes.s + off : NULL;
 }
 
-/* The forms of a pending id in a report (timeline.h): raw, escaped in
- * text, escaped in JSON. */
-static const struct {
-	const char	*open;
-	const char	*close;
-} id_forms[] = {
-	{ "\001", "\002" },
-	{ "\\x01", "\\x02" },
-	{ "\\u0001", "\\u0002" },
-};
-
-/*
- * pending_id reads a pending id at |s| (|n| bytes left) in any of its
- * forms, with this run's nonce: it returns its length and sets |*frame|,
- * or returns 0.
- */
-static size_t
-pending_id(const struct pool *pl, const char *s, size_t n, uint64_t *frame)
-{
-	char nonce[8];
-	size_t f, i, lo, lc;
-
-	(void)snprintf(nonce, sizeof(nonce), "%06x", (unsigned)pl->nonce);
-	for (f = 0; f < sizeof(id_forms) / sizeof(id_forms[0]); f++) {
-		lo = strlen(id_forms[f].open);
-		lc = strlen(id_forms[f].close);
-		if (n < lo + 8 + lc || memcmp(s, id_forms[f].open, lo) != 0 ||
-		    memcmp(s + lo, nonce, 6) != 0 || s[lo + 6] != '-')
-			continue;
-		*frame = 0;
-		for (i = lo + 7; i < n && i < lo + 7 + 20 &&
-		    s[i] >= '0' && s[i] <= '9'; i++)
-			*frame = *frame * 10 + (uint64_t)(s[i] - '0');
-		if (i > lo + 7 && n - i >= lc &&
-		    memcmp(s + i, id_forms[f].close, lc) == 0)
-			return i + lc;
-	}
-	return 0;
-}
-
-/* id_of is the number of the connection that began at |frame|: its
- * place among the connections (in its shard's numbering with --shard). */
-static uint64_t
-id_of(const struct pool *pl, uint64_t frame)
-{
-	size_t lo = 0, hi = pl->nmade, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (pl->made[mid] < frame)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == pl->nmade || pl->made[lo] != frame)
-		return 0;		/* cannot be: every id is made so */
-	if (pl->shard_n > 1)
-		return (uint64_t)lo * pl->shard_n + pl->shard_k;
-	return lo + 1;
-}
-
-/* put_ids copies the report |s| (|n| bytes) into |b| with the number of
- * each pending id put in. A backslash starts an escape of two
- * characters at least, which is skipped whole when it is not an id. */
-static void
-put_ids(const struct pool *pl, struct sb *b, const char *s, size_t n)
-{
-	size_t i = 0, from = 0, len;
-	uint64_t frame;
-
-	sb_reset(b);
-	while (i < n) {
-		if (s[i] != TL_ID_MARK_OPEN && s[i] != '\\') {
-			i++;
-			continue;
-		}
-		if ((len = pending_id(pl, s + i, n - i, &frame)) == 0) {
-			i += s[i] == '\\' && i + 1 < n ? 2 : 1;
-			continue;
-		}
-		sb_add(b, s + from, i - from);
-		sb_u64(b, id_of(pl, frame));
-		i += len;
-		from = i;
-	}
-	sb_add(b, s + from, n - from);
-}
-
 /* write_rec counts one report in the run's output and writes it. */
 static void
 write_rec(struct pool *pl, struct rec *e, const struct res *r)
 {
+	const struct idpos *id;
+	size_t from, i;
+
 	if (e->summed) {
 		e->sc.sni = (const uint8_t *)str_at(r, e->sni);
 		e->sc.cc_subject = str_at(r, e->subject);
@@ -476,8 +544,16 @@ write_rec(struct pool *pl, struct rec *e, const struct res *r)
 	out_tally(pl->out, e->summed ? &e->sc : NULL, e->failed);
 	if (e->text_len == 0)
 		return;
-	put_ids(pl, &pl->line, r->bytes.s + e->text, e->text_len);
-	out_write(pl->out, pl->line.s, pl->line.len);
+	from = e->text;
+	for (i = e->id0; i < e->id0 + e->nid; i++) {
+		id = &r->ids[i];
+		out_write(pl->out, r->bytes.s + from, id->off - from);
+		sb_reset(&pl->line);
+		sb_u64(&pl->line, id_of(pl, id->frame));
+		out_write(pl->out, pl->line.s, pl->line.len);
+		from = id->off + id->len;
+	}
+	out_write(pl->out, r->bytes.s + from, e->text + e->text_len - from);
 }
 
 static int
@@ -505,6 +581,25 @@ add_ids(struct pool *pl, struct res *const *res)
 	qsort(pl->made + from, pl->nmade - from, sizeof(*pl->made), u64_cmp);
 }
 
+/* res_empty empties |r| for the next chunk, and frees what a large one
+ * (a flood of reports) made it hold. */
+static void
+res_empty(struct res *r)
+{
+	r->n = 0;
+	r->nids = 0;
+	sb_reset(&r->bytes);
+	if (r->bytes.cap > 2 * POOL_CHUNK_OUT) {
+		sb_cleanup(&r->bytes);
+		sb_init(&r->bytes);
+	}
+	if (r->cap > POOL_CHUNK_PKTS / 4) {
+		free(r->recs);
+		r->recs = NULL;
+		r->cap = 0;
+	}
+}
+
 /* write_res writes the reports of |res| (one per worker) in order and
  * empties them. */
 static void
@@ -527,10 +622,8 @@ write_res(struct pool *pl, struct res *const *res)
 			write_rec(pl, v[i], res[v[i]->worker]);
 		free(v);
 	}
-	for (k = 0; k < pl->n; k++) {
-		res[k]->n = 0;
-		sb_reset(&res[k]->bytes);
-	}
+	for (k = 0; k < pl->n; k++)
+		res_empty(res[k]);
 }
 
 /* add_mem finds the peak of the memory counted over all workers during
@@ -555,6 +648,26 @@ add_mem(struct pool *pl, struct res *const *res, size_t n)
 	}
 }
 
+/* size_chunks sets the size of the next chunks from the bytes of the
+ * reports of one of |n| packets (POOL_CHUNK_OUT). */
+static void
+size_chunks(struct pool *pl, struct res *const *res, size_t n)
+{
+	size_t bytes = 0, want;
+	unsigned k;
+
+	for (k = 0; k < pl->n; k++)
+		bytes += res[k]->bytes.len;
+	want = bytes > 0 ? (size_t)((double)n * POOL_CHUNK_OUT / bytes) :
+	    POOL_CHUNK_PKTS;
+	if (want < POOL_CHUNK_MIN)
+		want = POOL_CHUNK_MIN;
+	/* Grow back slowly: at most double at a time. */
+	if (want > pl->chunk_pkts * 2)
+		want = pl->chunk_pkts * 2;
+	pl->chunk_pkts = want < POOL_CHUNK_PKTS ? want : POOL_CHUNK_PKTS;
+}
+
 /* merge_one waits until every worker is past the oldest chunk not yet
  * written, writes its reports and frees its slot. */
 static void
@@ -573,6 +686,7 @@ merge_one(struct pool *pl)
 		rp[k] = &sl->res[k];
 	add_ids(pl, rp);
 	add_mem(pl, rp, sl->n);
+	size_chunks(pl, rp, sl->n);
 	write_res(pl, rp);
 	if (rp != res)
 		free(rp);
@@ -618,7 +732,7 @@ pool_packet(struct pool *pl, int dlt, int64_t ts_us, const uint8_t *pkt,
 	struct slot *sl = &pl->slots[pl->published % POOL_SLOTS];
 	struct pool_pkt *k;
 
-	if (sl->n > 0 && (sl->n == POOL_CHUNK_PKTS ||
+	if (sl->n > 0 && (sl->n >= pl->chunk_pkts ||
 	    sl->len + caplen > POOL_CHUNK_BYTES)) {
 		publish(pl);
 		sl = &pl->slots[pl->published % POOL_SLOTS];
@@ -660,28 +774,103 @@ join(struct pool *pl, bool flush)
 		}
 }
 
+/* A worker's place in its batches of the end of input. */
+struct cursor {
+	unsigned	 b;		/* the batch being written */
+	size_t		 i;		/* its next report */
+	bool		 done;
+};
+
+/* final_wait waits until worker |w|'s batch |c->b| is filled; false
+ * when that batch is empty and its last (the worker has no more). */
+static bool
+final_wait(struct pool *pl, struct worker *w, struct cursor *c)
+{
+	pthread_mutex_lock(&pl->mu);
+	while (!w->final_ready[c->b])
+		pthread_cond_wait(&pl->done, &pl->mu);
+	pthread_mutex_unlock(&pl->mu);
+	return c->i < w->final[c->b].n || !w->final_last[c->b];
+}
+
+/* final_next moves |c| past the report just written, handing the batch
+ * back to its worker when it is done with it. */
+static void
+final_next(struct pool *pl, struct worker *w, struct cursor *c)
+{
+	struct res *r = &w->final[c->b];
+
+	if (++c->i < r->n)
+		return;
+	if (w->final_last[c->b]) {
+		c->done = true;
+		return;
+	}
+	res_empty(r);
+	pthread_mutex_lock(&pl->mu);
+	w->final_ready[c->b] = false;
+	pthread_cond_broadcast(&pl->work);
+	pthread_mutex_unlock(&pl->mu);
+	c->b ^= 1;
+	c->i = 0;
+	c->done = !final_wait(pl, w, c);
+}
+
+/*
+ * write_final writes the reports of the end of input as the workers make
+ * them: each worker's come in the order of their last packets, and the
+ * smallest head of all is written next (a merge of sorted streams), so
+ * that no more than two batches per worker are held.
+ */
+static void
+write_final(struct pool *pl)
+{
+	struct cursor *cur = xcalloc(pl->n, sizeof(*cur));
+	struct rec *best, *e;
+	unsigned k, bk;
+
+	for (k = 0; k < pl->n; k++)
+		cur[k].done = !final_wait(pl, &pl->w[k], &cur[k]);
+	for (;;) {
+		best = NULL;
+		bk = 0;
+		for (k = 0; k < pl->n; k++) {
+			if (cur[k].done)
+				continue;
+			e = &pl->w[k].final[cur[k].b].recs[cur[k].i];
+			if (best == NULL || rec_cmp(&e, &best) < 0) {
+				best = e;
+				bk = k;
+			}
+		}
+		if (best == NULL)
+			break;
+		write_rec(pl, best, &pl->w[bk].final[cur[bk].b]);
+		final_next(pl, &pl->w[bk], &cur[bk]);
+	}
+	free(cur);
+}
+
 void
 pool_flush(struct pool *pl)
 {
-	struct res *res[256];
-	struct res **rp = pl->n <= 256 ? res : xcalloc(pl->n, sizeof(*rp));
-	unsigned k;
-
 	if (pl->slots[pl->published % POOL_SLOTS].n > 0)
 		publish(pl);
-	join(pl, true);
+	pthread_mutex_lock(&pl->mu);
+	pl->ended = true;
+	pl->flushing = true;
+	pthread_cond_broadcast(&pl->work);
+	pthread_mutex_unlock(&pl->mu);
 	while (pl->merged < pl->published)
 		merge_one(pl);
-	for (k = 0; k < pl->n; k++)
-		rp[k] = &pl->w[k].final;
-	write_res(pl, rp);
-	if (rp != res)
-		free(rp);
+	write_final(pl);
+	join(pl, true);
 }
 
 /* add_stats adds what one worker counted to |t|: the counts of
  * connections are the workers' sums; those of packets, which every
- * worker reads, and of the key log, which each loads, are the first's. */
+ * worker reads (other_shard too: every worker drops another shard's),
+ * and of the key log, which each loads, are the first's. */
 static void
 add_stats(struct analyzer_stats *t, const struct analyzer_stats *s,
     bool first)
@@ -698,7 +887,6 @@ add_stats(struct analyzer_stats *t, const struct analyzer_stats *s,
 	t->loss_conns += s->loss_conns;
 	t->keepalive_ignored += s->keepalive_ignored;
 	t->one_sided += s->one_sided;
-	t->other_shard += s->other_shard;
 }
 
 const struct analyzer_stats *
@@ -715,6 +903,7 @@ pool_stats(struct pool *pl)
 static void
 res_free(struct res *r)
 {
+	free(r->ids);
 	free(r->mem_now);
 	free(r->mem_extra);
 	free(r->made);
@@ -733,7 +922,8 @@ pool_free(struct pool *pl)
 	for (k = 0; k < pl->n; k++) {
 		analyzer_free(pl->w[k].a);
 		out_free(pl->w[k].out);
-		res_free(&pl->w[k].final);
+		res_free(&pl->w[k].final[0]);
+		res_free(&pl->w[k].final[1]);
 	}
 	for (i = 0; i < POOL_SLOTS; i++) {
 		for (k = 0; k < pl->n; k++)

@@ -184,22 +184,7 @@ read_file(struct reader *r, const char *path, struct batch **bp)
 		rc = pcap_next_ex(p, &h, &bytes);
 		if (rc != 1) {
 			if (rc == PCAP_ERROR) {
-				const char *pe = pcap_geterr(p);
-
-				/* libpcap's pcapng reader stops at an
-				 * interface whose link type differs from the
-				 * first interface's (its message says so in
-				 * these words); say what that means. */
-				snprintf(r->err, sizeof(r->err), "%s: %s%s%s",
-				    path, pe, strstr(pe, "different from the "
-				    "type of the first interface") != NULL ?
-				    " (libpcap reads a pcapng file only while "
-				    "all its interfaces have the first one's "
-				    "link type: split the capture per "
-				    "interface to read the rest)" : "",
-				    npkts > 0 ? " (the connections before this "
-				    "point are reported)" : " (no packet of it "
-				    "could be read)");
+				capture_read_error(p, path, npkts, r->err);
 				r->failed = true;
 				go_on = false;
 			}

@@ -370,6 +370,12 @@ run_notes(struct run *r)
 	if (st->keylog_bad_lines > 0)
 		note(r->o, "%llu malformed key log lines ignored",
 		    (unsigned long long)st->keylog_bad_lines);
+	if (r->pool != NULL && st->evicted > 0)
+		note(r->o, "%llu connections evicted over --max-flows or "
+		    "--max-memory, which the %u analysis threads share evenly, "
+		    "each evicting from its own connections (--threads 1 "
+		    "evicts as one)", (unsigned long long)st->evicted,
+		    run_threads(r->o));
 	if (st->clock_out_of_range > 0)
 		note(r->o, "%llu packets stamped before 1970 or after 9999, "
 		    "read as the previous packet's time",
@@ -482,11 +488,13 @@ read_file(struct run *r, pcap_t *p, const char *path,
 {
 	struct pcap_pkthdr *h;
 	const u_char *bytes;
+	unsigned long long npkts = 0;
 	int rc;
 
 	while (!*r->o->stop) {
 		rc = pcap_next_ex(p, &h, &bytes);
 		if (rc == 1) {
+			npkts++;
 			if (have_prog && pcap_offline_filter(prog, h,
 			    bytes) == 0)
 				skip_frames(r, 1);
@@ -500,9 +508,7 @@ read_file(struct run *r, pcap_t *p, const char *path,
 		if (rc == PCAP_ERROR && !*r->o->stop) {
 			/* Report what came before the cut first; the error
 			 * line comes last. */
-			snprintf(r->errbuf, sizeof(r->errbuf), "%s: %s (the "
-			    "connections before this point are reported)",
-			    path, pcap_geterr(p));
+			capture_read_error(p, path, npkts, r->errbuf);
 			return false;
 		}
 		break;
@@ -559,7 +565,7 @@ read_all(struct run *r)
 	struct reader *rd = NULL;
 
 	use_embedded_keylogs(r);
-	if (use_reader(o))
+	if (r->pool == NULL && use_reader(o))
 		rd = reader_start(o->files, o->nfiles, o->filter, r->errbuf);
 	if (rd != NULL) {
 		read_ahead(r, rd);

@@ -57,6 +57,10 @@ for f in "$PCAPS"/*.pcap "$PCAPS"/*.pcapng "$PCAPS"/derived/*.pcap \
 done
 [ "$n" -ge 170 ] || fail "only $n captures found"
 
+# The summary's counters with --shard (other_shard: each worker drops
+# the other shards' packets, counted once).
+same "mixed-20 --shard 2/3" --json --summary --shard 2/3 -r "$PCAPS/mixed-20.pcap"
+
 # Several files read as one (frame numbers run on across them).
 same "three files" --json -r "$PCAPS/tls12-ok.pcap" -r "$PCAPS/tls13-aes256.pcap" \
     -r "$PCAPS/kb-expired.pcap"
@@ -68,7 +72,8 @@ if command -v python3 >/dev/null 2>&1 &&
 	for THREADS in 2 4; do
 		same "bench $THREADS" --json --summary -r "$TMP/bench.pcap"
 		same "bench $THREADS idle" -v --idle-timeout 1 -r "$TMP/bench.pcap"
-		same "bench $THREADS shard" --json --shard 2/3 -r "$TMP/bench.pcap"
+		same "bench $THREADS shard" --json --summary --shard 2/3 \
+		    -r "$TMP/bench.pcap"
 	done
 	"$TLSDIAG" --json --threads 4 -r "$TMP/bench.pcap" |
 	    sed -n 's/^{"id":\([0-9]*\),.*/\1/p' | sort -n >"$TMP/ids"
