@@ -35,6 +35,7 @@
 #define POOL_CHUNK_MIN		64
 
 #define POOL_FLUSH_BATCH	512
+#define MADE_BLOCK		8	/* words of 64 frames */
 
 #define NO_STR			SIZE_MAX
 
@@ -130,15 +131,20 @@ struct pool {
 	bool		 flushing;	/* the end of the input: report all */
 	uint64_t	 skip;		/* frames to skip before the next one */
 	struct analyzer_stats st;
-	/* Connection ids: the frames that began a connection, in order, as
-	 * far as the chunks written; a pending id's number is its frame's
-	 * place (timeline.h). */
+	/*
+	 * Connection ids: a pending id's number is the place of its frame
+	 * among the frames that began a connection (timeline.h), known as
+	 * far as the chunks written. They are kept as one bit per frame,
+	 * with the count of the bits before each block of MADE_BLOCK words:
+	 * 1.125 bits per packet, however many connections.
+	 */
 	uint32_t	 nonce;
 	uint32_t	 shard_k;
 	uint32_t	 shard_n;
-	uint64_t	*made;
-	size_t		 nmade;
-	size_t		 made_cap;
+	uint64_t	*made;		/* the bits, MADE_BLOCK words a block */
+	uint64_t	*made_before;	/* bits set before each block */
+	size_t		 made_blocks;
+	size_t		 made_cap;	/* blocks allocated */
 	struct sb	 line;		/* an id's number */
 	uint64_t	 mem_peak;	/* the workers' sum at its peak */
 	size_t		 chunk_pkts;	/* packets per chunk now */
@@ -209,20 +215,18 @@ pending_id(const struct pool *pl, const char *s, size_t n, uint64_t *frame)
 static uint64_t
 id_of(const struct pool *pl, uint64_t frame)
 {
-	size_t lo = 0, hi = pl->nmade, mid;
+	size_t w = (size_t)(frame / 64), b = w / MADE_BLOCK, i;
+	uint64_t bit = 1ULL << (frame % 64), place;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (pl->made[mid] < frame)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == pl->nmade || pl->made[lo] != frame)
+	if (b >= pl->made_blocks || (pl->made[w] & bit) == 0)
 		return 0;		/* cannot be: every id is made so */
+	place = pl->made_before[b];
+	for (i = b * MADE_BLOCK; i < w; i++)
+		place += (uint64_t)__builtin_popcountll(pl->made[i]);
+	place += (uint64_t)__builtin_popcountll(pl->made[w] & (bit - 1));
 	if (pl->shard_n > 1)
-		return (uint64_t)lo * pl->shard_n + pl->shard_k;
-	return lo + 1;
+		return place * pl->shard_n + pl->shard_k;
+	return place + 1;
 }
 
 /*
@@ -556,29 +560,66 @@ write_rec(struct pool *pl, struct rec *e, const struct res *r)
 	out_write(pl->out, r->bytes.s + from, e->text + e->text_len - from);
 }
 
-static int
-u64_cmp(const void *pa, const void *pb)
+/* made_set records that a connection began at |frame| (the counts of
+ * the blocks are made_count's). */
+static void
+made_set(struct pool *pl, uint64_t frame)
 {
-	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+	size_t w = (size_t)(frame / 64), b = w / MADE_BLOCK;
 
-	return a < b ? -1 : a > b;
+	while (pl->made_blocks <= b) {
+		if (pl->made_blocks == pl->made_cap) {
+			pl->made_cap = pl->made_cap != 0 ? pl->made_cap * 2 : 64;
+			pl->made = xreallocarray(pl->made, pl->made_cap,
+			    MADE_BLOCK * sizeof(*pl->made));
+			pl->made_before = xreallocarray(pl->made_before,
+			    pl->made_cap, sizeof(*pl->made_before));
+		}
+		memset(&pl->made[pl->made_blocks * MADE_BLOCK], 0,
+		    MADE_BLOCK * sizeof(*pl->made));
+		pl->made_blocks++;
+	}
+	pl->made[w] |= 1ULL << (frame % 64);
+}
+
+/* made_count counts the bits before each block from block |from| on. */
+static void
+made_count(struct pool *pl, size_t from)
+{
+	size_t b, i;
+	uint64_t n;
+
+	for (b = from; b < pl->made_blocks; b++) {
+		n = 0;
+		if (b > 0) {
+			n = pl->made_before[b - 1];
+			for (i = 0; i < MADE_BLOCK; i++)
+				n += (uint64_t)__builtin_popcountll(
+				    pl->made[(b - 1) * MADE_BLOCK + i]);
+		}
+		pl->made_before[b] = n;
+	}
 }
 
 /* add_ids adds the connections the workers began in one chunk to the
- * run's list, in frame order: they all come after the chunks before. */
+ * run's: all after those of the chunks before, so the counts of the
+ * blocks before the chunk's first stay as they are. */
 static void
 add_ids(struct pool *pl, struct res *const *res)
 {
-	size_t i, from = pl->nmade;
+	size_t i, from = pl->made_blocks;	/* and the blocks made now */
 	unsigned k;
 
 	for (k = 0; k < pl->n; k++) {
-		for (i = 0; i < res[k]->nmade; i++)
-			add_made(&pl->made, &pl->nmade, &pl->made_cap,
-			    res[k]->made[i]);
+		for (i = 0; i < res[k]->nmade; i++) {
+			if (res[k]->made[i] / 64 / MADE_BLOCK < from)
+				from = (size_t)(res[k]->made[i] / 64 /
+				    MADE_BLOCK);
+			made_set(pl, res[k]->made[i]);
+		}
 		res[k]->nmade = 0;
 	}
-	qsort(pl->made + from, pl->nmade - from, sizeof(*pl->made), u64_cmp);
+	made_count(pl, from);
 }
 
 /* res_empty empties |r| for the next chunk, and frees what a large one
@@ -934,6 +975,7 @@ pool_free(struct pool *pl)
 	}
 	free(pl->w);
 	free(pl->made);
+	free(pl->made_before);
 	sb_cleanup(&pl->line);
 	pthread_cond_destroy(&pl->work);
 	pthread_cond_destroy(&pl->done);
