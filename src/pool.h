@@ -18,14 +18,18 @@
  * shard's do. So each worker reports its connections as one thread
  * would, at the same packet.
  *
- * The caller's thread hands the packets over in chunks of a few thousand
- * and writes the reports: those of one chunk once every worker is past
- * it, ordered by the frame at which they were reported (then by worker),
- * and those of the end of the input by the time of their last packet.
- * The order differs from one thread's only between connections reported
- * at the same packet and at the end. Each worker's caps (--max-flows,
- * --max-memory) are the run's divided by |n|. Connection ids are the
- * workers' (analyzer.h), not one thread's.
+ * The caller's thread hands the packets over in chunks (up to 4,096
+ * packets, fewer while the reports are many) and writes the reports: those
+ * of one chunk once every worker is past it, in one thread's order (the
+ * frame they were reported at, then analyzer_report_order), and those of
+ * the end of the input as the workers make them, merged by the packet
+ * that last touched each. It numbers the connections as one thread does
+ * (the workers name them by their first frame: TL_ID_PENDING) and counts
+ * the summary in that order. The order can differ from one thread's in
+ * one case: settled connections of several workers that idled past the
+ * timeout at the same packets more than once (their touches tie) and are
+ * then reported at the same packet. Each worker's caps (--max-flows,
+ * --max-memory) are the run's divided by |n|.
  */
 struct pool;
 
