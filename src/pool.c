@@ -778,8 +778,11 @@ pool_packet(struct pool *pl, int dlt, int64_t ts_us, const uint8_t *pkt,
 		publish(pl);
 		sl = &pl->slots[pl->published % POOL_SLOTS];
 	}
-	if (sl->pkts == NULL)
+	if (sl->pkts == NULL) {
 		sl->pkts = xcalloc(POOL_CHUNK_PKTS, sizeof(*sl->pkts));
+		sl->dcap = POOL_CHUNK_BYTES;
+		sl->data = xcalloc(sl->dcap, 1);
+	}
 	if (sl->len + caplen > sl->dcap) {
 		sl->dcap = sl->len + caplen > POOL_CHUNK_BYTES ?
 		    sl->len + caplen : POOL_CHUNK_BYTES;
@@ -793,7 +796,8 @@ pool_packet(struct pool *pl, int dlt, int64_t ts_us, const uint8_t *pkt,
 	k->skipped = pl->skip;
 	k->dlt = dlt;
 	pl->skip = 0;
-	memcpy(sl->data + sl->len, pkt, caplen);
+	if (caplen > 0)		/* a frame of no bytes may come with no buffer */
+		memcpy(sl->data + sl->len, pkt, caplen);
 	sl->len += caplen;
 }
 
