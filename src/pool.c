@@ -25,8 +25,13 @@
  * enough that the reports of a file come out as it is read.
  */
 #define POOL_SLOTS		4
+#ifdef TLSDIAG_SMALL_BUFFERS	/* the fuzz build, as in reader.c */
+#define POOL_CHUNK_PKTS		128
+#define POOL_CHUNK_BYTES	(32 * 1024)
+#else
 #define POOL_CHUNK_PKTS		4096
 #define POOL_CHUNK_BYTES	(2 * 1024 * 1024)
+#endif
 /* The reports of a chunk wait in memory until every worker is past it:
  * when a chunk's reports came to more than POOL_CHUNK_OUT bytes (a flood
  * of connections, each reported), the next chunks are made smaller, down

@@ -13,9 +13,16 @@
 
 /* A batch is a run of packets copied out of libpcap's buffer; the
  * threads hand whole batches to each other, so they meet about once per
- * megabyte, not once per packet. */
+ * megabyte, not once per packet. The fuzz build (configure
+ * --enable-fuzzing) makes them small: an input of a few packets then
+ * crosses batch boundaries, and each input touches fewer fresh pages. */
+#ifdef TLSDIAG_SMALL_BUFFERS
+#define BATCH_BYTES	(16 * 1024)
+#define BATCH_PKTS	16
+#else
 #define BATCH_BYTES	(1024 * 1024)
 #define BATCH_PKTS	4096
+#endif
 #define NUM_BATCHES	4
 
 /*
@@ -65,7 +72,7 @@ struct reader {
 	struct reader_stats	 st;
 	bool			 joined;
 	size_t			 nbatches;
-	struct batch		 all[LIVE_BATCHES];
+	struct batch		 all[];		/* NUM_BATCHES or LIVE_BATCHES */
 };
 
 /* take_free waits for an empty batch; NULL when the consumer stopped. */
@@ -403,7 +410,7 @@ reader_start(const char *const *files, size_t nfiles, const char *filter,
 {
 	struct reader *r;
 
-	r = xcalloc(1, sizeof(*r));
+	r = xcalloc(1, sizeof(*r) + NUM_BATCHES * sizeof(r->all[0]));
 	r->files = files;
 	r->nfiles = nfiles;
 	r->filter = filter;
@@ -416,7 +423,7 @@ reader_start_live(pcap_t *p, char errbuf[CAPTURE_ERRBUF_SIZE])
 	struct reader *r;
 	char pe[PCAP_ERRBUF_SIZE];
 
-	r = xcalloc(1, sizeof(*r));
+	r = xcalloc(1, sizeof(*r) + LIVE_BATCHES * sizeof(r->all[0]));
 	r->live = p;
 	r->dlt = pcap_datalink(p);
 	if (pcap_setnonblock(p, 1, pe) != 0) {
