@@ -67,6 +67,9 @@ note(const struct run_opts *o, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* What was reported before the note comes before it in 2>&1. */
+	if (o->out != NULL)
+		fflush(o->out);
 	fputs("tlsdiag: ", o->err);
 	va_start(ap, fmt);
 	vfprintf(o->err, fmt, ap);
