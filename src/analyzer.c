@@ -67,21 +67,30 @@ static void	rs_conflict(void *, uint64_t, size_t);
 
 static const struct reasm_cb rs_cb = { rs_data, rs_gap, rs_conflict };
 
+static void
+conn_params_of(const struct analyzer_opts *opt, struct conn_params *p)
+{
+	*p = (struct conn_params){
+	    .idle_us = opt->idle_us, .linger_us = opt->linger_us,
+	    .max_flows = opt->max_flows, .max_memory = opt->max_memory,
+	    .shard_k = opt->shard_k, .shard_n = opt->shard_n,
+	    .worker_k = opt->worker_k, .worker_n = opt->worker_n };
+}
+
 struct analyzer *
 analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
     char errbuf[ANALYZER_ERRBUF_SIZE])
 {
 	struct analyzer *a;
 
+	struct conn_params cp;
+
 	a = xcalloc(1, sizeof(*a));
 	a->opt = *opt;
 	a->fn = fn;
 	a->fn_arg = arg;
-	a->conns = conn_table_new(&(struct conn_params){
-	    .idle_us = opt->idle_us, .linger_us = opt->linger_us,
-	    .max_flows = opt->max_flows, .max_memory = opt->max_memory,
-	    .shard_k = opt->shard_k, .shard_n = opt->shard_n,
-	    .worker_k = opt->worker_k, .worker_n = opt->worker_n });
+	conn_params_of(opt, &cp);
+	a->conns = conn_table_new(&cp);
 	a->facts = facts_new(&(struct facts_opts){
 	    .ca_file = opt->ca_file, .ca_path = opt->ca_path,
 	    .client_ca_file = opt->client_ca_file,
@@ -591,15 +600,11 @@ segment_data(struct conn_rt *cr, struct flow *f, const struct segment *s,
 	return dir;
 }
 
-void
-analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
-    const uint8_t *pkt, size_t caplen, size_t wirelen)
+/* packet_begin: what every packet does first, whoever's it is: its
+ * frame number and the clock. */
+static void
+packet_begin(struct analyzer *a, int64_t ts_us, size_t wirelen)
 {
-	struct segment s;
-	struct conn_seg_out o;
-	struct conn_rt *cr;
-	int dir;
-
 	a->pkt_conn = 0;
 	a->pkt_new = false;
 	a->pkt_peak = a->mem;
@@ -614,6 +619,48 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	if (conn_clock(a->conns, ts_us, a->st.frames <= 1))
 		a->st.clock_jumps++;
 	a->now_us = conn_now(a->conns);
+}
+
+unsigned
+analyzer_route(const struct analyzer_opts *opt, int dlt, const uint8_t *pkt,
+    size_t caplen, size_t wirelen, bool *tcp)
+{
+	struct conn_params cp;
+	struct segment s;
+
+	*tcp = decode_frame(&s, dlt, pkt, caplen, wirelen) == DECODE_OK;
+	if (!*tcp)
+		return 0;
+	conn_params_of(opt, &cp);
+	return conn_route(&cp, &s);
+}
+
+void
+analyzer_packet_elsewhere(struct analyzer *a, int dlt, int64_t ts_us,
+    const uint8_t *pkt, size_t caplen, size_t wirelen, bool tcp)
+{
+	struct segment s;
+
+	packet_begin(a, ts_us, wirelen);
+	if (!tcp)
+		return;
+	conn_segment_begin(a->conns);
+	expire(a);
+	if (conn_leap_pending(a->conns) &&
+	    decode_frame(&s, dlt, pkt, caplen, wirelen) == DECODE_OK)
+		conn_segment_elsewhere(a->conns, &s);
+}
+
+void
+analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
+    const uint8_t *pkt, size_t caplen, size_t wirelen)
+{
+	struct segment s;
+	struct conn_seg_out o;
+	struct conn_rt *cr;
+	int dir;
+
+	packet_begin(a, ts_us, wirelen);
 	if (!count_decoded(a, decode_frame(&s, dlt, pkt, caplen, wirelen), &s,
 	    caplen, wirelen))
 		return;

@@ -116,6 +116,24 @@ void		 analyzer_add_keylog(struct analyzer *a, const uint8_t *p,
 void		 analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		    const uint8_t *pkt, size_t caplen, size_t wirelen);
 /*
+ * --threads (pool.c): the thread that reads decodes each packet once and
+ * routes it. analyzer_route returns the worker (0-based, of the options'
+ * |worker_n|) that takes it with analyzer_packet: the one whose
+ * connection it is, and worker 0 for what is not a TCP segment or is
+ * another --shard's, so that each is counted once. |*tcp|: a TCP
+ * segment. The other workers take it with analyzer_packet_elsewhere,
+ * which gives it its frame number and time, and for a TCP segment runs
+ * the expiry walk: their reports come at the packets one thread's
+ * would, and of the counts only those of frames and the clock are
+ * every worker's.
+ */
+unsigned	 analyzer_route(const struct analyzer_opts *opt, int dlt,
+		    const uint8_t *pkt, size_t caplen, size_t wirelen,
+		    bool *tcp);
+void		 analyzer_packet_elsewhere(struct analyzer *a, int dlt,
+		    int64_t ts_us, const uint8_t *pkt, size_t caplen,
+		    size_t wirelen, bool tcp);
+/*
  * Where a report stands in one analyzer's order of reports at one
  * packet, for --threads (pool.c), which merges several analyzers'
  * reports into one thread's order. Within a packet, one thread reports:

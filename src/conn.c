@@ -492,6 +492,36 @@ shard_of(const struct conn_params *p, uint64_t h)
 	return 0;
 }
 
+unsigned
+conn_route(const struct conn_params *p, const struct segment *s)
+{
+	struct flow_key k;
+	uint64_t h, n = p->shard_n > 1 ? p->shard_n : 1;
+
+	if (p->worker_n <= 1)
+		return 0;
+	(void)flow_key_of(&k, s);
+	h = flow_key_shard_hash(&k);
+	if (n > 1 && h % n != p->shard_k - 1)
+		return 0;
+	return (unsigned)((h / n) % p->worker_n);
+}
+
+bool
+conn_leap_pending(const struct conn_table *t)
+{
+	return t->jump_us != 0;
+}
+
+void
+conn_segment_elsewhere(struct conn_table *t, const struct segment *s)
+{
+	if (t->jump_us != 0) {
+		(void)flow_key_of(&t->jump_key, s);
+		t->jump_key_set = true;
+	}
+}
+
 enum conn_seg
 conn_segment(struct conn_table *t, const struct segment *s,
     struct conn_seg_out *o)

@@ -235,6 +235,20 @@ void			 conn_segment_begin(struct conn_table *t);
  * after a reset. Run conn_segment_begin and the expiry walk before it. */
 enum conn_seg		 conn_segment(struct conn_table *t,
 			    const struct segment *s, struct conn_seg_out *o);
+/*
+ * --threads: the thread that reads routes each TCP segment once
+ * (conn_route: the worker whose connection it is, and for another
+ * --shard's, worker 0, which counts it). The other workers see it go by
+ * with conn_segment_begin, the expiry walk and conn_segment_elsewhere,
+ * which remembers its flow if it leapt the clock (conn_leap_pending:
+ * then decode it first). Their tables end as conn_segment would leave
+ * them after CONN_SEG_OTHER_WORKER.
+ */
+unsigned		 conn_route(const struct conn_params *p,
+			    const struct segment *s);
+bool			 conn_leap_pending(const struct conn_table *t);
+void			 conn_segment_elsewhere(struct conn_table *t,
+			    const struct segment *s);
 /* conn_attach makes |l| (zeroed by the caller) the connection of |f|:
  * OPENING if a SYN was seen, else ESTABLISHED (midstream). */
 void			 conn_attach(struct conn_table *t, struct flow *f,

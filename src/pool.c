@@ -51,6 +51,8 @@ struct pool_pkt {
 	uint32_t	 len;
 	uint64_t	 skipped;	/* frames not given before this one */
 	int		 dlt;
+	unsigned	 worker;	/* analyzer_route: whose it is */
+	bool		 tcp;
 };
 
 /* One report, as a worker made it. */
@@ -126,6 +128,7 @@ struct pool {
 	struct worker	*w;
 	struct output	*out;
 	bool		 summary;
+	struct analyzer_opts route;	/* the workers' (analyzer_route) */
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 work;		/* a chunk was handed over, or the end */
 	pthread_cond_t	 done;		/* a worker finished a chunk */
@@ -344,8 +347,12 @@ run_chunk(struct worker *w, const struct slot *sl)
 		k = &sl->pkts[i];
 		if (k->skipped > 0)
 			analyzer_skip_frames(w->a, k->skipped);
-		analyzer_packet(w->a, k->dlt, k->ts_us, sl->data + k->off,
-		    k->caplen, k->len);
+		if (k->worker == w->k)
+			analyzer_packet(w->a, k->dlt, k->ts_us,
+			    sl->data + k->off, k->caplen, k->len);
+		else
+			analyzer_packet_elsewhere(w->a, k->dlt, k->ts_us,
+			    sl->data + k->off, k->caplen, k->len, k->tcp);
 		if (analyzer_new_conn(w->a))
 			add_made(&r->made, &r->nmade, &r->made_cap,
 			    analyzer_frame(w->a));
@@ -452,6 +459,7 @@ pool_new(unsigned n, const struct analyzer_opts *ao,
 	wo.worker_n = n;
 	wo.max_flows = ao->max_flows / n > 0 ? ao->max_flows / n : 1;
 	wo.max_memory = ao->max_memory / n > 0 ? ao->max_memory / n : 1;
+	pl->route = wo;
 	for (i = 0; i < n; i++) {
 		struct worker *w = &pl->w[i];
 
@@ -800,6 +808,8 @@ pool_packet(struct pool *pl, int dlt, int64_t ts_us, const uint8_t *pkt,
 	k->len = (uint32_t)wirelen;
 	k->skipped = pl->skip;
 	k->dlt = dlt;
+	k->worker = analyzer_route(&pl->route, dlt, pkt, caplen, wirelen,
+	    &k->tcp);
 	pl->skip = 0;
 	if (caplen > 0)		/* a frame of no bytes may come with no buffer */
 		memcpy(sl->data + sl->len, pkt, caplen);
@@ -918,9 +928,11 @@ pool_flush(struct pool *pl)
 }
 
 /* add_stats adds what one worker counted to |t|: the counts of
- * connections are the workers' sums; those of packets, which every
- * worker reads (other_shard too: every worker drops another shard's),
- * and of the key log, which each loads, are the first's. */
+ * connections and of what decoding made of the packets (each decodes
+ * only its own: analyzer_route) are the workers' sums; those of frames
+ * and the clock, which every worker sees, of what only the first is
+ * given (other shards', ethertypes skipped) and of the key log, which
+ * each loads, are the first's. */
 static void
 add_stats(struct analyzer_stats *t, const struct analyzer_stats *s,
     bool first)
@@ -929,6 +941,8 @@ add_stats(struct analyzer_stats *t, const struct analyzer_stats *s,
 		*t = *s;
 		return;
 	}
+	t->tcp += s->tcp;
+	t->truncated += s->truncated;
 	t->connections += s->connections;
 	t->evicted += s->evicted;
 	t->idle_closed += s->idle_closed;
