@@ -6,7 +6,9 @@
 # Builds the captures if missing (bench/make-bench-pcap.py, into $BENCH_DIR,
 # default /tmp/tlsdiag-bench), builds the floor (bench/floor.c), records the
 # machine's memory (/proc/meminfo) and the capture sizes, then runs,
-# alternately and N times (median reported), the floor, `tlsdiag --json`,
+# alternately and N times (median reported), the floor (libpcap as
+# pcap_open_offline sets it up), floor-1mb (libpcap on a 1 MB buffer, as
+# tlsdiag reads), `tlsdiag --json`,
 # `tlsdiag` (text), tshark and ssldump on the bulk capture and on the
 # handshake-only capture (tshark and ssldump only in the first round on the
 # bulk capture: minutes each); then tlsdiag once on the same two captures
@@ -190,6 +192,20 @@ if [ "$need_mb" -gt 0 ]; then
 	done
 fi
 
+# The handshake-only capture as pcapng (editcap, from tshark's package):
+# what dumpcap and Wireshark write, read by libpcap's pcapng code and
+# scanned once more by tlsdiag for key logs (src/pcapng_dsb.c).
+HSNG=0
+if command -v editcap >/dev/null; then
+	if [ ! -s "$DIR/hs.pcapng" ] || [ "$DIR/hs.pcap" -nt "$DIR/hs.pcapng" ]; then
+		say "building $DIR/hs.pcapng (editcap -F pcapng)"
+		editcap -F pcapng "$DIR/hs.pcap" "$DIR/hs.pcapng" || die "editcap failed"
+	fi
+	HSNG=1
+else
+	say "editcap not installed: no pcapng figures"
+fi
+
 # ------------------------------------------------------------ machine
 # Memory and sizes, before anything is timed. A capture that does not fit
 # comfortably in the page cache (over 70% of MemAvailable) is read from the
@@ -276,6 +292,8 @@ TSHARK_CMD=(tshark -n -Y 'tls.handshake || tls.alert_message' -T fields
 tools_on() { # FILE-LABEL ROUND SLOW(0/1)
 	local f="$DIR/$1.pcap"
 	measure floor "$1" "$2" warm "$f" "$FLOOR" "$f"
+	# libpcap on a 1 MB stdio buffer, as tlsdiag reads (src/capture.c).
+	measure floor-1mb "$1" "$2" warm "$f" "$FLOOR" -b 1048576 "$f"
 	measure tlsdiag-json "$1" "$2" warm "$f" "$TLSDIAG" "${TARGS[@]}" --json -r "$f"
 	measure tlsdiag-text "$1" "$2" warm "$f" "$TLSDIAG" "${TARGS[@]}" -r "$f"
 	# Both CPUs, one analysis thread (--threads 1: the read-ahead thread
@@ -294,6 +312,12 @@ for r in $(seq 1 "$RUNS"); do
 	say "round $r/$RUNS"
 	tools_on bulk "$r" "$([ "$r" -le "$SLOW_BULK" ] && echo 1 || echo 0)"
 	tools_on hs "$r" "$([ "$r" -le "$SLOW_HS" ] && echo 1 || echo 0)"
+	if [ "$HSNG" = 1 ]; then
+		f="$DIR/hs.pcapng"
+		measure floor hs-ng "$r" warm "$f" "$FLOOR" "$f"
+		measure floor-1mb hs-ng "$r" warm "$f" "$FLOOR" -b 1048576 "$f"
+		measure tlsdiag-json hs-ng "$r" warm "$f" "$TLSDIAG" "${TARGS[@]}" --json -r "$f"
+	fi
 done
 if [ "$X4" = 1 ]; then
 	say "4x longer captures (once each)"
@@ -376,6 +400,9 @@ for label in ('bulk', 'hs', 'bulk-x4', 'hs-x4', 'cc', 'cc-low'):
     p = os.path.join(d, label + '.pcap.meta.json')
     if os.path.exists(p):
         meta[label] = json.load(open(p))
+if 'hs' in meta and os.path.exists(os.path.join(d, 'hs.pcapng')):
+    meta['hs-ng'] = dict(meta['hs'], file=os.path.join(d, 'hs.pcapng'),
+                         bytes=os.path.getsize(os.path.join(d, 'hs.pcapng')))
 def med(tool, label, i=0):
     v = res.get((tool, label))
     return statistics.median(x[i] for x in v) if v else None
@@ -384,7 +411,8 @@ def rc_of(tool, label):
     return sorted(set(x[4] for x in v)) if v else []
 names = {'bulk': 'bulk capture', 'hs': 'handshake-only capture',
          'bulk-x4': 'bulk capture x4', 'hs-x4': 'handshake-only capture x4',
-         'cc': 'many-open capture', 'cc-low': 'same, 200 open'}
+         'cc': 'many-open capture', 'cc-low': 'same, 200 open',
+         'hs-ng': 'handshake-only capture as pcapng'}
 out = []
 out.append('Machine: %s CPUs, load average %s at the start (%s); memory: total %s MB, '
            'free %s MB, available %s MB' % (mach.get('cpus'), mach.get('load'), mach.get('date'),
@@ -396,7 +424,7 @@ for label in ('bulk', 'hs', 'bulk-x4', 'hs-x4', 'cc', 'cc-low'):
         out.append('  %-8s %6s MB%s' % (label, mach['size_mb_' + label],
             '   DISK-BOUND: larger than 70%% of MemAvailable, cannot stay cached'
             if diskbound(label) else '   fits in the page cache'))
-for label in ('bulk', 'hs', 'bulk-x4', 'hs-x4', 'cc', 'cc-low'):
+for label in ('bulk', 'hs', 'hs-ng', 'bulk-x4', 'hs-x4', 'cc', 'cc-low'):
     if label not in meta or not res.get(('floor', label)):
         continue
     m = meta[label]
@@ -409,7 +437,7 @@ for label in ('bulk', 'hs', 'bulk-x4', 'hs-x4', 'cc', 'cc-low'):
     out.append('| tool | runs | wall s (median) | MB/s | packets/s | handshakes/s | connections/s | peak RSS MB | user+sys s | vs floor |')
     out.append('|---|---|---|---|---|---|---|---|---|---|')
     fl = med('floor', label)
-    for tool in ('floor', 'tlsdiag-json', 'tlsdiag-text', 'tlsdiag-1thr', 'tlsdiag-1cpu', 'tshark', 'ssldump'):
+    for tool in ('floor', 'floor-1mb', 'tlsdiag-json', 'tlsdiag-text', 'tlsdiag-1thr', 'tlsdiag-1cpu', 'tshark', 'ssldump'):
         v = res.get((tool, label))
         if not v:
             continue
@@ -425,7 +453,7 @@ out.append('')
 out.append('Ratios and targets')
 def line(s):
     out.append('  ' + s)
-for label in ('bulk', 'hs'):
+for label in ('bulk', 'hs', 'hs-ng'):
     fl, tj, tt = med('floor', label), med('tlsdiag-json', label), med('tlsdiag-text', label)
     if fl and tj:
         line('%-22s tlsdiag --json / floor = %.2f, text / floor = %.2f%s' % (
@@ -433,6 +461,10 @@ for label in ('bulk', 'hs'):
             '   [target <= %.1f: %s]' % (1.2 if label == 'bulk' else 2.0,
                 'met' if tj / fl <= (1.2 if label == 'bulk' else 2.0) else 'MISSED')
             + (' (DISK-BOUND: not a CPU figure)' if diskbound(label) else '')))
+    fm = med('floor-1mb', label)
+    if fm and tj:
+        line('%-22s tlsdiag --json / floor-1mb (libpcap on a 1 MB buffer, as tlsdiag reads) = %.2f; floor / floor-1mb = %.2f' % (
+            names[label] + ':', tj / fm, fl / fm if fl else float('nan')))
     one = med('tlsdiag-1cpu', label)
     if fl and one:
         line('%-22s tlsdiag --json on one CPU / floor = %.2f' % (names[label] + ':', one / fl))

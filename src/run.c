@@ -153,27 +153,6 @@ reads_stdin(const char *const *files, size_t nfiles)
 	return false;
 }
 
-/*
- * use_reader tells whether to read |files| in a thread of their own: not
- * for standard input (a report must not wait for a batch to fill) and
- * not when this process may run on one CPU only.
- */
-static bool
-use_reader(const struct run_opts *o)
-{
-	cpu_set_t set;
-
-	if (o->read == RUN_READ_AHEAD)
-		return true;
-	if (o->read == RUN_READ_LOOP)
-		return false;
-	if (reads_stdin(o->files, o->nfiles))
-		return false;
-	if (sched_getaffinity(0, sizeof(set), &set) != 0)
-		return false;
-	return CPU_COUNT(&set) > 1;
-}
-
 /* cpus is the number of CPUs this process may run on (1 if unknown). */
 static unsigned
 cpus(void)
@@ -184,6 +163,23 @@ cpus(void)
 	    CPU_COUNT(&set) < 1)
 		return 1;
 	return (unsigned)CPU_COUNT(&set);
+}
+
+/*
+ * use_reader tells whether to read |files| in a thread of their own: not
+ * for standard input (a report must not wait for a batch to fill) and
+ * not when this process may run on one CPU only.
+ */
+static bool
+use_reader(const struct run_opts *o)
+{
+	if (o->read == RUN_READ_AHEAD)
+		return true;
+	if (o->read == RUN_READ_LOOP)
+		return false;
+	if (reads_stdin(o->files, o->nfiles))
+		return false;
+	return cpus() > 1;
 }
 
 /*
