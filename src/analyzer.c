@@ -511,8 +511,6 @@ segment_flow(struct analyzer *a, const struct segment *s,
 	case CONN_SEG_OTHER_SHARD:
 		a->st.other_shard++;
 		return NULL;
-	case CONN_SEG_OTHER_WORKER:
-		return NULL;
 	case CONN_SEG_TOMBSTONE:
 		if (o->finished != NULL)	/* port reuse, then a tombstone */
 			report(a, o->finished->owner, TL_END_CLOSED);

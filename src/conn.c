@@ -476,35 +476,31 @@ conn_segment_begin(struct conn_table *t)
 }
 
 /*
- * shard_of places a connection of hash |h|: 0 this table's, 1 another
- * shard's (--shard K/N: h mod N is K - 1), 2 another worker's of this
- * shard (--threads: h / N mod workers is the worker).
+ * route_of places a connection of hash |h|: -1 another shard's (--shard
+ * K/N: h mod N is not K - 1), else the worker of this shard whose it is
+ * (--threads: h / N mod workers).
  */
 static int
-shard_of(const struct conn_params *p, uint64_t h)
+route_of(const struct conn_params *p, uint64_t h)
 {
 	uint64_t n = p->shard_n > 1 ? p->shard_n : 1;
 
 	if (n > 1 && h % n != p->shard_k - 1)
-		return 1;
-	if (p->worker_n > 1 && (h / n) % p->worker_n != p->worker_k)
-		return 2;
-	return 0;
+		return -1;
+	return p->worker_n > 1 ? (int)((h / n) % p->worker_n) : 0;
 }
 
 unsigned
 conn_route(const struct conn_params *p, const struct segment *s)
 {
 	struct flow_key k;
-	uint64_t h, n = p->shard_n > 1 ? p->shard_n : 1;
+	int w;
 
 	if (p->worker_n <= 1)
 		return 0;
 	(void)flow_key_of(&k, s);
-	h = flow_key_shard_hash(&k);
-	if (n > 1 && h % n != p->shard_k - 1)
-		return 0;
-	return (unsigned)((h / n) % p->worker_n);
+	w = route_of(p, flow_key_shard_hash(&k));
+	return w < 0 ? 0 : (unsigned)w;
 }
 
 bool
@@ -536,14 +532,9 @@ conn_segment(struct conn_table *t, const struct segment *s,
 		t->jump_key = k;
 		t->jump_key_set = true;
 	}
-	if (t->p.shard_n > 1 || t->p.worker_n > 1) {
-		switch (shard_of(&t->p, flow_key_shard_hash(&k))) {
-		case 1:
-			return CONN_SEG_OTHER_SHARD;
-		case 2:
-			return CONN_SEG_OTHER_WORKER;
-		}
-	}
+	/* Another worker's segments never come here (conn_route). */
+	if (t->p.shard_n > 1 && route_of(&t->p, flow_key_shard_hash(&k)) < 0)
+		return CONN_SEG_OTHER_SHARD;
 	if ((f = flow_find(t->flows, &k)) == NULL &&
 	    (f = new_flow(t, &k, s)) == NULL)
 		return CONN_SEG_IGNORED;

@@ -69,7 +69,7 @@ struct conn_params {
 	uint32_t	shard_n;
 	/* --threads: worker |worker_k| (0-based) of |worker_n| takes the
 	 * connections of its shard whose hash divided by |shard_n| falls on
-	 * it modulo |worker_n|; n 0 or 1: all. */
+	 * it modulo |worker_n| (conn_route); n 0 or 1: all. */
 	uint32_t	worker_k;
 	uint32_t	worker_n;
 };
@@ -206,7 +206,6 @@ struct conn_life	*conn_next(const struct conn_life *l);
 enum conn_seg {
 	CONN_SEG_IGNORED,	/* starts nothing: a keepalive, a lone ACK */
 	CONN_SEG_OTHER_SHARD,	/* --shard: not this process's */
-	CONN_SEG_OTHER_WORKER,	/* --threads: another worker's */
 	CONN_SEG_TOMBSTONE,	/* of a connection already reported */
 	CONN_SEG_FOLLOW,	/* follow it (o->life NULL: a new one) */
 };
@@ -241,8 +240,8 @@ enum conn_seg		 conn_segment(struct conn_table *t,
  * --shard's, worker 0, which counts it). The other workers see it go by
  * with conn_segment_begin, the expiry walk and conn_segment_elsewhere,
  * which remembers its flow if it leapt the clock (conn_leap_pending:
- * then decode it first). Their tables end as conn_segment would leave
- * them after CONN_SEG_OTHER_WORKER.
+ * then decode it first). conn_segment is given only the segments routed
+ * to its table.
  */
 unsigned		 conn_route(const struct conn_params *p,
 			    const struct segment *s);
