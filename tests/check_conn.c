@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "flow.h"
 #include "limits.h"
 
 /* ---- the transition function ---- */
@@ -489,6 +490,70 @@ START_TEST(test_script)
 }
 END_TEST
 
+/*
+ * --threads: conn_route sends both directions of a connection to one
+ * worker, spreads the services over all the workers, and gives
+ * another --shard's to worker 0; a table of the shard takes its own
+ * segments and answers CONN_SEG_OTHER_SHARD for exactly the others.
+ */
+START_TEST(test_route)
+{
+	struct conn_params p = {
+		.idle_us = 60000000, .max_flows = 100000,
+		.max_memory = (size_t)1 << 30, .worker_n = 3,
+	};
+	struct conn_params ps = p;
+	struct conn_table *t;
+	struct conn_seg_out o;
+	struct segment c, sv;
+	struct flow_key k;
+	unsigned w, n[3] = { 0, 0, 0 }, port, other = 0;
+	uint64_t h;
+
+	ps.shard_k = 2;
+	ps.shard_n = 3;
+	ps.worker_n = 2;
+	t = conn_table_new(&ps);
+	for (port = 1000; port < 4000; port++) {
+		/* Connections are routed by their service: 3,000 servers. */
+		c = mkseg(SYN, (uint16_t)port);
+		sv = mkseg(SYNACK, (uint16_t)port);
+		c.dst[1] = sv.src[1] = (uint8_t)(port >> 8);
+		c.dst[2] = sv.src[2] = (uint8_t)port;
+		w = conn_route(&p, &c);
+		ck_assert_uint_lt(w, 3);
+		ck_assert_uint_eq(conn_route(&p, &sv), w);
+		n[w]++;
+		/* Shard 2 of 3, two workers. */
+		(void)flow_key_of(&k, &c);
+		h = flow_key_shard_hash(&k);
+		w = conn_route(&ps, &c);
+		ck_assert_uint_eq(conn_route(&ps, &sv), w);
+		conn_segment_begin(t);
+		if (h % 3 != 1) {
+			other++;
+			ck_assert_uint_eq(w, 0);
+			ck_assert_int_eq(conn_segment(t, &c, &o),
+			    CONN_SEG_OTHER_SHARD);
+		} else {
+			ck_assert_uint_eq(w, (unsigned)(h / 3 % 2));
+			ck_assert_int_ne(conn_segment(t, &c, &o),
+			    CONN_SEG_OTHER_SHARD);
+		}
+	}
+	/* 3,000 connections: each worker has about a third. */
+	ck_assert_uint_gt(n[0], 800);
+	ck_assert_uint_gt(n[1], 800);
+	ck_assert_uint_gt(n[2], 800);
+	ck_assert_uint_gt(other, 1600);
+	ck_assert_uint_lt(other, 2400);
+	/* One worker, or none: everything is worker 0's. */
+	p.worker_n = 1;
+	ck_assert_uint_eq(conn_route(&p, &c), 0);
+	conn_table_free(t);
+}
+END_TEST
+
 START_TEST(test_state_names)
 {
 	ck_assert_str_eq(conn_state_name(CONN_OPENING), "opening");
@@ -507,6 +572,7 @@ conn_suite(void)
 	    (int)(sizeof(trans) / sizeof(trans[0])));
 	tcase_add_loop_test(tc, test_script, 0,
 	    (int)(sizeof(scripts) / sizeof(scripts[0])));
+	tcase_add_test(tc, test_route);
 	tcase_add_test(tc, test_state_names);
 	suite_add_tcase(s, tc);
 	return s;
