@@ -67,6 +67,7 @@ static void	rs_conflict(void *, uint64_t, size_t);
 
 static const struct reasm_cb rs_cb = { rs_data, rs_gap, rs_conflict };
 
+/* conn_params_of: what conn.c takes of the analyzer's options. */
 static void
 conn_params_of(const struct analyzer_opts *opt, struct conn_params *p)
 {
@@ -82,7 +83,6 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
     char errbuf[ANALYZER_ERRBUF_SIZE])
 {
 	struct analyzer *a;
-
 	struct conn_params cp;
 
 	a = xcalloc(1, sizeof(*a));
