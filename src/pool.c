@@ -328,7 +328,8 @@ add_made(uint64_t **v, size_t *n, size_t *cap, uint64_t frame)
 	(*v)[(*n)++] = frame;
 }
 
-/* run_chunk gives a worker's analyzer every packet of |sl|. */
+/* run_chunk gives a worker's analyzer the packets of |sl| routed to it,
+ * and the others' frame numbers and times. */
 static void
 run_chunk(struct worker *w, const struct slot *sl)
 {

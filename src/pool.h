@@ -12,11 +12,12 @@
  * A pool runs |n| analyzers, each in a thread of its own. Each is one
  * shard of the connections in the sense of --shard (flow_key_shard_hash:
  * every connection to one service in one worker, so that what the
- * capture teaches about a server stays whole), and each reads every
- * packet: the packets of other workers' connections only advance its
- * clock and its frame numbers, after decoding, exactly as another
- * shard's do. So each worker reports its connections as one thread
- * would, at the same packet.
+ * capture teaches about a server stays whole). The caller's thread
+ * decodes each packet once and routes it (analyzer_route): its worker
+ * takes it whole, and the others only see it go by (its frame number, its
+ * time and, for a TCP segment, the expiry walk:
+ * analyzer_packet_elsewhere). So each worker reports its connections as
+ * one thread would, at the same packet.
  *
  * The caller's thread hands the packets over in chunks (up to 4,096
  * packets, fewer while the reports are many) and writes the reports: those
