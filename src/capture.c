@@ -217,21 +217,9 @@ capture_open_file(const char *path, enum capture_error *err,
 		    PCAP_TSTAMP_PRECISION_MICRO, pe);
 		if (p == NULL)
 			fclose(fp);
-	} else {
-		/* Standard input, whether a pipe or a file: libpcap reads
-		 * stdin, which gets the same large buffer (a read from a pipe
-		 * returns what is there: no packet waits for it to fill). */
-		static char stdin_buf[FILE_BUFFER];
-		static bool stdin_set;
-
-		if (!stdin_set) {
-			(void)setvbuf(stdin, stdin_buf, _IOFBF,
-			    sizeof(stdin_buf));
-			stdin_set = true;
-		}
+	} else	/* standard input: main gave it a large buffer */
 		p = pcap_open_offline_with_tstamp_precision(path,
 		    PCAP_TSTAMP_PRECISION_MICRO, pe);
-	}
 	if (p == NULL) {
 		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "%s: %s", path, pe);
 		return NULL;

@@ -788,12 +788,62 @@ catch_signals(void)
 	signal(SIGPIPE, SIG_DFL);
 }
 
-/* stdout's buffer when reading files: see main. */
-static char	stdout_buf[256 * 1024];
+/*
+ * Reading files into a file or a pipe, the reports leave in large writes
+ * (stdio's buffer is 4 KiB, less than one JSON report): one write call per
+ * connection cost 20% of a run on the handshake-only benchmark; run_files
+ * still flushes each report from -r -. Standard input, which libpcap
+ * reads for -r -, is read in blocks as large as the files are
+ * (capture.c): a read from a pipe returns what is there, so no packet
+ * waits for a block to fill. std_buffers returns the buffers, which
+ * std_close frees once the streams are closed.
+ */
+#define STDOUT_BUFFER	(256 * 1024)
+#define STDIN_BUFFER	(1024 * 1024)
+
+struct std_bufs {
+	char	*out;
+	char	*in;
+};
+
+static void
+std_buffers(const struct cli *cl, struct std_bufs *b)
+{
+	size_t i;
+
+	b->out = b->in = NULL;
+	if (cl->iface != NULL)
+		return;
+	if (!isatty(STDOUT_FILENO) && (b->out = malloc(STDOUT_BUFFER)) != NULL)
+		(void)setvbuf(stdout, b->out, _IOFBF, STDOUT_BUFFER);
+	for (i = 0; i < cl->nfiles; i++)
+		if (strcmp(cl->files[i], "-") == 0) {
+			if ((b->in = malloc(STDIN_BUFFER)) != NULL)
+				(void)setvbuf(stdin, b->in, _IOFBF,
+				    STDIN_BUFFER);
+			break;
+		}
+}
+
+/* std_close closes the streams that use |b| (run_files has written and
+ * checked all its output) and frees it. */
+static void
+std_close(struct std_bufs *b)
+{
+	if (b->out != NULL) {
+		(void)fclose(stdout);
+		free(b->out);
+	}
+	if (b->in != NULL) {
+		(void)fclose(stdin);
+		free(b->in);
+	}
+}
 
 int
 main(int argc, char **argv)
 {
+	struct std_bufs sb;
 	struct cli cl;
 	int ch, rc;
 
@@ -826,16 +876,12 @@ main(int argc, char **argv)
 		return summary_from_json(&cl, argc, argv);
 	cli_finish(&cl, argc, argv);
 	catch_signals();
-	/* Reading files into a file or a pipe, the reports leave in large
-	 * writes (stdio's buffer is 4 KiB, less than one JSON report): one
-	 * write call per connection cost 20% of a run on the handshake-only
-	 * benchmark. run_files still flushes each report from -r -. */
-	if (cl.iface == NULL && !isatty(STDOUT_FILENO))
-		(void)setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+	std_buffers(&cl, &sb);
 	if (cl.iface != NULL)
 		rc = run_live(&cl.ro);
 	else
 		rc = run_files(&cl.ro);
+	std_close(&sb);
 	free(cl.joined);
 	return rc;
 }
