@@ -67,17 +67,18 @@ gz_close(void *cookie)
 	return gzclose_r((gzFile)cookie) == Z_OK ? 0 : EOF;
 }
 
-/* file_read fills stdio's buffer: |n| is FILE_BUFFER, one read call. */
+/*
+ * file_read fills stdio's buffer: |n| is FILE_BUFFER, one read call. A
+ * read from a pipe returns what is there, so no packet waits for the
+ * buffer to fill. SIGINT and SIGTERM interrupt it (EINTR, the run stops
+ * there); SIGUSR1 is caught with SA_RESTART, so it does not (main.c).
+ */
 static ssize_t
 file_read(void *cookie, char *out, size_t n)
 {
 	struct file_in *f = cookie;
-	ssize_t got;
 
-	do
-		got = read(f->fd, out, n);
-	while (got == -1 && errno == EINTR);
-	return got;
+	return read(f->fd, out, n);
 }
 
 /* file_close is the last thing fclose does with the stream that uses
@@ -185,8 +186,10 @@ capture_open_file(const char *path, enum capture_error *err,
 {
 	char pe[PCAP_ERRBUF_SIZE];
 	struct stat sb;
+	FILE *fp = NULL;
 	pcap_t *p;
 	bool gz;
+	int fd;
 
 	*err = CAPTURE_ERR_INPUT;
 	if (strcmp(path, "-") != 0) {
@@ -208,27 +211,21 @@ capture_open_file(const char *path, enum capture_error *err,
 	}
 	pe[0] = '\0';
 	gz = capture_is_gzip(path);
-	if (strcmp(path, "-") != 0 || gz) {
-		FILE *fp = NULL;
-		int fd;
-
-		fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) :
-		    open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0)
-			fp = gz ? gz_stream(fd) : file_stream(fd);
-		if (fp == NULL) {
-			snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "%s: %s", path,
-			    strerror(errno));
-			return NULL;
-		}
-		p = pcap_fopen_offline_with_tstamp_precision(fp,
-		    PCAP_TSTAMP_PRECISION_MICRO, pe);
-		if (p == NULL)
-			fclose(fp);
-	} else	/* standard input: main gave it a large buffer */
-		p = pcap_open_offline_with_tstamp_precision(path,
-		    PCAP_TSTAMP_PRECISION_MICRO, pe);
+	/* Standard input too: libpcap's own stream would read it 4 KiB at a
+	 * time. */
+	fd = strcmp(path, "-") == 0 ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) :
+	    open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		fp = gz ? gz_stream(fd) : file_stream(fd);
+	if (fp == NULL) {
+		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "%s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	p = pcap_fopen_offline_with_tstamp_precision(fp,
+	    PCAP_TSTAMP_PRECISION_MICRO, pe);
 	if (p == NULL) {
+		fclose(fp);
 		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "%s: %s", path, pe);
 		return NULL;
 	}

@@ -782,8 +782,12 @@ catch_signals(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
+	/* SIGINT and SIGTERM interrupt a blocked read of -r - (a pipe), so
+	 * the run stops at once; SIGUSR1, which asks for the counters,
+	 * must not end it. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_DFL);
 }
@@ -792,58 +796,42 @@ catch_signals(void)
  * Reading files into a file or a pipe, the reports leave in large writes
  * (stdio's buffer is 4 KiB, less than one JSON report): one write call per
  * connection cost 20% of a run on the handshake-only benchmark; run_files
- * still flushes each report from -r -. Standard input, which libpcap
- * reads for -r -, is read in blocks as large as the files are
- * (capture.c): a read from a pipe returns what is there, so no packet
- * waits for a block to fill. std_buffers returns the buffers, which
- * std_close frees once the streams are closed.
+ * still flushes each report from -r -. (Standard input is read in large
+ * blocks too, by capture.c.) stdout_buffer returns the buffer, which
+ * stdout_close frees once stdout is closed.
  */
 #define STDOUT_BUFFER	(256 * 1024)
-#define STDIN_BUFFER	(1024 * 1024)
 
-struct std_bufs {
-	char	*out;
-	char	*in;
-};
-
-static void
-std_buffers(const struct cli *cl, struct std_bufs *b)
+static char *
+stdout_buffer(const struct cli *cl)
 {
-	size_t i;
+	char *b;
 
-	b->out = b->in = NULL;
-	if (cl->iface != NULL)
-		return;
-	if (!isatty(STDOUT_FILENO) && (b->out = malloc(STDOUT_BUFFER)) != NULL)
-		(void)setvbuf(stdout, b->out, _IOFBF, STDOUT_BUFFER);
-	for (i = 0; i < cl->nfiles; i++)
-		if (strcmp(cl->files[i], "-") == 0) {
-			if ((b->in = malloc(STDIN_BUFFER)) != NULL)
-				(void)setvbuf(stdin, b->in, _IOFBF,
-				    STDIN_BUFFER);
-			break;
-		}
+	if (cl->iface != NULL || isatty(STDOUT_FILENO) ||
+	    (b = malloc(STDOUT_BUFFER)) == NULL)
+		return NULL;
+	if (setvbuf(stdout, b, _IOFBF, STDOUT_BUFFER) != 0) {
+		free(b);
+		return NULL;
+	}
+	return b;
 }
 
-/* std_close closes the streams that use |b| (run_files has written and
- * checked all its output) and frees it. */
+/* stdout_close closes stdout (run_files has written and checked all its
+ * output) and frees its buffer |b|. */
 static void
-std_close(struct std_bufs *b)
+stdout_close(char *b)
 {
-	if (b->out != NULL) {
+	if (b != NULL) {
 		(void)fclose(stdout);
-		free(b->out);
-	}
-	if (b->in != NULL) {
-		(void)fclose(stdin);
-		free(b->in);
+		free(b);
 	}
 }
 
 int
 main(int argc, char **argv)
 {
-	struct std_bufs sb;
+	char *outbuf;
 	struct cli cl;
 	int ch, rc;
 
@@ -876,12 +864,12 @@ main(int argc, char **argv)
 		return summary_from_json(&cl, argc, argv);
 	cli_finish(&cl, argc, argv);
 	catch_signals();
-	std_buffers(&cl, &sb);
+	outbuf = stdout_buffer(&cl);
 	if (cl.iface != NULL)
 		rc = run_live(&cl.ro);
 	else
 		rc = run_files(&cl.ro);
-	std_close(&sb);
+	stdout_close(outbuf);
 	free(cl.joined);
 	return rc;
 }

@@ -167,4 +167,23 @@ if grep -q '^Summary: 1 connection' "$TMP/out"; then pass; else
 	fail "Ctrl-C on -r -: no summary of the connection read"; fi
 if [ ! -s "$TMP/err" ]; then pass; else
 	fail "Ctrl-C on -r -: stderr: $(cat "$TMP/err")"; fi
+
+# --- SIGUSR1 on a pipe: asks for counters, must not end the run ---
+# (a read from a pipe interrupted by it was an input error, exit 2)
+rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
+"$TLSDIAG" -r - --summary <"$TMP/fifo" >"$TMP/out" 2>"$TMP/err" &
+td=$!
+exec 3>"$TMP/fifo"
+head -c 3000 "$PCAPS/tls12-ok.pcap" >&3
+sleep 1		# tlsdiag waits in read for the rest
+kill -USR1 "$td"
+sleep 0.5
+tail -c +3001 "$PCAPS/tls12-ok.pcap" >&3
+exec 3>&-
+wait "$td"
+rc=$?
+if [ "$rc" -eq 0 ] && [ ! -s "$TMP/err" ]; then pass; else
+	fail "SIGUSR1 on -r -: exit $rc, $(cat "$TMP/err")"; fi
+if grep -q '^Summary: 1 connection: 1 ok' "$TMP/out"; then pass; else
+	fail "SIGUSR1 on -r -: the connection is not reported ok"; fi
 finish
