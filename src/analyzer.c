@@ -619,18 +619,23 @@ packet_begin(struct analyzer *a, int64_t ts_us, size_t wirelen)
 	a->now_us = conn_now(a->conns);
 }
 
+void
+analyzer_router_init(struct analyzer_router *rt,
+    const struct analyzer_opts *opt)
+{
+	conn_params_of(opt, &rt->cp);
+}
+
 unsigned
-analyzer_route(const struct analyzer_opts *opt, int dlt, const uint8_t *pkt,
+analyzer_route(const struct analyzer_router *rt, int dlt, const uint8_t *pkt,
     size_t caplen, size_t wirelen, bool *tcp)
 {
-	struct conn_params cp;
 	struct segment s;
 
 	*tcp = decode_frame(&s, dlt, pkt, caplen, wirelen) == DECODE_OK;
 	if (!*tcp)
 		return 0;
-	conn_params_of(opt, &cp);
-	return conn_route(&cp, &s);
+	return conn_route(&rt->cp, &s);
 }
 
 void

@@ -127,7 +127,14 @@ void		 analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
  * would, and of the counts only those of frames and the clock are
  * every worker's.
  */
-unsigned	 analyzer_route(const struct analyzer_opts *opt, int dlt,
+struct analyzer_router {
+	struct conn_params	 cp;	/* the workers' */
+};
+/* analyzer_router_init makes the router of workers of options |opt|
+ * once, for every analyzer_route. */
+void		 analyzer_router_init(struct analyzer_router *rt,
+		    const struct analyzer_opts *opt);
+unsigned	 analyzer_route(const struct analyzer_router *rt, int dlt,
 		    const uint8_t *pkt, size_t caplen, size_t wirelen,
 		    bool *tcp);
 void		 analyzer_packet_elsewhere(struct analyzer *a, int dlt,

@@ -51,9 +51,12 @@ struct pool_pkt {
 	uint32_t	 len;
 	uint64_t	 skipped;	/* frames not given before this one */
 	int		 dlt;
-	unsigned	 worker;	/* analyzer_route: whose it is */
+	uint8_t		 worker;	/* analyzer_route: whose it is */
 	bool		 tcp;
 };
+
+/* A worker's number fits pool_pkt.worker (main.c: at most 256). */
+#define POOL_MAX_WORKERS	256
 
 /* One report, as a worker made it. */
 struct rec {
@@ -128,7 +131,7 @@ struct pool {
 	struct worker	*w;
 	struct output	*out;
 	bool		 summary;
-	struct analyzer_opts route;	/* the workers' (analyzer_route) */
+	struct analyzer_router route;	/* the workers' (analyzer_route) */
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 work;		/* a chunk was handed over, or the end */
 	pthread_cond_t	 done;		/* a worker finished a chunk */
@@ -441,6 +444,8 @@ pool_new(unsigned n, const struct analyzer_opts *ao,
 	struct pool *pl;
 	unsigned i;
 
+	if (n > POOL_MAX_WORKERS)
+		n = POOL_MAX_WORKERS;
 	pl = xcalloc(1, sizeof(*pl));
 	pl->n = n;
 	pl->nonce = run_nonce();
@@ -460,7 +465,7 @@ pool_new(unsigned n, const struct analyzer_opts *ao,
 	wo.worker_n = n;
 	wo.max_flows = ao->max_flows / n > 0 ? ao->max_flows / n : 1;
 	wo.max_memory = ao->max_memory / n > 0 ? ao->max_memory / n : 1;
-	pl->route = wo;
+	analyzer_router_init(&pl->route, &wo);
 	for (i = 0; i < n; i++) {
 		struct worker *w = &pl->w[i];
 
@@ -809,8 +814,8 @@ pool_packet(struct pool *pl, int dlt, int64_t ts_us, const uint8_t *pkt,
 	k->len = (uint32_t)wirelen;
 	k->skipped = pl->skip;
 	k->dlt = dlt;
-	k->worker = analyzer_route(&pl->route, dlt, pkt, caplen, wirelen,
-	    &k->tcp);
+	k->worker = (uint8_t)analyzer_route(&pl->route, dlt, pkt, caplen,
+	    wirelen, &k->tcp);
 	pl->skip = 0;
 	if (caplen > 0)		/* a frame of no bytes may come with no buffer */
 		memcpy(sl->data + sl->len, pkt, caplen);
