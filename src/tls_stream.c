@@ -84,8 +84,14 @@ tls_stream_cleanup(struct tls_stream *ts)
 size_t
 tls_stream_mem(const struct tls_stream *ts)
 {
-	return ts->rec[0].pending.cap + ts->hs[0].pending.cap +
-	    ts->rec[1].pending.cap + ts->hs[1].pending.cap;
+	const struct buf *b[4] = { &ts->rec[0].pending, &ts->hs[0].pending,
+	    &ts->rec[1].pending, &ts->hs[1].pending };
+	size_t i, m = 0;
+
+	for (i = 0; i < 4; i++)
+		if (b[i]->cap > 0)
+			m += b[i]->cap + ALLOC_OVERHEAD;
+	return m;
 }
 
 /* flight says which handshake flight a record or message of |dir| is in

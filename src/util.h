@@ -14,6 +14,10 @@
 void	*xcalloc(size_t n, size_t size);
 void	*xreallocarray(void *p, size_t n, size_t size);
 char	*xstrdup(const char *s);
+/* What the allocator adds to each allocation, on average (glibc: a size
+ * word, and the rounding of the chunk to 16 bytes), for the memory
+ * accounting of --max-memory. */
+#define ALLOC_OVERHEAD	16
 
 /*
  * struct buf - a growable byte buffer with a ceiling (curl's dynbuf).
