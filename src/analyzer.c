@@ -7,6 +7,7 @@
 #include "decode.h"
 #include "facts.h"
 #include "flow.h"
+#include "slab.h"
 #include "limits.h"
 #include "reasm.h"
 #include "timeline.h"
@@ -34,6 +35,14 @@ struct conn_rt {
 	size_t			 mem;		/* bytes counted in a->mem */
 };
 
+/* A connection's runtime state and its timeline, allocated together
+ * from the analyzer's slab (slab.h): a packet of an open connection
+ * touches both. */
+struct conn_slot {
+	struct conn_rt		 cr;
+	struct tl_conn		 tl;
+};
+
 struct analyzer {
 	struct analyzer_opts	 opt;
 	analyzer_conn_fn	 fn;
@@ -43,6 +52,7 @@ struct analyzer {
 	struct analyzer_stats	 st;
 	uint64_t		 next_id;
 	size_t			 mem;		/* buffered payload, all flows */
+	struct slab		 slots;		/* of struct conn_slot */
 	/* The packet being processed, for event stamps. */
 	uint64_t		 frame;
 	uint64_t		 frames_seen;	/* analyzed and skipped */
@@ -89,6 +99,7 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 	a->opt = *opt;
 	a->fn = fn;
 	a->fn_arg = arg;
+	slab_init(&a->slots, sizeof(struct conn_slot));
 	conn_params_of(opt, &cp);
 	a->conns = conn_table_new(&cp);
 	a->facts = facts_new(&(struct facts_opts){
@@ -135,8 +146,8 @@ conn_rt_free(struct analyzer *a, struct conn_rt *cr)
 		reasm_cleanup(&cr->rs[d]);
 	tls_stream_cleanup(&cr->ts);
 	verdict_free(cr->tl->verdict);	/* the analyzer's, not the timeline's */
-	tl_conn_free(cr->tl);
-	free(cr);
+	tl_conn_clear(cr->tl);
+	slab_free(&a->slots, cr);	/* the slot: cr is its first member */
 }
 
 void
@@ -152,6 +163,7 @@ analyzer_free(struct analyzer *a)
 		conn_rt_free(a, l->owner);
 	}
 	conn_table_free(a->conns);
+	slab_destroy(&a->slots);
 	facts_free(a->facts);
 	free(a);
 }
@@ -172,10 +184,10 @@ mem_update(struct analyzer *a, struct conn_rt *cr)
 
 	/* The connection's own structures count too, so that the memory
 	 * cap bounds a flood of connections, not only their payload: its
-	 * three allocations and its flow (bench/RESULTS.md: with these,
-	 * the count is at least the RSS per open connection). */
-	m = sizeof(*cr) + sizeof(*cr->tl) + cr->tl->cap_events *
-	    sizeof(struct tl_event) + FLOW_BYTES + 4 * ALLOC_OVERHEAD;
+	 * slot, its events and its flow (bench/RESULTS.md: the RSS per
+	 * open connection is what this counts). */
+	m = slab_object_bytes(&a->slots) + cr->tl->cap_events *
+	    sizeof(struct tl_event) + ALLOC_OVERHEAD + FLOW_BYTES;
 	m += cr->rs[0].ooo_bytes + cr->rs[1].ooo_bytes +
 	    tls_stream_mem(&cr->ts);
 	a->mem = a->mem - cr->mem + m;
@@ -208,14 +220,17 @@ static struct conn_rt *
 conn_new(struct analyzer *a, struct flow *f, const struct segment *s,
     int dir)
 {
+	struct conn_slot *slot;
 	struct conn_rt *cr;
 	struct tl_conn *c;
 	size_t alen = s->af == 6 ? 16 : 4;
 	int d;
 
-	cr = xcalloc(1, sizeof(*cr));
+	slot = slab_zalloc(&a->slots);
+	cr = &slot->cr;
 	cr->a = a;
-	c = tl_conn_new(next_id(a));
+	c = &slot->tl;
+	c->id = next_id(a);
 	f->conn_id = c->id;
 	a->st.connections++;
 	cr->tl = c;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "slab.h"
 #include "util.h"
 
 struct flow_table {
@@ -13,7 +14,7 @@ struct flow_table {
 	 * ones (tombstones), which expire on a shorter clock. */
 	struct flow	 *lru_head[2];	/* oldest; index: flow.reported */
 	struct flow	 *lru_tail[2];	/* newest */
-	struct flow	 *free_list;	/* recycled entries: no per-packet malloc */
+	struct slab	  slab;		/* the entries (slab.h) */
 };
 
 /*
@@ -53,6 +54,7 @@ flow_table_new(size_t expect)
 	while (n < expect && n < ((size_t)1 << 24))
 		n <<= 1;
 	t = xcalloc(1, sizeof(*t));
+	slab_init(&t->slab, sizeof(struct flow));
 	t->bucket = xcalloc(n, sizeof(*t->bucket));
 	t->nbucket = n;
 	return t;
@@ -69,12 +71,9 @@ flow_table_free(struct flow_table *t)
 	for (i = 0; i < 2; i++)
 		for (f = t->lru_head[i]; f != NULL; f = next) {
 			next = f->lru_next;
-			free(f);
+			slab_free(&t->slab, f);
 		}
-	for (f = t->free_list; f != NULL; f = next) {
-		next = f->hnext;
-		free(f);
-	}
+	slab_destroy(&t->slab);
 	free(t->bucket);
 	free(t);
 }
@@ -205,12 +204,7 @@ flow_insert(struct flow_table *t, const struct flow_key *k)
 
 	if (t->count >= t->nbucket && t->nbucket < ((size_t)1 << 26))
 		grow(t);
-	if (t->free_list != NULL) {
-		f = t->free_list;
-		t->free_list = f->hnext;
-		memset(f, 0, sizeof(*f));
-	} else
-		f = xcalloc(1, sizeof(*f));
+	f = slab_zalloc(&t->slab);
 	f->key = *k;
 	f->hash = key_hash(k);
 	b = f->hash & (t->nbucket - 1);
@@ -235,8 +229,7 @@ flow_remove(struct flow_table *t, struct flow *f)
 	}
 	lru_unlink(t, f);
 	t->count--;
-	f->hnext = t->free_list;
-	t->free_list = f;
+	slab_free(&t->slab, f);
 }
 
 void

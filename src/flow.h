@@ -59,10 +59,11 @@ struct flow {
 
 struct flow_table;
 
-/* FLOW_BYTES is what one flow costs the heap, the allocator's overhead
- * aside: its entry and its share of the buckets (the table has at most
- * two a flow). */
-#define FLOW_BYTES	(sizeof(struct flow) + 2 * sizeof(struct flow *))
+/* FLOW_BYTES is what one flow costs: its entry in the table's slab
+ * (slab.c: rounded to a cache line) and its share of the buckets (the
+ * table has at most two a flow). */
+#define FLOW_BYTES	(((sizeof(struct flow) + 63) & ~(size_t)63) + \
+			    2 * sizeof(struct flow *))
 
 /* flow_table_new returns an empty table sized for about |expect| flows. */
 struct flow_table	*flow_table_new(size_t expect);

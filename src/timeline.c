@@ -44,12 +44,10 @@ tl_chain_clear(struct tl_chain *ch)
 }
 
 void
-tl_conn_free(struct tl_conn *c)
+tl_conn_clear(struct tl_conn *c)
 {
 	size_t i;
 
-	if (c == NULL)
-		return;
 	tl_chain_clear(&c->server_chain);
 	tl_chain_clear(&c->client_chain);
 	tl_chain_clear(&c->known_chain);
@@ -60,6 +58,14 @@ tl_conn_free(struct tl_conn *c)
 	}
 	free(c->events);
 	free(c->overflow);
+}
+
+void
+tl_conn_free(struct tl_conn *c)
+{
+	if (c == NULL)
+		return;
+	tl_conn_clear(c);
 	free(c);
 }
 

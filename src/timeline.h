@@ -297,6 +297,9 @@ struct tl_conn	*tl_conn_new(uint64_t id);
 /* tl_conn_free releases |c| and every certificate reference it holds.
  * tl_conn_free(NULL) does nothing. */
 void		 tl_conn_free(struct tl_conn *c);
+/* tl_conn_clear releases what |c| holds, not |c| itself: for a
+ * connection the caller allocated (zeroed, its id set). */
+void		 tl_conn_clear(struct tl_conn *c);
 /* tl_add_event appends an event and returns it for the caller to fill
  * (type, dir, frame, time set). When the timeline is full it counts the
  * event as dropped and returns a scratch event owned by |c|. */

@@ -1,0 +1,49 @@
+/* slab.h - fixed-size objects in large blocks, backed by huge pages. */
+#ifndef TLSDIAG_SLAB_H
+#define TLSDIAG_SLAB_H
+
+#include <stddef.h>
+
+/*
+ * A slab hands out objects of one size from blocks of SLAB_BLOCK bytes
+ * that the kernel is asked to back with transparent huge pages
+ * (madvise(MADV_HUGEPAGE)). With hundreds of thousands of connections
+ * open, each packet touches a connection no other packet touched for a
+ * while: with 4 KiB pages nearly every such touch also misses the TLB,
+ * and each fresh page is a page fault (bench/RESULTS.md: a third of the
+ * time on the benchmark's 200,000-open capture).
+ *
+ * Freed objects are kept for the next slab_zalloc of the same slab, and
+ * the blocks are given back only by slab_destroy (as malloc keeps freed
+ * memory). A slab is one thread's.
+ *
+ * The sanitizer and fuzz builds (TLSDIAG_PLAIN_ALLOC) use calloc and free
+ * instead, so that AddressSanitizer sees every object's bounds and life.
+ */
+struct slab_block;
+
+struct slab {
+	size_t			 size;		/* of an object, rounded */
+	size_t			 per_block;
+	size_t			 left;		/* objects never used, newest block */
+	void			*free_list;	/* through each object's first word */
+	struct slab_block	*blocks;
+	size_t			 nblocks;
+};
+
+#define SLAB_BLOCK	(4 * 1024 * 1024)
+
+/* slab_init makes |s| a slab of objects of |size| bytes (at most a
+ * quarter of SLAB_BLOCK). */
+void	slab_init(struct slab *s, size_t size);
+/* slab_zalloc returns a zeroed object; out of memory, it exits with a
+ * message, as xcalloc does. */
+void	*slab_zalloc(struct slab *s);
+/* slab_free gives back |p| (from slab_zalloc on |s|; NULL: nothing). */
+void	slab_free(struct slab *s, void *p);
+/* slab_destroy releases every block of |s|: its objects are gone. */
+void	slab_destroy(struct slab *s);
+/* slab_object_bytes is what one object of |s| takes. */
+size_t	slab_object_bytes(const struct slab *s);
+
+#endif
