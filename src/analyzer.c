@@ -188,6 +188,8 @@ mem_update(struct analyzer *a, struct conn_rt *cr)
 	 * open connection is what this counts). */
 	m = slab_object_bytes(&a->slots) + cr->tl->cap_events *
 	    sizeof(struct tl_event) + ALLOC_OVERHEAD + FLOW_BYTES;
+	if (cr->tl->cr != NULL)
+		m += sizeof(*cr->tl->cr) + ALLOC_OVERHEAD;
 	m += cr->rs[0].ooo_bytes + cr->rs[1].ooo_bytes +
 	    tls_stream_mem(&cr->ts);
 	a->mem = a->mem - cr->mem + m;

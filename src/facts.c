@@ -342,7 +342,7 @@ on_cert_request(struct facts *f, struct tl_conn *c, struct rd *body,
 {
 	struct tl_event *e = sm->ev;
 	struct tls_cert_request m;
-	struct tl_cert_request *r = &c->cr;
+	struct tl_cert_request *r;
 	size_t i, n;
 	char text[LIMIT_DN_TEXT];
 
@@ -351,8 +351,9 @@ on_cert_request(struct facts *f, struct tl_conn *c, struct rd *body,
 		return;
 	}
 	e->count = (uint32_t)m.total_ca_names;
-	if (r->present)
+	if (tl_cr(c)->present)
 		return;
+	r = tl_cr_make(c);
 	r->present = true;
 	r->frame = e->frame;
 	r->total_ca = m.total_ca_names;
@@ -544,10 +545,10 @@ check_chains(struct facts *f, struct tl_conn *c)
 		p.role = X509_ROLE_CLIENT;
 		p.at = at;
 		p.store = f->client_store;
-		p.ca_names_present = c->cr.present;
-		p.ca_names = (const uint8_t *const *)c->cr.ca_der;
-		p.ca_name_lens = c->cr.ca_der_len;
-		p.num_ca_names = c->cr.num_ca;
+		p.ca_names_present = tl_cr(c)->present;
+		p.ca_names = (const uint8_t *const *)tl_cr(c)->ca_der;
+		p.ca_name_lens = tl_cr(c)->ca_der_len;
+		p.num_ca_names = tl_cr(c)->num_ca;
 		n = x509_check_chain_memo(f->check_memo, tmp, 32,
 		    c->client_chain.certs, c->client_chain.num, &p);
 		c->client_chain.findings = xcalloc(n, sizeof(*tmp));
@@ -569,7 +570,7 @@ recall_chain(struct facts *f, struct tl_conn *c)
 	const char *cas;
 	size_t i;
 
-	if (!c->cr.present && c->sh.present && c->sh.tls13 &&
+	if (!tl_cr(c)->present && c->sh.present && c->sh.tls13 &&
 	    (cas = kb_ca_names(f->kb, c, &c->known_ca_conn,
 	    &c->known_ca_frame)) != NULL)
 		c->known_ca = xstrdup(cas);

@@ -256,14 +256,14 @@ kb_learn_ca(struct kb *k, const struct tl_conn *c)
 	struct kb_server *s;
 	char *t;
 
-	if (k == NULL || !c->cr.present || c->midstream ||
+	if (k == NULL || !tl_cr(c)->present || c->midstream ||
 	    (s = server_get(k, c)) == NULL)
 		return;
-	t = ca_text(&c->cr);
+	t = ca_text(tl_cr(c));
 	if (s->ca_text == NULL) {
 		s->ca_text = t;
 		s->ca_conn = c->id;
-		s->ca_frame = c->cr.frame;
+		s->ca_frame = tl_cr(c)->frame;
 		return;
 	}
 	if (strcmp(s->ca_text, t) != 0)

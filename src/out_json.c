@@ -624,14 +624,14 @@ json_certs(struct out_json *j, struct sb *b, const struct tl_conn *c)
 	    c->server_chain.total);
 	sb_puts(b, ",\"server_findings\":");
 	json_findings(b, &c->server_chain);
-	if (c->cr.present) {
+	if (tl_cr(c)->present) {
 		sb_puts(b, ",\"cert_request\":{\"ca_names\":[");
-		for (i = 0; i < c->cr.num_ca; i++) {
+		for (i = 0; i < tl_cr(c)->num_ca; i++) {
 			if (i > 0)
 				sb_puts(b, ",");
-			sb_json_cstr(b, c->cr.ca_text[i]);
+			sb_json_cstr(b, tl_cr(c)->ca_text[i]);
 		}
-		sb_printf(b, "],\"ca_names_total\":%zu}", c->cr.total_ca);
+		sb_printf(b, "],\"ca_names_total\":%zu}", tl_cr(c)->total_ca);
 	} else
 		sb_puts(b, ",\"cert_request\":null");
 	sb_puts(b, ",\"client_certs\":");

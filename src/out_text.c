@@ -420,16 +420,16 @@ out_text_conn(struct sb *b, const struct tl_conn *c,
 			    tls_ext_name);
 	}
 	chain(b, "server certificates", &c->server_chain, opt);
-	if (c->cr.present) {
+	if (tl_cr(c)->present) {
 		sb_puts(b, "  certificate request: acceptable CAs:");
-		if (c->cr.total_ca == 0)
+		if (tl_cr(c)->total_ca == 0)
 			sb_puts(b, " (any: empty list)");
-		for (i = 0; i < c->cr.num_ca; i++) {
+		for (i = 0; i < tl_cr(c)->num_ca; i++) {
 			sb_puts(b, i == 0 ? " " : "; ");
-			esc(b, c->cr.ca_text[i]);
+			esc(b, tl_cr(c)->ca_text[i]);
 		}
-		if (c->cr.total_ca > c->cr.num_ca)
-			sb_printf(b, " (+%zu)", c->cr.total_ca - c->cr.num_ca);
+		if (tl_cr(c)->total_ca > tl_cr(c)->num_ca)
+			sb_printf(b, " (+%zu)", tl_cr(c)->total_ca - tl_cr(c)->num_ca);
 		sb_puts(b, "\n");
 	}
 	chain(b, "client certificates", &c->client_chain, opt);

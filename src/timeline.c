@@ -22,6 +22,16 @@ tl_id_str(char buf[TL_ID_STRLEN], uint64_t id)
 	return buf;
 }
 
+const struct tl_cert_request tl_cr_none;
+
+struct tl_cert_request *
+tl_cr_make(struct tl_conn *c)
+{
+	if (c->cr == NULL)
+		c->cr = xcalloc(1, sizeof(*c->cr));
+	return c->cr;
+}
+
 struct tl_conn *
 tl_conn_new(uint64_t id)
 {
@@ -52,9 +62,13 @@ tl_conn_clear(struct tl_conn *c)
 	tl_chain_clear(&c->client_chain);
 	tl_chain_clear(&c->known_chain);
 	free(c->known_ca);
-	for (i = 0; i < c->cr.num_ca; i++) {
-		free(c->cr.ca_text[i]);
-		free(c->cr.ca_der[i]);
+	if (c->cr != NULL) {
+		for (i = 0; i < c->cr->num_ca; i++) {
+			free(c->cr->ca_text[i]);
+			free(c->cr->ca_der[i]);
+		}
+		free(c->cr);
+		c->cr = NULL;
 	}
 	free(c->events);
 	free(c->overflow);

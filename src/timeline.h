@@ -222,7 +222,8 @@ struct tl_conn {
 	struct tl_server_hello	sh;
 	struct tl_chain		server_chain;
 	struct tl_chain		client_chain;
-	struct tl_cert_request	cr;
+	struct tl_cert_request	*cr;		/* NULL: none seen; read it with
+						 * tl_cr */
 	/*
 	 * TLS 1.3 without keys: the chain this connection most likely
 	 * received, as another connection to the same server showed it
@@ -291,6 +292,20 @@ struct tl_conn {
 #define TL_ID_MARK_CLOSE	'\002'
 #define TL_ID_STRLEN		32
 const char	*tl_id_str(char buf[TL_ID_STRLEN], uint64_t id);
+
+/* The CertificateRequest of |c|: the one seen, or tl_cr_none (absent, all
+ * zero). Few connections have one: it is allocated when seen
+ * (tl_cr_make), 1 KB less for each connection that has none. */
+extern const struct tl_cert_request tl_cr_none;
+
+static inline const struct tl_cert_request *
+tl_cr(const struct tl_conn *c)
+{
+	return c->cr != NULL ? c->cr : &tl_cr_none;
+}
+
+/* tl_cr_make returns |c|'s CertificateRequest to fill, allocating it. */
+struct tl_cert_request	*tl_cr_make(struct tl_conn *c);
 
 /* tl_conn_new returns a zeroed connection with id |id|. */
 struct tl_conn	*tl_conn_new(uint64_t id);

@@ -146,13 +146,13 @@ m_client_cert_missing(const struct vctx *x, bool *inf)
 	    x->rst->dir == TL_S2C) && !(x->fin != NULL &&
 	    x->fin->dir == TL_S2C))
 		return false;
-	if (x->ccert_empty && (x->c->cr.present || x->cflight == CF_EMPTY)) {
+	if (x->ccert_empty && (tl_cr(x->c)->present || x->cflight == CF_EMPTY)) {
 		*inf = x->ccert_inferred;
 		return true;
 	}
 	/* TLS 1.2: a CertificateRequest and no client Certificate at all
 	 * (SSL 3.0 style "no_certificate") before the server's refusal. */
-	if (!x->tls13 && x->c->cr.present && !x->c->client_chain.present &&
+	if (!x->tls13 && tl_cr(x->c)->present && !x->c->client_chain.present &&
 	    alert_from(x, TL_S2C) && vr_alert_known(x) &&
 	    tl_find(x->c, TL_EV_HANDSHAKE, TLS_HS_CLIENT_KEY_EXCHANGE,
 	    TL_C2S) != NULL)

@@ -214,7 +214,7 @@ ca_list(const struct tl_conn *c)
 
 	sb_init(&b);
 	sb_puts(&b, "(");
-	if (!c->cr.present) {
+	if (!tl_cr(c)->present) {
 		/* TLS 1.3 without keys: the list is encrypted; another
 		 * connection to the server may have shown it. */
 		if (c->known_ca != NULL)
@@ -227,14 +227,14 @@ ca_list(const struct tl_conn *c)
 		sb_cleanup(&b);
 		return s;
 	}
-	for (i = 0; i < c->cr.num_ca; i++) {
+	for (i = 0; i < tl_cr(c)->num_ca; i++) {
 		if (i > 0)
 			sb_puts(&b, "; ");
-		sb_puts(&b, c->cr.ca_text[i]);
+		sb_puts(&b, tl_cr(c)->ca_text[i]);
 	}
-	if (c->cr.total_ca > c->cr.num_ca)
-		sb_printf(&b, "; and %zu more", c->cr.total_ca - c->cr.num_ca);
-	if (c->cr.num_ca == 0)
+	if (tl_cr(c)->total_ca > tl_cr(c)->num_ca)
+		sb_printf(&b, "; and %zu more", tl_cr(c)->total_ca - tl_cr(c)->num_ca);
+	if (tl_cr(c)->num_ca == 0)
 		sb_puts(&b, "any CA: the list was empty");
 	sb_puts(&b, ")");
 	s = xstrdup(b.s);
@@ -657,7 +657,7 @@ known_ca_evidence(const struct vctx *x, struct verdict *v)
 	const struct tl_conn *c = x->c;
 	char idb[TL_ID_STRLEN];
 
-	if (c->cr.present || c->known_ca == NULL)
+	if (tl_cr(c)->present || c->known_ca == NULL)
 		return;
 	vt_evidence(v, vt_str("the CertificateRequest of this connection is "
 	    "encrypted; in #%s (frame %llu) the same server accepted "
@@ -680,10 +680,10 @@ vt_client_cert_missing(const struct vctx *x, struct verdict *v)
 		v->summary = vt_str("the server requires a client certificate "
 		    "and the client sent none; the server closed the "
 		    "connection");
-	if (x->c->cr.present)
+	if (tl_cr(x->c)->present)
 		vt_evidence(v, vt_str("frame %llu: server sent "
 		    "CertificateRequest accepting %s", (unsigned long long)
-		    x->c->cr.frame, cas));
+		    tl_cr(x->c)->frame, cas));
 	else if (x->cflight == CF_EMPTY)
 		vt_evidence(v, vt_str("the client's encrypted flight is %zu "
 		    "bytes: Finished plus an empty Certificate, so the server "
@@ -704,7 +704,7 @@ vt_client_cert_untrusted(const struct vctx *x, struct verdict *v)
 	char *cas = ca_list(x->c);
 	char ab[32];
 
-	if (x->c->cr.present)
+	if (tl_cr(x->c)->present)
 		v->summary = vt_str("the server rejected the client "
 		    "certificate (%s): its issuer %s is not among the CAs "
 		    "the server accepts %s", alert_name(x->alert, ab,

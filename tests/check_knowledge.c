@@ -377,11 +377,11 @@ START_TEST(test_ca_names)
 	const char *t;
 
 	ck_assert_ptr_null(kb_ca_names(k, h, &id, &frame));
-	a->cr.present = true;
-	a->cr.frame = 7;
-	a->cr.num_ca = a->cr.total_ca = 2;
-	a->cr.ca_text[0] = strdup("CN=clientCA,O=LMT Corp");
-	a->cr.ca_text[1] = strdup("CN=otherCA");
+	tl_cr_make(a)->present = true;
+	tl_cr_make(a)->frame = 7;
+	tl_cr_make(a)->num_ca = tl_cr_make(a)->total_ca = 2;
+	tl_cr_make(a)->ca_text[0] = strdup("CN=clientCA,O=LMT Corp");
+	tl_cr_make(a)->ca_text[1] = strdup("CN=otherCA");
 	kb_learn_ca(k, a);
 	t = kb_ca_names(k, h, &id, &frame);
 	ck_assert_str_eq(t, "CN=clientCA,O=LMT Corp; CN=otherCA");
@@ -392,8 +392,8 @@ START_TEST(test_ca_names)
 	kb_learn_ca(k, a);
 	ck_assert_ptr_nonnull(kb_ca_names(k, h, &id, &frame));
 	/* Another list from the same server: no longer one answer. */
-	b->cr.present = true;
-	b->cr.total_ca = 0;
+	tl_cr_make(b)->present = true;
+	tl_cr_make(b)->total_ca = 0;
 	kb_learn_ca(k, b);
 	ck_assert_ptr_null(kb_ca_names(k, h, &id, &frame));
 	tl_conn_free(a);

@@ -287,7 +287,7 @@ START_TEST(test_client_cert_missing_tls12)
 
 	hs(c, TL_S2C, TLS_HS_CERTIFICATE)->count = 2;
 	hs(c, TL_S2C, TLS_HS_CERTIFICATE_REQUEST);
-	c->cr.present = true;
+	tl_cr_make(c)->present = true;
 	hs(c, TL_S2C, TLS_HS_SERVER_HELLO_DONE);
 	hs(c, TL_C2S, TLS_HS_CERTIFICATE)->count = 0;
 	c->client_chain.present = true;
@@ -315,7 +315,7 @@ tls12_with_client_cert(void)
 
 	hs(c, TL_S2C, TLS_HS_CERTIFICATE)->count = 2;
 	hs(c, TL_S2C, TLS_HS_CERTIFICATE_REQUEST);
-	c->cr.present = true;
+	tl_cr_make(c)->present = true;
 	hs(c, TL_S2C, TLS_HS_SERVER_HELLO_DONE);
 	hs(c, TL_C2S, TLS_HS_CERTIFICATE)->count = 1;
 	c->client_chain.present = true;
