@@ -53,6 +53,7 @@ struct analyzer {
 	uint64_t		 next_id;
 	size_t			 mem;		/* buffered payload, all flows */
 	struct slab		 slots;		/* of struct conn_slot */
+	size_t			 flow_bytes;	/* flow_entry_bytes() */
 	/* The packet being processed, for event stamps. */
 	uint64_t		 frame;
 	uint64_t		 frames_seen;	/* analyzed and skipped */
@@ -100,6 +101,7 @@ analyzer_new(const struct analyzer_opts *opt, analyzer_conn_fn fn, void *arg,
 	a->fn = fn;
 	a->fn_arg = arg;
 	slab_init(&a->slots, sizeof(struct conn_slot));
+	a->flow_bytes = flow_entry_bytes();
 	conn_params_of(opt, &cp);
 	a->conns = conn_table_new(&cp);
 	a->facts = facts_new(&(struct facts_opts){
@@ -187,7 +189,7 @@ mem_update(struct analyzer *a, struct conn_rt *cr)
 	 * slot, its events and its flow (bench/RESULTS.md: the RSS per
 	 * open connection is what this counts). */
 	m = slab_object_bytes(&a->slots) + cr->tl->cap_events *
-	    sizeof(struct tl_event) + ALLOC_OVERHEAD + FLOW_BYTES;
+	    sizeof(struct tl_event) + ALLOC_OVERHEAD + a->flow_bytes;
 	if (cr->tl->cr != NULL)
 		m += sizeof(*cr->tl->cr) + ALLOC_OVERHEAD;
 	m += cr->rs[0].ooo_bytes + cr->rs[1].ooo_bytes +

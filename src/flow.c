@@ -45,6 +45,14 @@ key_hash(const struct flow_key *k)
 	return (uint32_t)(h >> 32);
 }
 
+size_t
+flow_entry_bytes(void)
+{
+	/* grow doubles the buckets when there are as many flows: at most
+	 * two buckets a flow. */
+	return slab_rounded(sizeof(struct flow)) + 2 * sizeof(struct flow *);
+}
+
 struct flow_table *
 flow_table_new(size_t expect)
 {

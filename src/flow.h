@@ -59,11 +59,9 @@ struct flow {
 
 struct flow_table;
 
-/* FLOW_BYTES is what one flow costs: its entry in the table's slab
- * (slab.c: rounded to a cache line) and its share of the buckets (the
- * table has at most two a flow). */
-#define FLOW_BYTES	(((sizeof(struct flow) + 63) & ~(size_t)63) + \
-			    2 * sizeof(struct flow *))
+/* flow_entry_bytes is what one flow costs: its entry in the table's
+ * slab and its share of the buckets (the table has at most two a flow). */
+size_t			 flow_entry_bytes(void);
 
 /* flow_table_new returns an empty table sized for about |expect| flows. */
 struct flow_table	*flow_table_new(size_t expect);

@@ -17,22 +17,28 @@
 /* At the start of each block. */
 struct slab_block {
 	struct slab_block	*next;
-	void			*map;		/* what munmap takes */
-	size_t			 map_len;
+	void			*map;		/* what munmap takes (SLAB_BLOCK
+						 * bytes) */
 };
 
 /* The block header's room, a whole number of cache lines. */
 #define HEADER_BYTES	((sizeof(struct slab_block) + 63) & ~(size_t)63)
 
+size_t
+slab_rounded(size_t size)
+{
+	if (size < sizeof(void *))
+		size = sizeof(void *);	/* the free list's link */
+	/* Objects of a cache line or more start on one. */
+	return size >= 64 ? (size + 63) & ~(size_t)63 :
+	    (size + 15) & ~(size_t)15;
+}
+
 void
 slab_init(struct slab *s, size_t size)
 {
 	memset(s, 0, sizeof(*s));
-	if (size < sizeof(void *))
-		size = sizeof(void *);
-	/* Objects of a cache line or more start on one. */
-	s->size = size >= 64 ? (size + 63) & ~(size_t)63 :
-	    (size + 15) & ~(size_t)15;
+	s->size = slab_rounded(size);
 	if (s->size > SLAB_BLOCK / 4)
 		abort();	/* a caller's mistake, not the input's */
 	s->per_block = (SLAB_BLOCK - HEADER_BYTES) / s->size;
@@ -78,10 +84,8 @@ new_block(void)
 
 	map = mmap(NULL, len, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (map == MAP_FAILED) {
-		fputs("tlsdiag: out of memory\n", stderr);	/* as xcalloc */
-		exit(2);
-	}
+	if (map == MAP_FAILED)
+		oom();
 	head = (HUGE_PAGE - (uintptr_t)map % HUGE_PAGE) % HUGE_PAGE;
 	at = map + head;
 	if (head > 0)
@@ -92,7 +96,6 @@ new_block(void)
 	(void)madvise(at, SLAB_BLOCK, MADV_HUGEPAGE);
 	b = (struct slab_block *)(void *)at;
 	b->map = at;
-	b->map_len = SLAB_BLOCK;
 	return b;
 }
 
@@ -138,7 +141,7 @@ slab_destroy(struct slab *s)
 
 	for (b = s->blocks; b != NULL; b = next) {
 		next = b->next;
-		(void)munmap(b->map, b->map_len);
+		(void)munmap(b->map, SLAB_BLOCK);
 	}
 	s->blocks = NULL;
 	s->nblocks = 0;

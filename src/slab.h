@@ -41,9 +41,15 @@ void	slab_init(struct slab *s, size_t size);
 void	*slab_zalloc(struct slab *s);
 /* slab_free gives back |p| (from slab_zalloc on |s|; NULL: nothing). */
 void	slab_free(struct slab *s, void *p);
-/* slab_destroy releases every block of |s|: its objects are gone. */
+/* slab_destroy releases every block of |s|: its objects are gone. The
+ * caller must have given back each object with slab_free first: in the
+ * plain build each object is its own calloc, which slab_destroy does not
+ * know of. */
 void	slab_destroy(struct slab *s);
 /* slab_object_bytes is what one object of |s| takes. */
 size_t	slab_object_bytes(const struct slab *s);
+/* slab_rounded is what an object of |size| bytes takes in any slab:
+ * slab_object_bytes of a slab made with slab_init(s, size). */
+size_t	slab_rounded(size_t size);
 
 #endif

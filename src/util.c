@@ -9,7 +9,7 @@
 
 #include "util.h"
 
-static void
+void
 oom(void)
 {
 	fputs("tlsdiag: out of memory\n", stderr);

@@ -14,6 +14,9 @@
 void	*xcalloc(size_t n, size_t size);
 void	*xreallocarray(void *p, size_t n, size_t size);
 char	*xstrdup(const char *s);
+/* oom prints "tlsdiag: out of memory" and exits 2: what the three above
+ * do on exhaustion, and what any other allocator of the program does. */
+void	oom(void) __attribute__((noreturn));
 /* What the allocator adds to each allocation, on average (glibc: a size
  * word, and the rounding of the chunk to 16 bytes), for the memory
  * accounting of --max-memory. */

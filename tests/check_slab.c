@@ -34,10 +34,16 @@ START_TEST(test_sizes)
 	ck_assert_uint_eq(slab_object_bytes(&s), 64);
 	slab_init(&s, 6040);
 	ck_assert_uint_eq(slab_object_bytes(&s), 6080);
-	/* flow.h's FLOW_BYTES counts an entry as the slab stores it. */
+	/* slab_rounded is what slab_init gives, and flow.c's
+	 * flow_entry_bytes counts an entry as the slab stores it. */
+	ck_assert_uint_eq(slab_rounded(1), 16);
+	ck_assert_uint_eq(slab_rounded(6040), 6080);
 	slab_init(&s, sizeof(struct flow));
+	ck_assert_uint_eq(slab_rounded(sizeof(struct flow)),
+	    slab_object_bytes(&s));
+	ck_assert_uint_eq(slab_object_bytes(&s) % 64, 0);
 	ck_assert_uint_eq(slab_object_bytes(&s) + 2 * sizeof(struct flow *),
-	    FLOW_BYTES);
+	    flow_entry_bytes());
 }
 END_TEST
 
