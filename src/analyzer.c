@@ -188,10 +188,8 @@ mem_update(struct analyzer *a, struct conn_rt *cr)
 	 * cap bounds a flood of connections, not only their payload: its
 	 * slot, its events and its flow (bench/RESULTS.md: the RSS per
 	 * open connection is what this counts). */
-	m = slab_object_bytes(&a->slots) + cr->tl->cap_events *
-	    sizeof(struct tl_event) + ALLOC_OVERHEAD + a->flow_bytes;
-	if (cr->tl->cr != NULL)
-		m += sizeof(*cr->tl->cr) + ALLOC_OVERHEAD;
+	m = slab_object_bytes(&a->slots) + a->flow_bytes +
+	    tl_conn_heap_bytes(cr->tl);
 	m += cr->rs[0].ooo_bytes + cr->rs[1].ooo_bytes +
 	    tls_stream_mem(&cr->ts);
 	a->mem = a->mem - cr->mem + m;

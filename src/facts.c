@@ -172,12 +172,6 @@ facts_extract_error(const struct facts *f)
 
 /* ---- handshake messages ---- */
 
-static void
-copy_list(struct tls_u16_list *dst, const struct tls_u16_list *src)
-{
-	memcpy(dst, src, sizeof(*dst));
-}
-
 /* version_rank orders protocol versions: TLS 1.3 drafts (0x7f00 | NN)
  * between TLS 1.2 and TLS 1.3; anything unknown ranks lowest. */
 static uint32_t
@@ -213,12 +207,7 @@ on_client_hello(struct facts *f, struct tl_conn *c,
 	ch->legacy_version = h->legacy_version;
 	ch->max_version = maxv;
 	ch->malformed = h->malformed;	/* in: issue 15 case 7 */
-	copy_list(&ch->versions, &h->versions);
-	copy_list(&ch->suites, &h->suites);
-	copy_list(&ch->groups, &h->groups);
-	copy_list(&ch->key_shares, &h->key_shares);
-	copy_list(&ch->sig_algs, &h->sig_algs);
-	copy_list(&ch->exts, &h->exts);
+	tl_keep_client_lists(ch, h);
 	ch->has_sni = h->has_sni;
 	ch->sni = h->sni;
 	ch->alpn.len = 0;
@@ -272,7 +261,7 @@ on_server_hello(struct facts *f, struct tl_conn *c,
 	sh->alpn = h->alpn;
 	sh->ems = h->has_ems;
 	sh->compression = h->compression;
-	copy_list(&sh->exts, &h->exts);
+	tl_keep_u16s(&sh->exts, &h->exts);
 	fp_server_hello(f->fp, sh->ja3s, h);
 	memcpy(sh->random, h->random, sizeof(sh->random));
 	if (m->tls13) {		/* tls_stream's rule */
@@ -357,7 +346,7 @@ on_cert_request(struct facts *f, struct tl_conn *c, struct rd *body,
 	r->present = true;
 	r->frame = e->frame;
 	r->total_ca = m.total_ca_names;
-	copy_list(&r->sig_algs, &m.sig_algs);
+	r->sig_algs = m.sig_algs;
 	n = m.num_cert_types < sizeof(r->cert_types) ? m.num_cert_types :
 	    sizeof(r->cert_types);
 	memcpy(r->cert_types, m.cert_types, n);

@@ -193,7 +193,7 @@ json_endpoint(struct sb *b, const struct tl_conn *c, bool server)
 }
 
 static void
-json_list(struct out_json *j, struct sb *b, const struct tls_u16_list *l,
+json_list(struct out_json *j, struct sb *b, const struct tl_u16s *l,
     uint8_t kind, const char *(*name)(uint16_t))
 {
 	uint8_t key[MEMO_MAX_KEY];

@@ -336,7 +336,7 @@ chain(struct sb *b, const char *title, const struct tl_chain *ch,
 }
 
 static void
-u16_list(struct sb *b, const char *title, const struct tls_u16_list *l,
+u16_list(struct sb *b, const char *title, const struct tl_u16s *l,
     const char *(*name)(uint16_t))
 {
 	size_t i;

@@ -32,6 +32,72 @@ tl_cr_make(struct tl_conn *c)
 	return c->cr;
 }
 
+void
+tl_keep_client_lists(struct tl_client_hello *ch,
+    const struct tls_client_hello *h)
+{
+	const struct tls_u16_list *src[] = { &h->versions, &h->suites,
+	    &h->groups, &h->key_shares, &h->sig_algs, &h->exts };
+	struct tl_u16s *dst[] = { &ch->versions, &ch->suites, &ch->groups,
+	    &ch->key_shares, &ch->sig_algs, &ch->exts };
+	size_t i, n = 0;
+	uint16_t *at;
+
+	free(ch->lists);
+	ch->lists = NULL;
+	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++)
+		n += src[i]->num;	/* each at most LIMIT_HELLO_LIST */
+	if (n > 0)
+		ch->lists = xcalloc(n, sizeof(uint16_t));
+	at = ch->lists;
+	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
+		dst[i]->num = src[i]->num;
+		dst[i]->total = src[i]->total;
+		dst[i]->v = src[i]->num > 0 ? at : NULL;
+		if (src[i]->num > 0)
+			memcpy(at, src[i]->v, src[i]->num * sizeof(uint16_t));
+		at += src[i]->num;
+	}
+}
+
+void
+tl_keep_u16s(struct tl_u16s *dst, const struct tls_u16_list *src)
+{
+	uint16_t *v = NULL;
+
+	free((void *)(uintptr_t)dst->v);
+	if (src->num > 0) {
+		v = xcalloc(src->num, sizeof(uint16_t));
+		memcpy(v, src->v, src->num * sizeof(uint16_t));
+	}
+	dst->v = v;
+	dst->num = src->num;
+	dst->total = src->total;
+}
+
+/* heap_bytes is what an allocation of |n| bytes costs (none for 0). */
+static size_t
+heap_bytes(size_t n)
+{
+	return n > 0 ? n + ALLOC_OVERHEAD : 0;
+}
+
+size_t
+tl_conn_heap_bytes(const struct tl_conn *c)
+{
+	const struct tl_client_hello *ch = &c->ch;
+	size_t m;
+
+	m = heap_bytes(c->cap_events * sizeof(struct tl_event));
+	if (c->cr != NULL)
+		m += heap_bytes(sizeof(*c->cr));
+	m += heap_bytes((ch->versions.num + ch->suites.num + ch->groups.num +
+	    ch->key_shares.num + ch->sig_algs.num + ch->exts.num) *
+	    sizeof(uint16_t));
+	m += heap_bytes(c->sh.exts.num * sizeof(uint16_t));
+	return m;
+}
+
 struct tl_conn *
 tl_conn_new(uint64_t id)
 {
@@ -70,6 +136,8 @@ tl_conn_clear(struct tl_conn *c)
 		free(c->cr);
 		c->cr = NULL;
 	}
+	free(c->ch.lists);
+	free((void *)(uintptr_t)c->sh.exts.v);
 	free(c->events);
 	free(c->overflow);
 }

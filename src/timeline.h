@@ -72,6 +72,19 @@ struct tl_event {
 	uint8_t		 raw[LIMIT_PREVIEW_BYTES];	/* wire bytes (escape!) */
 };
 
+/*
+ * A list of 16-bit codes from a hello, kept at its length: every
+ * connection has a ClientHello, and room for LIMIT_HELLO_LIST entries in
+ * each of its lists was two thirds of a connection's timeline
+ * (bench/RESULTS.md). |v| points into heap memory the connection owns
+ * (NULL when num is 0); num and total are tls_u16_list's.
+ */
+struct tl_u16s {
+	const uint16_t		*v;
+	size_t			num;		/* entries kept */
+	size_t			total;		/* entries on the wire */
+};
+
 /* What the client offered, copied out of the ClientHello. */
 struct tl_client_hello {
 	bool			present;
@@ -81,12 +94,14 @@ struct tl_client_hello {
 	uint16_t		max_version;	/* highest offered */
 	const char		*malformed;	/* where it broke the RFC, or NULL
 						 * (static text, tls_msg.h) */
-	struct tls_u16_list	versions;
-	struct tls_u16_list	suites;
-	struct tls_u16_list	groups;
-	struct tls_u16_list	key_shares;
-	struct tls_u16_list	sig_algs;
-	struct tls_u16_list	exts;
+	struct tl_u16s		versions;
+	struct tl_u16s		suites;
+	struct tl_u16s		groups;
+	struct tl_u16s		key_shares;
+	struct tl_u16s		sig_algs;
+	struct tl_u16s		exts;
+	uint16_t		*lists;		/* heap: the six lists' entries,
+						 * one allocation (or NULL) */
 	bool			has_sni;
 	struct tls_name		sni;
 	struct tls_name		alpn;		/* offered, joined with ',' */
@@ -118,7 +133,7 @@ struct tl_server_hello {
 	bool			resumed;	/* echoed session id or PSK */
 	bool			ems;
 	uint8_t			compression;	/* method chosen; 0 none */
-	struct tls_u16_list	exts;
+	struct tl_u16s		exts;		/* v: heap, its own allocation */
 	uint8_t			random[32];
 	uint16_t		hrr_group;
 	char			ja3s[FP_MD5_LEN + 1];	/* "" when not computed */
@@ -306,6 +321,18 @@ tl_cr(const struct tl_conn *c)
 
 /* tl_cr_make returns |c|'s CertificateRequest to fill, allocating it. */
 struct tl_cert_request	*tl_cr_make(struct tl_conn *c);
+
+/* tl_keep_client_lists copies the six lists of |h| into |ch|, in one
+ * allocation that |ch| owns (ch->lists). */
+void	tl_keep_client_lists(struct tl_client_hello *ch,
+	    const struct tls_client_hello *h);
+/* tl_keep_u16s copies |src| into |dst|, in an allocation that |dst|
+ * owns (dst->v; freed by tl_conn_clear for the ServerHello's list). */
+void	tl_keep_u16s(struct tl_u16s *dst, const struct tls_u16_list *src);
+/* tl_conn_heap_bytes is what |c| holds on the heap besides certificates
+ * and itself: its events, its CertificateRequest and its hello lists,
+ * each with the allocator's overhead (util.h), for --max-memory. */
+size_t	tl_conn_heap_bytes(const struct tl_conn *c);
 
 /* tl_conn_new returns a zeroed connection with id |id|. */
 struct tl_conn	*tl_conn_new(uint64_t id);
