@@ -315,10 +315,14 @@ json_event(struct sb *b, const struct tl_conn *c, const struct tl_event *e)
 	case TL_EV_RESYNC:
 		sb_printf(b, ",\"bytes\":%llu", (unsigned long long)e->bytes);
 		break;
-	case TL_EV_NOT_TLS:
+	case TL_EV_NOT_TLS: {
+		size_t n;
+		const uint8_t *raw = tl_event_raw(c, e, &n);
+
 		sb_puts(b, ",\"data\":");
-		sb_json_string(b, e->raw, e->raw_len);
+		sb_json_string(b, raw, n);
 		break;
+	}
 	case TL_EV_CONFLICT:
 		sb_printf(b, ",\"offset\":%llu,\"length\":%u",
 		    (unsigned long long)e->bytes, e->len);

@@ -256,11 +256,15 @@ event_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
 		sb_printf(b, " %llu bytes skipped", (unsigned long long)
 		    e->bytes);
 		break;
-	case TL_EV_NOT_TLS:
+	case TL_EV_NOT_TLS: {
+		size_t n;
+		const uint8_t *raw = tl_event_raw(c, e, &n);
+
 		sb_puts(b, " \"");
-		sb_text_escaped(b, e->raw, e->raw_len);
+		sb_text_escaped(b, raw, n);
 		sb_puts(b, "\"");
 		break;
+	}
 	case TL_EV_CONFLICT:
 		sb_printf(b, " %u bytes at offset %llu differ", e->len,
 		    (unsigned long long)e->bytes);

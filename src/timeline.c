@@ -75,6 +75,42 @@ tl_keep_u16s(struct tl_u16s *dst, const struct tls_u16_list *src)
 	dst->total = src->total;
 }
 
+_Static_assert(LIMIT_EVENTS < 255, "an event's preview index is a byte");
+
+void
+tl_event_set_raw(struct tl_conn *c, struct tl_event *e, const uint8_t *p,
+    size_t len)
+{
+	struct tl_preview *pv;
+
+	/* One preview an event at most, and the scratch event none: there
+	 * are fewer than 255 (LIMIT_EVENTS). */
+	if (e == c->overflow || c->num_previews >= LIMIT_EVENTS)
+		return;
+	if (e->preview == 0) {
+		c->previews = xreallocarray(c->previews, c->num_previews + 1,
+		    sizeof(*c->previews));
+		e->preview = (uint8_t)++c->num_previews;
+	}
+	pv = &c->previews[e->preview - 1];
+	pv->len = (uint8_t)(len < sizeof(pv->b) ? len : sizeof(pv->b));
+	memcpy(pv->b, p, pv->len);
+}
+
+const uint8_t *
+tl_event_raw(const struct tl_conn *c, const struct tl_event *e, size_t *len)
+{
+	const struct tl_preview *pv;
+
+	if (e->preview == 0 || e->preview > c->num_previews) {
+		*len = 0;
+		return (const uint8_t *)"";
+	}
+	pv = &c->previews[e->preview - 1];
+	*len = pv->len;
+	return pv->b;
+}
+
 /* heap_bytes is what an allocation of |n| bytes costs (none for 0). */
 static size_t
 heap_bytes(size_t n)
@@ -95,6 +131,7 @@ tl_conn_heap_bytes(const struct tl_conn *c)
 	    ch->key_shares.num + ch->sig_algs.num + ch->exts.num) *
 	    sizeof(uint16_t));
 	m += heap_bytes(c->sh.exts.num * sizeof(uint16_t));
+	m += heap_bytes(c->num_previews * sizeof(struct tl_preview));
 	return m;
 }
 
@@ -136,6 +173,7 @@ tl_conn_clear(struct tl_conn *c)
 		free(c->cr);
 		c->cr = NULL;
 	}
+	free(c->previews);
 	free(c->ch.lists);
 	free((void *)(uintptr_t)c->sh.exts.v);
 	free(c->events);

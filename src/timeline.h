@@ -68,8 +68,17 @@ struct tl_event {
 	uint32_t	 count;		/* SYN retransmissions, records */
 	uint64_t	 bytes;		/* gap / application data bytes */
 	const char	*what;		/* static text: malformed reason, ... */
-	uint8_t		 raw_len;
-	uint8_t		 raw[LIMIT_PREVIEW_BYTES];	/* wire bytes (escape!) */
+	uint8_t		 preview;	/* wire bytes kept: 1 + an index
+					 * into the connection's previews;
+					 * 0: none (read with tl_event_raw) */
+};
+
+/* The first bytes of something that is not TLS (a plaintext greeting, a
+ * refusal), from the wire: escape them. Few events have one, so they are
+ * kept beside the timeline, and an event is 64 bytes, not 96. */
+struct tl_preview {
+	uint8_t		 len;
+	uint8_t		 b[LIMIT_PREVIEW_BYTES];
 };
 
 /*
@@ -198,6 +207,9 @@ struct tl_conn {
 	/* What tl_add_event hands out past LIMIT_EVENTS: written, never
 	 * read, so that callers need not test for a dropped event. */
 	struct tl_event		*overflow;
+	struct tl_preview	*previews;	/* heap, num_previews (events'
+						 * preview indexes) */
+	size_t			num_previews;
 
 	/* Counters per direction. */
 	uint64_t		pkts[2];
@@ -329,9 +341,18 @@ void	tl_keep_client_lists(struct tl_client_hello *ch,
 /* tl_keep_u16s copies |src| into |dst|, in an allocation that |dst|
  * owns (dst->v; freed by tl_conn_clear for the ServerHello's list). */
 void	tl_keep_u16s(struct tl_u16s *dst, const struct tls_u16_list *src);
+/* tl_event_set_raw keeps the first LIMIT_PREVIEW_BYTES of |p| as |e|'s
+ * wire bytes (|e| one of |c|'s events; nothing for the scratch event). */
+void	tl_event_set_raw(struct tl_conn *c, struct tl_event *e,
+	    const uint8_t *p, size_t len);
+/* tl_event_raw returns |e|'s wire bytes and sets |*len| (0 and "" when it
+ * has none). */
+const uint8_t	*tl_event_raw(const struct tl_conn *c,
+		    const struct tl_event *e, size_t *len);
 /* tl_conn_heap_bytes is what |c| holds on the heap besides certificates
- * and itself: its events, its CertificateRequest and its hello lists,
- * each with the allocator's overhead (util.h), for --max-memory. */
+ * and itself: its events, its CertificateRequest, its hello lists and
+ * its previews, each with the allocator's overhead (util.h), for
+ * --max-memory. */
 size_t	tl_conn_heap_bytes(const struct tl_conn *c);
 
 /* tl_conn_new returns a zeroed connection with id |id|. */

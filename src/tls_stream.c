@@ -648,10 +648,7 @@ rec_not_tls(void *arg, const uint8_t *p, size_t len)
 
 	sd->ts->c->not_tls[sd->dir] = true;
 	e = ev(sd->ts, TL_EV_NOT_TLS, sd->dir);
-	if (len > sizeof(e->raw))
-		len = sizeof(e->raw);
-	memcpy(e->raw, p, len);
-	e->raw_len = (uint8_t)len;
+	tl_event_set_raw(sd->ts->c, e, p, len);
 	/* Nothing more to learn from this direction. */
 	sd->ts->out |= TLS_STREAM_STOP(sd->dir);
 }
@@ -697,9 +694,7 @@ preamble_events(struct tls_stream *ts, int dir, const uint8_t *p,
 		st->refused_now = false;
 		e = ev(ts, TL_EV_STARTTLS, dir);
 		e->what = st->why != NULL ? st->why : "upgrade refused";
-		e->raw_len = (uint8_t)(len < sizeof(e->raw) ? len :
-		    sizeof(e->raw));
-		memcpy(e->raw, p, e->raw_len);
+		tl_event_set_raw(c, e, p, len);
 		c->starttls_proto = st->proto;
 		c->starttls_refused = e->what;
 	}
@@ -712,8 +707,8 @@ preamble_events(struct tls_stream *ts, int dir, const uint8_t *p,
 		e = tl_add_event(c, TL_EV_NOT_TLS, TL_S2C,
 		    ts->st_at[TL_S2C].frame, ts->st_at[TL_S2C].ts_us);
 		e->flight = (uint8_t)flight(ts, TL_S2C);
-		e->raw_len = st->head_len[TL_S2C];
-		memcpy(e->raw, st->head[TL_S2C], e->raw_len);
+		tl_event_set_raw(c, e, st->head[TL_S2C],
+		    st->head_len[TL_S2C]);
 		ts->out |= TLS_STREAM_STOP(TL_S2C);
 	}
 }

@@ -344,9 +344,10 @@ vt_tcp_refused(const struct vctx *x, struct verdict *v)
  * as such, every other byte (NUL included) as \xNN, so that a payload
  * starting with a NUL byte is not shown as empty. */
 static void
-preview(struct sb *b, const uint8_t *p, size_t len)
+preview(struct sb *b, const struct tl_conn *c, const struct tl_event *e)
 {
-	size_t i;
+	size_t i, len;
+	const uint8_t *p = tl_event_raw(c, e, &len);
 
 	sb_puts(b, "");
 	for (i = 0; i < len; i++) {
@@ -364,7 +365,7 @@ preview(struct sb *b, const uint8_t *p, size_t len)
 
 /* plaintext_name guesses the plaintext protocol from its first bytes. */
 static const char *
-plaintext_name(const struct tl_event *e)
+plaintext_name(const struct tl_conn *c, const struct tl_event *e)
 {
 	static const struct {
 		const char	*prefix;
@@ -377,11 +378,12 @@ plaintext_name(const struct tl_event *e)
 		{ "+OK", "POP3" }, { "* OK", "IMAP" }, { "EHLO", "SMTP" },
 		{ "HELO", "SMTP" }, { "USER ", "FTP" },
 	};
-	size_t i, n;
+	size_t i, n, len = 0;
+	const uint8_t *raw = e != NULL ? tl_event_raw(c, e, &len) : NULL;
 
-	for (i = 0; e != NULL && i < sizeof(known) / sizeof(known[0]); i++) {
+	for (i = 0; raw != NULL && i < sizeof(known) / sizeof(known[0]); i++) {
 		n = strlen(known[i].prefix);
-		if (e->raw_len >= n && memcmp(e->raw, known[i].prefix, n) == 0)
+		if (len >= n && memcmp(raw, known[i].prefix, n) == 0)
 			return known[i].name;
 	}
 	return "a plaintext protocol";
@@ -395,9 +397,9 @@ vt_plaintext(const struct vctx *x, struct verdict *v)
 
 	sb_init(&b);
 	if (e != NULL)
-		preview(&b, e->raw, e->raw_len);
+		preview(&b, x->c, e);
 	v->summary = vt_str("%s on port %u: not TLS, and nothing here expected "
-	    "TLS", plaintext_name(e), x->c->server_port);
+	    "TLS", plaintext_name(x->c, e), x->c->server_port);
 	if (e != NULL)
 		vt_evidence(v, vt_str("frame %llu: %s sent \"%s\"",
 		    (unsigned long long)e->frame, side(e->dir), b.s));
@@ -423,7 +425,7 @@ vt_preamble_refused(const struct vctx *x, struct verdict *v)
 	v->summary = vt_str("%s; no TLS followed", c->starttls_refused);
 	if (e != NULL) {
 		sb_init(&b);
-		preview(&b, e->raw, e->raw_len);
+		preview(&b, x->c, e);
 		vt_evidence(v, vt_str("frame %llu: the %s refused in the %s "
 		    "preamble, sending \"%s\"", (unsigned long long)e->frame,
 		    side(e->dir), proto, b.s != NULL ? b.s : ""));
@@ -459,17 +461,17 @@ vt_banner_before_hello(const struct vctx *x, struct verdict *v)
 	struct sb b;
 
 	sb_init(&b);
-	preview(&b, e->raw, e->raw_len);
+	preview(&b, x->c, e);
 	if (vr_tls_port(port))
 		v->summary = vt_str("the server spoke plaintext (%s) on port "
 		    "%u, a TLS port, and the client's ClientHello found no TLS "
 		    "server: it does not speak TLS on this port",
-		    plaintext_name(e), port);
+		    plaintext_name(x->c, e), port);
 	else
 		v->summary = vt_str("the server greeted in plaintext (%s) on "
 		    "port %u and the client sent a ClientHello without asking "
 		    "to upgrade: the server expects plaintext or STARTTLS here",
-		    plaintext_name(e), port);
+		    plaintext_name(x->c, e), port);
 	vt_evidence(v, vt_str("frame %llu: server sent \"%s\" before any TLS",
 	    (unsigned long long)e->frame, b.s != NULL ? b.s : ""));
 	sb_cleanup(&b);
@@ -531,7 +533,7 @@ vt_not_tls(const struct vctx *x, struct verdict *v)
 
 	sb_init(&b);
 	if (e != NULL)
-		preview(&b, e->raw, e->raw_len);
+		preview(&b, x->c, e);
 	else
 		sb_puts(&b, "");
 	if (d == TL_C2S && x->c->tls[TL_S2C])

@@ -206,8 +206,7 @@ START_TEST(test_not_tls)
 	struct tl_conn *c = conn_tcp();
 	struct tl_event *e = add(c, TL_EV_NOT_TLS, TL_C2S);
 
-	memcpy(e->raw, "GET / HTTP/1.1\r\n", 16);
-	e->raw_len = 16;
+	tl_event_set_raw(c, e, (const uint8_t *)"GET / HTTP/1.1\r\n", 16);
 	c->not_tls[0] = true;
 	expect(c, "not_tls", false);
 }
@@ -688,8 +687,7 @@ START_TEST(test_plaintext)
 
 	c->server_port = 80;
 	e = add(c, TL_EV_NOT_TLS, TL_C2S);
-	memcpy(e->raw, "GET / HTTP/1.1\r\n", 16);
-	e->raw_len = 16;
+	tl_event_set_raw(c, e, (const uint8_t *)"GET / HTTP/1.1\r\n", 16);
 	c->not_tls[0] = true;
 	c->data[0] = c->data[1] = true;
 	v = expect_v(c, "plaintext", false, VERDICT_NOT_TLS);
@@ -699,8 +697,8 @@ START_TEST(test_plaintext)
 	c = conn_tcp();
 	c->server_port = 8080;
 	e = add(c, TL_EV_NOT_TLS, TL_C2S);
-	memcpy(e->raw, "\0\0\0\x08\x04\xd2\x16\x2f", 8);
-	e->raw_len = 8;
+	tl_event_set_raw(c, e, (const uint8_t *)"\0\0\0\x08\x04\xd2\x16\x2f",
+	    8);
 	c->not_tls[0] = true;
 	c->data[0] = true;
 	add(c, TL_EV_FIN, TL_S2C);
