@@ -190,7 +190,8 @@ on_client_hello(struct facts *f, struct tl_conn *c,
 {
 	struct tl_client_hello *ch = &c->ch;
 	uint16_t maxv = h->legacy_version;
-	size_t i, j;
+	uint8_t alpn[LIMIT_NAME_BYTES];	/* the offered, joined with ',' */
+	size_t i, j, alpn_len = 0;
 
 	for (i = 0; i < h->versions.num; i++)
 		if (!tls_is_grease(h->versions.v[i]) &&
@@ -207,20 +208,16 @@ on_client_hello(struct facts *f, struct tl_conn *c,
 	ch->legacy_version = h->legacy_version;
 	ch->max_version = maxv;
 	ch->malformed = h->malformed;	/* in: issue 15 case 7 */
-	tl_keep_client_lists(ch, h);
 	ch->has_sni = h->has_sni;
-	ch->sni = h->sni;
-	ch->alpn.len = 0;
 	for (i = 0; i < h->alpn.num; i++) {
 		const struct tls_name *pn = &h->alpn.proto[i];
 
-		if (i > 0 && ch->alpn.len < sizeof(ch->alpn.b))
-			ch->alpn.b[ch->alpn.len++] = ',';
-		for (j = 0; j < pn->len && ch->alpn.len < sizeof(ch->alpn.b);
-		    j++)
-			ch->alpn.b[ch->alpn.len++] = pn->b[j];
+		if (i > 0 && alpn_len < sizeof(alpn))
+			alpn[alpn_len++] = ',';
+		for (j = 0; j < pn->len && alpn_len < sizeof(alpn); j++)
+			alpn[alpn_len++] = pn->b[j];
 	}
-	ch->alpn.wire_len = ch->alpn.len;
+	tl_keep_client_hello(ch, h, alpn, alpn_len);
 	ch->has_session_id = h->session_id_len > 0;
 	ch->session_id_len = h->session_id_len;
 	memcpy(ch->session_id, h->session_id, sizeof(ch->session_id));
@@ -258,10 +255,9 @@ on_server_hello(struct facts *f, struct tl_conn *c,
 	sh->suite = h->suite;
 	sh->group = h->key_share_group;
 	sh->has_alpn = h->has_alpn;
-	sh->alpn = h->alpn;
 	sh->ems = h->has_ems;
 	sh->compression = h->compression;
-	tl_keep_u16s(&sh->exts, &h->exts);
+	tl_keep_server_hello(sh, h);
 	fp_server_hello(f->fp, sh->ja3s, h);
 	memcpy(sh->random, h->random, sizeof(sh->random));
 	if (m->tls13) {		/* tls_stream's rule */

@@ -159,7 +159,7 @@ seen_add(struct out_json_seen *s, const uint8_t sha[32])
 }
 
 static void
-json_name(struct sb *b, const struct tls_name *n)
+json_name(struct sb *b, const struct tl_name *n)
 {
 	sb_json_string(b, n->b, n->len);
 }

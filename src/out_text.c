@@ -46,7 +46,7 @@ esc(struct sb *b, const char *s)
 }
 
 static void
-esc_name(struct sb *b, const struct tls_name *n)
+esc_name(struct sb *b, const struct tl_name *n)
 {
 	sb_text_escaped(b, n->b, n->len);
 	if (n->wire_len > n->len)

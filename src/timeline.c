@@ -32,47 +32,77 @@ tl_cr_make(struct tl_conn *c)
 	return c->cr;
 }
 
+/* What a name of length 0 points at. */
+static const uint8_t empty_name[1];
+
+/* keep copies |n| bytes of |p| at |*at| and moves |*at| past them; it
+ * returns where they are, or NULL for none. */
+static void *
+keep(uint8_t **at, const void *p, size_t n)
+{
+	uint8_t *r = *at;
+
+	if (n == 0)
+		return NULL;
+	memcpy(r, p, n);
+	*at += n;
+	return r;
+}
+
+static void
+keep_list(struct tl_u16s *dst, uint8_t **at, const struct tls_u16_list *src)
+{
+	dst->v = keep(at, src->v, src->num * sizeof(uint16_t));
+	dst->num = src->num;
+	dst->total = src->total;
+}
+
+static void
+keep_name(struct tl_name *dst, uint8_t **at, const uint8_t *b, size_t len,
+    size_t wire_len)
+{
+	dst->b = len > 0 ? keep(at, b, len) : empty_name;
+	dst->len = len;
+	dst->wire_len = wire_len;
+}
+
 void
-tl_keep_client_lists(struct tl_client_hello *ch,
-    const struct tls_client_hello *h)
+tl_keep_client_hello(struct tl_client_hello *ch,
+    const struct tls_client_hello *h, const uint8_t *alpn, size_t alpn_len)
 {
 	const struct tls_u16_list *src[] = { &h->versions, &h->suites,
 	    &h->groups, &h->key_shares, &h->sig_algs, &h->exts };
 	struct tl_u16s *dst[] = { &ch->versions, &ch->suites, &ch->groups,
 	    &ch->key_shares, &ch->sig_algs, &ch->exts };
-	size_t i, n = 0;
-	uint16_t *at;
+	size_t i, n = h->sni.len + alpn_len;
+	uint8_t *at;
 
-	free(ch->lists);
-	ch->lists = NULL;
+	/* Each list holds at most LIMIT_HELLO_LIST entries, each name at
+	 * most LIMIT_NAME_BYTES bytes. The lists go first: the allocation
+	 * is aligned for their entries. */
 	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++)
-		n += src[i]->num;	/* each at most LIMIT_HELLO_LIST */
-	if (n > 0)
-		ch->lists = xcalloc(n, sizeof(uint16_t));
-	at = ch->lists;
-	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
-		dst[i]->num = src[i]->num;
-		dst[i]->total = src[i]->total;
-		dst[i]->v = src[i]->num > 0 ? at : NULL;
-		if (src[i]->num > 0)
-			memcpy(at, src[i]->v, src[i]->num * sizeof(uint16_t));
-		at += src[i]->num;
-	}
+		n += src[i]->num * sizeof(uint16_t);
+	free(ch->heap);
+	ch->heap = n > 0 ? xcalloc(1, n) : NULL;
+	at = ch->heap;
+	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++)
+		keep_list(dst[i], &at, src[i]);
+	keep_name(&ch->sni, &at, h->sni.b, h->sni.len, h->sni.wire_len);
+	keep_name(&ch->alpn, &at, alpn, alpn_len, alpn_len);
 }
 
 void
-tl_keep_u16s(struct tl_u16s *dst, const struct tls_u16_list *src)
+tl_keep_server_hello(struct tl_server_hello *sh,
+    const struct tls_server_hello *h)
 {
-	uint16_t *v = NULL;
+	size_t n = h->exts.num * sizeof(uint16_t) + h->alpn.len;
+	uint8_t *at;
 
-	free((void *)(uintptr_t)dst->v);
-	if (src->num > 0) {
-		v = xcalloc(src->num, sizeof(uint16_t));
-		memcpy(v, src->v, src->num * sizeof(uint16_t));
-	}
-	dst->v = v;
-	dst->num = src->num;
-	dst->total = src->total;
+	free(sh->heap);
+	sh->heap = n > 0 ? xcalloc(1, n) : NULL;
+	at = sh->heap;
+	keep_list(&sh->exts, &at, &h->exts);
+	keep_name(&sh->alpn, &at, h->alpn.b, h->alpn.len, h->alpn.wire_len);
 }
 
 _Static_assert(LIMIT_EVENTS < 255, "an event's preview index is a byte");
@@ -129,8 +159,8 @@ tl_conn_heap_bytes(const struct tl_conn *c)
 		m += heap_bytes(sizeof(*c->cr));
 	m += heap_bytes((ch->versions.num + ch->suites.num + ch->groups.num +
 	    ch->key_shares.num + ch->sig_algs.num + ch->exts.num) *
-	    sizeof(uint16_t));
-	m += heap_bytes(c->sh.exts.num * sizeof(uint16_t));
+	    sizeof(uint16_t) + ch->sni.len + ch->alpn.len);
+	m += heap_bytes(c->sh.exts.num * sizeof(uint16_t) + c->sh.alpn.len);
 	m += heap_bytes(c->num_previews * sizeof(struct tl_preview));
 	return m;
 }
@@ -174,8 +204,8 @@ tl_conn_clear(struct tl_conn *c)
 		c->cr = NULL;
 	}
 	free(c->previews);
-	free(c->ch.lists);
-	free((void *)(uintptr_t)c->sh.exts.v);
+	free(c->ch.heap);
+	free(c->sh.heap);
 	free(c->events);
 	free(c->overflow);
 }

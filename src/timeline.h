@@ -86,12 +86,22 @@ struct tl_preview {
  * connection has a ClientHello, and room for LIMIT_HELLO_LIST entries in
  * each of its lists was two thirds of a connection's timeline
  * (bench/RESULTS.md). |v| points into heap memory the connection owns
- * (NULL when num is 0); num and total are tls_u16_list's.
+ * (NULL when num is 0); num and total are tls_u16_list's. The names of
+ * a hello are kept the same way (struct tl_name).
  */
 struct tl_u16s {
 	const uint16_t		*v;
 	size_t			num;		/* entries kept */
 	size_t			total;		/* entries on the wire */
+};
+
+/* A name from a hello (SNI, ALPN), kept at its length: |b| points into
+ * heap memory the connection owns, or at a constant "" when len is 0.
+ * Wire bytes, not a C string: renderers escape them. */
+struct tl_name {
+	const uint8_t		*b;
+	size_t			len;		/* bytes kept */
+	size_t			wire_len;	/* on the wire (may exceed len) */
 };
 
 /* What the client offered, copied out of the ClientHello. */
@@ -109,11 +119,12 @@ struct tl_client_hello {
 	struct tl_u16s		key_shares;
 	struct tl_u16s		sig_algs;
 	struct tl_u16s		exts;
-	uint16_t		*lists;		/* heap: the six lists' entries,
-						 * one allocation (or NULL) */
 	bool			has_sni;
-	struct tls_name		sni;
-	struct tls_name		alpn;		/* offered, joined with ',' */
+	struct tl_name		sni;
+	struct tl_name		alpn;		/* offered, joined with ',' */
+	void			*heap;		/* the lists' entries and the
+						 * names' bytes, one allocation
+						 * (tl_keep_client_hello) */
 	bool			has_session_id;
 	bool			has_ticket;
 	bool			has_psk;
@@ -138,11 +149,13 @@ struct tl_server_hello {
 	uint16_t		suite;
 	uint16_t		group;
 	bool			has_alpn;
-	struct tls_name		alpn;
+	struct tl_name		alpn;
 	bool			resumed;	/* echoed session id or PSK */
 	bool			ems;
 	uint8_t			compression;	/* method chosen; 0 none */
-	struct tl_u16s		exts;		/* v: heap, its own allocation */
+	struct tl_u16s		exts;
+	void			*heap;		/* exts and alpn, one allocation
+						 * (tl_keep_server_hello) */
 	uint8_t			random[32];
 	uint16_t		hrr_group;
 	char			ja3s[FP_MD5_LEN + 1];	/* "" when not computed */
@@ -334,13 +347,16 @@ tl_cr(const struct tl_conn *c)
 /* tl_cr_make returns |c|'s CertificateRequest to fill, allocating it. */
 struct tl_cert_request	*tl_cr_make(struct tl_conn *c);
 
-/* tl_keep_client_lists copies the six lists of |h| into |ch|, in one
- * allocation that |ch| owns (ch->lists). */
-void	tl_keep_client_lists(struct tl_client_hello *ch,
-	    const struct tls_client_hello *h);
-/* tl_keep_u16s copies |src| into |dst|, in an allocation that |dst|
- * owns (dst->v; freed by tl_conn_clear for the ServerHello's list). */
-void	tl_keep_u16s(struct tl_u16s *dst, const struct tls_u16_list *src);
+/* tl_keep_client_hello copies the six lists and the SNI of |h|, and
+ * |alpn| (the offered protocols joined with ','), into |ch|, in one
+ * allocation that |ch| owns (ch->heap). */
+void	tl_keep_client_hello(struct tl_client_hello *ch,
+	    const struct tls_client_hello *h, const uint8_t *alpn,
+	    size_t alpn_len);
+/* tl_keep_server_hello copies the extension list and the ALPN of |h|
+ * into |sh|, in one allocation that |sh| owns (sh->heap). */
+void	tl_keep_server_hello(struct tl_server_hello *sh,
+	    const struct tls_server_hello *h);
 /* tl_event_set_raw keeps the first LIMIT_PREVIEW_BYTES of |p| as |e|'s
  * wire bytes (|e| one of |c|'s events; nothing for the scratch event). */
 void	tl_event_set_raw(struct tl_conn *c, struct tl_event *e,

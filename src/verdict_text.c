@@ -39,7 +39,7 @@ vt_evidence(struct verdict *v, char *s)
 /* name_of copies a wire name into |out| as a C string; NUL bytes become
  * "\0" so that no byte is lost (renderers escape the rest). */
 static const char *
-name_of(char *out, size_t out_len, const struct tls_name *n)
+name_of(char *out, size_t out_len, const struct tl_name *n)
 {
 	size_t i, o = 0;
 

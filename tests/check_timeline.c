@@ -1,5 +1,5 @@
 /* check_timeline.c - unit tests for what a connection's timeline keeps on
- * the heap: hello lists at their length, and wire previews beside the
+ * the heap: hello lists and names at their length, and wire previews beside the
  * events. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,7 +35,7 @@ same(const struct tl_u16s *k, const struct tls_u16_list *l)
 	    memcmp(k->v, l->v, l->num * sizeof(uint16_t)) == 0);
 }
 
-START_TEST(test_client_lists)
+START_TEST(test_client_hello)
 {
 	struct tls_client_hello *h = calloc(1, sizeof(*h));
 	struct tl_conn *c = tl_conn_new(1);
@@ -48,7 +48,10 @@ START_TEST(test_client_lists)
 	fill(&h->key_shares, 1, 1, 0x001d);
 	fill(&h->sig_algs, 9, 9, 0x0401);
 	fill(&h->exts, 12, 12, 0);
-	tl_keep_client_lists(&c->ch, h);
+	memcpy(h->sni.b, "example.com", 11);
+	h->sni.len = 11;
+	h->sni.wire_len = 300;
+	tl_keep_client_hello(&c->ch, h, (const uint8_t *)"h2,http/1.1", 11);
 	ck_assert(same(&c->ch.versions, &h->versions));
 	ck_assert(same(&c->ch.suites, &h->suites));
 	ck_assert(same(&c->ch.groups, &h->groups));	/* empty: NULL */
@@ -57,39 +60,58 @@ START_TEST(test_client_lists)
 	ck_assert(same(&c->ch.exts, &h->exts));
 	ck_assert_uint_eq(c->ch.suites.v[LIMIT_HELLO_LIST - 1],
 	    0xc000 + LIMIT_HELLO_LIST - 1);
-	/* One allocation for the six, counted with its overhead. */
+	ck_assert_uint_eq(c->ch.sni.len, 11);
+	ck_assert_uint_eq(c->ch.sni.wire_len, 300);
+	ck_assert_mem_eq(c->ch.sni.b, "example.com", 11);
+	ck_assert_uint_eq(c->ch.alpn.len, 11);
+	ck_assert_uint_eq(c->ch.alpn.wire_len, 11);
+	ck_assert_mem_eq(c->ch.alpn.b, "h2,http/1.1", 11);
+	/* One allocation for the six lists and two names, counted with its
+	 * overhead. */
 	ck_assert_uint_eq(tl_conn_heap_bytes(c) - before,
-	    (3 + LIMIT_HELLO_LIST + 1 + 9 + 12) * 2 + ALLOC_OVERHEAD);
-	/* The lists are the connection's: the parser's may change. */
+	    (3 + LIMIT_HELLO_LIST + 1 + 9 + 12) * 2 + 11 + 11 +
+	    ALLOC_OVERHEAD);
+	/* The copies are the connection's: the parser's may change. */
 	fill(&h->versions, 1, 1, 0x0303);
+	h->sni.b[0] = 'X';
 	ck_assert_uint_eq(c->ch.versions.v[0], 0x0304);
-	/* Kept again (not done by facts.c, but allowed): the old are freed
-	 * (valgrind and ASan would see a leak). */
+	ck_assert_uint_eq(c->ch.sni.b[0], 'e');
+	/* Kept again (facts.c does not, but may): the old copy is freed
+	 * (valgrind and ASan would see a leak), and an empty name is "",
+	 * never NULL, so that memcmp and memcpy may take it. */
 	fill(&h->suites, 0, 0, 0);
-	tl_keep_client_lists(&c->ch, h);
+	h->sni.len = h->sni.wire_len = 0;
+	tl_keep_client_hello(&c->ch, h, NULL, 0);
 	ck_assert(same(&c->ch.suites, &h->suites));
 	ck_assert(same(&c->ch.versions, &h->versions));
+	ck_assert_ptr_nonnull(c->ch.sni.b);
+	ck_assert_ptr_nonnull(c->ch.alpn.b);
+	ck_assert_uint_eq(c->ch.sni.len + c->ch.alpn.len, 0);
 	tl_conn_free(c);
 	free(h);
 }
 END_TEST
 
-START_TEST(test_server_exts)
+START_TEST(test_server_hello)
 {
-	struct tls_u16_list *l = calloc(1, sizeof(*l));
+	struct tls_server_hello *h = calloc(1, sizeof(*h));
 	struct tl_conn *c = tl_conn_new(2);
 
-	ck_assert_ptr_nonnull(l);
-	fill(l, 0, 0, 0);
-	tl_keep_u16s(&c->sh.exts, l);
+	ck_assert_ptr_nonnull(h);
+	tl_keep_server_hello(&c->sh, h);
 	ck_assert_ptr_null(c->sh.exts.v);
+	ck_assert_ptr_null(c->sh.heap);
+	ck_assert_ptr_nonnull(c->sh.alpn.b);
 	ck_assert_uint_eq(tl_conn_heap_bytes(c), 0);
-	fill(l, 5, 7, 0xff01);
-	tl_keep_u16s(&c->sh.exts, l);
-	ck_assert(same(&c->sh.exts, l));
-	ck_assert_uint_eq(tl_conn_heap_bytes(c), 10 + ALLOC_OVERHEAD);
-	tl_conn_free(c);		/* frees sh.exts.v */
-	free(l);
+	fill(&h->exts, 5, 7, 0xff01);
+	memcpy(h->alpn.b, "h2", 2);
+	h->alpn.len = h->alpn.wire_len = 2;
+	tl_keep_server_hello(&c->sh, h);
+	ck_assert(same(&c->sh.exts, &h->exts));
+	ck_assert_mem_eq(c->sh.alpn.b, "h2", 2);
+	ck_assert_uint_eq(tl_conn_heap_bytes(c), 10 + 2 + ALLOC_OVERHEAD);
+	tl_conn_free(c);		/* frees sh.heap */
+	free(h);
 }
 END_TEST
 
@@ -157,8 +179,8 @@ timeline_suite(void)
 	Suite *s = suite_create("timeline");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, test_client_lists);
-	tcase_add_test(tc, test_server_exts);
+	tcase_add_test(tc, test_client_hello);
+	tcase_add_test(tc, test_server_hello);
 	tcase_add_test(tc, test_previews);
 	tcase_add_test(tc, test_previews_bounded);
 	suite_add_tcase(s, tc);
