@@ -110,7 +110,8 @@ conn_hello(uint16_t version)
 	c->ch.present = true;
 	c->ch.max_version = version;
 	c->ch.has_sni = true;
-	memcpy(c->ch.sni.b, "tls-server.local", 16);
+	c->ch.sni.b = (const uint8_t *)"tls-server.local";	/* not heap:
+						 * ch.heap stays NULL */
 	c->ch.sni.len = c->ch.sni.wire_len = 16;
 	c->tls[0] = true;
 	c->data[0] = true;
