@@ -11,14 +11,17 @@
 #include "util.h"
 
 /* The huge page size of x86-64 and arm64 (4 KiB base pages): a block is
- * mapped at a multiple of it, or the kernel could back none of it. */
+ * a multiple of it, and so is its alignment, or the kernel could back
+ * none of it. */
 #define HUGE_PAGE	((size_t)2 * 1024 * 1024)
 
 /* At the start of each block. */
 struct slab_block {
+	struct slab_block	*prev;		/* on the slab's room or full list */
 	struct slab_block	*next;
-	void			*map;		/* what munmap takes (SLAB_BLOCK
-						 * bytes) */
+	void			*free_list;	/* through each object's first word */
+	size_t			 used;		/* objects handed out, not freed */
+	size_t			 fresh;		/* never handed out, at its end */
 };
 
 /* The block header's room, a whole number of cache lines. */
@@ -73,80 +76,131 @@ slab_destroy(struct slab *s)
 
 #else
 
-/* new_block maps a block at a multiple of HUGE_PAGE: a larger mapping,
- * whose head and tail it trims. */
+static void
+list_remove(struct slab_block **head, struct slab_block *b)
+{
+	if (b->prev != NULL)
+		b->prev->next = b->next;
+	else
+		*head = b->next;
+	if (b->next != NULL)
+		b->next->prev = b->prev;
+	b->prev = b->next = NULL;
+}
+
+static void
+list_push(struct slab_block **head, struct slab_block *b)
+{
+	b->prev = NULL;
+	b->next = *head;
+	if (*head != NULL)
+		(*head)->prev = b;
+	*head = b;
+}
+
+/* new_block maps a block at a multiple of SLAB_BLOCK: a mapping twice as
+ * large, whose head and tail it trims. */
 static struct slab_block *
-new_block(void)
+new_block(struct slab *s)
 {
 	struct slab_block *b;
 	uint8_t *map, *at;
-	size_t len = SLAB_BLOCK + HUGE_PAGE, head;
+	size_t len = 2 * (size_t)SLAB_BLOCK, head;
 
 	map = mmap(NULL, len, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (map == MAP_FAILED)
 		oom();
-	head = (HUGE_PAGE - (uintptr_t)map % HUGE_PAGE) % HUGE_PAGE;
+	head = (SLAB_BLOCK - (uintptr_t)map % SLAB_BLOCK) % SLAB_BLOCK;
 	at = map + head;
 	if (head > 0)
 		(void)munmap(map, head);
-	if (len - head > SLAB_BLOCK)
-		(void)munmap(at + SLAB_BLOCK, len - head - SLAB_BLOCK);
+	(void)munmap(at + SLAB_BLOCK, len - head - SLAB_BLOCK);
 	/* Advice only: without THP the block is 4 KiB pages. */
 	(void)madvise(at, SLAB_BLOCK, MADV_HUGEPAGE);
 	b = (struct slab_block *)(void *)at;
-	b->map = at;
+	b->fresh = s->per_block;
+	s->nblocks++;
+	s->nempty++;
 	return b;
 }
 
 void *
 slab_zalloc(struct slab *s)
 {
-	struct slab_block *b;
+	struct slab_block *b = s->room;
 	uint8_t *p;
 
-	if (s->free_list != NULL) {
-		p = s->free_list;
-		memcpy(&s->free_list, p, sizeof(void *));
+	if (b == NULL) {
+		b = new_block(s);
+		list_push(&s->room, b);
+	}
+	if (b->free_list != NULL) {
+		p = b->free_list;
+		memcpy(&b->free_list, p, sizeof(void *));
 		memset(p, 0, s->size);
-		return p;
+	} else {
+		/* Never used: still the zeroes of the mapping. */
+		p = (uint8_t *)b + HEADER_BYTES +
+		    (s->per_block - b->fresh) * s->size;
+		b->fresh--;
 	}
-	if (s->left == 0) {
-		b = new_block();
-		b->next = s->blocks;
-		s->blocks = b;
-		s->nblocks++;
-		s->left = s->per_block;
+	if (b->used++ == 0)
+		s->nempty--;
+	if (b->free_list == NULL && b->fresh == 0) {
+		list_remove(&s->room, b);
+		list_push(&s->full, b);
 	}
-	/* Never used: still the zeroes of the mapping. */
-	p = (uint8_t *)s->blocks + HEADER_BYTES +
-	    (s->per_block - s->left) * s->size;
-	s->left--;
 	return p;
 }
 
 void
 slab_free(struct slab *s, void *p)
 {
+	struct slab_block *b;
+
 	if (p == NULL)
 		return;
-	memcpy(p, &s->free_list, sizeof(void *));
-	s->free_list = p;
+	b = (struct slab_block *)(void *)((uintptr_t)p &
+	    ~((uintptr_t)SLAB_BLOCK - 1));
+	if (b->free_list == NULL && b->fresh == 0) {
+		list_remove(&s->full, b);
+		list_push(&s->room, b);
+	}
+	memcpy(p, &b->free_list, sizeof(void *));
+	b->free_list = p;
+	if (--b->used > 0)
+		return;
+	/* Wholly free: given back, unless it is the one kept. */
+	if (s->nempty == 0) {
+		s->nempty++;
+		return;
+	}
+	list_remove(&s->room, b);
+	(void)munmap(b, SLAB_BLOCK);
+	s->nblocks--;
+	s->unmapped++;
+}
+
+static void
+unmap_list(struct slab_block *b)
+{
+	struct slab_block *next;
+
+	for (; b != NULL; b = next) {
+		next = b->next;
+		(void)munmap(b, SLAB_BLOCK);
+	}
 }
 
 void
 slab_destroy(struct slab *s)
 {
-	struct slab_block *b, *next;
-
-	for (b = s->blocks; b != NULL; b = next) {
-		next = b->next;
-		(void)munmap(b->map, SLAB_BLOCK);
-	}
-	s->blocks = NULL;
+	unmap_list(s->room);
+	unmap_list(s->full);
+	s->room = s->full = NULL;
 	s->nblocks = 0;
-	s->left = 0;
-	s->free_list = NULL;
+	s->nempty = 0;
 }
 
 #endif

@@ -13,9 +13,11 @@
  * and each fresh page is a page fault (bench/RESULTS.md: a third of the
  * time on the benchmark's 200,000-open capture).
  *
- * Freed objects are kept for the next slab_zalloc of the same slab, and
- * the blocks are given back only by slab_destroy (as malloc keeps freed
- * memory). A slab is one thread's.
+ * Each block counts its objects in use. A block whose last object is
+ * freed is unmapped, so that a spike of connections does not keep its
+ * memory for the rest of a live capture; one wholly free block is kept,
+ * so that a slab hovering at a block's edge does not map and unmap it
+ * again and again. A slab is one thread's.
  *
  * The sanitizer and fuzz builds (TLSDIAG_PLAIN_ALLOC) use calloc and free
  * instead, so that AddressSanitizer sees every object's bounds and life.
@@ -25,12 +27,16 @@ struct slab_block;
 struct slab {
 	size_t			 size;		/* of an object, rounded */
 	size_t			 per_block;
-	size_t			 left;		/* objects never used, newest block */
-	void			*free_list;	/* through each object's first word */
-	struct slab_block	*blocks;
+	struct slab_block	*room;		/* blocks with a free object,
+						 * doubly linked */
+	struct slab_block	*full;		/* the others, doubly linked */
 	size_t			 nblocks;
+	size_t			 nempty;	/* blocks with none in use */
+	size_t			 unmapped;	/* blocks given back so far */
 };
 
+/* A block's size, and its alignment: slab_free finds an object's block
+ * by rounding its address down. */
 #define SLAB_BLOCK	(4 * 1024 * 1024)
 
 /* slab_init makes |s| a slab of objects of |size| bytes (at most a

@@ -84,6 +84,69 @@ START_TEST(test_many)
 }
 END_TEST
 
+/* Blocks whose objects are all freed are given back but one, in any
+ * order of frees, and the objects in use meanwhile keep their bytes. */
+START_TEST(test_release)
+{
+	enum { N = 4000, SIZE = 3000 };
+	struct slab s;
+	uint8_t **v;
+	uint32_t x = 12345;
+	size_t i, k, live = 0, peak = 0;
+
+	slab_init(&s, SIZE);
+	v = calloc(N, sizeof(*v));
+	ck_assert_ptr_nonnull(v);
+	/* Churn: each step frees or allocates a slot picked at random,
+	 * checking the slot's bytes before it is freed. */
+	for (k = 0; k < 40000; k++) {
+		x = x * 1103515245u + 12345u;
+		i = (x >> 8) % N;
+		if (v[i] != NULL) {
+			ck_assert_uint_eq(v[i][0], (i % 251) + 1);
+			ck_assert_uint_eq(v[i][SIZE - 1], (i % 251) + 1);
+			slab_free(&s, v[i]);
+			v[i] = NULL;
+			live--;
+			continue;
+		}
+		v[i] = slab_zalloc(&s);
+		ck_assert(zeroed(v[i], SIZE));
+		memset(v[i], (int)(i % 251) + 1, SIZE);
+		if (++live > peak)
+			peak = live;
+	}
+	ck_assert_uint_gt(peak, s.per_block);	/* more than a block */
+	for (i = 0; i < N; i++) {
+		if (v[i] == NULL)
+			continue;
+		ck_assert_uint_eq(v[i][SIZE / 2], (i % 251) + 1);
+		slab_free(&s, v[i]);
+		v[i] = NULL;
+	}
+#ifndef TLSDIAG_PLAIN_ALLOC
+	/* Nothing in use: one block kept, the others unmapped. */
+	ck_assert_uint_eq(s.nblocks, 1);
+	ck_assert_uint_eq(s.nempty, 1);
+	ck_assert_uint_ge(s.unmapped, 1);
+#endif
+	/* And the slab serves again, from the block it kept first. */
+	for (i = 0; i < N; i++) {
+		v[i] = slab_zalloc(&s);
+		ck_assert(zeroed(v[i], SIZE));
+		memset(v[i], 7, SIZE);
+	}
+#ifndef TLSDIAG_PLAIN_ALLOC
+	ck_assert_uint_eq(s.nblocks, (N + s.per_block - 1) / s.per_block);
+	ck_assert_uint_eq(s.nempty, 0);
+#endif
+	for (i = 0; i < N; i++)
+		slab_free(&s, v[i]);
+	slab_destroy(&s);
+	free(v);
+}
+END_TEST
+
 /* A freed object comes back zeroed, and before any fresh one. */
 START_TEST(test_reuse)
 {
@@ -122,6 +185,7 @@ slab_suite(void)
 	tcase_add_test(tc, test_sizes);
 	tcase_add_test(tc, test_many);
 	tcase_add_test(tc, test_reuse);
+	tcase_add_test(tc, test_release);
 	suite_add_tcase(s, tc);
 	return s;
 }
