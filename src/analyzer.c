@@ -186,8 +186,10 @@ mem_update(struct analyzer *a, struct conn_rt *cr)
 
 	/* The connection's own structures count too, so that the memory
 	 * cap bounds a flood of connections, not only their payload: its
-	 * slot, its events and its flow (bench/RESULTS.md: the RSS per
-	 * open connection is what this counts). */
+	 * slot, its flow, and what its timeline holds on the heap (events,
+	 * CertificateRequest, hello lists and names, previews:
+	 * tl_conn_heap_bytes). bench/RESULTS.md: the RSS per open
+	 * connection is what this counts. */
 	m = slab_object_bytes(&a->slots) + a->flow_bytes +
 	    tl_conn_heap_bytes(cr->tl);
 	m += cr->rs[0].ooo_bytes + cr->rs[1].ooo_bytes +

@@ -83,7 +83,8 @@ tl_keep_client_hello(struct tl_client_hello *ch,
 	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++)
 		n += src[i]->num * sizeof(uint16_t);
 	free(ch->heap);
-	ch->heap = n > 0 ? xcalloc(1, n) : NULL;
+	/* Not zeroed: the copies below fill every byte. */
+	ch->heap = n > 0 ? xreallocarray(NULL, 1, n) : NULL;
 	at = ch->heap;
 	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++)
 		keep_list(dst[i], &at, src[i]);
@@ -99,7 +100,7 @@ tl_keep_server_hello(struct tl_server_hello *sh,
 	uint8_t *at;
 
 	free(sh->heap);
-	sh->heap = n > 0 ? xcalloc(1, n) : NULL;
+	sh->heap = n > 0 ? xreallocarray(NULL, 1, n) : NULL;
 	at = sh->heap;
 	keep_list(&sh->exts, &at, &h->exts);
 	keep_name(&sh->alpn, &at, h->alpn.b, h->alpn.len, h->alpn.wire_len);

@@ -15,6 +15,7 @@
 #include "conn.h"
 #include "flow.h"
 #include "limits.h"
+#include "check_main.h"
 
 /* ---- the transition function ---- */
 
@@ -581,11 +582,5 @@ conn_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(conn_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(conn_suite());
 }

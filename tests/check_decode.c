@@ -9,6 +9,7 @@
 #include <pcap/pcap.h>
 
 #include "decode.h"
+#include "check_main.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2	276
@@ -1235,12 +1236,5 @@ decode_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(decode_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(decode_suite());
 }

@@ -7,6 +7,7 @@
 
 #include "fingerprint.h"
 #include "tls_msg.h"
+#include "check_main.h"
 
 /*
  * The hellos here are built byte by byte: each test is an edge case of a
@@ -768,12 +769,5 @@ fingerprint_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(fingerprint_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(fingerprint_suite());
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "check_main.h"
 
 static struct segment
 seg(uint8_t a, uint16_t sp, uint8_t b, uint16_t dp, uint8_t flags,
@@ -184,11 +185,5 @@ flow_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(flow_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(flow_suite());
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jsonl.h"
+#include "check_main.h"
 
 /* A report as tlsdiag writes it, cut to the fields read back plus a few
  * that are skipped (arrays, nesting, escapes, numbers of every shape). */
@@ -197,11 +198,5 @@ jsonl_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(jsonl_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(jsonl_suite());
 }

@@ -16,6 +16,7 @@
 #include "timeline.h"
 #include "tls_msg.h"
 #include "x509.h"
+#include "check_main.h"
 
 static struct x509_cache *cache;
 
@@ -426,11 +427,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(suite());
 }

@@ -9,6 +9,7 @@
 
 #include "limits.h"
 #include "pcapng_dsb.h"
+#include "check_main.h"
 
 struct got {
 	char	buf[8192];
@@ -142,11 +143,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nf;
-
-	srunner_run_all(sr, CK_ENV);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(suite());
 }

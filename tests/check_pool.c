@@ -8,6 +8,7 @@
  * with it).
  */
 #include "../src/pool.c"
+#include "check_main.h"
 
 #include <check.h>
 
@@ -161,12 +162,5 @@ pool_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(pool_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(pool_suite());
 }

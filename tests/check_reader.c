@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "reader.h"
+#include "check_main.h"
 
 static char paths[4][1024];
 
@@ -192,11 +193,5 @@ reader_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(reader_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(reader_suite());
 }

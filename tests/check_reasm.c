@@ -8,6 +8,7 @@
 
 #include "limits.h"
 #include "reasm.h"
+#include "check_main.h"
 
 #define PAT_LEN		3000
 #define MAX_EV		4096
@@ -824,13 +825,6 @@ reasm_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
 	pattern_init();
-	sr = srunner_create(reasm_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(reasm_suite());
 }

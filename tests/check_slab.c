@@ -8,6 +8,7 @@
 
 #include "flow.h"
 #include "slab.h"
+#include "check_main.h"
 
 /* zeroed says whether |n| bytes at |p| are all zero. */
 static bool
@@ -193,12 +194,5 @@ slab_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(slab_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(slab_suite());
 }

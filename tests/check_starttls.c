@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "starttls.h"
+#include "check_main.h"
 
 static size_t
 feed(struct starttls *st, int dir, const char *s)
@@ -170,11 +171,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nf;
-
-	srunner_run_all(sr, CK_ENV);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(suite());
 }

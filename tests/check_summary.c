@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "summary.h"
+#include "check_main.h"
 
 static void
 conn(struct sum_conn *c, uint16_t port, const char *sni, uint32_t client,
@@ -197,11 +198,5 @@ summary_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(summary_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(summary_suite());
 }

@@ -12,6 +12,7 @@
 #include "timeline.h"
 #include "tls_msg.h"
 #include "util.h"
+#include "check_main.h"
 
 /* fill sets |l| to |n| entries base, base+1, ... of |total| on the wire. */
 static void
@@ -190,12 +191,5 @@ timeline_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(timeline_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(timeline_suite());
 }

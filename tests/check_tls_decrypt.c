@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "tls_decrypt.h"
+#include "check_main.h"
 
 #define TLS12	0x0303
 #define TLS13	0x0304
@@ -1900,12 +1901,5 @@ tls_decrypt_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(tls_decrypt_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(tls_decrypt_suite());
 }

@@ -8,6 +8,7 @@
 #include "tls_msg.h"
 
 #include "hellos.h"
+#include "check_main.h"
 
 /*
  * Real handshake bodies (after the 4-byte handshake header), captured on
@@ -2475,12 +2476,5 @@ tls_msg_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(tls_msg_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(tls_msg_suite());
 }

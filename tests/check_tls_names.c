@@ -6,6 +6,7 @@
 
 #include "tls_msg.h"
 #include "tls_names.h"
+#include "check_main.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -463,12 +464,5 @@ tls_names_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(tls_names_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(tls_names_suite());
 }

@@ -5,6 +5,7 @@
 
 #include "tls_msg.h"
 #include "tls_record.h"
+#include "check_main.h"
 
 /* What the callbacks saw. */
 struct seen {
@@ -474,11 +475,5 @@ record_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(record_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(record_suite());
 }

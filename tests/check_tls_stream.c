@@ -9,6 +9,7 @@
 #include "tls_stream.h"
 
 #include "hellos.h"
+#include "check_main.h"
 
 /*
  * The ServerHello bodies are real: tests/hellos.h and the one below; every
@@ -492,11 +493,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(suite());
 }

@@ -10,6 +10,7 @@
 
 #include "limits.h"
 #include "util.h"
+#include "check_main.h"
 
 static char *
 text(const char *in, size_t len)
@@ -351,11 +352,5 @@ util_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(util_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(util_suite());
 }

@@ -6,6 +6,7 @@
 #include "timeline.h"
 #include "tls_msg.h"
 #include "verdict.h"
+#include "check_main.h"
 
 static uint64_t frame;
 
@@ -761,11 +762,5 @@ verdict_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(verdict_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(verdict_suite());
 }

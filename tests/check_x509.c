@@ -16,6 +16,7 @@
 
 #include "limits.h"
 #include "x509.h"
+#include "check_main.h"
 
 /* Capture times inside and around the test PKI's validity windows
  * (tests/certs/make-certs.sh): never today's date. */
@@ -1610,11 +1611,9 @@ x509_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
 	const char *path;
 	char leaf[1024];
 	FILE *f;
-	int failed;
 
 	/* Outside a test: no ck_assert here. */
 	path = getenv("srcdir");
@@ -1627,9 +1626,5 @@ main(void)
 	}
 	leaf_len = (size_t)ftell(f);
 	fclose(f);
-	sr = srunner_create(x509_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(x509_suite());
 }
