@@ -649,67 +649,57 @@ analyzer_router_init(struct analyzer_router *rt,
 
 unsigned
 analyzer_route(const struct analyzer_router *rt, int dlt, const uint8_t *pkt,
-    size_t caplen, size_t wirelen, bool *tcp)
+    size_t caplen, size_t wirelen, struct segment *s, bool *tcp)
 {
-	struct segment s;
-
-	*tcp = decode_frame(&s, dlt, pkt, caplen, wirelen) == DECODE_OK;
+	*tcp = decode_frame(s, dlt, pkt, caplen, wirelen) == DECODE_OK;
 	if (!*tcp)
 		return 0;
-	return conn_route(&rt->cp, &s);
+	return conn_route(&rt->cp, s);
 }
 
 void
-analyzer_packet_elsewhere(struct analyzer *a, int dlt, int64_t ts_us,
-    const uint8_t *pkt, size_t caplen, size_t wirelen, bool tcp)
+analyzer_packet_elsewhere(struct analyzer *a, int64_t ts_us, size_t wirelen,
+    const struct segment *s)
 {
-	struct segment s;
-
 	packet_begin(a, ts_us, wirelen);
-	if (!tcp)
+	if (s == NULL)
 		return;
 	conn_segment_begin(a->conns);
 	expire(a);
-	if (conn_leap_pending(a->conns) &&
-	    decode_frame(&s, dlt, pkt, caplen, wirelen) == DECODE_OK)
-		conn_segment_elsewhere(a->conns, &s);
+	if (conn_leap_pending(a->conns))
+		conn_segment_elsewhere(a->conns, s);
 }
 
-void
-analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
-    const uint8_t *pkt, size_t caplen, size_t wirelen)
+/* follow_segment takes a TCP segment, counted, of the current packet. */
+static void
+follow_segment(struct analyzer *a, const struct segment *s)
 {
-	struct segment s;
 	struct conn_seg_out o;
 	struct conn_rt *cr;
 	int dir;
 
-	packet_begin(a, ts_us, wirelen);
-	if (!count_decoded(a, decode_frame(&s, dlt, pkt, caplen, wirelen), &s,
-	    caplen, wirelen))
-		return;
-	if ((cr = segment_flow(a, &s, &o)) == NULL)
+	if ((cr = segment_flow(a, s, &o)) == NULL)
 		return;
 	dir = o.dir;
-	flow_conn(a, cr, o.flow, &s, dir);
-	tcp_events(a, cr, &s, o.fev, dir);
+	flow_conn(a, cr, o.flow, s, dir);
+	tcp_events(a, cr, s, o.fev, dir);
 	if (o.fev & FLOW_EV_SYNACK)
 		(void)conn_input(a->conns, &cr->life, CONN_IN_SYNACK, false);
 	/* The server's ACK before its SYN-ACK (a challenge ACK for a stale
 	 * connection, RFC 5961 4) acks nothing of this client's stream:
 	 * taking it would declare a bogus gap and lose what follows. */
-	if ((s.flags & TCP_ACK) != 0 && (dir == TL_C2S || cr->tl->synack ||
+	if ((s->flags & TCP_ACK) != 0 && (dir == TL_C2S || cr->tl->synack ||
 	    !cr->tl->syn))
-		reasm_peer_ack(&cr->rs[!dir], &rs_cb, &cr->dctx[!dir], s.ack);
-	if (s.payload_wire_len == 1 && (s.flags & (TCP_SYN | TCP_FIN)) == 0 &&
-	    cr->rs[dir].have_isn && s.seq == cr->rs[dir].next - 1) {
+		reasm_peer_ack(&cr->rs[!dir], &rs_cb, &cr->dctx[!dir], s->ack);
+	if (s->payload_wire_len == 1 && (s->flags & (TCP_SYN | TCP_FIN)) == 0 &&
+	    cr->rs[dir].have_isn && s->seq == cr->rs[dir].next - 1) {
 		/* Issue 19: a keepalive probe with one byte of garbage
 		 * (seq = snd_nxt - 1): not stream data. */
-	} else if (s.payload_wire_len > 0) {
+	} else if (s->payload_wire_len > 0) {
 		if (!cr->tl->data[0] && !cr->tl->data[1])	/* the first */
 			(void)conn_input(a->conns, &cr->life, CONN_IN_DATA,
 			    false);
-		dir = segment_data(cr, o.flow, &s, o.kdir, dir);
+		dir = segment_data(cr, o.flow, s, o.kdir, dir);
 	}
 	if (o.fev & FLOW_EV_FIN)
 		cr->rs[dir].fin_seen = true;
@@ -721,6 +711,27 @@ analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 	} else if (cr->tl->rst[0] || cr->tl->rst[1])
 		(void)conn_input(a->conns, &cr->life, CONN_IN_RST,
 		    cr->tl->rst[TL_C2S] && !cr->tl->synack);
+}
+
+void
+analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
+    const uint8_t *pkt, size_t caplen, size_t wirelen)
+{
+	struct segment s;
+
+	packet_begin(a, ts_us, wirelen);
+	if (count_decoded(a, decode_frame(&s, dlt, pkt, caplen, wirelen), &s,
+	    caplen, wirelen))
+		follow_segment(a, &s);
+}
+
+void
+analyzer_segment(struct analyzer *a, int64_t ts_us, const struct segment *s,
+    size_t caplen, size_t wirelen)
+{
+	packet_begin(a, ts_us, wirelen);
+	if (count_decoded(a, DECODE_OK, s, caplen, wirelen))
+		follow_segment(a, s);
 }
 
 void

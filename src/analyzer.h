@@ -117,15 +117,17 @@ void		 analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
 		    const uint8_t *pkt, size_t caplen, size_t wirelen);
 /*
  * --threads (pool.c): the thread that reads decodes each packet once and
- * routes it. analyzer_route returns the worker (0-based, of the options'
- * |worker_n|) that takes it with analyzer_packet: the one whose
+ * routes it. analyzer_route decodes it into |*s| and returns the worker
+ * (0-based, of the options' |worker_n|) that takes it: the one whose
  * connection it is, and worker 0 for what is not a TCP segment or is
  * another --shard's, so that each is counted once. |*tcp|: a TCP
- * segment. The other workers take it with analyzer_packet_elsewhere,
- * which gives it its frame number and time, and for a TCP segment runs
- * the expiry walk: their reports come at the packets one thread's
- * would, and of the counts only those of frames and the clock are
- * every worker's.
+ * segment, in |*s| (whose pointers point into |pkt|). The worker takes a
+ * TCP segment with analyzer_segment, anything else with analyzer_packet.
+ * The other workers take it with analyzer_packet_elsewhere (|s| NULL
+ * when it is not a TCP segment), which gives it its frame number and
+ * time, and for a TCP segment runs the expiry walk: their reports come at
+ * the packets one thread's would, and of the counts only those of frames
+ * and the clock are every worker's.
  */
 struct analyzer_router {
 	struct conn_params	 cp;	/* the workers' */
@@ -136,10 +138,13 @@ void		 analyzer_router_init(struct analyzer_router *rt,
 		    const struct analyzer_opts *opt);
 unsigned	 analyzer_route(const struct analyzer_router *rt, int dlt,
 		    const uint8_t *pkt, size_t caplen, size_t wirelen,
-		    bool *tcp);
-void		 analyzer_packet_elsewhere(struct analyzer *a, int dlt,
-		    int64_t ts_us, const uint8_t *pkt, size_t caplen,
-		    size_t wirelen, bool tcp);
+		    struct segment *s, bool *tcp);
+/* analyzer_segment is analyzer_packet for a frame that analyzer_route
+ * decoded into the TCP segment |s|. */
+void		 analyzer_segment(struct analyzer *a, int64_t ts_us,
+		    const struct segment *s, size_t caplen, size_t wirelen);
+void		 analyzer_packet_elsewhere(struct analyzer *a, int64_t ts_us,
+		    size_t wirelen, const struct segment *s);
 /*
  * Where a report stands in one analyzer's order of reports at one
  * packet, for --threads (pool.c), which merges several analyzers'

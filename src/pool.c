@@ -52,7 +52,8 @@ struct pool_pkt {
 	uint64_t	 skipped;	/* frames not given before this one */
 	int		 dlt;
 	uint8_t		 worker;	/* analyzer_route: whose it is */
-	bool		 tcp;
+	bool		 tcp;		/* |seg| holds its TCP segment */
+	struct segment	 seg;		/* pointing into the chunk's data */
 };
 
 /* A worker's number fits pool_pkt.worker (main.c: at most 256). */
@@ -351,12 +352,15 @@ run_chunk(struct worker *w, const struct slot *sl)
 		k = &sl->pkts[i];
 		if (k->skipped > 0)
 			analyzer_skip_frames(w->a, k->skipped);
-		if (k->worker == w->k)
+		if (k->worker != w->k)
+			analyzer_packet_elsewhere(w->a, k->ts_us, k->len,
+			    k->tcp ? &k->seg : NULL);
+		else if (k->tcp)
+			analyzer_segment(w->a, k->ts_us, &k->seg, k->caplen,
+			    k->len);
+		else
 			analyzer_packet(w->a, k->dlt, k->ts_us,
 			    sl->data + k->off, k->caplen, k->len);
-		else
-			analyzer_packet_elsewhere(w->a, k->dlt, k->ts_us,
-			    sl->data + k->off, k->caplen, k->len, k->tcp);
 		if (analyzer_new_conn(w->a))
 			add_made(&r->made, &r->nmade, &r->made_cap,
 			    analyzer_frame(w->a));
@@ -814,11 +818,14 @@ pool_packet(struct pool *pl, int dlt, int64_t ts_us, const uint8_t *pkt,
 	k->len = (uint32_t)wirelen;
 	k->skipped = pl->skip;
 	k->dlt = dlt;
-	k->worker = (uint8_t)analyzer_route(&pl->route, dlt, pkt, caplen,
-	    wirelen, &k->tcp);
 	pl->skip = 0;
 	if (caplen > 0)		/* a frame of no bytes may come with no buffer */
 		memcpy(sl->data + sl->len, pkt, caplen);
+	/* Decoded from the copy, so that the segment's pointers stay good
+	 * while the workers read it: the data moves (grows) only before
+	 * the first packet of a chunk. */
+	k->worker = (uint8_t)analyzer_route(&pl->route, dlt,
+	    sl->data + sl->len, caplen, wirelen, &k->seg, &k->tcp);
 	sl->len += caplen;
 }
 
