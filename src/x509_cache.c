@@ -113,6 +113,23 @@ x509_cache_free(struct x509_cache *c)
 	free(c);
 }
 
+/*
+ * der_hash is the cache's key of a certificate: its length and its last
+ * DER_HASH_TAIL bytes, which lie in its signature and so differ from one
+ * certificate to the next; hashing the whole DER cost more than the rest
+ * of the lookup. Certificates that share a tail only share a bucket: a
+ * hit is still a comparison of the whole DER.
+ */
+#define DER_HASH_TAIL	64
+
+static uint64_t
+der_hash(const uint8_t *der, size_t der_len)
+{
+	size_t n = der_len < DER_HASH_TAIL ? der_len : DER_HASH_TAIL;
+
+	return hash_bytes(der + der_len - n, n) ^ der_len;
+}
+
 /* bucket_of maps a DER hash into |c|'s table. */
 static size_t
 bucket_of(const struct x509_cache *c, uint64_t h)
@@ -217,7 +234,7 @@ x509_cache_get(struct x509_cache *c, const uint8_t *der, size_t der_len)
 
 	if (der == NULL || der_len == 0 || der_len > LIMIT_CERT_BYTES)
 		goto reject;
-	h = hash_bytes(der, der_len);
+	h = der_hash(der, der_len);
 	if (c != NULL) {
 		b = bucket_of(c, h);
 		for (xc = c->bucket[b]; xc != NULL; xc = xc->next)
