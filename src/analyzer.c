@@ -58,6 +58,10 @@ struct analyzer {
 	uint64_t		 frame;
 	uint64_t		 frames_seen;	/* analyzed and skipped */
 	int64_t			 now_us;	/* conn_now: the packet's time */
+	/* The last packet whose leap the clock held back (conn_clock),
+	 * stamped with the time before the leap, and its own time. */
+	uint64_t		 held_frame;
+	int64_t			 held_us;
 	uint64_t		 pkt_conn;	/* connection of the last packet */
 	bool			 pkt_new;	/* the last packet began one */
 	struct analyzer_order	 order;		/* of the report being made */
@@ -341,6 +345,8 @@ conn_finish(struct analyzer *a, struct conn_rt *cr, enum tl_end why)
 		reasm_flush(&cr->rs[d], &rs_cb, &cr->dctx[d]);
 	cr->tl->end = why;
 	cr->tl->end_us = a->now_us;
+	cr->tl->end_at_leap = why == TL_END_IDLE &&
+	    cr->tl->last_us <= conn_leapt_from(a->conns);
 	/* Bytes cut by the snapshot length are said apart (snaplen_cut). */
 	if (cr->tl->kernel_drops || cr->tl->gap_bytes[0] +
 	    cr->tl->gap_bytes[1] > cr->tl->snap_gap_bytes[0] +
@@ -513,6 +519,33 @@ count_decoded(struct analyzer *a, enum decode_status ds,
 }
 
 /*
+ * leap_redate: a packet confirmed the leap of the clock that it held back
+ * at frame |held_frame|, which was stamped with the time before the leap.
+ * Its connection |l| (conn_segment_begin; NULL: none) takes its own time:
+ * its events, and the connection's start if it began there. It was the
+ * connection's last packet (only frames that are no TCP segment came
+ * after it).
+ */
+static void
+leap_redate(struct analyzer *a, struct conn_life *l)
+{
+	struct tl_conn *c;
+	size_t i;
+
+	if (l == NULL || a->held_frame == 0)
+		return;
+	c = ((struct conn_rt *)l->owner)->tl;
+	for (i = 0; i < c->num_events; i++)
+		if (c->events[i].frame == a->held_frame)
+			c->events[i].ts_us = a->held_us;
+	if (c->first_frame == a->held_frame)
+		c->start_us = a->held_us;
+	if (c->last_us < a->held_us)
+		c->last_us = a->held_us;
+	a->held_frame = 0;
+}
+
+/*
  * segment_flow hands |s| to conn.c (expiry first, then its flow's TCP
  * events) and returns the connection to follow, or NULL: not followed,
  * another shard's, or a tombstone's.
@@ -523,7 +556,7 @@ segment_flow(struct analyzer *a, const struct segment *s,
 {
 	struct conn_rt *cr;
 
-	conn_segment_begin(a->conns);
+	leap_redate(a, conn_segment_begin(a->conns));
 	expire(a);
 	switch (conn_segment(a->conns, s, o)) {
 	case CONN_SEG_IGNORED:
@@ -635,8 +668,11 @@ packet_begin(struct analyzer *a, int64_t ts_us, size_t wirelen)
 		a->st.clock_out_of_range++;
 		ts_us = a->now_us;
 	}
-	if (conn_clock(a->conns, ts_us, a->st.frames <= 1))
+	if (conn_clock(a->conns, ts_us, a->st.frames <= 1)) {
 		a->st.clock_jumps++;
+		a->held_frame = a->frame;
+		a->held_us = ts_us;
+	}
 	a->now_us = conn_now(a->conns);
 }
 
@@ -664,7 +700,7 @@ analyzer_packet_elsewhere(struct analyzer *a, int64_t ts_us, size_t wirelen,
 	packet_begin(a, ts_us, wirelen);
 	if (s == NULL)
 		return;
-	conn_segment_begin(a->conns);
+	leap_redate(a, conn_segment_begin(a->conns));
 	expire(a);
 	if (conn_leap_pending(a->conns))
 		conn_segment_elsewhere(a->conns, s);

@@ -16,7 +16,9 @@ struct conn_table {
 	 * would expire the connection it opened (its SYN). */
 	struct flow_key		 jump_key;
 	bool			 jump_key_set;
-	bool			 leap_taken;	/* this packet took a leap */
+	bool			 leap_touch;	/* a leap confirmed since the
+						 * last segment: touch jump_key */
+	int64_t			 leapt_from_us;	/* conn_leapt_from */
 	uint64_t		 ticks;		/* packets, for conn_touch_key */
 	/* Reset connections waiting to be reported, oldest first: one list
 	 * per linger length (LINGER_*), so that each is in deadline order
@@ -208,6 +210,7 @@ conn_table_new(const struct conn_params *p)
 	t = xcalloc(1, sizeof(*t));
 	t->p = *p;
 	t->flows = flow_table_new(1024);
+	t->leapt_from_us = INT64_MIN;
 	return t;
 }
 
@@ -230,20 +233,29 @@ bool
 conn_clock(struct conn_table *t, int64_t ts_us, bool first)
 {
 	int64_t confirm = t->jump_us;
+	bool leap = false, held = false;
 
 	t->ticks++;
 	t->jump_us = 0;
-	t->leap_taken = false;
-	if (ts_us <= t->now_us)
-		return false;
-	if (!first && ts_us - t->now_us > LIMIT_CLOCK_JUMP_US &&
+	if (ts_us > t->now_us && !first &&
+	    ts_us - t->now_us > LIMIT_CLOCK_JUMP_US &&
 	    (confirm == 0 || ts_us < confirm - LIMIT_CLOCK_JUMP_US)) {
 		t->jump_us = ts_us;
-		return true;
+		held = true;
+	} else if (ts_us > t->now_us) {
+		leap = ts_us - t->now_us > LIMIT_CLOCK_JUMP_US;
+		if (leap)
+			t->leapt_from_us = t->now_us;
+		t->now_us = ts_us;
 	}
-	t->leap_taken = ts_us - t->now_us > LIMIT_CLOCK_JUMP_US;
-	t->now_us = ts_us;
-	return false;
+	/* The packet held back at the last tick: if this one confirmed its
+	 * leap, the next TCP segment's conn_segment_begin touches its flow
+	 * (this packet may be no TCP segment); if not, it is forgotten. */
+	if (confirm != 0 && leap)
+		t->leap_touch = t->jump_key_set;
+	else if (held || confirm != 0)
+		t->jump_key_set = false;
+	return held;
 }
 
 void
@@ -464,15 +476,20 @@ new_flow(struct conn_table *t, const struct flow_key *k,
 	return flow_insert(t->flows, k);
 }
 
-void
+struct conn_life *
 conn_segment_begin(struct conn_table *t)
 {
-	struct flow *f;
+	struct flow *f = NULL;
 
-	if (t->leap_taken && t->jump_key_set &&
-	    (f = flow_find(t->flows, &t->jump_key)) != NULL)
+	if (t->leap_touch && t->jump_key_set &&
+	    (f = flow_find(t->flows, &t->jump_key)) != NULL) {
 		touch(t, f, TOUCH_LEAP);
+		if (f->conn != NULL)
+			((struct conn_life *)f->conn)->last_us = t->now_us;
+	}
+	t->leap_touch = false;
 	t->jump_key_set = false;
+	return f != NULL ? f->conn : NULL;
 }
 
 /*
@@ -501,6 +518,12 @@ conn_route(const struct conn_params *p, const struct segment *s)
 	(void)flow_key_of(&k, s);
 	w = route_of(p, flow_key_shard_hash(&k));
 	return w < 0 ? 0 : (unsigned)w;
+}
+
+int64_t
+conn_leapt_from(const struct conn_table *t)
+{
+	return t->leapt_from_us;
 }
 
 bool

@@ -130,6 +130,9 @@ int64_t			 conn_now(const struct conn_table *t);
  */
 bool			 conn_clock(struct conn_table *t, int64_t ts_us,
 			    bool first);
+/* conn_leapt_from: the clock's time before its last leap (more than
+ * LIMIT_CLOCK_JUMP_US ahead, confirmed); INT64_MIN if it never leapt. */
+int64_t			 conn_leapt_from(const struct conn_table *t);
 /* conn_tick moves the clock to |now_us| (live capture, no packet). */
 void			 conn_tick(struct conn_table *t, int64_t now_us);
 
@@ -224,11 +227,12 @@ struct conn_seg_out {
 
 /*
  * conn_segment_begin starts the work on a TCP segment, before the expiry
- * walk: when this packet confirmed a leap of the clock, the flow of the
- * packet that leapt is touched at the new time (or the walk would expire
- * the connection that packet opened).
+ * walk: when the packets since the last segment confirmed a leap of the
+ * clock, the flow of the packet that leapt is touched at the new time (or
+ * the walk would expire the connection that packet opened), and its
+ * connection returned (NULL: none), whose caller dates that packet anew.
  */
-void			 conn_segment_begin(struct conn_table *t);
+struct conn_life	*conn_segment_begin(struct conn_table *t);
 /* conn_segment finds (or makes) the flow of |s| and runs its TCP events:
  * the shard, keepalives of no connection, port reuse and the SYN retry
  * after a reset. Run conn_segment_begin and the expiry walk before it. */

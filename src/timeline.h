@@ -212,6 +212,10 @@ struct tl_conn {
 	uint64_t		first_frame;
 	enum tl_end		end;
 	int64_t			end_us;		/* capture time of the report */
+	/* Ended idle after a leap of the capture's clock that came after
+	 * its last packet (conn_leapt_from): how long it was silent is not
+	 * known, only that the capture holds nothing more of it. */
+	bool			end_at_leap;
 
 	struct tl_event		*events;	/* heap, up to LIMIT_EVENTS */
 	size_t			num_events;

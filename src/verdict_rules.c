@@ -466,8 +466,11 @@ m_server_silent(const struct vctx *x, bool *inf)
 	(void)inf;
 	if (x->ch_ev == NULL || c->data[TL_S2C] || x->server_tls)
 		return false;
-	/* Silence counts when the client gave up or a second went by. */
-	return c->rst[TL_C2S] || c->fin[TL_C2S] || c->end == TL_END_IDLE ||
+	/* Silence counts when the client gave up or a second went by; not
+	 * an idle timeout that a leap of the capture's clock ran out: the
+	 * capture stopped watching (captures joined, a clock set). */
+	return c->rst[TL_C2S] || c->fin[TL_C2S] ||
+	    (c->end == TL_END_IDLE && !c->end_at_leap) ||
 	    c->last_us - x->ch_ev->ts_us >= 1000000;
 }
 

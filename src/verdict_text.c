@@ -1127,6 +1127,20 @@ vt_closed_before_tls(const struct vctx *x, struct verdict *v)
 	    "client was meant to connect, check it starts TLS (or STARTTLS)");
 }
 
+/* span_text writes |us| microseconds (a leap of the clock: more than a
+ * day) in days, or in years past a thousand days. */
+static const char *
+span_text(char *buf, size_t n, int64_t us)
+{
+	double days = (double)us / (86400.0 * 1e6);
+
+	if (days >= 1000)
+		(void)snprintf(buf, n, "%.1f years", days / 365.25);
+	else
+		(void)snprintf(buf, n, "%.1f days", days);
+	return buf;
+}
+
 void
 vt_server_silent(const struct vctx *x, struct verdict *v)
 {
@@ -1134,11 +1148,22 @@ vt_server_silent(const struct vctx *x, struct verdict *v)
 	/* Ended by the idle timeout: the silence lasted until then, not
 	 * only until the connection's last packet. */
 	bool idle = c->end == TL_END_IDLE && c->end_us > c->last_us;
+	char span[48];
 
-	v->summary = vt_str("the server never answered the ClientHello "
-	    "(%.1f s of silence%s)", (double)((idle ? c->end_us : c->last_us) -
-	    x->ch_ev->ts_us) / 1e6, idle ? ", until the idle timeout ended "
-	    "the connection" : "");
+	if (idle && c->end_at_leap)
+		/* The capture's clock leapt ahead (captures joined, a clock
+		 * set): the time up to the leap is not time the client
+		 * waited. */
+		v->summary = vt_str("the server never answered the "
+		    "ClientHello (%.1f s of silence, then the capture's clock "
+		    "leapt %s ahead)", (double)(c->last_us -
+		    x->ch_ev->ts_us) / 1e6, span_text(span, sizeof(span),
+		    c->end_us - c->last_us));
+	else
+		v->summary = vt_str("the server never answered the "
+		    "ClientHello (%.1f s of silence%s)", (double)((idle ?
+		    c->end_us : c->last_us) - x->ch_ev->ts_us) / 1e6, idle ?
+		    ", until the idle timeout ended the connection" : "");
 	add_ev(v, x, x->ch_ev);
 	add_ev(v, x, x->rst != NULL ? x->rst : x->fin);
 	v->next = xstrdup("check that the port serves TLS (not a plaintext "
@@ -1150,13 +1175,19 @@ void
 vt_incomplete(const struct vctx *x, struct verdict *v)
 {
 	const struct tl_conn *c = x->c;
+	char leap[96], span[48];
 	const char *why = c->end == TL_END_EOF ? "the capture ends" :
+	    c->end_at_leap ? leap :
 	    c->end == TL_END_IDLE ? "the connection went idle" :
 	    c->end == TL_END_EVICTED ? "tlsdiag evicted the connection "
 	    "(memory or flow cap)" : "the connection closed";
 	const struct tl_event *last = c->num_events > 0 ?
 	    &c->events[c->num_events - 1] : NULL;
 
+	if (c->end_at_leap)
+		(void)snprintf(leap, sizeof(leap), "the capture's clock leapt "
+		    "%s ahead", span_text(span, sizeof(span), c->end_us -
+		    c->last_us));
 	if (x->ch_ev == NULL && !x->any_tls)
 		v->summary = vt_str("%s before the handshake started%s", why,
 		    c->midstream ? " (capture started mid-connection)" : "");
@@ -1170,7 +1201,9 @@ vt_incomplete(const struct vctx *x, struct verdict *v)
 	if (c->gap_bytes[0] + c->gap_bytes[1] > 0)
 		vt_evidence(v, vt_str("%llu bytes are missing from the capture",
 		    (unsigned long long)(c->gap_bytes[0] + c->gap_bytes[1])));
-	v->next = xstrdup("capture longer or with a larger snap length, and "
-	    "check the capture for drops (tlsdiag reports pcap drops at the "
-	    "end)");
+	v->next = xstrdup(c->end_at_leap ? "the capture joins recordings "
+	    "made at different times (or its clock was set meanwhile): "
+	    "capture this connection again in one recording" : "capture "
+	    "longer or with a larger snap length, and check the capture for "
+	    "drops (tlsdiag reports pcap drops at the end)");
 }

@@ -153,6 +153,7 @@ enum op {
 	RST_S,
 	SETTLE,		/* the analyzer read the end of the handshake */
 	TICK,		/* live capture: time passes, no packet */
+	NOT_TCP,	/* a frame that is no TCP segment: only the clock */
 	END,		/* end of input */
 	STOP,
 };
@@ -246,6 +247,13 @@ static const struct script scripts[] = {
 	    { 2 * DAY + 2, END, 0 }, { 0, STOP, 0 } },
 	  { { 1, E(IDLE), 2 * DAY + 1 }, { 2, E(EOF), 2 * DAY + 1 },
 	    { 3, E(EOF), 2 * DAY + 1 } } },
+	{ "a leap confirmed by frames that are no TCP segment", 0, 0,
+	  { { 0, SYN, 50000 }, { 1, SYNACK, 50000 },
+	    { 2 * DAY, SYN, 50001 }, { 2 * DAY + 1, NOT_TCP, 0 },
+	    { 2 * DAY + 2, NOT_TCP, 0 }, { 2 * DAY + 3, SYN, 50002 },
+	    { 2 * DAY + 4, END, 0 }, { 0, STOP, 0 } },
+	  { { 1, E(IDLE), 2 * DAY + 3 }, { 2, E(EOF), 2 * DAY + 3 },
+	    { 3, E(EOF), 2 * DAY + 3 } } },
 	{ "over the flow cap: the oldest is evicted", 0, 2,
 	  { { 0, SYN, 50001 }, { 1, SYN, 50002 }, { 2, SYN, 50003 },
 	    { 3, SYN, 50004 }, { 4, END, 0 }, { 0, STOP, 0 } },
@@ -428,6 +436,10 @@ run_step(struct driver *d, const struct step *st)
 	case TICK:
 		conn_tick(d->t, st->ms * 1000);
 		expire_all(d);
+		break;
+	case NOT_TCP:
+		(void)conn_clock(d->t, st->ms * 1000, d->first);
+		d->first = false;
 		break;
 	case SETTLE:
 		ck_assert_int_gt(d->num, 0);

@@ -282,6 +282,51 @@ START_TEST(test_server_silent)
 }
 END_TEST
 
+/* Ended by the idle timeout: silent until then, unless a leap of the
+ * capture's clock ran the timeout out (captures joined): then the
+ * capture stopped watching, and only the silence before it counts. */
+START_TEST(test_server_silent_leap)
+{
+	const int64_t day = 86400LL * 1000000;
+	struct tl_conn *c;
+	struct verdict *v;
+	int leap;
+
+	for (leap = 0; leap < 2; leap++) {
+		c = conn_hello(TLS_V_TLS13);
+		c->last_us = c->events[c->num_events - 1].ts_us;
+		c->end = TL_END_IDLE;
+		c->end_us = c->last_us + 20 * day;
+		c->end_at_leap = leap;
+		v = expect_v(c, leap ? "handshake_incomplete" : "server_silent",
+		    false, leap ? VERDICT_INCOMPLETE : VERDICT_FAILED);
+		ck_assert_ptr_nonnull(strstr(v->summary, leap ?
+		    "the capture's clock leapt 20.0 days ahead in the middle "
+		    "of the handshake" : "(1728000.0 s of silence, until the "
+		    "idle timeout ended the connection)"));
+		ck_assert_int_eq(strstr(v->next, "one recording") != NULL,
+		    leap);
+		verdict_free(v);
+		tl_conn_free(c);
+	}
+	/* The client gave up 2.5 s after its ClientHello, then the leap. */
+	c = conn_hello(TLS_V_TLS13);
+	add(c, TL_EV_FIN, TL_C2S)->ts_us = c->events[c->num_events -
+	    1].ts_us + 2500000;
+	c->fin[0] = true;
+	c->last_us = c->events[c->num_events - 1].ts_us;
+	c->end = TL_END_IDLE;
+	c->end_us = c->last_us + 1200 * day;
+	c->end_at_leap = true;
+	v = expect_v(c, "server_silent", false, VERDICT_FAILED);
+	ck_assert_str_eq(v->summary, "the server never answered the "
+	    "ClientHello (2.5 s of silence, then the capture's clock leapt "
+	    "3.3 years ahead)");
+	verdict_free(v);
+	tl_conn_free(c);
+}
+END_TEST
+
 START_TEST(test_client_cert_missing_tls12)
 {
 	struct tl_conn *c = conn_server_hello(TLS_V_TLS12);
@@ -729,6 +774,7 @@ verdict_suite(void)
 	tcase_add_test(tc, test_server_rejected_hello);
 	tcase_add_test(tc, test_server_closed_after_hello);
 	tcase_add_test(tc, test_server_silent);
+	tcase_add_test(tc, test_server_silent_leap);
 	tcase_add_test(tc, test_client_cert_missing_tls12);
 	tcase_add_test(tc, test_client_cert_missing_tls13_alert);
 	tcase_add_test(tc, test_client_cert_untrusted);

@@ -54,4 +54,62 @@ expect merged-back -r "$TMP/merged-back.pcap"
 n=$(tshark -r "$TMP/merged.pcap" -Y 'tcp.flags.syn==1 && tcp.flags.ack==1' \
     2>/dev/null | wc -l)
 if [ "$n" -eq 2 ]; then pass; else fail "tshark: $n SYN-ACKs, want 2"; fi
+
+# Public captures that join recordings made apart (tests/realworld): a
+# ClientHello that is the first packet after a leap of the clock, a leap
+# that frames which are no TCP segment confirm, and connections that the
+# leap leaves behind. tshark gives every time.
+RW="$top_srcdir/tests/realworld"
+EMIX="$RW/mercury/unit_tests/pcaps/emix.pcap"
+IPFIX="$RW/ipfixprobe/tests/functional/inputs/tls.pcap"
+# conn FILE PORT: "code<TAB>summary<TAB>start" of the connection from
+# client port PORT.
+conn() {
+	"$TLSDIAG" --json -r "$1" 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o["client"]["port"] == int(sys.argv[1]):
+        print(o["verdict"]["code"], o["verdict"]["summary"], o["start"],
+              sep="\t")' "$2"
+}
+# ftime FILE FRAME: the frame's time (epoch seconds) per tshark.
+ftime() {
+	tshark -r "$1" -Y "frame.number == $2" -T fields -e frame.time_epoch \
+	    2>/dev/null
+}
+# The ClientHello from port 54341 (frame 3214) leapt 20 days ahead of
+# frame 3213; frame 3215 confirmed the leap. Nothing answers it: 99.8 s
+# later (frame 3217) the idle timeout ends it. It used to keep the time
+# before the leap, and read "(1762744.8 s of silence, ...)".
+got=$(conn "$EMIX" 54341)
+want=$(python3 -c 'import sys; a, b = map(float, sys.argv[1:]); print("%.1f" % (b - a))' \
+    "$(ftime "$EMIX" 3214)" "$(ftime "$EMIX" 3217)")
+start=$(python3 -c 'import sys, datetime; print(datetime.datetime.fromtimestamp(float(sys.argv[1]), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))' \
+    "$(ftime "$EMIX" 3214)")
+case "$got" in
+"server_silent	the server never answered the ClientHello ($want s of silence, until the idle timeout ended the connection)	$start") pass ;;
+*) fail "emix 54341: want server_silent, $want s, start $start: got $got" ;;
+esac
+# Port 54448's ClientHello (frame 3217) is the last of it before a leap of
+# 234 days (frame 3219, a DHCP frame; frame 3220 confirms it): the capture
+# stopped watching it, which is no server's silence.
+got=$(conn "$EMIX" 54448)
+want=$(python3 -c 'import sys; a, b = map(float, sys.argv[1:]); print("%.1f" % ((b - a) / 86400))' \
+    "$(ftime "$EMIX" 3217)" "$(ftime "$EMIX" 3219)")
+case "$got" in
+"handshake_incomplete	the capture's clock leapt $want days ahead in the middle of the handshake (capture started mid-connection)	"*) pass ;;
+*) fail "emix 54448: want handshake_incomplete, a leap of $want days: got $got" ;;
+esac
+# ipfixprobe: the ClientHello from port 52614 (frame 167) leapt 914 days;
+# frames 168 and 169, which are no TCP segment, confirmed it. The capture
+# ends 18.7 s later with no answer: incomplete, not a failure.
+n=$(tshark -r "$IPFIX" -Y '(frame.number == 168 || frame.number == 169) && tcp' \
+    2>/dev/null | wc -l)
+if [ "$n" -eq 0 ]; then pass; else fail "ipfixprobe: frames 168-169 hold $n TCP segments"; fi
+got=$(conn "$IPFIX" 52614)
+case "$got" in
+"handshake_incomplete	the capture ends in the middle of the handshake (capture started mid-connection)	"*) pass ;;
+*) fail "ipfixprobe 52614: want handshake_incomplete at the end of the capture: got $got" ;;
+esac
 finish

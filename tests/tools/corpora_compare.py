@@ -8,7 +8,8 @@ For every TCP stream of every capture's .oracle.json (made by tshark, see
 make-oracle.py there) it compares, with tlsdiag's --json output for the
 same connection (matched by endpoints, in order): the handshake message
 sequence per direction (ChangeCipherSpec and alerts included, TLS 1.3
-encrypted records excluded), the SNI, the negotiated version and cipher.
+encrypted records excluded), the SNI, the negotiated version and cipher,
+and the times of the frames both list (time_diffs).
 Streams listed in KNOWN_TSV (capture, stream, reason) are disagreements
 explained there. It prints the agreement rate and every unexplained
 disagreement, and exits 1 if there is one; a listed stream that agrees
@@ -153,6 +154,45 @@ def semantics(stream, conn, keys):
     return out
 
 
+def time_diffs(stream, conn):
+    """The times of the frames both list, each from the first of them:
+    tlsdiag's t_ms (microseconds) against tshark's frame times. tlsdiag's
+    clock never runs backwards (the man page, clock_jumps): a frame stamped
+    before the clock (by another connection's frame, maybe) is read at the
+    clock, so a reading later than tshark's by up to a second passes, and
+    a frame stamped more than a second before an earlier one of its
+    connection is not compared; a frame more than a day ahead that the
+    next frame does not confirm is read at the clock before it (a broken
+    time stamp), and is skipped."""
+    day = 86400.0
+    ours = {}
+    for e in conn.get("events", []):
+        ours.setdefault(e["frame"], e["t_ms"] / 1000.0)
+    theirs = {}
+    for e in stream["events"]:
+        theirs.setdefault(e["frame"], e["t"])
+    frames = sorted(theirs)
+    common = sorted(set(ours) & set(theirs))
+    if not common:
+        return []
+    a0, b0 = ours[common[0]], theirs[common[0]]
+    top = b0
+    for f in common:
+        nxt = [g for g in frames if g > f][:1]
+        if nxt and theirs[f] - b0 > day and \
+                theirs[nxt[0]] < theirs[f] - day:
+            continue
+        if theirs[f] < top - 1.0:
+            continue    # stamped before an earlier frame: read at the clock
+        top = max(top, theirs[f])
+        d = (ours[f] - a0) - (theirs[f] - b0)
+        if -2e-6 <= d <= 1.0:
+            continue
+        return [f"time of frame {f}: tshark {theirs[f] - b0:.6f} s "
+                f"tlsdiag {ours[f] - a0:.6f} s after frame {common[0]}"]
+    return []
+
+
 def ep_str(ep):
     return endpoint(ep["ip"], ep["port"])
 
@@ -218,6 +258,7 @@ def main():
                 for d in ("c2s", "s2c"):
                     if a[d] != b[d]:
                         diffs.append(f"{d}: tshark {a[d]} tlsdiag {b[d]}")
+                diffs += time_diffs(s, match)
                 t = match.get("tls", {})
                 if s.get("sni") is not None and t.get("sni") != s["sni"]:
                     diffs.append(f"sni: tshark {s['sni']!r} tlsdiag "
