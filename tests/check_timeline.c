@@ -2,6 +2,7 @@
  * the heap: hello lists and names at their length, and wire previews beside the
  * events. */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,33 @@ START_TEST(test_previews_bounded)
 }
 END_TEST
 
+/* tl_id_str, written by hand, against the format it replaced. */
+START_TEST(test_id_str)
+{
+	const uint64_t frames[] = { 0, 1, 9, 10, 12345, TL_ID_FRAME_MASK };
+	const uint64_t nonces[] = { 0, 0xa, 0xabcdef, TL_ID_NONCE_MASK };
+	char got[TL_ID_STRLEN], want[TL_ID_STRLEN];
+	uint64_t id;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+		(void)snprintf(want, sizeof(want), "%llu",
+		    (unsigned long long)frames[i]);
+		ck_assert_str_eq(tl_id_str(got, frames[i]), want);
+		for (j = 0; j < sizeof(nonces) / sizeof(nonces[0]); j++) {
+			id = TL_ID_PENDING | nonces[j] << TL_ID_FRAME_BITS |
+			    frames[i];
+			(void)snprintf(want, sizeof(want), "%c%06llx-%llu%c",
+			    TL_ID_MARK_OPEN, (unsigned long long)nonces[j],
+			    (unsigned long long)frames[i], TL_ID_MARK_CLOSE);
+			ck_assert_str_eq(tl_id_str(got, id), want);
+		}
+	}
+	ck_assert_str_eq(tl_id_str(got, UINT64_MAX >> 1),
+	    "9223372036854775807");
+}
+END_TEST
+
 static Suite *
 timeline_suite(void)
 {
@@ -184,6 +212,7 @@ timeline_suite(void)
 	tcase_add_test(tc, test_server_hello);
 	tcase_add_test(tc, test_previews);
 	tcase_add_test(tc, test_previews_bounded);
+	tcase_add_test(tc, test_id_str);
 	suite_add_tcase(s, tc);
 	return s;
 }
