@@ -600,6 +600,8 @@ flow_conn(struct analyzer *a, struct conn_rt *cr, const struct flow *f,
 	cr->tl->last_us = a->now_us;
 	cr->tl->pkts[dir]++;
 	cr->tl->bytes[dir] += s->payload_wire_len;
+	if (s->flags & TCP_ACK)
+		tl_ack(cr->tl, dir, s->ack);
 	if (!cr->tl->midstream && !f->tcp.syn && cr->tl->pkts[0] +
 	    cr->tl->pkts[1] == 1)
 		cr->tl->midstream = true;
@@ -624,6 +626,10 @@ swap_roles(struct flow *f, struct tl_conn *c, int kdir)
 	c->pkts[1] = 0;
 	c->bytes[0] = c->bytes[1];
 	c->bytes[1] = 0;
+	c->ack_first[0] = c->ack_first[1];
+	c->ack_top[0] = c->ack_top[1];
+	c->ack_seen[0] = c->ack_seen[1];
+	c->ack_seen[1] = false;
 }
 
 /* segment_data hands the payload of |s| to the stream of |dir|, and

@@ -50,6 +50,22 @@ tl_id_str(char buf[TL_ID_STRLEN], uint64_t id)
 _Static_assert(TL_ID_STRLEN >= 1 + 6 + 1 + 20 + 1 + 1,
     "a pending id fits its buffer");
 
+void
+tl_ack(struct tl_conn *c, int dir, uint32_t ack)
+{
+	if (!c->ack_seen[dir]) {
+		c->ack_seen[dir] = true;
+		c->ack_first[dir] = c->ack_top[dir] = ack;
+	} else if ((int32_t)(ack - c->ack_top[dir]) > 0)
+		c->ack_top[dir] = ack;
+}
+
+uint32_t
+tl_acked(const struct tl_conn *c, int dir)
+{
+	return c->ack_seen[dir] ? c->ack_top[dir] - c->ack_first[dir] : 0;
+}
+
 const struct tl_cert_request tl_cr_none;
 
 struct tl_cert_request *

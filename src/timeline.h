@@ -247,6 +247,14 @@ struct tl_conn {
 	 * asymmetric tap). Set when the connection ends. */
 	bool			one_sided;
 
+	/* The ACK numbers each side sent: its first and its highest (in
+	 * sequence space order). In a capture of one direction only, what a
+	 * side acknowledged of the other's stream (tl_acked) shows whether
+	 * the other side spoke. */
+	uint32_t		ack_first[2];
+	uint32_t		ack_top[2];
+	bool			ack_seen[2];
+
 	/* TCP facts. */
 	bool			syn;
 	bool			synack;
@@ -336,6 +344,12 @@ struct tl_conn {
 #define TL_ID_MARK_CLOSE	'\002'
 #define TL_ID_STRLEN		32
 const char	*tl_id_str(char buf[TL_ID_STRLEN], uint64_t id);
+
+/* tl_ack notes the ACK number |ack| that side |dir| sent. */
+void		 tl_ack(struct tl_conn *c, int dir, uint32_t ack);
+/* tl_acked: how many sequence numbers of the other side's stream |dir|
+ * acknowledged after its first ACK (its bytes, and 1 for a FIN). */
+uint32_t	 tl_acked(const struct tl_conn *c, int dir);
 
 /* The CertificateRequest of |c|: the one seen, or tl_cr_none (absent, all
  * zero). Few connections have one: it is allocated when seen

@@ -502,10 +502,42 @@ vr_tls_port(uint16_t port)
 	return false;
 }
 
+/* The capture holds the client's side only: no packet of the server's,
+ * though the client sent data (so the server's SYN-ACK was sent, and is
+ * not in the capture). */
+static bool
+client_side_only(const struct tl_conn *c)
+{
+	return c->pkts[TL_S2C] == 0 && c->data[TL_C2S];
+}
+
+/* The server spoke: its bytes are in the capture, or, with the client's
+ * side only, the client acknowledged more of its stream than a FIN. */
+static bool
+server_spoke(const struct tl_conn *c)
+{
+	return c->data[TL_S2C] ||
+	    (client_side_only(c) && tl_acked(c, TL_C2S) > 1);
+}
+
+/* The client closed (FIN or RST) before the server did. */
+static bool
+client_closed_first(const struct tl_conn *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->num_events; i++)
+		if (c->events[i].type == TL_EV_FIN ||
+		    c->events[i].type == TL_EV_RST)
+			return c->events[i].dir == TL_C2S;
+	return false;
+}
+
 /* Plaintext where nobody expected TLS: neither side sent a TLS record,
  * no STARTTLS upgrade was asked for, the port is not a TLS port, and the
- * server spoke plaintext too (one that closes without a word at a
- * plaintext request is what a TLS server does: not_tls). */
+ * server spoke (plaintext) or the client closed first. A server that
+ * closes without a word at a plaintext request is what a TLS server
+ * does: not_tls. */
 static bool
 m_plaintext(const struct vctx *x, bool *inf)
 {
@@ -513,7 +545,23 @@ m_plaintext(const struct vctx *x, bool *inf)
 
 	(void)inf;
 	return (c->not_tls[0] || c->not_tls[1]) && !c->tls[0] && !c->tls[1] &&
-	    !c->starttls && !vr_tls_port(c->server_port) && c->data[TL_S2C];
+	    !c->starttls && !vr_tls_port(c->server_port) &&
+	    (server_spoke(c) || client_closed_first(c));
+}
+
+/* The server's side is not in the capture, and the client's ACKs show it
+ * spoke, or the capture started mid-connection (no ACK before the
+ * client's data to count from): nothing the server did can be judged.
+ * With the client's SYN and ACKs that acknowledge nothing of the server,
+ * its silence is inferred (server_silent). */
+static bool
+m_client_side_only(const struct vctx *x, bool *inf)
+{
+	if (!client_side_only(x->c) || (tl_acked(x->c, TL_C2S) <= 1 &&
+	    !x->c->midstream))
+		return false;
+	*inf = true;
+	return true;
 }
 
 /* ---- plaintext preambles (starttls.c): a refusal, and a banner where
@@ -573,6 +621,8 @@ static const struct rule rules[] = {
 	{ VC_PLAINTEXT, false, m_plaintext, vt_plaintext },
 	{ VC_NOT_TLS, false, m_banner_before_hello, vt_banner_before_hello },
 	{ VC_NOT_TLS, false, m_not_tls, vt_not_tls },
+	{ VC_HANDSHAKE_NOT_SEEN, false, m_client_side_only,
+	    vt_client_side_only },
 	{ VC_HANDSHAKE_NOT_SEEN, false, m_handshake_not_seen,
 	    vt_handshake_not_seen },
 	{ VC_CLIENT_ABORTED, false, m_client_aborted,

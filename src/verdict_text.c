@@ -525,6 +525,30 @@ vt_handshake_not_seen(const struct vctx *x, struct verdict *v)
 }
 
 void
+vt_client_side_only(const struct vctx *x, struct verdict *v)
+{
+	const struct tl_conn *c = x->c;
+
+	if (tl_acked(c, TL_C2S) > 1)
+		v->summary = vt_str("the capture holds only the client's side "
+		    "of this connection: the server answered (the client "
+		    "acknowledged %lu bytes of it) but none of its packets is "
+		    "in the capture, so the handshake cannot be judged",
+		    (unsigned long)tl_acked(c, TL_C2S));
+	else
+		v->summary = xstrdup("the capture holds only the client's "
+		    "side of this connection, from the middle of it: whether "
+		    "the server answered is not known, so the handshake "
+		    "cannot be judged");
+	add_ev(v, x, x->ch_ev);
+	vt_evidence(v, vt_str("%llu packets from the client side, none from "
+	    "the server side", (unsigned long long)c->pkts[TL_C2S]));
+	v->next = xstrdup("capture where both directions pass: the server's "
+	    "packets may take another path, or carry a VLAN or tunnel tag that "
+	    "the capture filter skips");
+}
+
+void
 vt_not_tls(const struct vctx *x, struct verdict *v)
 {
 	const struct tl_event *e = tl_find(x->c, TL_EV_NOT_TLS, -1, -1);
@@ -1166,6 +1190,10 @@ vt_server_silent(const struct vctx *x, struct verdict *v)
 		    ", until the idle timeout ended the connection" : "");
 	add_ev(v, x, x->ch_ev);
 	add_ev(v, x, x->rst != NULL ? x->rst : x->fin);
+	if (c->pkts[TL_S2C] == 0 && c->ack_seen[TL_C2S])
+		vt_evidence(v, xstrdup("no packet of the server's is in the "
+		    "capture; the client's ACKs acknowledge nothing of it after "
+		    "its SYN-ACK"));
 	v->next = xstrdup("check that the port serves TLS (not a plaintext "
 	    "protocol waiting for the client to speak first) and that nothing "
 	    "in the path drops large packets (MTU)");

@@ -755,6 +755,80 @@ START_TEST(test_plaintext)
 	ck_assert(evidence_has(v, "\\x00\\x00\\x00\\x08"));
 	verdict_free(v);
 	tl_conn_free(c);
+
+	/* The client spoke and closed first, the server only answered its
+	 * close (pcapFS's system-tests.pcapng #10): no one expected TLS. */
+	c = conn_tcp();
+	c->server_port = 12345;
+	e = add(c, TL_EV_NOT_TLS, TL_C2S);
+	tl_event_set_raw(c, e, (const uint8_t *)"pcapFStest\n", 11);
+	c->not_tls[0] = true;
+	c->data[0] = true;
+	add(c, TL_EV_FIN, TL_C2S);
+	add(c, TL_EV_FIN, TL_S2C);
+	c->fin[0] = c->fin[1] = true;
+	v = expect_v(c, "plaintext", false, VERDICT_NOT_TLS);
+	verdict_free(v);
+	tl_conn_free(c);
+}
+END_TEST
+
+/* The capture holds the client's side only (PCAPdroid's metadata.pcap):
+ * its ACKs tell whether the server spoke. */
+START_TEST(test_client_side_only)
+{
+	struct tl_conn *c;
+	struct tl_event *e;
+	struct verdict *v;
+	int spoke;
+
+	for (spoke = 0; spoke < 2; spoke++) {
+		c = tl_conn_new(1);
+		c->client_port = 59424;
+		c->server_port = 443;
+		add(c, TL_EV_SYN, TL_C2S)->count = 1;
+		c->syn = true;
+		c->syn_count = 1;
+		e = hs(c, TL_C2S, TLS_HS_CLIENT_HELLO);
+		e->version = TLS_V_TLS13;
+		c->ch.present = true;
+		c->ch.max_version = TLS_V_TLS13;
+		c->tls[0] = c->data[0] = true;
+		c->pkts[0] = 4;
+		tl_ack(c, TL_C2S, 1000001);	/* the SYN-ACK's ISN + 1 */
+		tl_ack(c, TL_C2S, spoke ? 1004309 : 1000001);
+		add(c, TL_EV_FIN, TL_C2S);
+		c->fin[0] = true;
+		c->last_us = c->events[c->num_events - 1].ts_us + 2000000;
+		c->one_sided = true;
+		if (spoke) {
+			v = expect_v(c, "handshake_not_seen", true,
+			    VERDICT_UNKNOWN);
+			ck_assert_ptr_nonnull(strstr(v->summary, "the client "
+			    "acknowledged 4308 bytes of it"));
+		} else {
+			v = expect_v(c, "server_silent", true,
+			    VERDICT_FAILED);
+			ck_assert(evidence_has(v, "the client's ACKs "
+			    "acknowledge nothing of it"));
+		}
+		verdict_free(v);
+		tl_conn_free(c);
+	}
+	/* Mid-connection, one packet: no ACK to count from. */
+	c = tl_conn_new(1);
+	c->midstream = true;
+	e = hs(c, TL_C2S, TLS_HS_CLIENT_HELLO);
+	c->ch.present = true;
+	c->tls[0] = c->data[0] = true;
+	c->pkts[0] = 1;
+	tl_ack(c, TL_C2S, 77);
+	c->one_sided = true;
+	v = expect_v(c, "handshake_not_seen", true, VERDICT_UNKNOWN);
+	ck_assert_ptr_nonnull(strstr(v->summary, "whether the server "
+	    "answered is not known"));
+	verdict_free(v);
+	tl_conn_free(c);
 }
 END_TEST
 
@@ -801,6 +875,7 @@ verdict_suite(void)
 	tcase_add_test(tc, test_tls12_late_close_is_ok);
 	tcase_add_test(tc, test_tls13_finished_and_close_notify);
 	tcase_add_test(tc, test_plaintext);
+	tcase_add_test(tc, test_client_side_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

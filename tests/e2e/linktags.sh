@@ -31,16 +31,20 @@ unk_frames=$(tshark -r "$D/tls12-ok-unknown-s2c.pcap" -Y 'eth.type == 0x88b5' \
     -T fields -e frame.number 2>/dev/null | wc -l)
 all_frames=$(tshark -r "$D/tls12-ok-unknown-s2c.pcap" -T fields \
     -e frame.number 2>/dev/null | wc -l)
+# What the client acknowledged of the server's stream: its bytes and FIN.
+srv_seq=$(tshark -r "$PCAPS/tls12-ok.pcap" -Y 'tcp.srcport == 14401' \
+    -T fields -e tcp.len -e tcp.flags.fin 2>/dev/null |
+    awk '{ n += $1 + $2 } END { print n }')
 [ "$cmd_frames" -gt 0 ] && [ "$cmd_frames" -eq "$srv_frames" ] &&
     [ "$unk_frames" -eq "$srv_frames" ] ||
     fail "tshark: $cmd_frames, $unk_frames tagged frames, server sent $srv_frames"
 
 if msg=$(python3 - "$TMP/orig" "$TMP/cmd" "$TMP/unknown" "$cmd_frames" \
-    "$unk_frames" "$all_frames" <<'PY'
+    "$unk_frames" "$all_frames" "$srv_seq" <<'PY'
 import json, sys
 orig, cmd, unk = (
     [json.loads(l) for l in open(p)] for p in sys.argv[1:4])
-cmd_frames, unk_frames, all_frames = map(int, sys.argv[4:7])
+cmd_frames, unk_frames, all_frames, srv_seq = map(int, sys.argv[4:8])
 errs = []
 def evs(c):
     return [(e["dir"], e["type"], e["frame"]) for e in c["events"]]
@@ -64,6 +68,11 @@ if s["one_sided"] != 1 or not u["one_sided"]:
 if s["tcp"] + s["not_tcp"] != all_frames:
     errs.append("unknown: frames %r, tshark %d" % (s, all_frames))
 v = u["verdict"]
+# The server's side is skipped, not silent: its ACKs say it spoke.
+if v["code"] != "handshake_not_seen" or v["outcome"] != "unknown" or \
+        ("the client acknowledged %d bytes of it" % srv_seq) not in v["summary"]:
+    errs.append("unknown: verdict %s %s: %s" % (v["code"], v["outcome"],
+                                                v["summary"]))
 if v["confidence"] != "inferred":
     errs.append("unknown: confidence %s" % v["confidence"])
 if "only one direction of this connection is in the capture" not in v["evidence"]:

@@ -130,8 +130,11 @@ def semantics(stream, conn, keys):
     """The verdict semantics of DESIGN.md against tshark's view: a
     completed handshake is never failed or incomplete; a connection whose
     ClientHello and SYN are not in the capture is neither certain nor
-    failed (handshake_not_seen, or inferred from the server's side), and
-    nothing without a ClientHello is a certain TLS failure."""
+    failed (handshake_not_seen, or inferred from the server's side),
+    nothing without a ClientHello is a certain TLS failure, and a
+    ClientHello with no packet of the server in the capture is no failure
+    (the server's side is missing, which says nothing of it) unless the
+    client spoke plaintext (not_tls)."""
     v = conn.get("verdict") or {}
     seen, done = oracle_facts(stream, keys)
     syn = any(e["what"] == "SYN" for e in stream["events"])
@@ -145,6 +148,12 @@ def semantics(stream, conn, keys):
         out.append(f"no ClientHello and no SYN in the capture but verdict "
                    f"{v.get('code')} {v.get('outcome')} "
                    f"({v.get('confidence')})")
+    server = any(e["dir"] == "s2c" for e in stream["events"])
+    if not server and seen and v.get("outcome") == "failed" and \
+            v.get("code") != "not_tls":
+        out.append(f"no packet of the server in the capture but verdict "
+                   f"{v.get('code')} {v.get('outcome')}: its side is "
+                   f"missing, not silent")
     if not seen and v.get("outcome") == "failed" and \
             v.get("confidence") == "certain" and v.get("code") not in (
                 "tcp_no_answer", "tcp_refused", "closed_before_tls",
