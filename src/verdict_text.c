@@ -854,9 +854,11 @@ known_evidence(const struct vctx *x, struct verdict *v)
 		why[0] = '\0';
 		break;
 	}
-	vt_evidence(v, vt_str("the certificates of this connection are "
-	    "encrypted (TLS 1.3, no key); the chain judged here is the one "
-	    "this server sent in #%s (%s%s, frame %llu): %s",
+	vt_evidence(v, vt_str("%s; the chain judged here is the one "
+	    "this server sent in #%s (%s%s, frame %llu): %s", c->sh.resumed ?
+	    "this handshake resumed a session: no certificate was sent in it"
+	    : "the certificates of this connection are encrypted (TLS 1.3, "
+	    "no key)",
 	    tl_id_str(idb, c->known.conn_id),
 	    ver_name(c->known.version, vb, sizeof(vb)),
 	    c->known.decrypted ? ", decrypted" : "",
@@ -883,6 +885,11 @@ e_server_cert(const struct vctx *x, struct verdict *v, const char *what,
 		v->summary = vt_str("the client rejected the server "
 		    "certificate (%s): %s", alert_name(x->alert, ab,
 		    sizeof(ab)), f->text);
+	else if (sc->num == 0 && x->c->sh.resumed)
+		v->summary = vt_str("the client rejected the server "
+		    "certificate of the session it resumed (a resumed "
+		    "handshake sends none): %s (%s)", what,
+		    alert_name(x->alert, ab, sizeof(ab)));
 	else if (sc->num == 0)
 		v->summary = vt_str("the client rejected the server "
 		    "certificate (encrypted in TLS 1.3: a key log, --keylog, "

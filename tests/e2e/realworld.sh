@@ -52,4 +52,21 @@ t=$(tshark -r "$set_dir/tlsfuzzer/tests/capture.pcap" \
     -Y 'tls.alert_message.desc == 20' 2>/dev/null | wc -l)
 if [ "$n" -eq 270 ] && [ "$t" -eq 270 ]; then pass; else
 	fail "tlsfuzzer: $n alert_other certain, tshark $t bad_record_mac alerts, want 270"; fi
+# hotplace's http2.pcapng, with its key log: the connection from port
+# 3391 resumed a TLS 1.3 session (tshark: the ServerHello carries
+# pre_shared_key; EncryptedExtensions and Finished follow, no Certificate)
+# and the client answered certificate_unknown. No certificate was sent in
+# it: the verdict must not say its certificates are encrypted.
+H=hotplace/test/testcase/tls/http
+n=$(tshark -r "$set_dir/$H/http2.pcapng" -o "tls.keylog_file:$set_dir/$H/sslkeylog" \
+    -Y 'tcp.port == 3391 && tls.handshake.type == 11' 2>/dev/null | wc -l)
+for tp in "" --two-pass; do
+	"$TLSDIAG" --json $tp --keylog "$set_dir/$H/sslkeylog" \
+	    -r "$set_dir/$H/http2.pcapng" 2>/dev/null |
+	    grep '"port":3391' >"$TMP/resumed.json"
+	if [ "$n" -eq 0 ] && grep -q 'resumed' "$TMP/resumed.json" &&
+	    ! grep -q 'encrypted (TLS 1.3' "$TMP/resumed.json" &&
+	    ! grep -q 'encrypted in TLS 1.3' "$TMP/resumed.json"; then pass; else
+		fail "http2.pcapng 3391 $tp: tshark $n Certificate messages; $(grep -o '"summary":"[^"]*"' "$TMP/resumed.json" | head -1)"; fi
+done
 finish
