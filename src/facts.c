@@ -199,8 +199,10 @@ on_client_hello(struct facts *f, struct tl_conn *c,
 			maxv = h->versions.v[i];
 	e->version = maxv;
 	e->sslv2 = h->sslv2;
+	memcpy(ch->last_random, h->random, sizeof(ch->last_random));
 	if (ch->present)
-		return;		/* second ClientHello after HRR */
+		return;		/* second ClientHello after HRR, or a
+				 * renegotiation's */
 	ch->present = true;
 	fp_client_hello(f->fp, ch->ja4, ch->ja3, h);
 	ch->sslv2 = h->sslv2;
@@ -247,8 +249,15 @@ on_server_hello(struct facts *f, struct tl_conn *c,
 		sh->hrr_group = h->key_share_group;
 		return;
 	}
-	if (sh->present)
+	if (sh->present) {
+		/* A renegotiation (TLS 1.2 and below): its keys, if the key
+		 * log has them; tls_stream moves each side to them at its
+		 * ChangeCipherSpec. */
+		if (!m->tls13 && f->keylog != NULL && h->compression == 0)
+			m->keys = tls_decrypt_new(f->keylog, ch->last_random,
+			    v, h->suite, h->random);
 		return;
+	}
 	sh->present = true;
 	sh->frame = e->frame;
 	sh->version = v;

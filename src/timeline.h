@@ -133,6 +133,8 @@ struct tl_client_hello {
 	uint8_t			session_id_len;
 	uint8_t			session_id[32];
 	uint8_t			random[32];
+	/* The latest ClientHello's (a renegotiation's; else random). */
+	uint8_t			last_random[32];
 	/* Fingerprints of this hello, "" when not computed (fingerprint.h:
 	 * no JA3 for an SSLv2-compatible hello). */
 	char			ja4[FP_JA4_LEN + 1];

@@ -79,6 +79,8 @@ tls_stream_cleanup(struct tls_stream *ts)
 	starttls_cleanup(&ts->st);	/* line buffers of a preamble cut short */
 	tls_decrypt_free(ts->dec);
 	ts->dec = NULL;
+	tls_decrypt_free(ts->dec_next);
+	ts->dec_next = NULL;
 }
 
 size_t
@@ -125,11 +127,49 @@ ev(struct tls_stream *ts, enum tl_ev_type type, int dir)
 	return e;
 }
 
+/* dec_of: the keys |dir|'s records are read with: a renegotiation's
+ * once that side changed cipher. */
+static struct tls_decrypt *
+dec_of(const struct tls_stream *ts, int dir)
+{
+	return ts->renewed[dir] ? ts->dec_next : ts->dec;
+}
+
 /* keys_active: records of |dir| are read with the key log. */
 static bool
 keys_active(const struct tls_stream *ts, int dir)
 {
-	return ts->dec != NULL && tls_decrypt_active(ts->dec, dir);
+	struct tls_decrypt *d = dec_of(ts, dir);
+
+	return d != NULL && tls_decrypt_active(d, dir);
+}
+
+/* drop_keys forgets the key log state (a key that does not fit). */
+static void
+drop_keys(struct tls_stream *ts)
+{
+	tls_decrypt_free(ts->dec);
+	tls_decrypt_free(ts->dec_next);
+	ts->dec = ts->dec_next = NULL;
+	ts->renewing[0] = ts->renewing[1] = false;
+	ts->renewed[0] = ts->renewed[1] = false;
+}
+
+/* renew_ccs: |dir| changed cipher in a renegotiation. Once both sides
+ * did, the renegotiation's keys are the connection's. */
+static void
+renew_ccs(struct tls_stream *ts, int dir)
+{
+	ts->renewing[dir] = false;
+	ts->renewed[dir] = true;
+	if (ts->dec_next != NULL)
+		tls_decrypt_ccs(ts->dec_next, dir);
+	if (ts->renewed[!dir]) {
+		tls_decrypt_free(ts->dec);
+		ts->dec = ts->dec_next;
+		ts->dec_next = NULL;
+		ts->renewed[0] = ts->renewed[1] = false;
+	}
 }
 
 /*
@@ -243,6 +283,7 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 	struct tl_event *e;
 	struct rd r;
 	int dir = sd->dir;
+	bool reneg;
 
 	e = ev(ts, TL_EV_HANDSHAKE, dir);
 	e->hs_type = type;
@@ -255,6 +296,9 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 		return false;
 	}
 	msg_init(&m, ts, e, body, len);
+	/* A second ServerHello with keys in use: a renegotiation. */
+	reneg = type == TLS_HS_SERVER_HELLO && ts->sh_seen && !ts->tls13 &&
+	    ts->dec != NULL;
 	if (type == TLS_HS_SERVER_HELLO) {
 		rd_init(&r, body, len);
 		if (tls_parse_server_hello(&r, &sh) == TLS_OK) {
@@ -265,7 +309,12 @@ hs_msg(void *arg, uint8_t type, const uint8_t *body, size_t len,
 	m.tls13 = ts->tls13;
 	m.dec = ts->dec;
 	ts->msg_fn(ts->msg_arg, &m);
-	if (m.keys != NULL && ts->dec == NULL)
+	if (reneg) {
+		tls_decrypt_free(ts->dec_next);
+		ts->dec_next = m.keys;
+		ts->renewing[0] = ts->renewing[1] = true;
+		ts->renewed[0] = ts->renewed[1] = false;
+	} else if (m.keys != NULL && ts->dec == NULL)
 		ts->dec = m.keys;
 	else
 		tls_decrypt_free(m.keys);
@@ -401,7 +450,9 @@ ccs(struct tls_stream *ts, int dir, size_t len)
 	if (ts->tls13 || (ts->hrr_seen && !ts->sh_seen))
 		return;
 	ts->cipher[dir] = TLS_CIPHER_ENCRYPTED;
-	if (ts->dec != NULL)
+	if (ts->renewing[dir])
+		renew_ccs(ts, dir);
+	else if (ts->dec != NULL)
 		tls_decrypt_ccs(ts->dec, dir);
 }
 
@@ -471,11 +522,11 @@ decrypt(struct tls_stream *ts, int dir, uint8_t ct, uint16_t version,
 	size_t pt_len;
 	enum tls_decrypt_result dr;
 
-	if (ts->dec == NULL || ct == TLS_CT_CHANGE_CIPHER_SPEC ||
+	if (dec_of(ts, dir) == NULL || ct == TLS_CT_CHANGE_CIPHER_SPEC ||
 	    !(ts->cipher[dir] == TLS_CIPHER_ENCRYPTED ||
 	    (ts->tls13 && ct == TLS_CT_APPLICATION_DATA)))
 		return false;
-	dr = tls_decrypt_record(ts->dec, dir, ct, version, p, len,
+	dr = tls_decrypt_record(dec_of(ts, dir), dir, ct, version, p, len,
 	    &inner_ct, &pt, &pt_len);
 	if (dr == TLS_DECRYPT_OK) {
 		if (inner_ct == TLS_CT_HANDSHAKE &&
@@ -488,8 +539,7 @@ decrypt(struct tls_stream *ts, int dir, uint8_t ct, uint16_t version,
 	if (dr == TLS_DECRYPT_BAD_KEY) {
 		e = ev(ts, TL_EV_MALFORMED, dir);
 		e->what = "key log entry does not match this connection";
-		tls_decrypt_free(ts->dec);
-		ts->dec = NULL;
+		drop_keys(ts);
 	}
 	return false;	/* TLS_DECRYPT_NO_KEY: inference */
 }

@@ -84,6 +84,13 @@ struct tls_stream {
 	struct tls_rec		 rec[2];
 	struct tls_hs		 hs[2];
 	struct tls_decrypt	*dec;		/* key log state, or NULL */
+	/* A renegotiation (TLS 1.2 and below): its keys from the key log
+	 * (or NULL: none there), which each side uses from its next
+	 * ChangeCipherSpec on (|renewed|), the other keeping |dec| until
+	 * then (its NewSessionTicket, say). */
+	struct tls_decrypt	*dec_next;
+	bool			 renewing[2];	/* its CCS is still to come */
+	bool			 renewed[2];	/* on dec_next */
 	enum tls_cipher		 cipher[2];
 	bool			 sh_seen;	/* a ServerHello was read */
 	bool			 hrr_seen;

@@ -59,8 +59,11 @@ def oracle_seq(stream, keys):
     return seq
 
 
-def ours_seq(conn, keys):
+def ours_seq(conn, keys, dec=None):
+    """tlsdiag's sequence; |dec| (frame: count) drops that many encrypted
+    records at each frame (what tshark decrypted there)."""
     seq = {"c2s": [], "s2c": []}
+    dec = dict(dec or {})
     for e in conn["events"]:
         t = e["type"]
         if e.get("decrypted") and not keys:
@@ -85,6 +88,10 @@ def ours_seq(conn, keys):
         elif t in SEQ:
             w = t
         else:
+            continue
+        if w in ("EncryptedHandshake", "EncryptedAlert") and \
+                dec.get(e["frame"], 0) > 0:
+            dec[e["frame"]] -= 1
             continue
         seq[e["dir"]].append(w)
     return seq
@@ -252,15 +259,17 @@ def main():
                     diffs.append("no connection reported")
             else:
                 used.add(match["id"])
-                a, b = oracle_seq(s, keys), ours_seq(match, keys)
-                if o.get("keylog") and not keys and \
-                        any(e.get("decrypted") for e in s["events"]):
-                    # tshark decrypted these; without the key log we see
-                    # them as encrypted records: compare the rest (only
-                    # where the key log held this connection's secrets).
-                    for d in ("c2s", "s2c"):
-                        b[d] = [w for w in b[d] if w not in
-                                ("EncryptedHandshake", "EncryptedAlert")]
+                # What tshark decrypted with the key log, frame by frame:
+                # without it we see as many encrypted records there, left
+                # out of the comparison (only where the key log held
+                # this connection's secrets: not a renegotiation's, say).
+                dec = {}
+                if o.get("keylog") and not keys:
+                    for e in s["events"]:
+                        if e.get("decrypted") and \
+                                not e.get("retransmission"):
+                            dec[e["frame"]] = dec.get(e["frame"], 0) + 1
+                a, b = oracle_seq(s, keys), ours_seq(match, keys, dec)
                 # Orient by the oracle's client.
                 if ep_str(match["client"]) != s["client"]:
                     b = {"c2s": b["s2c"], "s2c": b["c2s"]}
