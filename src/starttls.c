@@ -306,6 +306,11 @@ client_line(struct starttls *st, const uint8_t *l, size_t n)
 		st->proto = "FTP";
 	} else if (prefix_ci(l, n, "STLS")) {
 		st->requested = true;
+	} else if (strcmp(st->proto, "SMTP") == 0 && (prefix_ci(l, n,
+	    "USER ") || prefix_ci(l, n, "SYST") || prefix_ci(l, n, "FEAT") ||
+	    prefix_ci(l, n, "AUTH GSSAPI"))) {
+		/* A 220 greeting, then a command SMTP does not have. */
+		st->proto = "FTP";
 	} else if (strcmp(st->proto, "IMAP") == 0) {
 		sp = memchr(l, ' ', n);
 		if (sp != NULL && prefix_ci((const uint8_t *)sp + 1,

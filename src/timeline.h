@@ -304,6 +304,11 @@ struct tl_conn {
 	uint64_t		known_ca_frame;
 	bool			starttls;
 	const char		*starttls_proto;
+	/* A plaintext protocol tlsdiag followed before any TLS (starttls.c:
+	 * "SMTP", "FTP", "MySQL"...), and whether the client asked to
+	 * upgrade it; NULL when none. */
+	const char		*plain_proto;
+	bool			plain_asked;
 	/* A refused upgrade or proxy request: why, naming the protocol
 	 * and the side (static text), or NULL. */
 	const char		*starttls_refused;

@@ -748,6 +748,10 @@ preamble_events(struct tls_stream *ts, int dir, const uint8_t *p,
 		c->starttls_proto = st->proto;
 		c->starttls_refused = e->what;
 	}
+	if (st->state == STARTTLS_FOLLOW && st->proto != NULL) {
+		c->plain_proto = st->proto;
+		c->plain_asked = st->requested;
+	}
 	if (st->unasked_now) {
 		/* The server's greeting was plaintext and the client answered
 		 * it with TLS: show the greeting as the server's NotTLS, at

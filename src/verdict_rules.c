@@ -466,12 +466,16 @@ m_server_silent(const struct vctx *x, bool *inf)
 	(void)inf;
 	if (x->ch_ev == NULL || c->data[TL_S2C] || x->server_tls)
 		return false;
-	/* Silence counts when the client gave up or a second went by; not
-	 * an idle timeout that a leap of the capture's clock ran out: the
-	 * capture stopped watching (captures joined, a clock set). */
-	return c->rst[TL_C2S] || c->fin[TL_C2S] ||
-	    (c->end == TL_END_IDLE && !c->end_at_leap) ||
-	    c->last_us - x->ch_ev->ts_us >= 1000000;
+	/* Silence counts when a second went by, before the client gave up
+	 * or the capture ended (a client that closes at once gave the
+	 * server no time: suricata's app-layer-protocol-prefilter), or the
+	 * idle timeout ended it; not an idle timeout that a leap of the
+	 * capture's clock ran out: the capture stopped watching (captures
+	 * joined, a clock set). */
+	if (x->cclose != NULL && x->cclose->ts_us - x->ch_ev->ts_us >= 1000000)
+		return true;
+	return (c->end == TL_END_IDLE && !c->end_at_leap) ||
+	    (x->cclose == NULL && c->last_us - x->ch_ev->ts_us >= 1000000);
 }
 
 static bool
@@ -549,16 +553,38 @@ m_plaintext(const struct vctx *x, bool *inf)
 	    (server_spoke(c) || client_closed_first(c));
 }
 
+/* A plaintext protocol that tlsdiag followed (starttls.c: SMTP, FTP,
+ * IMAP, POP3, MySQL...) ran with no TLS byte, no upgrade asked for and
+ * none refused, on a port that is not a TLS port: SMTP without STARTTLS,
+ * an FTP or MySQL session in the clear. The proxies in front of TLS
+ * (HTTP CONNECT, SOCKS) are not such a protocol. */
+static bool
+m_plain_proto(const struct vctx *x, bool *inf)
+{
+	const struct tl_conn *c = x->c;
+	const char *p = c->plain_proto;
+
+	(void)inf;
+	return p != NULL && strcmp(p, "HTTP CONNECT") != 0 &&
+	    strncmp(p, "SOCKS", 5) != 0 && !c->starttls && !c->plain_asked &&
+	    c->starttls_refused == NULL && !x->any_tls &&
+	    !vr_tls_port(c->server_port);
+}
+
 /* The server's side is not in the capture, and the client's ACKs show it
  * spoke, or the capture started mid-connection (no ACK before the
- * client's data to count from): nothing the server did can be judged.
- * With the client's SYN and ACKs that acknowledge nothing of the server,
- * its silence is inferred (server_silent). */
+ * client's data to count from) and did not end with it: nothing the
+ * server did can be judged. With the client's SYN and ACKs that
+ * acknowledge nothing of the server, its silence is inferred
+ * (server_silent); a capture that ends after a client's packets from
+ * the middle of a connection ends mid-handshake (handshake_incomplete). */
 static bool
 m_client_side_only(const struct vctx *x, bool *inf)
 {
-	if (!client_side_only(x->c) || (tl_acked(x->c, TL_C2S) <= 1 &&
-	    !x->c->midstream))
+	const struct tl_conn *c = x->c;
+
+	if (!client_side_only(c) || (tl_acked(c, TL_C2S) <= 1 &&
+	    (!c->midstream || c->end == TL_END_EOF)))
 		return false;
 	*inf = true;
 	return true;
@@ -618,6 +644,7 @@ static const struct rule rules[] = {
 	{ VC_TCP_NO_ANSWER, false, m_tcp_no_answer, vt_tcp_no_answer },
 	{ VC_TCP_REFUSED, false, m_tcp_refused, vt_tcp_refused },
 	{ VC_NOT_TLS, false, m_preamble_refused, vt_preamble_refused },
+	{ VC_PLAINTEXT, false, m_plain_proto, vt_plain_proto },
 	{ VC_PLAINTEXT, false, m_plaintext, vt_plaintext },
 	{ VC_NOT_TLS, false, m_banner_before_hello, vt_banner_before_hello },
 	{ VC_NOT_TLS, false, m_not_tls, vt_not_tls },

@@ -408,6 +408,42 @@ vt_plaintext(const struct vctx *x, struct verdict *v)
 	    "service should be encrypted, use its TLS port or STARTTLS");
 }
 
+/* upgrade_name: how protocol |p| (starttls.c's name) asks for TLS. */
+static const char *
+upgrade_name(const char *p)
+{
+	if (strcmp(p, "FTP") == 0)
+		return "AUTH TLS";
+	if (strcmp(p, "POP3") == 0)
+		return "STLS";
+	if (strcmp(p, "MySQL") == 0)
+		return "its SSL request";
+	if (strcmp(p, "PostgreSQL") == 0)
+		return "its SSLRequest";
+	if (strcmp(p, "RDP") == 0)
+		return "TLS negotiation";
+	if (strcmp(p, "LDAP") == 0)
+		return "StartTLS";
+	return "STARTTLS";
+}
+
+void
+vt_plain_proto(const struct vctx *x, struct verdict *v)
+{
+	const struct tl_conn *c = x->c;
+	const char *up = upgrade_name(c->plain_proto);
+
+	v->summary = vt_str("%s on port %u without %s: not TLS, and neither "
+	    "side asked for it", c->plain_proto, c->server_port, up);
+	vt_evidence(v, vt_str("%s in the clear: %llu bytes from the client, "
+	    "%llu from the server", c->plain_proto,
+	    (unsigned long long)c->bytes[TL_C2S],
+	    (unsigned long long)c->bytes[TL_S2C]));
+	v->next = vt_str("nothing, if plaintext is meant here; if the service "
+	    "should be encrypted, have the client use %s (or the service's "
+	    "TLS port)", up);
+}
+
 void
 vt_preamble_refused(const struct vctx *x, struct verdict *v)
 {
@@ -1190,6 +1226,13 @@ vt_server_silent(const struct vctx *x, struct verdict *v)
 		    "leapt %s ahead)", (double)(c->last_us -
 		    x->ch_ev->ts_us) / 1e6, span_text(span, sizeof(span),
 		    c->end_us - c->last_us));
+	else if (x->cclose != NULL && x->cclose->ts_us >= x->ch_ev->ts_us)
+		/* The client gave up: the silence it waited through. */
+		v->summary = vt_str("the server never answered the "
+		    "ClientHello (%.1f s of silence, then the client %s)",
+		    (double)(x->cclose->ts_us - x->ch_ev->ts_us) / 1e6,
+		    x->cclose->type == TL_EV_RST ? "reset the connection" :
+		    "closed");
 	else
 		v->summary = vt_str("the server never answered the "
 		    "ClientHello (%.1f s of silence%s)", (double)((idle ?

@@ -275,10 +275,23 @@ END_TEST
 START_TEST(test_server_silent)
 {
 	struct tl_conn *c = conn_hello(TLS_V_TLS13);
+	struct verdict *v;
+	int64_t ch = c->events[c->num_events - 1].ts_us;
 
+	add(c, TL_EV_FIN, TL_C2S)->ts_us = ch + 2500000;
+	c->fin[0] = true;
+	c->last_us = ch + 2500000;
+	v = expect_v(c, "server_silent", false, VERDICT_FAILED);
+	ck_assert_str_eq(v->summary, "the server never answered the "
+	    "ClientHello (2.5 s of silence, then the client closed)");
+	verdict_free(v);
+	tl_conn_free(c);
+	/* A client that closes at once gives the server no time to answer
+	 * (suricata-verify's app-layer-protocol-prefilter). */
+	c = conn_hello(TLS_V_TLS13);
 	add(c, TL_EV_FIN, TL_C2S);
 	c->fin[0] = true;
-	expect(c, "server_silent", false);
+	expect(c, "handshake_incomplete", false);
 }
 END_TEST
 
@@ -773,6 +786,44 @@ START_TEST(test_plaintext)
 }
 END_TEST
 
+/* A plaintext protocol tlsdiag followed for a STARTTLS that never came
+ * (emix.pcap's FTP and MySQL sessions): plaintext, certain; not where
+ * the client asked to upgrade, nor on a TLS port. */
+START_TEST(test_plain_proto)
+{
+	struct tl_conn *c;
+	struct verdict *v;
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		c = conn_tcp();
+		c->server_port = k == 2 ? 465 : 21;
+		c->plain_proto = "FTP";
+		c->plain_asked = k == 1;
+		c->data[0] = c->data[1] = true;
+		c->bytes[0] = 120;
+		c->bytes[1] = 873;
+		add(c, TL_EV_FIN, TL_C2S);
+		add(c, TL_EV_FIN, TL_S2C);
+		c->fin[0] = c->fin[1] = true;
+		v = verdict_decide(c);
+		if (k == 0) {
+			ck_assert_str_eq(verdict_code_name(v->code),
+			    "plaintext");
+			ck_assert(!v->inferred);
+			ck_assert_str_eq(v->summary, "FTP on port 21 without "
+			    "AUTH TLS: not TLS, and neither side asked for it");
+			ck_assert(evidence_has(v, "120 bytes from the client, "
+			    "873 from the server"));
+		} else
+			ck_assert_str_ne(verdict_code_name(v->code),
+			    "plaintext");
+		verdict_free(v);
+		tl_conn_free(c);
+	}
+}
+END_TEST
+
 /* The capture holds the client's side only (PCAPdroid's metadata.pcap):
  * its ACKs tell whether the server spoke. */
 START_TEST(test_client_side_only)
@@ -797,9 +848,9 @@ START_TEST(test_client_side_only)
 		c->pkts[0] = 4;
 		tl_ack(c, TL_C2S, 1000001);	/* the SYN-ACK's ISN + 1 */
 		tl_ack(c, TL_C2S, spoke ? 1004309 : 1000001);
-		add(c, TL_EV_FIN, TL_C2S);
+		add(c, TL_EV_FIN, TL_C2S)->ts_us = e->ts_us + 2000000;
 		c->fin[0] = true;
-		c->last_us = c->events[c->num_events - 1].ts_us + 2000000;
+		c->last_us = e->ts_us + 2000000;
 		c->one_sided = true;
 		if (spoke) {
 			v = expect_v(c, "handshake_not_seen", true,
@@ -876,6 +927,7 @@ verdict_suite(void)
 	tcase_add_test(tc, test_tls13_finished_and_close_notify);
 	tcase_add_test(tc, test_plaintext);
 	tcase_add_test(tc, test_client_side_only);
+	tcase_add_test(tc, test_plain_proto);
 	suite_add_tcase(s, tc);
 	return s;
 }

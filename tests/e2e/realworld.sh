@@ -39,13 +39,36 @@ got = [(o["verdict"]["code"], o["verdict"]["outcome"]) for o in
        o["client"]["port"] == port]
 sys.exit(0 if got == [(code, outcome)] else print(port, got) or 1)' "$2" "$3" "$4"
 }
+# Mercury's emix.pcap holds plaintext sessions of server-first protocols
+# that tlsdiag follows for a STARTTLS that never comes: an anonymous FTP
+# session on port 21 (port 62014: 220 ProFTPD, USER, PASS, 230, SYST...)
+# and MySQL sessions on 3306 (ports 56162 and 33416: a server greeting,
+# a login request, results), once closed_before_tls (failed, certain).
 M=pcapdroid/app/src/main/jni/tests/pcap/metadata.pcap
+E=mercury/unit_tests/pcaps/emix.pcap
 for c in "$M 59424 handshake_not_seen unknown" "$M 45226 handshake_not_seen unknown" \
     "$M 49936 plaintext not_tls" \
-    "pcapfs/tests/system/system-tests.pcapng 41685 plaintext not_tls"; do
+    "pcapfs/tests/system/system-tests.pcapng 41685 plaintext not_tls" \
+    "$E 62014 plaintext not_tls" "$E 56162 plaintext not_tls" \
+    "$E 33416 plaintext not_tls" \
+    "mercury/unit_tests/pcaps/faketls_potatovpn.pcap 61938 server_silent failed"; do
 	# shellcheck disable=SC2086
 	if pin $c; then pass; else fail "pinned verdict: $c"; fi
 done
+n=$(tshark -r "$set_dir/$E" -Y 'tcp.port == 62014 && ftp.request.command == "USER"' \
+    2>/dev/null | wc -l)
+if [ "$n" -eq 1 ] && "$TLSDIAG" -q --summary -r "$set_dir/$E" 2>/dev/null |
+    grep -q ':62014 -> .* FTP on port 21 without AUTH TLS: not TLS'; then pass; else
+	fail "emix 62014: tshark $n USER commands; want FTP on port 21 without AUTH TLS"; fi
+# faketls_potatovpn.pcap, port 61938: the ClientHello (frame 6), the
+# client's FIN 0.9 s later (frame 54), nothing from the server but ACKs.
+F=mercury/unit_tests/pcaps/faketls_potatovpn.pcap
+want=$(tshark -r "$set_dir/$F" -Y 'frame.number == 6 || frame.number == 54' \
+    -T fields -e frame.time_epoch 2>/dev/null |
+    awk 'NR == 1 { a = $1 } NR == 2 { printf "%.1f", $1 - a }')
+if "$TLSDIAG" -q -r "$set_dir/$F" 2>/dev/null | grep ':61938 ' |
+    grep -q "($want s of silence, then the client closed)"; then pass; else
+	fail "faketls_potatovpn 61938: want $want s of silence, then the client closed"; fi
 n=$("$TLSDIAG" --json -r "$set_dir/tlsfuzzer/tests/capture.pcap" 2>/dev/null |
     grep -c '"code":"alert_other","outcome":"failed","confidence":"certain"')
 t=$(tshark -r "$set_dir/tlsfuzzer/tests/capture.pcap" \
