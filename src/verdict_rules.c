@@ -65,14 +65,21 @@ server_alert_after_ccert(const struct vctx *x)
 	    x->alert->frame >= x->ccert_ev->frame && x->ccert_sent;
 }
 
+/* The SYN was never answered. Certain when the client sent it again (it
+ * got no SYN-ACK); a single SYN is inferred: the SYN-ACK may only be
+ * missing from the capture (PCAPdroid's metadata.pcap holds no packet of
+ * any IPv6 server, and its client reset a connection 6 s after its one
+ * SYN). */
 static bool
 m_tcp_no_answer(const struct vctx *x, bool *inf)
 {
 	const struct tl_conn *c = x->c;
 
-	(void)inf;
-	return c->syn && !c->synack && !c->rst[TL_S2C] && !c->data[0] &&
-	    !c->data[1] && c->pkts[TL_S2C] == 0;
+	if (!c->syn || c->synack || c->rst[TL_S2C] || c->data[0] ||
+	    c->data[1] || c->pkts[TL_S2C] != 0)
+		return false;
+	*inf = c->syn_count < 2;
+	return true;
 }
 
 static bool
@@ -434,7 +441,12 @@ static bool
 m_client_aborted(const struct vctx *x, bool *inf)
 {
 	(void)inf;
-	if (!x->server_flight || x->done || x->cclose == NULL)
+	/* A client that sent its Finished did not give up: the server's
+	 * Finished is what is missing (PcapPlusPlus's tls.pcap, port
+	 * 55305: the client's second flight, False Start data, then its
+	 * FIN). */
+	if (!x->server_flight || x->done || x->cclose == NULL ||
+	    x->cfin_ev != NULL || x->c->ccs[TL_C2S])
 		return false;
 	/* An alert from the client itself came before its close in the
 	 * stream, even when captured after it: nothing is sent after a
@@ -752,6 +764,17 @@ verdict_decide(const struct tl_conn *c)
 		    "cut by the snapshot length (-s)",
 		    (unsigned long long)(c->snap_pkts[0] + c->snap_pkts[1])));
 	}
+	/* in: a verdict that rests on a side saying nothing (no alert, no
+	 * answer) cannot be sure of it when bytes are missing: an alert may
+	 * be among them (nDPI's ja3_lots_of_cipher_suites.pcap: 7 client
+	 * bytes the server acknowledged, the size of an alert record). */
+	if (c->gap_bytes[0] + c->gap_bytes[1] > 0 &&
+	    (v->code == VC_CLIENT_ABORTED || v->code == VC_SERVER_SILENT ||
+	    v->code == VC_SERVER_CLOSED_AFTER_HELLO ||
+	    v->code == VC_CLIENT_CERT_RESET ||
+	    v->code == VC_CLOSED_BEFORE_TLS ||
+	    v->code == VC_CLOSED_AFTER_HANDSHAKE))
+		v->inferred = true;
 	if (c->one_sided) {
 		v->inferred = true;
 		vt_evidence(v, xstrdup("only one direction of this connection "

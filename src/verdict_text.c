@@ -1081,13 +1081,21 @@ vt_client_aborted(const struct vctx *x, struct verdict *v)
 {
 	const struct tl_event *close = x->cclose;
 
-	v->summary = vt_str("the client gave up after the server's hello "
-	    "without sending an alert");
+	if (x->c->gap_bytes[TL_C2S] > 0)
+		v->summary = vt_str("the client gave up after the server's "
+		    "hello, with no alert in the capture (%llu bytes of the "
+		    "client's are missing from it: one may be among them)",
+		    (unsigned long long)x->c->gap_bytes[TL_C2S]);
+	else
+		v->summary = vt_str("the client gave up after the server's "
+		    "hello without sending an alert");
 	add_ev(v, x, x->sh_ev);
 	if (x->sc->num > 0)
 		vt_evidence(v, vt_str("server certificate %s issued by %s",
 		    leaf_subject(x->sc),
 		    leaf_issuer(x->sc)));
+	/* A chain from another connection says where it comes from. */
+	known_evidence(x, v);
 	add_findings(v, x->sc, X509_SEV_WARNING);
 	add_ev(v, x, close);
 	v->next = xstrdup("read the client's error (a certificate it did not "

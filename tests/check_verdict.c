@@ -188,6 +188,13 @@ START_TEST(test_tcp_no_answer)
 	c->syn_count = 3;
 	c->pkts[0] = 3;
 	expect(c, "tcp_no_answer", false);
+	/* One SYN: its answer may be missing from the capture only. */
+	c = tl_conn_new(1);
+	add(c, TL_EV_SYN, TL_C2S)->count = 1;
+	c->syn = true;
+	c->syn_count = 1;
+	c->pkts[0] = 1;
+	expect(c, "tcp_no_answer", true);
 }
 END_TEST
 
@@ -492,12 +499,33 @@ END_TEST
 START_TEST(test_client_aborted)
 {
 	struct tl_conn *c = tls12_server_flight();
+	struct verdict *v;
 
 	add(c, TL_EV_FIN, TL_C2S);
 	c->fin[0] = true;
 	/* The server's reaction to the close is not the cause. */
 	alert(c, TL_S2C, 50);
 	expect(c, "client_aborted", false);
+	/* Bytes of the client's missing: an alert may be among them. */
+	c = tls12_server_flight();
+	c->gap_bytes[TL_C2S] = 7;
+	add(c, TL_EV_RST, TL_C2S);
+	c->rst[0] = true;
+	v = expect_v(c, "client_aborted", true, VERDICT_FAILED);
+	ck_assert_ptr_nonnull(strstr(v->summary, "7 bytes of the client's "
+	    "are missing"));
+	verdict_free(v);
+	tl_conn_free(c);
+	/* A client that sent its second flight did not give up: the
+	 * server's Finished is what is missing. */
+	c = tls12_server_flight();
+	hs(c, TL_C2S, TLS_HS_CLIENT_KEY_EXCHANGE);
+	add(c, TL_EV_CCS, TL_C2S);
+	c->ccs[0] = true;
+	hs(c, TL_C2S, TLS_HS_FINISHED)->encrypted = true;
+	add(c, TL_EV_FIN, TL_C2S);
+	c->fin[0] = true;
+	expect(c, "handshake_incomplete", false);
 }
 END_TEST
 

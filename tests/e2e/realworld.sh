@@ -51,7 +51,8 @@ for c in "$M 59424 handshake_not_seen unknown" "$M 45226 handshake_not_seen unkn
     "pcapfs/tests/system/system-tests.pcapng 41685 plaintext not_tls" \
     "$E 62014 plaintext not_tls" "$E 56162 plaintext not_tls" \
     "$E 33416 plaintext not_tls" \
-    "mercury/unit_tests/pcaps/faketls_potatovpn.pcap 61938 server_silent failed"; do
+    "mercury/unit_tests/pcaps/faketls_potatovpn.pcap 61938 server_silent failed" \
+    "pcapplusplus/Tests/ExamplesTest/pcap_examples/tls.pcap 55305 handshake_incomplete incomplete"; do
 	# shellcheck disable=SC2086
 	if pin $c; then pass; else fail "pinned verdict: $c"; fi
 done
@@ -60,6 +61,14 @@ n=$(tshark -r "$set_dir/$E" -Y 'tcp.port == 62014 && ftp.request.command == "USE
 if [ "$n" -eq 1 ] && "$TLSDIAG" -q --summary -r "$set_dir/$E" 2>/dev/null |
     grep -q ':62014 -> .* FTP on port 21 without AUTH TLS: not TLS'; then pass; else
 	fail "emix 62014: tshark $n USER commands; want FTP on port 21 without AUTH TLS"; fi
+# PcapPlusPlus's tls.pcap, port 55305 (above): the client sent its second
+# flight and data (frames 17-19) before its FIN; the server never sent its
+# Finished: not "the client gave up" (client_aborted, certain) as it was.
+# metadata.pcap, port 44904: one SYN, reset by the client 6.4 s later, in a
+# capture with no packet of any IPv6 server: tcp_no_answer, inferred.
+if "$TLSDIAG" --json -r "$set_dir/$M" 2>/dev/null | grep '"port":44904' |
+    grep -q '"code":"tcp_no_answer","outcome":"failed","confidence":"inferred"'
+then pass; else fail "metadata.pcap 44904: want tcp_no_answer inferred"; fi
 # faketls_potatovpn.pcap, port 61938: the ClientHello (frame 6), the
 # client's FIN 0.9 s later (frame 54), nothing from the server but ACKs.
 F=mercury/unit_tests/pcaps/faketls_potatovpn.pcap
