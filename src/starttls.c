@@ -211,6 +211,27 @@ irc_server_line(const uint8_t *p, size_t len)
 }
 
 /* detect looks at the first bytes of a stream and picks a protocol. */
+/* connect_port: the port of "CONNECT host:port HTTP/1.1" (RFC 9110
+ * 9.3.6), or 0. */
+static uint16_t
+connect_port(const uint8_t *p, size_t len)
+{
+	size_t i = 8, colon = 0;	/* after "CONNECT " */
+	unsigned v = 0;
+
+	for (; i < len && p[i] != ' ' && p[i] != '\r' && p[i] != '\n'; i++)
+		if (p[i] == ':')
+			colon = i;
+	if (colon == 0 || colon + 1 == i || i - colon > 6)
+		return 0;
+	for (colon++; colon < i; colon++) {
+		if (p[colon] < '0' || p[colon] > '9')
+			return 0;
+		v = v * 10 + (unsigned)(p[colon] - '0');
+	}
+	return v <= 65535 ? (uint16_t)v : 0;
+}
+
 static bool
 detect(struct starttls *st, int dir, const uint8_t *p, size_t len)
 {
@@ -255,6 +276,7 @@ detect(struct starttls *st, int dir, const uint8_t *p, size_t len)
 	if (prefix_ci(p, len, "CONNECT ")) {
 		st->proto = "HTTP CONNECT";
 		st->requested = true;
+		st->dest_port = connect_port(p, len);
 		return true;
 	}
 	/* SOCKS5 greeting: VER 5, NMETHODS, METHODS; a client may send its
@@ -441,8 +463,8 @@ skip_cstring(struct rd *r)
  * userid NUL [domain NUL, for 4a: ip 0.0.0.x], the server's VN CD port
  * ip (CD 90: granted). */
 static size_t
-socks4_msg(int dir, const uint8_t *b, size_t len, enum pre_msg *res,
-    const char **why)
+socks4_msg(struct starttls *st, int dir, const uint8_t *b, size_t len,
+    enum pre_msg *res, const char **why)
 {
 	struct rd r;
 	uint8_t vn, cd, ip[4];
@@ -467,17 +489,19 @@ socks4_msg(int dir, const uint8_t *b, size_t len, enum pre_msg *res,
 	if (ip[0] == 0 && ip[1] == 0 && ip[2] == 0 && ip[3] != 0 &&
 	    !skip_cstring(&r))
 		return 0;
+	st->dest_port = port;
 	return len - rd_left(&r);
 }
 
 /* socks5_request is socks_msg for a SOCKS5 request or reply, VER
  * CMD/REP RSV ATYP ADDR PORT, read from |r| (after VER) of |len| bytes. */
 static size_t
-socks5_request(struct rd *r, int dir, size_t len, enum pre_msg *res,
-    const char **why)
+socks5_request(struct starttls *st, struct rd *r, int dir, size_t len,
+    enum pre_msg *res, const char **why)
 {
 	struct rd v;
 	uint8_t x, atyp;
+	uint16_t port;
 
 	if (!rd_u8(r, &x) || !rd_skip(r, 1) || !rd_u8(r, &atyp))
 		return 0;
@@ -497,8 +521,10 @@ socks5_request(struct rd *r, int dir, size_t len, enum pre_msg *res,
 			*res = PRE_STOP;
 		return len;
 	}
-	if (!rd_skip(r, 2))
+	if (!rd_u16(r, &port))
 		return 0;
+	if (dir == 0)
+		st->dest_port = port;
 	if (dir == 1) {
 		if (x == 0)
 			*res = PRE_GRANTED;
@@ -559,7 +585,7 @@ socks5_msg(struct starttls *st, int dir, const uint8_t *b, size_t len,
 		*res = PRE_STOP;
 		return len;
 	}
-	return socks5_request(&r, dir, len, res, why);
+	return socks5_request(st, &r, dir, len, res, why);
 }
 
 /*
@@ -574,7 +600,7 @@ socks_msg(struct starttls *st, int dir, const uint8_t *b, size_t len,
 	*res = PRE_MORE;
 	*why = NULL;
 	if (strcmp(st->proto, "SOCKS4") == 0)
-		return socks4_msg(dir, b, len, res, why);
+		return socks4_msg(st, dir, b, len, res, why);
 	return socks5_msg(st, dir, b, len, res, why);
 }
 

@@ -48,6 +48,9 @@ struct starttls {
 	bool			 unasked_now;
 	bool			 server_first;	/* detected from the server */
 	uint32_t		 rdp_requested;	/* RDP_NEG_REQ protocols */
+	/* The proxies: the port the client asked to reach through the
+	 * tunnel (SOCKS request, CONNECT host:port); 0 unknown. */
+	uint16_t		 dest_port;
 	uint8_t			 head[2][LIMIT_PREVIEW_BYTES];
 	uint8_t			 head_len[2];	/* first plaintext bytes */
 };

@@ -309,6 +309,9 @@ struct tl_conn {
 	 * upgrade it; NULL when none. */
 	const char		*plain_proto;
 	bool			plain_asked;
+	/* Through a proxy (HTTP CONNECT, SOCKS): the port the client asked
+	 * to reach; 0 when none or not known. */
+	uint16_t		tunnel_port;
 	/* A refused upgrade or proxy request: why, naming the protocol
 	 * and the side (static text), or NULL. */
 	const char		*starttls_refused;

@@ -735,6 +735,7 @@ preamble_events(struct tls_stream *ts, int dir, const uint8_t *p,
 		st->upgraded_now = false;
 		c->starttls = true;
 		c->starttls_proto = st->proto;
+		c->tunnel_port = st->dest_port;
 		e = ev(ts, TL_EV_STARTTLS, dir);
 		e->what = st->proto;
 	}

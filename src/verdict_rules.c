@@ -560,6 +560,12 @@ m_plaintext(const struct vctx *x, bool *inf)
 	const struct tl_conn *c = x->c;
 
 	(void)inf;
+	/* Through a proxy, the port asked for is the one that tells (a
+	 * SOCKS tunnel to port 80). */
+	if (c->starttls && c->tunnel_port != 0)
+		return (c->not_tls[0] || c->not_tls[1]) && !c->tls[0] &&
+		    !c->tls[1] && !vr_tls_port(c->tunnel_port) &&
+		    (server_spoke(c) || client_closed_first(c));
 	return (c->not_tls[0] || c->not_tls[1]) && !c->tls[0] && !c->tls[1] &&
 	    !c->starttls && !vr_tls_port(c->server_port) &&
 	    (server_spoke(c) || client_closed_first(c));

@@ -398,8 +398,14 @@ vt_plaintext(const struct vctx *x, struct verdict *v)
 	sb_init(&b);
 	if (e != NULL)
 		preview(&b, x->c, e);
-	v->summary = vt_str("%s on port %u: not TLS, and nothing here expected "
-	    "TLS", plaintext_name(x->c, e), x->c->server_port);
+	if (x->c->starttls && x->c->tunnel_port != 0)
+		v->summary = vt_str("%s through the %s proxy to port %u: not "
+		    "TLS, and nothing here expected TLS", plaintext_name(x->c,
+		    e), x->c->starttls_proto, x->c->tunnel_port);
+	else
+		v->summary = vt_str("%s on port %u: not TLS, and nothing here "
+		    "expected TLS", plaintext_name(x->c, e),
+		    x->c->server_port);
 	if (e != NULL)
 		vt_evidence(v, vt_str("frame %llu: %s sent \"%s\"",
 		    (unsigned long long)e->frame, side(e->dir), b.s));

@@ -127,7 +127,36 @@ START_TEST(test_socks4a_granted)
 	    sizeof(socks4_grant)), sizeof(socks4_grant));
 	ck_assert(st.upgraded_now);
 	ck_assert_int_eq(st.state, STARTTLS_DONE);
+	ck_assert_uint_eq(st.dest_port, 443);	/* 0x01bb */
 	starttls_cleanup(&st);
+}
+END_TEST
+
+/* The port an HTTP CONNECT asks for (RFC 9110 9.3.6); none when the
+ * request line has no port, or a port that is not a number. */
+START_TEST(test_connect_port)
+{
+	static const struct {
+		const char	*line;
+		uint16_t	 port;
+	} t[] = {
+		{ "CONNECT example.com:8443 HTTP/1.1\r\n", 8443 },
+		{ "CONNECT [::1]:443 HTTP/1.1\r\n", 443 },
+		{ "CONNECT example.com HTTP/1.1\r\n", 0 },
+		{ "CONNECT example.com:4x3 HTTP/1.1\r\n", 0 },
+		{ "CONNECT example.com:99999 HTTP/1.1\r\n", 0 },
+	};
+	struct starttls st;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		starttls_init(&st);
+		(void)starttls_feed(&st, 0, (const uint8_t *)t[i].line,
+		    strlen(t[i].line));
+		ck_assert_str_eq(st.proto, "HTTP CONNECT");
+		ck_assert_uint_eq(st.dest_port, t[i].port);
+		starttls_cleanup(&st);
+	}
 }
 END_TEST
 
@@ -164,6 +193,7 @@ suite(void)
 	suite_add_tcase(s, irc);
 	tcase_add_test(socks, test_socks4a_granted);
 	tcase_add_test(socks, test_socks4_refused);
+	tcase_add_test(socks, test_connect_port);
 	suite_add_tcase(s, socks);
 	return s;
 }

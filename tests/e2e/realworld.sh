@@ -69,6 +69,16 @@ if [ "$n" -eq 1 ] && "$TLSDIAG" -q --summary -r "$set_dir/$E" 2>/dev/null |
 if "$TLSDIAG" --json -r "$set_dir/$M" 2>/dev/null | grep '"port":44904' |
     grep -q '"code":"tcp_no_answer","outcome":"failed","confidence":"inferred"'
 then pass; else fail "metadata.pcap 44904: want tcp_no_answer inferred"; fi
+# emix.pcap's SOCKS4 and SOCKS5 tunnels from ports 53533 and 53535 carry
+# plain HTTP to port 80 (tshark: socks.dstport 80, then GET and 200 OK):
+# plaintext, not a not_tls failure as before.
+for p in 53533 53535; do
+	d=$(tshark -r "$set_dir/$E" -Y "tcp.port == $p && socks.dstport" \
+	    -T fields -e socks.dstport 2>/dev/null | head -1)
+	if [ "$d" = 80 ] && "$TLSDIAG" -q --summary -r "$set_dir/$E" 2>/dev/null |
+	    grep ":$p -> " | grep -q "HTTP through the SOCKS[45] proxy to port 80: not TLS"
+	then pass; else fail "emix $p: tshark port $d; want HTTP through the proxy to port 80"; fi
+done
 # faketls_potatovpn.pcap, port 61938: the ClientHello (frame 6), the
 # client's FIN 0.9 s later (frame 54), nothing from the server but ACKs.
 F=mercury/unit_tests/pcaps/faketls_potatovpn.pcap
