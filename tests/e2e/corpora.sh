@@ -33,19 +33,10 @@ if python3 "$TOOLS/corpora_compare.py" "$TLSDIAG" "$corpora" \
 # app-layer-protocol-prefilter, port 43210: once server_silent, certain,
 # "0.0 s of silence"); nDPI's tls_1.2_unidirectional_client (port 43854,
 # the client's side only: once server_silent).
-pin() {	# FILE PORT CODE OUTCOME
-	"$TLSDIAG" --json -r "$corpora/$1" 2>/dev/null | python3 -c '
-import json, sys
-port, code, outcome = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-got = [(o["verdict"]["code"], o["verdict"]["outcome"]) for o in
-       map(json.loads, sys.stdin) if "client" in o and
-       o["client"]["port"] == port]
-sys.exit(0 if got == [(code, outcome)] else print(port, got) or 1)' "$2" "$3" "$4"
-}
 for c in "zeek/testing/btest/Traces/smtp.pcap 49648 plaintext not_tls" \
     "suricata-verify/tests/app-layer-protocol-prefilter/input.pcap 43210 handshake_incomplete incomplete" \
     "ndpi/tests/cfgs/default/pcap/tls_1.2_unidirectional_client.pcapng 43854 handshake_not_seen unknown"; do
 	# shellcheck disable=SC2086
-	if pin $c; then pass; else fail "pinned verdict: $c"; fi
+	if pin_verdict "$corpora" $c; then pass; else fail "pinned verdict: $c"; fi
 done
 finish

@@ -46,3 +46,16 @@ table_rows() {
 	done <"$1"
 	[ "$_n" -gt 0 ] || fail "$1: no table row checked"
 }
+
+# pin_verdict DIR FILE PORT CODE OUTCOME: the one connection of DIR/FILE
+# from client port PORT has that verdict code and outcome (else it prints
+# what it has and returns 1).
+pin_verdict() {
+	"$TLSDIAG" --json -r "$1/$2" 2>/dev/null | python3 -c '
+import json, sys
+port, code, outcome = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+got = [(o["verdict"]["code"], o["verdict"]["outcome"]) for o in
+       map(json.loads, sys.stdin) if "client" in o and
+       o["client"]["port"] == port]
+sys.exit(0 if got == [(code, outcome)] else print(port, got) or 1)' "$3" "$4" "$5"
+}

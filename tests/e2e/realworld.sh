@@ -30,15 +30,6 @@ if python3 "$TOOLS/corpora_compare.py" "$TLSDIAG" "$set_dir" \
 # not_tls); pcapFS's "pcapFStest\n" to port 12345 is followed by the
 # client's own FIN (plaintext); tlsfuzzer's 270 connections each end in a
 # plaintext bad_record_mac alert.
-pin() {	# FILE PORT CODE OUTCOME
-	"$TLSDIAG" --json -r "$set_dir/$1" 2>/dev/null | python3 -c '
-import json, sys
-port, code, outcome = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-got = [(o["verdict"]["code"], o["verdict"]["outcome"]) for o in
-       map(json.loads, sys.stdin) if "client" in o and
-       o["client"]["port"] == port]
-sys.exit(0 if got == [(code, outcome)] else print(port, got) or 1)' "$2" "$3" "$4"
-}
 # Mercury's emix.pcap holds plaintext sessions of server-first protocols
 # that tlsdiag follows for a STARTTLS that never comes: an anonymous FTP
 # session on port 21 (port 62014: 220 ProFTPD, USER, PASS, 230, SYST...)
@@ -54,7 +45,7 @@ for c in "$M 59424 handshake_not_seen unknown" "$M 45226 handshake_not_seen unkn
     "mercury/unit_tests/pcaps/faketls_potatovpn.pcap 61938 server_silent failed" \
     "pcapplusplus/Tests/ExamplesTest/pcap_examples/tls.pcap 55305 handshake_incomplete incomplete"; do
 	# shellcheck disable=SC2086
-	if pin $c; then pass; else fail "pinned verdict: $c"; fi
+	if pin_verdict "$set_dir" $c; then pass; else fail "pinned verdict: $c"; fi
 done
 n=$(tshark -r "$set_dir/$E" -Y 'tcp.port == 62014 && ftp.request.command == "USER"' \
     2>/dev/null | wc -l)
