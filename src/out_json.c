@@ -309,6 +309,12 @@ json_event(struct sb *b, const struct tl_conn *c, const struct tl_event *e)
 		sb_puts(b, ",\"length\":");
 		sb_u64(b, e->len);
 		break;
+	case TL_EV_HEARTBEAT:
+		sb_puts(b, ",\"length\":");
+		sb_u64(b, e->len);
+		sb_puts(b, e->encrypted ? ",\"encrypted\":true" :
+		    ",\"encrypted\":false");
+		break;
 	case TL_EV_GAP:
 		sb_printf(b, ",\"bytes\":%llu", (unsigned long long)e->bytes);
 		break;

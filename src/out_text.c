@@ -179,6 +179,18 @@ header(struct sb *b, const struct tl_conn *c, const struct out_opts *opt)
 		    "  [capture loss: sequence gap]");
 }
 
+/* event_note ends an event's line: decrypted, and its note. */
+static void
+event_note(struct sb *b, const struct tl_event *e)
+{
+	if (e->decrypted)
+		sb_puts(b, " (decrypted)");
+	if (e->what != NULL) {
+		sb_puts(b, " ");
+		sb_puts(b, e->what);
+	}
+}
+
 static void
 event_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
     const struct out_opts *opt)
@@ -246,7 +258,10 @@ event_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
 		    (unsigned long long)c->appdata_bytes[e->dir]);
 		break;
 	case TL_EV_ENCRYPTED:
-		sb_printf(b, " %u bytes", e->len);
+	case TL_EV_HEARTBEAT:	/* a Heartbeat says when it was not read */
+		sb_printf(b, " %u bytes%s", e->len, e->type ==
+		    TL_EV_HEARTBEAT && e->encrypted && !e->decrypted ?
+		    " (encrypted)" : "");
 		break;
 	case TL_EV_GAP:
 		sb_printf(b, " %llu bytes missing", (unsigned long long)
@@ -272,12 +287,7 @@ event_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
 	default:
 		break;
 	}
-	if (e->decrypted)
-		sb_puts(b, " (decrypted)");
-	if (e->what != NULL) {
-		sb_puts(b, " ");
-		sb_puts(b, e->what);
-	}
+	event_note(b, e);
 }
 
 static void

@@ -370,6 +370,8 @@ tl_ev_name(const struct tl_event *e)
 		return "Resync";
 	case TL_EV_TRUNCATED:
 		return "Truncated";
+	case TL_EV_HEARTBEAT:
+		return "Heartbeat";
 	}
 	return "Unknown";
 }

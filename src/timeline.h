@@ -47,6 +47,8 @@ enum tl_ev_type {
 	TL_EV_STARTTLS,		/* plaintext upgrade; what names the protocol */
 	TL_EV_RESYNC,		/* bytes skipped to find a record header */
 	TL_EV_TRUNCATED,	/* a cap was hit; what says which */
+	TL_EV_HEARTBEAT,	/* a Heartbeat record (RFC 6520); what says
+				 * request or response when readable */
 };
 
 struct tl_event {
@@ -264,6 +266,7 @@ struct tl_conn {
 	bool			rst[2];
 	uint64_t		rst_frame[2];
 	bool			data[2];	/* any payload byte */
+	bool			heartbeat[2];	/* a Heartbeat record sent */
 
 	/* TLS facts. */
 	bool			tls[2];		/* records seen that direction */

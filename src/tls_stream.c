@@ -456,6 +456,49 @@ ccs(struct tls_stream *ts, int dir, size_t len)
 		tls_decrypt_ccs(ts->dec, dir);
 }
 
+/* What a Heartbeat request (RFC 6520 4: type, payload_length, payload,
+ * at least 16 bytes of padding) is when it claims more payload than its
+ * record holds, or leaves no room for the padding (OpenSSL's fix for
+ * CVE-2014-0160 discards both). */
+static const char hb_bleed[] = "request claiming more payload than its "
+    "record holds (the Heartbleed probe, CVE-2014-0160)";
+static const char hb_nopad[] = "request without the 16 bytes of padding "
+    "RFC 6520 requires (a patched server discards it)";
+
+/* heartbeat puts a Heartbeat record of |len| bytes on the timeline, the
+ * first LIMIT_RENEG_EVENTS of them; |p| NULL: not readable. */
+static void
+heartbeat(struct tls_stream *ts, int dir, const uint8_t *p, size_t len,
+    bool decrypted)
+{
+	struct tl_event *e;
+	struct rd r;
+	uint8_t type;
+	uint16_t claimed;
+
+	ts->c->heartbeat[dir] = true;
+	if (ts->hb_events >= LIMIT_RENEG_EVENTS)
+		return;
+	ts->hb_events++;
+	e = ev(ts, TL_EV_HEARTBEAT, dir);
+	e->len = (uint32_t)len;
+	e->encrypted = p == NULL || decrypted;
+	e->decrypted = decrypted;
+	if (p == NULL)
+		return;
+	rd_init(&r, p, len);
+	if (!rd_u8(&r, &type) || !rd_u16(&r, &claimed))
+		return;
+	if (type == 1 && claimed > rd_left(&r))
+		e->what = hb_bleed;
+	else if (type == 1 && (size_t)claimed + 16 > rd_left(&r))
+		e->what = hb_nopad;
+	else if (type == 1)
+		e->what = "request";
+	else if (type == 2)
+		e->what = "response";
+}
+
 /* plaintext handles one record whose content is readable: sent in the
  * clear, or decrypted with the key log. */
 static void
@@ -475,6 +518,9 @@ plaintext(struct tls_stream *ts, int dir, uint8_t ct, const uint8_t *p,
 	case TLS_CT_APPLICATION_DATA:
 		appdata(ts, dir, len);
 		break;
+	case TLS_CT_HEARTBEAT:
+		heartbeat(ts, dir, p, len, decrypted);
+		break;
 	default:
 		break;
 	}
@@ -492,6 +538,8 @@ skimmed(struct tls_stream *ts, int dir, uint8_t ct, size_t len)
 
 	if (ct == TLS_CT_APPLICATION_DATA)
 		appdata(ts, dir, len);
+	else if (ct == TLS_CT_HEARTBEAT)
+		heartbeat(ts, dir, NULL, len, false);
 	else if (ct == TLS_CT_ALERT) {
 		e = ev(ts, TL_EV_ALERT, dir);
 		e->len = (uint32_t)len;
@@ -570,6 +618,10 @@ encrypted(struct tls_stream *ts, int dir, uint8_t ct, const uint8_t *p,
 	struct tl_conn *c = ts->c;
 	struct tl_event *e;
 
+	if (ct == TLS_CT_HEARTBEAT) {
+		heartbeat(ts, dir, NULL, len, false);
+		return true;
+	}
 	if (ct == TLS_CT_HANDSHAKE && !ts->tls13 && dir == TL_C2S &&
 	    !ts->sh_seen && second_hello(p, len)) {
 		ts->cipher[dir] = TLS_CIPHER_PLAIN;

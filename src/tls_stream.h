@@ -100,6 +100,7 @@ struct tls_stream {
 						 * record callback */
 	uint8_t			 phase;		/* TLS 1.3 without keys */
 	uint8_t			 reneg_events;	/* shown after the handshake */
+	uint8_t			 hb_events;	/* Heartbeat records shown */
 	uint16_t		 null_mac;	/* MAC bytes of a NULL cipher */
 	unsigned		 out;		/* TLS_STREAM_* of this call */
 };

@@ -367,7 +367,10 @@ m_server_cert_rejected(const struct vctx *x, bool *inf)
 static bool
 m_client_quit(const struct vctx *x, bool *inf)
 {
+	/* A client that sent a Heartbeat did send something (zeek's
+	 * heartbleed-encrypted-success.pcap: 60 KB came back). */
 	if (!x->done || x->quit == NULL || x->quit_late ||
+	    x->c->heartbeat[TL_C2S] ||
 	    (x->alert != NULL && x->alert->dir == TL_S2C &&
 	    x->alert->frame < x->quit->frame))
 		return false;
@@ -446,7 +449,8 @@ m_client_aborted(const struct vctx *x, bool *inf)
 	 * 55305: the client's second flight, False Start data, then its
 	 * FIN). */
 	if (!x->server_flight || x->done || x->cclose == NULL ||
-	    x->cfin_ev != NULL || x->c->ccs[TL_C2S])
+	    x->cfin_ev != NULL || x->c->ccs[TL_C2S] ||
+	    x->c->heartbeat[TL_C2S])
 		return false;
 	/* An alert from the client itself came before its close in the
 	 * stream, even when captured after it: nothing is sent after a
@@ -718,6 +722,66 @@ static const struct rule rules[] = {
 	    vt_incomplete },
 };
 
+/* gap_after: bytes of |dir| are missing after event |after| (NULL: any
+ * bytes of |dir|; dir -1: of either side). */
+static bool
+gap_after(const struct tl_conn *c, int dir, const struct tl_event *after)
+{
+	size_t i;
+
+	for (i = 0; i < c->num_events; i++)
+		if (c->events[i].type == TL_EV_GAP &&
+		    (dir < 0 || c->events[i].dir == dir) &&
+		    (after == NULL || &c->events[i] > after))
+			return true;
+	return false;
+}
+
+/*
+ * in: silence_unsure says that a verdict resting on a side saying
+ * nothing (no alert, no answer) cannot be sure of it: bytes of that side
+ * are missing from where the silence is claimed, and an alert may be
+ * among them (nDPI's ja3_lots_of_cipher_suites.pcap: 7 client bytes the
+ * server acknowledged, the size of an alert record).
+ */
+static bool
+silence_unsure(const struct vctx *x, enum verdict_code code)
+{
+	switch (code) {
+	case VC_CLIENT_ABORTED:
+		return gap_after(x->c, TL_C2S, x->sh_ev);
+	case VC_SERVER_SILENT:
+	case VC_SERVER_CLOSED_AFTER_HELLO:
+		return gap_after(x->c, TL_S2C, x->ch_ev);
+	case VC_CLIENT_CERT_RESET:
+		return gap_after(x->c, TL_S2C, x->ccert_ev);
+	case VC_CLOSED_BEFORE_TLS:
+	case VC_CLOSED_AFTER_HANDSHAKE:
+		return gap_after(x->c, -1, NULL);
+	default:
+		return false;
+	}
+}
+
+/* heartbeat_evidence names the client's first Heartbeat request, and
+ * says so when it claims more payload than it carries (Heartbleed). */
+static void
+heartbeat_evidence(const struct tl_conn *c, struct verdict *v)
+{
+	size_t i;
+
+	for (i = 0; i < c->num_events; i++) {
+		const struct tl_event *e = &c->events[i];
+
+		if (e->type != TL_EV_HEARTBEAT || e->dir != TL_C2S)
+			continue;
+		vt_evidence(v, vt_str("frame %llu: the client sent a Heartbeat "
+		    "%s (%u bytes)", (unsigned long long)e->frame,
+		    e->what != NULL ? e->what : "record", e->len));
+		return;
+	}
+}
+
 struct verdict *
 verdict_decide(const struct tl_conn *c)
 {
@@ -770,17 +834,9 @@ verdict_decide(const struct tl_conn *c)
 		    "cut by the snapshot length (-s)",
 		    (unsigned long long)(c->snap_pkts[0] + c->snap_pkts[1])));
 	}
-	/* in: a verdict that rests on a side saying nothing (no alert, no
-	 * answer) cannot be sure of it when bytes are missing: an alert may
-	 * be among them (nDPI's ja3_lots_of_cipher_suites.pcap: 7 client
-	 * bytes the server acknowledged, the size of an alert record). */
-	if (c->gap_bytes[0] + c->gap_bytes[1] > 0 &&
-	    (v->code == VC_CLIENT_ABORTED || v->code == VC_SERVER_SILENT ||
-	    v->code == VC_SERVER_CLOSED_AFTER_HELLO ||
-	    v->code == VC_CLIENT_CERT_RESET ||
-	    v->code == VC_CLOSED_BEFORE_TLS ||
-	    v->code == VC_CLOSED_AFTER_HANDSHAKE))
+	if (silence_unsure(&x, v->code))
 		v->inferred = true;
+	heartbeat_evidence(c, v);
 	if (c->one_sided) {
 		v->inferred = true;
 		vt_evidence(v, xstrdup("only one direction of this connection "

@@ -178,6 +178,65 @@ events(const struct t *t)
 	return out;
 }
 
+/* Heartbeat records (RFC 6520): what a readable request claims, against
+ * what its record holds. Forged (a malformed case): the type byte, the
+ * claimed payload length, then the bytes given. zeek's heartbleed.pcap
+ * frame 19 (tshark: record 16368 bytes, payload_length 16365) is the
+ * no-padding case. */
+START_TEST(test_heartbeat)
+{
+	static const struct {
+		uint8_t		 type;
+		uint16_t	 claimed;
+		size_t		 carried;	/* bytes after the header */
+		const char	*what;
+	} hb[] = {
+		{ 1, 16384, 1, "request claiming more payload than its record "
+		    "holds (the Heartbleed probe, CVE-2014-0160)" },
+		{ 1, 16365, 16365, "request without the 16 bytes of padding "
+		    "RFC 6520 requires (a patched server discards it)" },
+		{ 1, 18, 34, "request" },
+		{ 2, 18, 34, "response" },
+	};
+	uint8_t b[16400];
+	struct t *t;
+	size_t i;
+
+	for (i = 0; i < sizeof(hb) / sizeof(hb[0]); i++) {
+		t = start(false);
+		hs(t, TLS_HS_CLIENT_HELLO, NULL, 40);
+		feed(t, C);
+		memset(b, 0x41, sizeof(b));
+		b[0] = hb[i].type;
+		b[1] = (uint8_t)(hb[i].claimed >> 8);
+		b[2] = (uint8_t)hb[i].claimed;
+		rec(t, TLS_CT_HEARTBEAT, b, 3 + hb[i].carried);
+		feed(t, C);
+		ck_assert_uint_eq(t->c->num_events, 2);
+		ck_assert_int_eq(t->c->events[1].type, TL_EV_HEARTBEAT);
+		ck_assert_uint_eq(t->c->events[1].len, 3 + hb[i].carried);
+		ck_assert(!t->c->events[1].encrypted);
+		ck_assert_str_eq(t->c->events[1].what, hb[i].what);
+		ck_assert(t->c->heartbeat[C]);
+		finish(t);
+	}
+	/* After the client's ChangeCipherSpec, without keys: encrypted. */
+	t = start(false);
+	hs(t, TLS_HS_CLIENT_HELLO, NULL, 40);
+	feed(t, C);
+	hs(t, TLS_HS_SERVER_HELLO, sh12, sizeof(sh12));
+	feed(t, S);
+	rec(t, TLS_CT_CHANGE_CIPHER_SPEC, (const uint8_t *)"\1", 1);
+	rec(t, TLS_CT_HEARTBEAT, NULL, 32);
+	feed(t, C);
+	ck_assert_int_eq(t->c->events[t->c->num_events - 1].type,
+	    TL_EV_HEARTBEAT);
+	ck_assert(t->c->events[t->c->num_events - 1].encrypted);
+	ck_assert_ptr_null(t->c->events[t->c->num_events - 1].what);
+	finish(t);
+}
+END_TEST
+
 /* A TLS 1.2 full handshake without keys: the CCS makes each sender
  * ENCRYPTED, so its handshake record is its Finished; both settle the
  * handshake and what follows is read as headers only. */
@@ -476,6 +535,7 @@ suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_tls12_ccs_then_finished);
+	tcase_add_test(tc, test_heartbeat);
 	tcase_add_test(tc, test_settle_mid_segment);
 	tcase_add_test(tc, test_tls13_flights);
 	tcase_add_test(tc, test_tls13_alert_in_handshake);

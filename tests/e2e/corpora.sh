@@ -39,4 +39,22 @@ for c in "zeek/testing/btest/Traces/smtp.pcap 49648 plaintext not_tls" \
 	# shellcheck disable=SC2086
 	if pin_verdict "$corpora" $c; then pass; else fail "pinned verdict: $c"; fi
 done
+# zeek's heartbleed captures: the client's Heartbeat records (tshark:
+# tls.record.content_type == 24) are on the timeline; a client that sent
+# one did not "give up" (heartbleed.pcap and heartbleed-success.pcap were
+# client_aborted, certain) nor "close at once without data" (heartbleed-encrypted-success,
+# which got 60 KB of Heartbeat records back, was closed_after_handshake).
+for f in heartbleed heartbleed-success heartbleed-encrypted-success; do
+	F="$corpora/zeek/testing/btest/Traces/tls/$f.pcap"
+	# The client's Heartbeat records (tshark lists a record at the frame
+	# that completes it, tlsdiag at the one that starts it: counted, not
+	# compared frame by frame).
+	want=$(tshark -r "$F" -Y 'tls.record.content_type == 24 && tcp.dstport == 443' \
+	    2>/dev/null | wc -l)
+	got=$("$TLSDIAG" -r "$F" 2>/dev/null |
+	    grep -cE '^ +[0-9]+ +frame [0-9]+ .* C -> S  Heartbeat ')
+	if [ "$want" -gt 0 ] && [ "$got" -eq "$want" ] &&
+	    ! "$TLSDIAG" -q -r "$F" 2>/dev/null | grep -q 'client_aborted\|closed_after_handshake'
+	then pass; else fail "$f: $got client Heartbeat events, tshark $want records"; fi
+done
 finish
