@@ -149,12 +149,24 @@ gz_stream(int fd)
 	return fp;
 }
 
+bool
+capture_is_stream(const char *path)
+{
+	struct stat sb;
+
+	if (strcmp(path, "-") == 0)
+		return true;
+	return stat(path, &sb) == 0 && (S_ISFIFO(sb.st_mode) ||
+	    S_ISSOCK(sb.st_mode) || S_ISCHR(sb.st_mode));
+}
+
 /*
  * capture_is_gzip says whether |path| starts with the gzip magic bytes
  * (RFC 1952 2.3.1: 1f 8b), whatever its name. Standard input is looked at
  * only when it is a regular file (pread leaves it where it was): a pipe
  * cannot be peeked at, and zlib would hold back a live stream's packets
- * until its buffer fills, so a pipe is read by libpcap as before.
+ * until its buffer fills, so a pipe is read by libpcap as before. So is a
+ * named pipe: reading its first bytes would take them from libpcap.
  */
 static bool
 capture_is_gzip(const char *path)
@@ -172,6 +184,8 @@ capture_is_gzip(const char *path)
 		return at >= 0 && pread(STDIN_FILENO, m, 2, at) == 2 &&
 		    m[0] == 0x1f && m[1] == 0x8b;
 	}
+	if (capture_is_stream(path))
+		return false;
 	fp = fopen(path, "rb");
 	if (fp == NULL)
 		return false;

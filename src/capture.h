@@ -49,6 +49,11 @@ struct capture_live_opts {
 	unsigned	 fanout_id;	/* 0..65535 */
 };
 
+/* capture_is_stream says whether |path| can be read only once: "-"
+ * (standard input) or a pipe, socket or character device (a FIFO, or a
+ * shell's <(...)). Such a file is not opened to check it before it is
+ * read, nor read by more than one thread. */
+bool	 capture_is_stream(const char *path);
 /* capture_open_file opens |path| ("-" for standard input) as a pcap or
  * pcapng file. It returns NULL, with |errbuf| naming the file and the
  * cause, when it cannot. */

@@ -141,14 +141,15 @@ feed(struct run *r, int64_t ts_us, const uint8_t *data, size_t caplen,
 		stop(r);
 }
 
-/* reads_stdin tells whether one of |files| is "-", standard input. */
+/* reads_stream tells whether one of |files| can be read only once:
+ * standard input or a pipe (capture_is_stream). */
 static bool
-reads_stdin(const char *const *files, size_t nfiles)
+reads_stream(const char *const *files, size_t nfiles)
 {
 	size_t i;
 
 	for (i = 0; i < nfiles; i++)
-		if (strcmp(files[i], "-") == 0)
+		if (capture_is_stream(files[i]))
 			return true;
 	return false;
 }
@@ -177,7 +178,7 @@ use_reader(const struct run_opts *o)
 		return true;
 	if (o->read == RUN_READ_LOOP)
 		return false;
-	if (reads_stdin(o->files, o->nfiles))
+	if (reads_stream(o->files, o->nfiles))
 		return false;
 	return cpus() > 1;
 }
@@ -195,8 +196,8 @@ thread_blocker(const struct run_opts *o)
 {
 	if (o->nfiles == 0)
 		return "live capture";
-	if (reads_stdin(o->files, o->nfiles))
-		return "-r -";
+	if (reads_stream(o->files, o->nfiles))
+		return "a pipe (-r -, a FIFO)";
 	if (o->save_path != NULL)
 		return "-w";
 	if (o->oo.only_id != 0)
@@ -271,7 +272,7 @@ use_embedded_keylogs(struct run *r)
 	size_t i;
 
 	for (i = 0; i < o->nfiles; i++) {
-		if (strcmp(o->files[i], "-") == 0 ||
+		if (capture_is_stream(o->files[i]) ||
 		    !pcapng_dsb_scan(o->files[i], add_dsb, r, &ds))
 			continue;
 		if (ds.tls > 0)
@@ -445,7 +446,7 @@ check_files(const struct run_opts *o, char errbuf[CAPTURE_ERRBUF_SIZE])
 	pcap_t *p;
 
 	for (i = 0; i < o->nfiles; i++) {
-		if (strcmp(o->files[i], "-") == 0)
+		if (capture_is_stream(o->files[i]))
 			continue;
 		p = capture_open_file(o->files[i], &cerr, errbuf);
 		if (p == NULL)
@@ -624,8 +625,8 @@ run_files(const struct run_opts *o)
 		    thread_blocker(o));
 	/* From a pipe (tcpdump -w - | tlsdiag -r -): each report as its
 	 * connection ends. */
-	oo.flush_each = oo.flush_each || reads_stdin(o->files, o->nfiles);
-	if (o->two_pass && !reads_stdin(o->files, o->nfiles)) {
+	oo.flush_each = oo.flush_each || reads_stream(o->files, o->nfiles);
+	if (o->two_pass && !reads_stream(o->files, o->nfiles)) {
 		kb = kb_new();
 		if (!learn_pass(o, kb)) {
 			kb_free(kb);

@@ -40,6 +40,26 @@ for f in tls13-ok.pcap tls13-ok.pcapng tls12-client-cert-untrusted.pcap; do
 	done
 done
 
+# A named pipe (mkfifo, or a shell's <(...)) can be read once: it is
+# neither opened to check it first nor scanned for key logs, and --threads
+# does not read it twice (the first bytes were lost before: "unknown file
+# format").
+for f in tls13-ok.pcap tls13-ok.pcapng; do
+	run orig --keylog "$K" -r "$PCAPS/$f"
+	rm -f "$TMP/named.pipe"
+	mkfifo "$TMP/named.pipe" || skip "mkfifo failed"
+	cat "$PCAPS/$f" >"$TMP/named.pipe" 2>/dev/null &
+	# One that opened it twice would wait for a second writer: timeout.
+	SSLKEYLOGFILE='' timeout 30 "$TLSDIAG" --json --summary --keylog "$K" \
+	    --threads 2 -r "$TMP/named.pipe" >"$TMP/fifo" 2>"$TMP/fifo.err"
+	echo $? >"$TMP/fifo.rc"
+	kill $! 2>/dev/null
+	wait
+	if cmp -s "$TMP/orig" "$TMP/fifo" && [ "$(cat "$TMP/fifo.rc")" = 0 ] &&
+	    grep -q "^tlsdiag: --threads: one analysis thread with a pipe" "$TMP/fifo.err"; then
+		pass; else fail "$f through a FIFO: exit $(cat "$TMP/fifo.rc"): $(cat "$TMP/fifo.err")"; fi
+done
+
 # Embedded key log.
 D="$PCAPS/derived/tls13-ok-dsb.pcapng"
 run keyed --keylog "$K" -r "$PCAPS/tls13-ok.pcapng"

@@ -103,7 +103,7 @@ for opt in "-w $TMP/w.pcap" "--two-pass" "--id 1" "--json=compact" \
 	fi
 done
 "$TLSDIAG" --threads 2 -r - <"$PCAPS/tls12-ok.pcap" >"$TMP/out" 2>"$TMP/err"
-if [ $? -eq 0 ] && grep -q "one analysis thread with -r -" "$TMP/err"; then
+if [ $? -eq 0 ] && grep -q "one analysis thread with a pipe (-r -, a FIFO)" "$TMP/err"; then
 	pass; else fail "-r - --threads 2: $(head -2 "$TMP/err")"; fi
 # Not asked for: nothing said.
 "$TLSDIAG" -w "$TMP/w2.pcap" -r "$PCAPS/tls12-ok.pcap" >/dev/null 2>"$TMP/err"
