@@ -588,6 +588,8 @@ segment_flow(struct analyzer *a, const struct segment *s,
 	cr = conn_new(a, o->flow, s, o->dir);
 	if (!(o->fev & FLOW_EV_SYN) && !o->flow->tcp.syn)
 		cr->tl->midstream = true;
+	cr->tl->continues = o->continues;
+	cr->tl->continues_idle_us = o->continues_idle_us;
 	return cr;
 }
 

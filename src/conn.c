@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "forgot.h"
 #include "limits.h"
 #include "util.h"
 
@@ -24,6 +25,7 @@ struct conn_table {
 	 * per linger length (LINGER_*), so that each is in deadline order
 	 * and a connection is reported when its own linger ends. */
 	struct conn_life	*linger_head[2], *linger_tail[2];
+	struct forgot		*forgot;	/* reported idle, forgotten */
 };
 
 static const char *const state_names[] = {
@@ -210,6 +212,7 @@ conn_table_new(const struct conn_params *p)
 	t = xcalloc(1, sizeof(*t));
 	t->p = *p;
 	t->flows = flow_table_new(1024);
+	t->forgot = forgot_new();
 	t->leapt_from_us = INT64_MIN;
 	return t;
 }
@@ -220,6 +223,7 @@ conn_table_free(struct conn_table *t)
 	if (t == NULL)
 		return;
 	flow_table_free(t->flows);
+	forgot_free(t->forgot);
 	free(t);
 }
 
@@ -307,6 +311,24 @@ expired(struct conn_expired *x, struct conn_life *l, enum conn_input why,
 	return true;
 }
 
+/* forget removes the tombstone |f|, remembering it if it was reported
+ * idle. */
+static void
+forget(struct conn_table *t, struct flow *f)
+{
+	struct forgot_entry e;
+
+	if (f->idle_ended && f->conn_id != 0) {
+		memset(&e, 0, sizeof(e));
+		e.key = f->key;
+		e.conn_id = f->conn_id;
+		e.idle_at_us = f->last_us;
+		e.client_is_a = f->tcp.client_is_a;
+		forgot_add(t->forgot, &e, t->now_us);
+	}
+	flow_remove(t->flows, f);
+}
+
 /* expire_open is steps 3 and 4 of conn_expire_next. */
 static bool
 expire_open(struct conn_table *t, size_t mem, struct conn_expired *x)
@@ -336,6 +358,7 @@ expire_open(struct conn_table *t, size_t mem, struct conn_expired *x)
 			continue;
 		}
 		/* conn_reported or conn_remove takes it off the linger list. */
+		f->idle_ended = e.in == CONN_IN_IDLE;
 		return expired(x, l, e.in, r.end, e.in == CONN_IN_CAP);
 	}
 	return false;
@@ -367,7 +390,7 @@ conn_expire_next(struct conn_table *t, size_t mem, struct conn_expired *x)
 		while ((f = flow_oldest_reported(t->flows)) != NULL &&
 		    (t->now_us - f->last_us > tomb_us ||
 		    flow_count(t->flows) > t->p.max_flows))
-			flow_remove(t->flows, f);
+			forget(t, f);
 		x->phase = 2;
 	}
 	return expire_open(t, mem, x);
@@ -454,6 +477,7 @@ restart(struct conn_table *t, struct flow *f, const struct segment *s,
     struct conn_seg_out *o)
 {
 	flow_set_reported(t->flows, f, false);
+	f->idle_ended = false;
 	memset(&f->tcp, 0, sizeof(f->tcp));
 	o->fev = flow_tcp(f, s, o->kdir, &o->dir);
 }
@@ -548,6 +572,7 @@ conn_segment(struct conn_table *t, const struct segment *s,
 	struct flow_key k;
 	struct flow *f;
 	struct conn_life *l;
+	struct forgot_entry g;
 
 	memset(o, 0, sizeof(*o));
 	o->kdir = flow_key_of(&k, s);
@@ -558,9 +583,18 @@ conn_segment(struct conn_table *t, const struct segment *s,
 	/* Another worker's segments never come here (conn_route). */
 	if (t->p.shard_n > 1 && route_of(&t->p, flow_key_shard_hash(&k)) < 0)
 		return CONN_SEG_OTHER_SHARD;
-	if ((f = flow_find(t->flows, &k)) == NULL &&
-	    (f = new_flow(t, &k, s)) == NULL)
-		return CONN_SEG_IGNORED;
+	if ((f = flow_find(t->flows, &k)) == NULL) {
+		if ((f = new_flow(t, &k, s)) == NULL)
+			return CONN_SEG_IGNORED;
+		/* Not a new connection: the rest of one reported idle. */
+		if (!(s->flags & TCP_SYN) &&
+		    forgot_take(t->forgot, &k, t->now_us, &g)) {
+			o->continues = g.conn_id;
+			o->continues_idle_us = g.idle_at_us;
+			f->tcp.have_client = true;	/* its roles */
+			f->tcp.client_is_a = g.client_is_a;
+		}
+	}
 	o->flow = f;
 	touch(t, f, TOUCH_SEGMENT);
 	o->fev = flow_tcp(f, s, o->kdir, &o->dir);

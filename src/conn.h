@@ -223,6 +223,11 @@ struct conn_seg_out {
 	int			 kdir;	/* direction relative to the key */
 	int			 dir;	/* 0 client to server */
 	uint64_t		 conn_id; /* the tombstone's connection */
+	/* A new flow without a SYN that is the rest of a connection
+	 * reported idle and forgotten: its id, and its last packet's time
+	 * before the silence (LIMIT_FORGOTTEN). */
+	uint64_t		 continues;
+	int64_t			 continues_idle_us;
 };
 
 /*

@@ -55,6 +55,7 @@ struct flow {
 	bool		 reported;	/* the connection was reported and its
 					 * data freed: the flow is a tombstone
 					 * (set with flow_set_reported) */
+	bool		 idle_ended;	/* and it was reported idle */
 };
 
 struct flow_table;

@@ -32,6 +32,15 @@
  * timeout instead of the connections open. The idle timeout caps it. */
 #define LIMIT_TOMBSTONE_SECONDS		10
 
+/* Connections reported idle whose tombstones are gone are remembered by
+ * their addresses for a day, at most this many (forgot.h), so that their
+ * late packets (a FIN or a reset after minutes of silence, more data of a
+ * kept-alive session) are said to continue them instead of a connection
+ * whose start the capture missed. 64 bytes each and 8 of index; a power
+ * of two. Not counted in --max-memory (4.5 MiB at most). */
+#define LIMIT_FORGOTTEN_SECONDS		86400
+#define LIMIT_FORGOTTEN			65536
+
 /* How long a reset connection waits for stragglers before it is reported
  * (default of --linger): an alert reordered behind the RST, the answers
  * to the reset, all within a few round trips. */

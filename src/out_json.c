@@ -523,6 +523,10 @@ json_conn_head(struct sb *b, const struct tl_conn *c)
 	sb_milli(b, c->last_us - c->start_us);
 	sb_puts(b, c->midstream ? ",\"midstream\":true" :
 	    ",\"midstream\":false");
+	if (c->continues != 0) {
+		sb_puts(b, ",\"continues\":");
+		sb_puts(b, tl_id_str(idb, c->continues));
+	}
 	sb_puts(b, c->renegotiated ? ",\"renegotiated\":true" :
 	    ",\"renegotiated\":false");
 	sb_puts(b, c->capture_loss ? ",\"capture_loss\":true" :
@@ -948,6 +952,10 @@ ecs_tlsdiag(struct sb *b, const struct tl_conn *c, const char *outcome)
 	sb_puts(b, tl_id_str(idb, c->id));
 	sb_puts(b, c->midstream ? ",\"midstream\":true" :
 	    ",\"midstream\":false");
+	if (c->continues != 0) {
+		sb_puts(b, ",\"continues\":");
+		sb_puts(b, tl_id_str(idb, c->continues));
+	}
 	if (v != NULL) {
 		sb_puts(b, ",\"verdict\":{\"code\":");
 		sb_json_cstr(b, verdict_code_name(v->code));

@@ -211,6 +211,10 @@ struct tl_conn {
 	uint16_t		client_port;
 	uint16_t		server_port;
 	bool			midstream;	/* SYN not seen: roles guessed */
+	/* Midstream: the rest of connection |continues| (its id), which
+	 * was reported idle: silent since |continues_idle_us|. */
+	uint64_t		continues;
+	int64_t			continues_idle_us;
 	int64_t			start_us;
 	int64_t			last_us;
 	uint64_t		first_frame;

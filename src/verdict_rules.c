@@ -813,7 +813,9 @@ verdict_decide(const struct tl_conn *c)
 		    "capture (it started mid-handshake, or sees one direction "
 		    "only): what the client offered is not known"));
 	}
-	if (c->midstream && v->num_evidence < VERDICT_MAX_EVIDENCE)
+	/* (The rest of a connection reported idle has its roles.) */
+	if (c->midstream && c->continues == 0 &&
+	    v->num_evidence < VERDICT_MAX_EVIDENCE)
 		vt_evidence(v, xstrdup("the capture started mid-connection: "
 		    "roles were guessed from ports and the first ClientHello"));
 	if (c->gap_bytes[0] + c->gap_bytes[1] > 0 &&

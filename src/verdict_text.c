@@ -543,6 +543,7 @@ void
 vt_handshake_not_seen(const struct vctx *x, struct verdict *v)
 {
 	const struct tl_conn *c = x->c;
+	char idb[TL_ID_STRLEN];
 	const char *what;
 
 	if (c->appdata_records[0] + c->appdata_records[1] > 0 ||
@@ -555,15 +556,28 @@ vt_handshake_not_seen(const struct vctx *x, struct verdict *v)
 		what = "only the end of the connection";
 	else
 		what = "only TCP segments without data";
-	v->summary = vt_str("the capture holds no handshake for this "
-	    "connection: it started after the handshake, and shows %s", what);
-	vt_evidence(v, vt_str("frame %llu: first packet seen, without the "
-	    "SYN", (unsigned long long)c->first_frame));
+	if (c->continues != 0) {
+		v->summary = vt_str("this is the rest of connection #%s, "
+		    "which was reported when it went idle: after %.1f s of "
+		    "silence it shows %s", tl_id_str(idb, c->continues),
+		    (double)(c->start_us - c->continues_idle_us) / 1e6, what);
+		vt_evidence(v, vt_str("frame %llu: first packet after the "
+		    "silence, without a SYN", (unsigned long long)
+		    c->first_frame));
+	} else {
+		v->summary = vt_str("the capture holds no handshake for this "
+		    "connection: it started after the handshake, and shows %s",
+		    what);
+		vt_evidence(v, vt_str("frame %llu: first packet seen, without "
+		    "the SYN", (unsigned long long)c->first_frame));
+	}
 	vt_evidence(v, vt_str("%llu packets from the client side, %llu from "
 	    "the server side", (unsigned long long)c->pkts[0],
 	    (unsigned long long)c->pkts[1]));
-	v->next = xstrdup("start the capture before the connection opens to "
-	    "see its handshake");
+	v->next = xstrdup(c->continues != 0 ? "see the connection it "
+	    "continues for the handshake; raise --idle-timeout above the "
+	    "silence to see it as one connection" : "start the capture "
+	    "before the connection opens to see its handshake");
 }
 
 void

@@ -567,6 +567,71 @@ START_TEST(test_route)
 }
 END_TEST
 
+/*
+ * A connection reported idle, whose tombstone is gone: a later segment
+ * without a SYN on its tuple (a reset after minutes of silence) is its
+ * rest (o.continues, with its roles), once; a SYN is a new connection;
+ * another tuple is not it.
+ */
+static enum conn_seg
+seg_at(struct conn_table *t, int64_t ms, enum op op, uint16_t port,
+    struct conn_seg_out *o)
+{
+	struct segment s = mkseg(op, port);
+	struct conn_expired x;
+
+	(void)conn_clock(t, ms * 1000, ms == 0);
+	conn_segment_begin(t);
+	memset(&x, 0, sizeof(x));
+	while (conn_expire_next(t, 0, &x))
+		conn_reported(t, x.life);
+	return conn_segment(t, &s, o);
+}
+
+START_TEST(test_continues)
+{
+	struct conn_params p = {
+		.idle_us = 60000000, .max_flows = 100,
+		.max_memory = (size_t)1 << 30,
+	};
+	struct conn_table *t = conn_table_new(&p);
+	struct conn_seg_out o;
+	struct conn_life l[4];
+
+	memset(l, 0, sizeof(l));
+	ck_assert_int_eq(seg_at(t, 0, SYN, 50000, &o), CONN_SEG_FOLLOW);
+	conn_attach(t, o.flow, &l[0], &l[0]);
+	o.flow->conn_id = 7;
+	ck_assert_int_eq(seg_at(t, 1, SYNACK, 50000, &o), CONN_SEG_FOLLOW);
+	(void)conn_input(t, &l[0], CONN_IN_SYNACK, false);
+	/* The same data on another tuple, so that this one is not the
+	 * only flow. */
+	ck_assert_int_eq(seg_at(t, 2, SYN, 50001, &o), CONN_SEG_FOLLOW);
+	conn_attach(t, o.flow, &l[1], &l[1]);
+	o.flow->conn_id = 8;
+	/* 61 s: both reported idle; 80 s: tombstones gone. */
+	ck_assert_int_eq(seg_at(t, 61000, SYN, 50002, &o), CONN_SEG_FOLLOW);
+	conn_attach(t, o.flow, &l[2], &l[2]);
+	ck_assert_int_eq(l[0].state, CONN_REPORTED);
+	ck_assert_int_eq(seg_at(t, 80000, SYN, 50003, &o), CONN_SEG_FOLLOW);
+	conn_attach(t, o.flow, &l[3], &l[3]);
+	/* 120 s: the server's reset on the first tuple. */
+	ck_assert_int_eq(seg_at(t, 120000, RST_S, 50000, &o),
+	    CONN_SEG_FOLLOW);
+	ck_assert_uint_eq(o.continues, 7);
+	ck_assert_int_eq(o.continues_idle_us, 1000);
+	ck_assert_int_eq(o.dir, 1);	/* its roles: the server's */
+	/* The second tuple starts again with a SYN: a new connection. */
+	ck_assert_int_eq(seg_at(t, 120001, SYN, 50001, &o), CONN_SEG_FOLLOW);
+	ck_assert_uint_eq(o.continues, 0);
+	/* A tuple never seen. */
+	ck_assert_int_eq(seg_at(t, 120002, RST_C, 50009, &o),
+	    CONN_SEG_FOLLOW);
+	ck_assert_uint_eq(o.continues, 0);
+	conn_table_free(t);
+}
+END_TEST
+
 START_TEST(test_state_names)
 {
 	ck_assert_str_eq(conn_state_name(CONN_OPENING), "opening");
@@ -586,6 +651,7 @@ conn_suite(void)
 	tcase_add_loop_test(tc, test_script, 0,
 	    (int)(sizeof(scripts) / sizeof(scripts[0])));
 	tcase_add_test(tc, test_route);
+	tcase_add_test(tc, test_continues);
 	tcase_add_test(tc, test_state_names);
 	suite_add_tcase(s, tc);
 	return s;

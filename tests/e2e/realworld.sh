@@ -70,6 +70,24 @@ for p in 53533 53535; do
 	    grep ":$p -> " | grep -q "HTTP through the SOCKS[45] proxy to port 80: not TLS"
 	then pass; else fail "emix $p: tshark port $d; want HTTP through the proxy to port 80"; fi
 done
+# emix.pcap, port 53068 to 389: SYN, SYN-ACK, ACK (frames 1639-1641), then
+# nothing for 120 s, the server's FIN and the client's reset (2216, 2217).
+# The first part is reported idle (60 s); the reset is the rest of that
+# connection, not one whose start the capture missed ("it started after
+# the handshake", as it said).
+first=$("$TLSDIAG" --json -r "$set_dir/$E" 2>/dev/null | python3 -c '
+import json, sys
+v = [o for o in map(json.loads, sys.stdin)
+     if "client" in o and o["client"]["port"] == 53068]
+print(len(v), v[0]["id"], v[1].get("continues"), v[1]["verdict"]["code"])')
+set -- $first
+want=$(tshark -r "$set_dir/$E" -Y 'frame.number == 1641 || frame.number == 2217' \
+    -T fields -e frame.time_epoch 2>/dev/null |
+    awk 'NR == 1 { a = $1 } NR == 2 { printf "%.1f", $1 - a }')
+if [ "$1" = 2 ] && [ "$3" = "$2" ] && [ "$4" = handshake_not_seen ] &&
+    "$TLSDIAG" -q -r "$set_dir/$E" 2>/dev/null | grep ':53068 ' | grep -q \
+    "this is the rest of connection #$2, which was reported when it went idle: after $want s of silence"
+then pass; else fail "emix 53068: $first, tshark silence $want s; want the rest of the first"; fi
 # faketls_potatovpn.pcap, port 61938: the ClientHello (frame 6), the
 # client's FIN 0.9 s later (frame 54), nothing from the server but ACKs.
 F=mercury/unit_tests/pcaps/faketls_potatovpn.pcap
