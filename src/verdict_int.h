@@ -102,6 +102,7 @@ void	vt_tcp_no_answer(const struct vctx *, struct verdict *);
 void	vt_tcp_refused(const struct vctx *, struct verdict *);
 void	vt_plaintext(const struct vctx *, struct verdict *);
 void	vt_plain_proto(const struct vctx *, struct verdict *);
+void	vt_ssh(const struct vctx *, struct verdict *);
 void	vt_preamble_refused(const struct vctx *, struct verdict *);
 void	vt_banner_before_hello(const struct vctx *, struct verdict *);
 void	vt_sslv2_server(const struct vctx *, struct verdict *);

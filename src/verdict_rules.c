@@ -593,6 +593,36 @@ m_plain_proto(const struct vctx *x, bool *inf)
 	    !vr_tls_port(c->server_port);
 }
 
+/* ssh_banner: the first bytes |dir| sent, not TLS, are an SSH
+ * identification string (RFC 4253 4.2: "SSH-protoversion-..."). */
+static bool
+ssh_banner(const struct tl_conn *c, int dir)
+{
+	const struct tl_event *e = tl_find(c, TL_EV_NOT_TLS, -1, dir);
+	const uint8_t *p;
+	size_t n;
+
+	if (e == NULL)
+		return false;
+	p = tl_event_raw(c, e, &n);
+	return (n >= 8 && memcmp(p, "SSH-2.0-", 8) == 0) ||
+	    (n >= 9 && memcmp(p, "SSH-1.99-", 9) == 0);
+}
+
+/* SSH both ways on a TLS port: one shared with SSH by a protocol
+ * multiplexer (sslh) that sent the client to an SSH server. Neither side
+ * expected TLS (elsewhere m_plaintext says so already). */
+static bool
+m_ssh(const struct vctx *x, bool *inf)
+{
+	const struct tl_conn *c = x->c;
+
+	(void)inf;
+	return vr_tls_port(c->server_port) && !x->any_tls && !c->tls[0] &&
+	    !c->tls[1] && !c->starttls && ssh_banner(c, TL_C2S) &&
+	    ssh_banner(c, TL_S2C);
+}
+
 /* The server's side is not in the capture, and the client's ACKs show it
  * spoke, or the capture started mid-connection (no ACK before the
  * client's data to count from) and did not end with it: nothing the
@@ -667,6 +697,7 @@ static const struct rule rules[] = {
 	{ VC_TCP_REFUSED, false, m_tcp_refused, vt_tcp_refused },
 	{ VC_NOT_TLS, false, m_preamble_refused, vt_preamble_refused },
 	{ VC_PLAINTEXT, false, m_plain_proto, vt_plain_proto },
+	{ VC_PLAINTEXT, false, m_ssh, vt_ssh },
 	{ VC_PLAINTEXT, false, m_plaintext, vt_plaintext },
 	{ VC_NOT_TLS, false, m_banner_before_hello, vt_banner_before_hello },
 	{ VC_NOT_TLS, false, m_not_tls, vt_not_tls },

@@ -451,6 +451,31 @@ vt_plain_proto(const struct vctx *x, struct verdict *v)
 }
 
 void
+vt_ssh(const struct vctx *x, struct verdict *v)
+{
+	const struct tl_conn *c = x->c;
+	const struct tl_event *e;
+	struct sb b;
+	int d;
+
+	v->summary = vt_str("SSH on port %u: not TLS, and neither side "
+	    "expected TLS: both sent SSH identification strings (a "
+	    "multiplexer such as sslh shares this TLS port between SSH and "
+	    "TLS)", c->server_port);
+	for (d = TL_C2S; d <= TL_S2C; d++) {
+		if ((e = tl_find(c, TL_EV_NOT_TLS, -1, d)) == NULL)
+			continue;
+		sb_init(&b);
+		preview(&b, c, e);
+		vt_evidence(v, vt_str("frame %llu: %s sent \"%s\"",
+		    (unsigned long long)e->frame, side(d), b.s));
+		sb_cleanup(&b);
+	}
+	v->next = xstrdup("nothing, if SSH is meant here; TLS clients of this "
+	    "port depend on the multiplexer telling the two apart");
+}
+
+void
 vt_preamble_refused(const struct vctx *x, struct verdict *v)
 {
 	const struct tl_conn *c = x->c;

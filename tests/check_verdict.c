@@ -815,6 +815,49 @@ START_TEST(test_plaintext)
 }
 END_TEST
 
+/* SSH both ways on port 443 (zeek's ssl-and-ssh-using-sslh.pcap: sslh
+ * shares the port): plaintext, neither side expected TLS; SSH from the
+ * client alone there is still not_tls. */
+START_TEST(test_ssh_tls_port)
+{
+	struct tl_conn *c;
+	struct tl_event *e;
+	struct verdict *v;
+	int both;
+
+	for (both = 0; both < 2; both++) {
+		c = conn_tcp();
+		c->server_port = 443;
+		e = add(c, TL_EV_NOT_TLS, TL_C2S);
+		tl_event_set_raw(c, e, (const uint8_t *)"SSH-2.0-OpenSSH_6.9\r\n",
+		    21);
+		c->not_tls[0] = true;
+		c->data[0] = true;
+		if (both) {
+			e = add(c, TL_EV_NOT_TLS, TL_S2C);
+			tl_event_set_raw(c, e,
+			    (const uint8_t *)"SSH-2.0-OpenSSH_6.7p1\r\n", 23);
+			c->not_tls[1] = true;
+			c->data[1] = true;
+		}
+		add(c, TL_EV_FIN, TL_C2S);
+		add(c, TL_EV_FIN, TL_S2C);
+		c->fin[0] = c->fin[1] = true;
+		if (both) {
+			v = expect_v(c, "plaintext", false, VERDICT_NOT_TLS);
+			ck_assert_str_eq(v->summary, "SSH on port 443: not TLS, "
+			    "and neither side expected TLS: both sent SSH "
+			    "identification strings (a multiplexer such as "
+			    "sslh shares this TLS port between SSH and TLS)");
+			ck_assert(evidence_has(v, "server sent \"SSH-2.0-"));
+		} else
+			v = expect_v(c, "not_tls", false, VERDICT_FAILED);
+		verdict_free(v);
+		tl_conn_free(c);
+	}
+}
+END_TEST
+
 /* A plaintext protocol tlsdiag followed for a STARTTLS that never came
  * (emix.pcap's FTP and MySQL sessions): plaintext, certain; not where
  * the client asked to upgrade, nor on a TLS port. */
@@ -957,6 +1000,7 @@ verdict_suite(void)
 	tcase_add_test(tc, test_plaintext);
 	tcase_add_test(tc, test_client_side_only);
 	tcase_add_test(tc, test_plain_proto);
+	tcase_add_test(tc, test_ssh_tls_port);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -39,6 +39,17 @@ for c in "zeek/testing/btest/Traces/smtp.pcap 49648 plaintext not_tls" \
 	# shellcheck disable=SC2086
 	if pin_verdict "$corpora" $c; then pass; else fail "pinned verdict: $c"; fi
 done
+# SSH through sslh on port 443 (zeek's ssl-and-ssh-using-sslh.pcap, port
+# 49641; tshark -d tcp.port==443,ssh: an SSH-2.0 identification string
+# from each side): plaintext, neither side expected TLS (it was not_tls,
+# failed, certain, "use a TLS client (https://)").
+S="$corpora/zeek/testing/btest/Traces/ssl-and-ssh-using-sslh.pcap"
+n=$(tshark -r "$S" -d tcp.port==443,ssh -Y 'tcp.port == 49641 && ssh.protocol' \
+    -T fields -e ssh.protocol 2>/dev/null | grep -c '^SSH-2.0-')
+if [ "$n" -eq 2 ] &&
+    pin_verdict "$corpora" zeek/testing/btest/Traces/ssl-and-ssh-using-sslh.pcap 49641 plaintext not_tls &&
+    "$TLSDIAG" -q -r "$S" 2>/dev/null | grep ':49641 ' | grep -q 'SSH on port 443: not TLS'
+then pass; else fail "sslh 49641: tshark $n SSH banners; want plaintext, SSH on port 443"; fi
 # zeek's heartbleed captures: the client's Heartbeat records (tshark:
 # tls.record.content_type == 24) are on the timeline; a client that sent
 # one did not "give up" (heartbleed.pcap and heartbleed-success.pcap were
