@@ -432,8 +432,8 @@ tcp_events(struct analyzer *a, struct conn_rt *cr, const struct segment *s,
 		c->synack_count++;
 		/* Several SYN-ACKs with different sequence numbers (a
 		 * middlebox, a server answering each SYN afresh): before
-		 * any server byte, the latest one is the one the client
-		 * acknowledges. */
+		 * any server byte, the latest one, or the one before if
+		 * the client acknowledges that (reasm.h). */
 		if (!c->data[TL_S2C])
 			reasm_set_isn(&cr->rs[TL_S2C], s->seq);
 	}

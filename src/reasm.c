@@ -100,6 +100,10 @@ reasm_set_isn(struct reasm_dir *d, uint32_t isn)
 	 * restart the stream: that would deliver bytes twice. */
 	if (d->have_isn && (d->offset > 0 || d->ooo != NULL))
 		return;
+	if (d->have_isn && d->next != (uint32_t)(isn + 1)) {
+		d->alt_next = d->next;
+		d->have_alt = true;
+	}
 	d->have_isn = true;
 	d->next = isn + 1;
 	d->offset = 0;
@@ -117,6 +121,18 @@ free_queue(struct reasm_dir *d)
 	}
 	d->ooo_bytes = 0;
 	d->ooo_count = 0;
+}
+
+/* other_isn: before any byte, |seq| (a peer's ACK or the first data) is
+ * the first byte of the other SYN-ACK's ISN: take that one. */
+static void
+other_isn(struct reasm_dir *d, uint32_t seq)
+{
+	if (d->have_alt && d->offset == 0 && d->ooo == NULL &&
+	    seq == d->alt_next && seq != d->next) {
+		d->alt_next = d->next;
+		d->next = seq;
+	}
 }
 
 /* advance moves |next| and |offset| past |n| bytes handed on. */
@@ -419,6 +435,7 @@ reasm_add(struct reasm_dir *d, const struct reasm_cb *cb, void *arg,
 		d->next = seq;
 		d->offset = 0;
 	}
+	other_isn(d, seq);
 	rel = (int32_t)(seq - d->next);
 	if (rel + (int64_t)wire_len <= 0) {
 		d->retrans++;		/* nothing after |next| */
@@ -466,6 +483,7 @@ reasm_peer_ack(struct reasm_dir *d, const struct reasm_cb *cb, void *arg,
 
 	if (!d->have_isn || d->stopped)
 		return;
+	other_isn(d, ack);
 	rel = (int32_t)(ack - d->next);
 	if (rel <= 0)
 		return;

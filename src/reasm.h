@@ -30,7 +30,9 @@ struct reasm_dir {
 	bool		 have_isn;	/* next is known (SYN or first data) */
 	bool		 stopped;	/* reasm_stop: counting only */
 	bool		 fin_seen;
+	bool		 have_alt;	/* |alt_next|: another ISN's first */
 	uint32_t	 next;		/* next expected sequence number */
+	uint32_t	 alt_next;
 	uint64_t	 offset;	/* stream offset of |next| */
 	struct reasm_seg *ooo;		/* sorted by sequence, non-overlapping */
 	size_t		 ooo_bytes;
@@ -50,7 +52,11 @@ void	reasm_init(struct reasm_dir *d, size_t max_ooo_bytes);
 /* reasm_cleanup frees the queue of |d|. */
 void	reasm_cleanup(struct reasm_dir *d);
 /* reasm_set_isn records the SYN's sequence number: data starts at isn+1.
- * Without it, the first data segment seen starts the stream (midstream). */
+ * Without it, the first data segment seen starts the stream (midstream).
+ * Again with another number before any byte (SYN-ACKs with different
+ * ISNs: a server answering each SYN afresh, TCP Fast Open), the latest
+ * is taken and the one before kept: the peer's ACK (reasm_peer_ack) or
+ * the first data that starts at the other one switches to it. */
 void	reasm_set_isn(struct reasm_dir *d, uint32_t isn);
 /*
  * reasm_add takes one segment: |len| captured payload bytes at |p| that

@@ -472,6 +472,43 @@ END_TEST
 
 /* After a FIN, the ACK covers one sequence number more than the data:
  * that is the FIN, not a missing byte. */
+/*
+ * SYN-ACKs with two ISNs (suricata-verify's tcp-fastopen-10: the server
+ * answers with 3212050950 and 97572840 in turn, the last SYN-ACK before
+ * the data has the first, the client acknowledges the second): the
+ * client's ACK of the other one's first byte switches to it, with no
+ * gap; so does data that starts there. Once a byte is placed, neither.
+ */
+START_TEST(test_two_isns)
+{
+	static const struct run want[] = { { 0, 1000, false } };
+	struct reasm_dir d;
+	struct rec *r;
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		r = rec_new();
+		reasm_init(&d, 65536);
+		reasm_set_isn(&d, 97572840u);
+		reasm_set_isn(&d, 3212050950u);
+		if (k == 0)
+			reasm_peer_ack(&d, &cb, r, 97572841u);
+		add(&d, r, 97572841u, 0, 1000);
+		if (k == 2) {
+			/* Placed: an ACK of the other no longer moves it. */
+			reasm_set_isn(&d, 3212050950u);
+			reasm_peer_ack(&d, &cb, r, 3212050951u);
+			ck_assert_uint_eq(d.next, 97572841u + 1000);
+		}
+		ck_assert_uint_eq(d.gap_bytes, 0);
+		expect(r, want, NRUNS(want));
+		expect_bytes(r, pattern, 0, 1000);
+		reasm_cleanup(&d);
+		free(r);
+	}
+}
+END_TEST
+
 START_TEST(test_peer_ack_fin)
 {
 	static const struct run want[] = {
@@ -805,6 +842,7 @@ reasm_suite(void)
 	tcase_add_test(core, test_wrap);
 	tcase_add_test(core, test_hole_filled);
 	tcase_add_test(core, test_peer_ack);
+	tcase_add_test(core, test_two_isns);
 	tcase_add_test(core, test_peer_ack_fin);
 	tcase_add_test(core, test_flush);
 	tcase_add_test(core, test_midstream);

@@ -50,6 +50,22 @@ if [ "$n" -eq 2 ] &&
     pin_verdict "$corpora" zeek/testing/btest/Traces/ssl-and-ssh-using-sslh.pcap 49641 plaintext not_tls &&
     "$TLSDIAG" -q -r "$S" 2>/dev/null | grep ':49641 ' | grep -q 'SSH on port 443: not TLS'
 then pass; else fail "sslh 49641: tshark $n SSH banners; want plaintext, SSH on port 443"; fi
+# Two SYN-ACK ISNs (suricata-verify's tcp-fastopen-10, port 51615: tshark
+# shows 3212050950 and 97572840 in turn, the last before the data the
+# first; the client acknowledges 97572841, where the server's data
+# starts): no bytes are missing ("1180489186 bytes missing" before).
+T="$corpora/suricata-verify/tests/tcp-fastopen-10-syn-data-ignore/input.pcap"
+isns=$(tshark -r "$T" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 1' -T fields \
+    -e tcp.seq_raw 2>/dev/null | sort -u | wc -l)
+first=$(tshark -r "$T" -Y 'tcp.srcport == 443 && tcp.len > 0' -T fields \
+    -e tcp.seq_raw 2>/dev/null | head -1)
+acked=$(tshark -r "$T" -Y 'tcp.dstport == 443 && tcp.len > 0 && tcp.flags.ack == 1' -T fields \
+    -e tcp.ack_raw 2>/dev/null | head -1)
+if [ "$isns" -eq 2 ] && [ "$first" = "$acked" ] &&
+    "$TLSDIAG" --json -r "$T" 2>/dev/null | grep '"port":51615' |
+    grep -q '"capture_loss":false' &&
+    ! "$TLSDIAG" -v -r "$T" 2>/dev/null | grep -q 'missing'
+then pass; else fail "tcp-fastopen-10: $isns ISNs, data at $first, acked $acked; want no gap"; fi
 # zeek's heartbleed captures: the client's Heartbeat records (tshark:
 # tls.record.content_type == 24) are on the timeline; a client that sent
 # one did not "give up" (heartbleed.pcap and heartbleed-success.pcap were
