@@ -33,6 +33,7 @@ struct conn_rt {
 	struct dir_ctx		 dctx[2];
 	struct tls_stream	 ts;		/* records, messages, keys */
 	size_t			 mem;		/* bytes counted in a->mem */
+	bool			 told_data;	/* facts_client_data was called */
 };
 
 /* A connection's runtime state and its timeline, allocated together
@@ -282,6 +283,10 @@ rs_data(void *arg, const uint8_t *p, size_t len)
 	unsigned r;
 
 	r = tls_stream_feed(&cr->ts, dc->dir, p, len, at);
+	if (!cr->told_data && cr->tl->appdata_records[TL_C2S] > 0) {
+		cr->told_data = true;
+		facts_client_data(dc->a->facts, cr->tl);
+	}
 	if (r & TLS_STREAM_SETTLED) {
 		/* The fast path: nothing more is buffered. */
 		(void)conn_input(dc->a->conns, &cr->life, CONN_IN_SETTLED,

@@ -591,4 +591,12 @@ facts_conn_end(struct facts *f, struct tl_conn *c)
 {
 	recall_chain(f, c);
 	check_chains(f, c);
+	c->chain_used_by = kb_used_by(f->kb, c);
+}
+
+void
+facts_client_data(struct facts *f, const struct tl_conn *c)
+{
+	if (c->finished[TL_C2S] && c->finished[TL_S2C])
+		kb_learn_use(f->kb, c);
 }

@@ -46,6 +46,9 @@ void		 facts_message(void *f, struct tls_stream_msg *m);
  * other connections to the same server showed (TLS 1.3 hides them), and
  * the certificate checks, now that the SNI and the CA list are known. */
 void		 facts_conn_end(struct facts *f, struct tl_conn *c);
+/* facts_client_data: the client of |c| sent its first application data
+ * (the knowledge base learns that it accepted the server's chain). */
+void		 facts_client_data(struct facts *f, const struct tl_conn *c);
 /* facts_add_keylog adds key log lines (a pcapng Decryption Secrets
  * Block); before the packets they decrypt. */
 void		 facts_add_keylog(struct facts *f, const uint8_t *p,

@@ -227,6 +227,63 @@ kb_learn(struct kb *k, const struct tl_conn *c)
 	n->chain = ci;
 }
 
+/* known_chain is |c|'s server chain as |k| knows it, or NULL. */
+static struct kb_chain *
+known_chain(const struct kb *k, const struct tl_conn *c)
+{
+	struct kb_server *s;
+	size_t i;
+
+	if (k == NULL || !chain_readable(&c->server_chain) ||
+	    (s = server_find(k, c)) == NULL)
+		return NULL;
+	for (i = 0; i < s->num_chains; i++)
+		if (same_chain(&s->chains[i], &c->server_chain))
+			return &s->chains[i];
+	return NULL;
+}
+
+static bool
+same_client(const struct kb_user *u, const struct tl_conn *c)
+{
+	return u->af == c->af && memcmp(u->ip, c->client_ip, 16) == 0;
+}
+
+void
+kb_learn_use(struct kb *k, const struct tl_conn *c)
+{
+	struct kb_chain *kc;
+	struct kb_user *u;
+	size_t i;
+
+	if (c->midstream || (kc = known_chain(k, c)) == NULL)
+		return;
+	for (i = 0; i < kc->num_users; i++)
+		if (same_client(&kc->users[i], c))
+			return;
+	if (kc->num_users >= LIMIT_KB_USERS)
+		return;
+	u = &kc->users[kc->num_users++];
+	u->af = c->af;
+	memcpy(u->ip, c->client_ip, 16);
+	u->conn_id = c->id;
+}
+
+uint64_t
+kb_used_by(struct kb *k, const struct tl_conn *c)
+{
+	const struct kb_chain *kc = known_chain(k, c);
+	size_t i;
+
+	if (kc == NULL)
+		return 0;
+	for (i = 0; i < kc->num_users; i++)
+		if (same_client(&kc->users[i], c) &&
+		    kc->users[i].conn_id != c->id)
+			return kc->users[i].conn_id;
+	return 0;
+}
+
 /* ca_text renders a CertificateRequest's CA names as one line. */
 static char *
 ca_text(const struct tl_cert_request *r)

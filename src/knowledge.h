@@ -48,6 +48,14 @@ struct kb_chain {
 	uint16_t		 version;	/* that connection's TLS version */
 	bool			 decrypted;	/* read with a key log */
 	uint64_t		 seen;		/* connections that showed it */
+	/* Clients that sent application data over it after a completed
+	 * handshake (kb_learn_use): they accepted it. */
+	struct kb_user {
+		uint8_t		 af;
+		uint8_t		 ip[16];
+		uint64_t	 conn_id;	/* the first such connection */
+	}			 users[LIMIT_KB_USERS];
+	size_t			 num_users;
 };
 
 struct kb_match {
@@ -99,6 +107,17 @@ void		 kb_match(struct kb *k, const struct tl_conn *c,
 void		 kb_learn_ca(struct kb *k, const struct tl_conn *c);
 const char	*kb_ca_names(struct kb *k, const struct tl_conn *c,
 		    uint64_t *conn_id, uint64_t *frame);
+
+/*
+ * kb_learn_use records that the client of |c| sent application data over
+ * the server chain |c| showed, once the handshake was over: that client
+ * accepted that chain. kb_used_by returns the id of a connection in which
+ * the same client (address) did so over the same chain, other than |c|,
+ * or 0: a client that closes another connection at once after the
+ * handshake did not reject that certificate.
+ */
+void		 kb_learn_use(struct kb *k, const struct tl_conn *c);
+uint64_t	 kb_used_by(struct kb *k, const struct tl_conn *c);
 
 /* kb_tls13_cert_record_len returns the length of the TLS 1.3 record that
  * carries a Certificate message holding |certs| alone (each entry without

@@ -202,5 +202,7 @@
 #define LIMIT_KB_SERVERS		65536
 #define LIMIT_KB_CHAINS			4
 #define LIMIT_KB_NAMES			8
+/* Clients seen sending data over one known chain, per chain. */
+#define LIMIT_KB_USERS			4
 
 #endif

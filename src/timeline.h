@@ -309,6 +309,9 @@ struct tl_conn {
 	char			*known_ca;
 	uint64_t		known_ca_conn;
 	uint64_t		known_ca_frame;
+	/* Another connection in which the same client sent data over the
+	 * same server chain (kb_used_by), or 0. */
+	uint64_t		chain_used_by;
 	bool			starttls;
 	const char		*starttls_proto;
 	/* A plaintext protocol tlsdiag followed before any TLS (starttls.c:

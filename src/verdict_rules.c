@@ -389,17 +389,26 @@ m_client_quit(const struct vctx *x, bool *inf)
  * A self-signed leaf or a missing intermediate is trusted by some clients
  * (a private CA, a cached intermediate): closed_after_handshake names it.
  */
+/* ... unless the same client sent data over the same chain in another
+ * connection (suricata-verify's tls-subjectaltname: a browser's spare
+ * connections closed unused): it did not reject that certificate. */
+static bool
+m_client_quit_cert(const struct vctx *x, bool *inf)
+{
+	return m_client_quit(x, inf) && x->c->chain_used_by == 0;
+}
+
 static bool
 m_client_quit_name(const struct vctx *x, bool *inf)
 {
-	return m_client_quit(x, inf) && x->c->ch.has_sni &&
+	return m_client_quit_cert(x, inf) && x->c->ch.has_sni &&
 	    vf_finding(x->sc, X509F_NAME_MISMATCH) != NULL;
 }
 
 static bool
 m_client_quit_expired(const struct vctx *x, bool *inf)
 {
-	return m_client_quit(x, inf) &&
+	return m_client_quit_cert(x, inf) &&
 	    (vf_finding(x->sc, X509F_EXPIRED) != NULL ||
 	    vf_finding(x->sc, X509F_NOT_YET_VALID) != NULL);
 }
@@ -407,7 +416,7 @@ m_client_quit_expired(const struct vctx *x, bool *inf)
 static bool
 m_client_quit_untrusted(const struct vctx *x, bool *inf)
 {
-	return m_client_quit(x, inf) &&
+	return m_client_quit_cert(x, inf) &&
 	    vf_finding(x->sc, X509F_UNTRUSTED) != NULL;
 }
 

@@ -1164,9 +1164,17 @@ vt_client_quit(const struct vctx *x, struct verdict *v)
 	double ms = (double)(x->quit->ts_us - ref->ts_us) / 1000.0;
 	size_t i;
 
+	char idb[TL_ID_STRLEN];
+
 	for (i = 0; i < sizeof(order) / sizeof(order[0]) && f == NULL; i++)
 		f = vf_finding(sc, order[i]);
-	if (v->code != VC_CLOSED_AFTER_HANDSHAKE && f != NULL)
+	if (x->c->chain_used_by != 0)
+		v->summary = vt_str("the handshake completed, then the client "
+		    "closed at once (%.1f ms later) without sending data; not "
+		    "over the certificate: the same client sent data over this "
+		    "same chain in #%s (a spare connection closed unused, or a "
+		    "probe)", ms, tl_id_str(idb, x->c->chain_used_by));
+	else if (v->code != VC_CLOSED_AFTER_HANDSHAKE && f != NULL)
 		v->summary = vt_str("the handshake completed, then the client "
 		    "closed at once (%.1f ms later) without sending data, as a "
 		    "client does that checks the certificate after the "
@@ -1194,6 +1202,12 @@ vt_client_quit(const struct vctx *x, struct verdict *v)
 		    leaf_subject(sc), leaf_issuer(sc)));
 	known_evidence(x, v);
 	add_findings(v, sc, X509_SEV_WARNING);
+	if (x->c->chain_used_by != 0) {
+		v->next = vt_str("nothing, if the client's other connections "
+		    "to this server work (#%s did); else read its error message",
+		    tl_id_str(idb, x->c->chain_used_by));
+		return;
+	}
 	v->next = xstrdup(x->tls13 && sc->num == 0 ? "the certificates are "
 	    "encrypted in TLS 1.3: run again with a key log (--keylog) to "
 	    "see them, or read the client's error message; a probe or health "

@@ -330,6 +330,40 @@ START_TEST(test_learn_only_whole_chains)
 }
 END_TEST
 
+/* A client that sent data over a chain accepted it: kb_used_by names that
+ * connection for another of the same client over the same chain, not for
+ * another client, another chain, or the connection itself. */
+START_TEST(test_used_by)
+{
+	struct kb *k = kb_new();
+	struct tl_conn *a = shown(10, 443, "a.test", chain_a, 2);
+	struct tl_conn *q = shown(56, 443, "a.test", chain_a, 2);
+	struct tl_conn *o = shown(57, 443, "a.test", chain_a, 2);
+	struct tl_conn *b = shown(58, 443, "a.test", chain_b, 2);
+
+	a->client_ip[0] = q->client_ip[0] = b->client_ip[0] = 10;
+	o->client_ip[0] = 11;
+	kb_learn(k, a);
+	kb_learn(k, b);
+	ck_assert_uint_eq(kb_used_by(k, q), 0);	/* nobody sent data yet */
+	kb_learn_use(k, a);
+	ck_assert_uint_eq(kb_used_by(k, q), 10);
+	ck_assert_uint_eq(kb_used_by(k, a), 0);	/* itself */
+	ck_assert_uint_eq(kb_used_by(k, o), 0);	/* another client */
+	ck_assert_uint_eq(kb_used_by(k, b), 0);	/* another chain */
+	/* A midstream connection teaches nothing. */
+	o->midstream = true;
+	kb_learn_use(k, o);
+	o->midstream = false;
+	ck_assert_uint_eq(kb_used_by(k, o), 0);
+	tl_conn_free(a);
+	tl_conn_free(q);
+	tl_conn_free(o);
+	tl_conn_free(b);
+	kb_free(k);
+}
+END_TEST
+
 /* Past LIMIT_KB_CHAINS chains a server is not one whose chain is known. */
 START_TEST(test_chain_cap)
 {
@@ -419,6 +453,7 @@ suite(void)
 	tcase_add_test(t, test_by_name);
 	tcase_add_test(t, test_learn_only_whole_chains);
 	tcase_add_test(t, test_chain_cap);
+	tcase_add_test(t, test_used_by);
 	tcase_add_test(t, test_ca_names);
 	suite_add_tcase(s, t);
 	return s;

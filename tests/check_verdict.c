@@ -741,6 +741,41 @@ START_TEST(test_tls12_late_close_is_ok)
 }
 END_TEST
 
+/* The client closes at once after the handshake over an expired
+ * certificate: server_cert_expired (suspect); but not when the same
+ * client sent data over the same chain in #10 (suricata-verify's
+ * tls-subjectaltname #56): closed_after_handshake, naming #10. */
+START_TEST(test_client_quit_used_elsewhere)
+{
+	struct tl_conn *c;
+	struct verdict *v;
+	int used;
+
+	for (used = 0; used < 2; used++) {
+		c = tls12_done();
+		c->server_chain.findings = calloc(1,
+		    sizeof(struct x509_finding));
+		c->server_chain.findings[0].code = X509F_EXPIRED;
+		c->server_chain.findings[0].severity = X509_SEV_ERROR;
+		strcpy(c->server_chain.findings[0].text, "the certificate "
+		    "expired");
+		c->server_chain.num_findings = 1;
+		c->chain_used_by = used ? 10 : 0;
+		add(c, TL_EV_FIN, TL_C2S);
+		c->fin[0] = true;
+		v = expect_v(c, used ? "closed_after_handshake" :
+		    "server_cert_expired", true, VERDICT_SUSPECT);
+		if (used) {
+			ck_assert(strstr(v->summary, "the same client sent "
+			    "data over this same chain in #10") != NULL);
+			ck_assert(strstr(v->next, "(#10 did)") != NULL);
+		}
+		verdict_free(v);
+		tl_conn_free(c);
+	}
+}
+END_TEST
+
 /* TLS 1.3 without keys: the client's Finished (17 + 4 + 32 bytes) and a
  * 19-byte close_notify in one segment, then the server's tickets: the
  * handshake completed and the client left at once; no certificate
@@ -996,6 +1031,7 @@ verdict_suite(void)
 	tcase_add_test(tc, test_settled_is_not_done);
 	tcase_add_test(tc, test_alert_after_data_is_ok);
 	tcase_add_test(tc, test_tls12_late_close_is_ok);
+	tcase_add_test(tc, test_client_quit_used_elsewhere);
 	tcase_add_test(tc, test_tls13_finished_and_close_notify);
 	tcase_add_test(tc, test_plaintext);
 	tcase_add_test(tc, test_client_side_only);

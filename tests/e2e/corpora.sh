@@ -66,6 +66,24 @@ if [ "$isns" -eq 2 ] && [ "$first" = "$acked" ] &&
     grep -q '"capture_loss":false' &&
     ! "$TLSDIAG" -v -r "$T" 2>/dev/null | grep -q 'missing'
 then pass; else fail "tcp-fastopen-10: $isns ISNs, data at $first, acked $acked; want no gap"; fi
+# suricata-verify's tls-subjectaltname: the client closes #56 (port 60168)
+# at once after the handshake over an expired, self-signed certificate;
+# the same client sent application data over the same certificate in #10
+# (port 60000) seconds before (tshark: the same Certificate bytes, 6 and
+# 0 client records of application data): not a rejection of the
+# certificate (it was server_cert_expired, suspect).
+A="$corpora/suricata-verify/tests/tls/tls-subjectaltname/input.pcap"
+c1=$(tshark -r "$A" -Y 'tcp.port == 60000 && tls.handshake.certificate' -T fields \
+    -e tls.handshake.certificate 2>/dev/null | md5sum)
+c2=$(tshark -r "$A" -Y 'tcp.port == 60168 && tls.handshake.certificate' -T fields \
+    -e tls.handshake.certificate 2>/dev/null | md5sum)
+d1=$(tshark -r "$A" -Y 'tcp.srcport == 60000 && tls.app_data' 2>/dev/null | wc -l)
+d2=$(tshark -r "$A" -Y 'tcp.srcport == 60168 && tls.app_data' 2>/dev/null | wc -l)
+if [ "$c1" = "$c2" ] && [ "$d1" -gt 0 ] && [ "$d2" -eq 0 ] &&
+    pin_verdict "$corpora" suricata-verify/tests/tls/tls-subjectaltname/input.pcap 60168 closed_after_handshake suspect &&
+    "$TLSDIAG" -q -r "$A" 2>/dev/null | grep ':60168 ' |
+    grep -q 'the same client sent data over this same chain in #10 '
+then pass; else fail "tls-subjectaltname 60168: tshark same cert $([ "$c1" = "$c2" ] && echo yes), data $d1/$d2"; fi
 # zeek's heartbleed captures: the client's Heartbeat records (tshark:
 # tls.record.content_type == 24) are on the timeline; a client that sent
 # one did not "give up" (heartbleed.pcap and heartbleed-success.pcap were
