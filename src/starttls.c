@@ -857,3 +857,28 @@ starttls_feed(struct starttls *st, int dir, const uint8_t *p, size_t len)
 		return used;
 	return line_feed(st, dir, p, len);
 }
+
+/* How each protocol asks for TLS; the rest say STARTTLS (SMTP, IMAP,
+ * XMPP...). */
+static const struct {
+	const char	*proto;
+	const char	*upgrade;
+} upgrades[] = {
+	{ "FTP", "AUTH TLS" },
+	{ "POP3", "STLS" },
+	{ "MySQL", "its SSL request" },
+	{ "PostgreSQL", "its SSLRequest" },
+	{ "RDP", "TLS negotiation" },
+	{ "LDAP", "StartTLS" },
+};
+
+const char *
+starttls_upgrade_name(const char *proto)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(upgrades) / sizeof(upgrades[0]); i++)
+		if (strcmp(proto, upgrades[i].proto) == 0)
+			return upgrades[i].upgrade;
+	return "STARTTLS";
+}

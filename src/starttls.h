@@ -65,5 +65,8 @@ void	starttls_cleanup(struct starttls *st);
  */
 size_t	starttls_feed(struct starttls *st, int dir, const uint8_t *p,
 	    size_t len);
+/* starttls_upgrade_name says how protocol |proto| (one of the names this
+ * file gives: "FTP", "POP3"...) asks for TLS: "AUTH TLS", "STLS"... */
+const char *starttls_upgrade_name(const char *proto);
 
 #endif

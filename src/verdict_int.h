@@ -86,6 +86,10 @@ const struct x509_finding *vf_finding(const struct tl_chain *ch,
 bool	vr_alert_known(const struct vctx *x);
 /* vr_tls_port: |port| is one where a client expects TLS at once. */
 bool	vr_tls_port(uint16_t port);
+/* vr_gap_after: the bytes of |dir| (-1: either side) missing from the
+ * capture after event |after| (NULL: anywhere), from its Gap events. */
+uint64_t vr_gap_after(const struct tl_conn *c, int dir,
+	    const struct tl_event *after);
 
 /* ---- verdict_text.c ---- */
 

@@ -551,15 +551,10 @@ server_spoke(const struct tl_conn *c)
 
 /* The client closed (FIN or RST) before the server did. */
 static bool
-client_closed_first(const struct tl_conn *c)
+client_closed_first(const struct vctx *x)
 {
-	size_t i;
-
-	for (i = 0; i < c->num_events; i++)
-		if (c->events[i].type == TL_EV_FIN ||
-		    c->events[i].type == TL_EV_RST)
-			return c->events[i].dir == TL_C2S;
-	return false;
+	return x->cclose != NULL && (x->sclose == NULL ||
+	    x->cclose < x->sclose);
 }
 
 /* Plaintext where nobody expected TLS: neither side sent a TLS record,
@@ -578,10 +573,10 @@ m_plaintext(const struct vctx *x, bool *inf)
 	if (c->starttls && c->tunnel_port != 0)
 		return (c->not_tls[0] || c->not_tls[1]) && !c->tls[0] &&
 		    !c->tls[1] && !vr_tls_port(c->tunnel_port) &&
-		    (server_spoke(c) || client_closed_first(c));
+		    (server_spoke(c) || client_closed_first(x));
 	return (c->not_tls[0] || c->not_tls[1]) && !c->tls[0] && !c->tls[1] &&
 	    !c->starttls && !vr_tls_port(c->server_port) &&
-	    (server_spoke(c) || client_closed_first(c));
+	    (server_spoke(c) || client_closed_first(x));
 }
 
 /* A plaintext protocol that tlsdiag followed (starttls.c: SMTP, FTP,
@@ -762,19 +757,18 @@ static const struct rule rules[] = {
 	    vt_incomplete },
 };
 
-/* gap_after: bytes of |dir| are missing after event |after| (NULL: any
- * bytes of |dir|; dir -1: of either side). */
-static bool
-gap_after(const struct tl_conn *c, int dir, const struct tl_event *after)
+uint64_t
+vr_gap_after(const struct tl_conn *c, int dir, const struct tl_event *after)
 {
+	uint64_t n = 0;
 	size_t i;
 
 	for (i = 0; i < c->num_events; i++)
 		if (c->events[i].type == TL_EV_GAP &&
 		    (dir < 0 || c->events[i].dir == dir) &&
 		    (after == NULL || &c->events[i] > after))
-			return true;
-	return false;
+			n += c->events[i].bytes;
+	return n;
 }
 
 /*
@@ -789,15 +783,15 @@ silence_unsure(const struct vctx *x, enum verdict_code code)
 {
 	switch (code) {
 	case VC_CLIENT_ABORTED:
-		return gap_after(x->c, TL_C2S, x->sh_ev);
+		return vr_gap_after(x->c, TL_C2S, x->sh_ev) > 0;
 	case VC_SERVER_SILENT:
 	case VC_SERVER_CLOSED_AFTER_HELLO:
-		return gap_after(x->c, TL_S2C, x->ch_ev);
+		return vr_gap_after(x->c, TL_S2C, x->ch_ev) > 0;
 	case VC_CLIENT_CERT_RESET:
-		return gap_after(x->c, TL_S2C, x->ccert_ev);
+		return vr_gap_after(x->c, TL_S2C, x->ccert_ev) > 0;
 	case VC_CLOSED_BEFORE_TLS:
 	case VC_CLOSED_AFTER_HANDSHAKE:
-		return gap_after(x->c, -1, NULL);
+		return vr_gap_after(x->c, -1, NULL) > 0;
 	default:
 		return false;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "knowledge.h"
+#include "starttls.h"
 #include "timeline.h"
 #include "tls_msg.h"
 #include "tls_names.h"
@@ -414,30 +415,11 @@ vt_plaintext(const struct vctx *x, struct verdict *v)
 	    "service should be encrypted, use its TLS port or STARTTLS");
 }
 
-/* upgrade_name: how protocol |p| (starttls.c's name) asks for TLS. */
-static const char *
-upgrade_name(const char *p)
-{
-	if (strcmp(p, "FTP") == 0)
-		return "AUTH TLS";
-	if (strcmp(p, "POP3") == 0)
-		return "STLS";
-	if (strcmp(p, "MySQL") == 0)
-		return "its SSL request";
-	if (strcmp(p, "PostgreSQL") == 0)
-		return "its SSLRequest";
-	if (strcmp(p, "RDP") == 0)
-		return "TLS negotiation";
-	if (strcmp(p, "LDAP") == 0)
-		return "StartTLS";
-	return "STARTTLS";
-}
-
 void
 vt_plain_proto(const struct vctx *x, struct verdict *v)
 {
 	const struct tl_conn *c = x->c;
-	const char *up = upgrade_name(c->plain_proto);
+	const char *up = starttls_upgrade_name(c->plain_proto);
 
 	v->summary = vt_str("%s on port %u without %s: not TLS, and neither "
 	    "side asked for it", c->plain_proto, c->server_port, up);
@@ -1125,12 +1107,14 @@ void
 vt_client_aborted(const struct vctx *x, struct verdict *v)
 {
 	const struct tl_event *close = x->cclose;
+	/* Where the silence is claimed from, as the confidence has it. */
+	uint64_t lost = vr_gap_after(x->c, TL_C2S, x->sh_ev);
 
-	if (x->c->gap_bytes[TL_C2S] > 0)
+	if (lost > 0)
 		v->summary = vt_str("the client gave up after the server's "
 		    "hello, with no alert in the capture (%llu bytes of the "
-		    "client's are missing from it: one may be among them)",
-		    (unsigned long long)x->c->gap_bytes[TL_C2S]);
+		    "client's are missing from it after the hello: one may be "
+		    "among them)", (unsigned long long)lost);
 	else
 		v->summary = vt_str("the client gave up after the server's "
 		    "hello without sending an alert");

@@ -179,6 +179,18 @@ START_TEST(test_socks4_refused)
 }
 END_TEST
 
+/* How each protocol asks for TLS, for the verdict's sentence. */
+START_TEST(test_upgrade_name)
+{
+	ck_assert_str_eq(starttls_upgrade_name("FTP"), "AUTH TLS");
+	ck_assert_str_eq(starttls_upgrade_name("POP3"), "STLS");
+	ck_assert_str_eq(starttls_upgrade_name("MySQL"), "its SSL request");
+	ck_assert_str_eq(starttls_upgrade_name("LDAP"), "StartTLS");
+	ck_assert_str_eq(starttls_upgrade_name("SMTP"), "STARTTLS");
+	ck_assert_str_eq(starttls_upgrade_name("IMAP"), "STARTTLS");
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -194,6 +206,7 @@ suite(void)
 	tcase_add_test(socks, test_socks4a_granted);
 	tcase_add_test(socks, test_socks4_refused);
 	tcase_add_test(socks, test_connect_port);
+	tcase_add_test(socks, test_upgrade_name);
 	suite_add_tcase(s, socks);
 	return s;
 }

@@ -517,6 +517,32 @@ START_TEST(test_client_aborted)
 	    "are missing"));
 	verdict_free(v);
 	tl_conn_free(c);
+	/* Client bytes missing only before the server's hello: the
+	 * silence after it is sure, and the sentence says no more than the
+	 * confidence does. */
+	c = conn_hello(TLS_V_TLS12);
+	add(c, TL_EV_GAP, TL_C2S)->bytes = 5;
+	c->gap_bytes[TL_C2S] = 5;
+	{
+		struct tl_event *e = hs(c, TL_S2C, TLS_HS_SERVER_HELLO);
+
+		e->version = TLS_V_TLS12;
+		e->cipher = 0xc02f;
+	}
+	c->sh.present = true;
+	c->sh.version = TLS_V_TLS12;
+	c->sh.suite = 0xc02f;
+	c->tls[1] = c->data[1] = true;
+	hs(c, TL_S2C, TLS_HS_CERTIFICATE)->count = 1;
+	c->server_chain.present = true;
+	hs(c, TL_S2C, TLS_HS_SERVER_HELLO_DONE);
+	add(c, TL_EV_RST, TL_C2S);
+	c->rst[0] = true;
+	v = expect_v(c, "client_aborted", false, VERDICT_FAILED);
+	ck_assert_str_eq(v->summary, "the client gave up after the server's "
+	    "hello without sending an alert");
+	verdict_free(v);
+	tl_conn_free(c);
 	/* A client that sent its second flight did not give up: the
 	 * server's Finished is what is missing. */
 	c = tls12_server_flight();
