@@ -611,10 +611,32 @@ vt_client_side_only(const struct vctx *x, struct verdict *v)
 	    "the capture filter skips");
 }
 
+/*
+ * alert_shape: the server's answer |e| to a ClientHello has an alert
+ * record's shape but a header that is not TLS: 7 bytes, a length of 2
+ * and a known description (zeek's tls-1.2-protocol-error.pcap: 00 00 00
+ * 00 02 00 28, a handshake_failure with its type, version and level
+ * zeroed). Returns the description's name, or NULL.
+ */
+static const char *
+alert_shape(const struct tl_conn *c, const struct tl_event *e)
+{
+	const uint8_t *p;
+	size_t n;
+
+	if (e == NULL || e->dir != TL_S2C || !c->tls[TL_C2S])
+		return NULL;
+	p = tl_event_raw(c, e, &n);
+	if (n != 7 || p[3] != 0 || p[4] != 2 || p[5] > 2)
+		return NULL;
+	return tls_alert_name(p[6]);
+}
+
 void
 vt_not_tls(const struct vctx *x, struct verdict *v)
 {
 	const struct tl_event *e = tl_find(x->c, TL_EV_NOT_TLS, -1, -1);
+	const char *shape = alert_shape(x->c, e);
 	struct sb b;
 	int d = e != NULL ? e->dir : TL_C2S;
 
@@ -629,6 +651,12 @@ vt_not_tls(const struct vctx *x, struct verdict *v)
 	else if (d == TL_C2S)
 		v->summary = vt_str("the client spoke something that is not "
 		    "TLS");
+	else if (shape != NULL)
+		v->summary = vt_str("the client spoke TLS and the server "
+		    "answered with 7 bytes that are no TLS record but have the "
+		    "shape of an alert: %s, its record type, version and level "
+		    "not set (a broken TLS stack or middlebox rejecting the "
+		    "ClientHello)", shape);
 	else if (x->c->tls[TL_C2S])
 		v->summary = vt_str("the client spoke TLS but the server "
 		    "answered in plaintext: it does not speak TLS on this port");
@@ -641,6 +669,12 @@ vt_not_tls(const struct vctx *x, struct verdict *v)
 		    b.s : ""));
 	add_ev(v, x, x->ch_ev);
 	sb_cleanup(&b);
+	if (shape != NULL) {
+		v->next = xstrdup("the server, or something in front of it, "
+		    "refuses this ClientHello: compare the versions and cipher "
+		    "suites the client offers with what the server accepts");
+		return;
+	}
 	v->next = xstrdup(d == TL_C2S ? "use a TLS client (https://) for "
 	    "this port, or the plaintext port for plaintext" :
 	    "point the client at the server's TLS port, or use plaintext "

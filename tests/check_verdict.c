@@ -859,6 +859,22 @@ START_TEST(test_plaintext)
 	verdict_free(v);
 	tl_conn_free(c);
 
+	/* A ClientHello answered with an alert's shape and a zeroed header
+	 * (zeek's tls-1.2-protocol-error.pcap): not "plaintext". */
+	c = conn_hello(TLS_V_TLS12);
+	e = add(c, TL_EV_NOT_TLS, TL_S2C);
+	tl_event_set_raw(c, e, (const uint8_t *)"\0\0\0\0\x02\0\x28", 7);
+	c->not_tls[1] = true;
+	c->data[1] = true;
+	add(c, TL_EV_FIN, TL_S2C);
+	c->fin[1] = true;
+	v = expect_v(c, "not_tls", false, VERDICT_FAILED);
+	ck_assert(strstr(v->summary, "have the shape of an alert: "
+	    "handshake_failure") != NULL);
+	ck_assert(strstr(v->next, "refuses this ClientHello") != NULL);
+	verdict_free(v);
+	tl_conn_free(c);
+
 	/* The client spoke and closed first, the server only answered its
 	 * close (pcapFS's system-tests.pcapng #10): no one expected TLS. */
 	c = conn_tcp();

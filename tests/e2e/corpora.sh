@@ -84,6 +84,15 @@ if [ "$c1" = "$c2" ] && [ "$d1" -gt 0 ] && [ "$d2" -eq 0 ] &&
     "$TLSDIAG" -q -r "$A" 2>/dev/null | grep ':60168 ' |
     grep -q 'the same client sent data over this same chain in #10 '
 then pass; else fail "tls-subjectaltname 60168: tshark same cert $([ "$c1" = "$c2" ] && echo yes), data $d1/$d2"; fi
+# zeek's tls-1.2-protocol-error.pcap: the server answers the ClientHello
+# with 7 bytes, 00 00 00 00 02 00 28 (tshark: tcp.payload of frame 6), an
+# alert (handshake_failure, 40) with its type, version and level zeroed;
+# it was "the server answered in plaintext ... use plaintext (http://)".
+Z="$corpora/zeek/testing/btest/Traces/tls/tls-1.2-protocol-error.pcap"
+pl=$(tshark -r "$Z" -Y 'frame.number == 6' -T fields -e tcp.payload 2>/dev/null)
+if [ "$pl" = 00000000020028 ] && "$TLSDIAG" -q -r "$Z" 2>/dev/null |
+    grep -q 'have the shape of an alert: handshake_failure'
+then pass; else fail "tls-1.2-protocol-error: tshark payload '$pl'; want the alert's shape named"; fi
 # zeek's heartbleed captures: the client's Heartbeat records (tshark:
 # tls.record.content_type == 24) are on the timeline; a client that sent
 # one did not "give up" (heartbleed.pcap and heartbleed-success.pcap were
