@@ -36,8 +36,9 @@
  * their addresses for a day, at most this many (forgot.h), so that their
  * late packets (a FIN or a reset after minutes of silence, more data of a
  * kept-alive session) are said to continue them instead of a connection
- * whose start the capture missed. 64 bytes each and 8 of index; a power
- * of two. Not counted in --max-memory (4.5 MiB at most). */
+ * whose start the capture missed. 72 bytes each and 8 of index; a power
+ * of two. Not counted in --max-memory (5 MiB at most, per --threads
+ * worker). */
 #define LIMIT_FORGOTTEN_SECONDS		86400
 #define LIMIT_FORGOTTEN			65536
 

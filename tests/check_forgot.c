@@ -43,6 +43,13 @@ add(struct forgot *g, uint16_t port, uint64_t id, int64_t now_us)
 
 /* An entry is found by its key once, with what was kept; another key is
  * not found; the newest of one key is found first. */
+/* The size the limit's comment gives. */
+START_TEST(test_entry_size)
+{
+	ck_assert_uint_le(sizeof(struct forgot_entry), 72);
+}
+END_TEST
+
 START_TEST(test_take)
 {
 	struct forgot *g = forgot_new();
@@ -134,6 +141,7 @@ forgot_suite(void)
 	Suite *s = suite_create("forgot");
 	TCase *tc = tcase_create("core");
 
+	tcase_add_test(tc, test_entry_size);
 	tcase_add_test(tc, test_take);
 	tcase_add_test(tc, test_age);
 	tcase_add_test(tc, test_many);
