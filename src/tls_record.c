@@ -395,7 +395,7 @@ void
 tls_rec_feed(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
     const uint8_t *p, size_t len)
 {
-	size_t used;
+	size_t used, take;
 	bool skim = false;
 
 	if (r->state == TLS_REC_NOT_TLS || r->state == TLS_REC_OFF || len == 0)
@@ -422,7 +422,13 @@ tls_rec_feed(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 		}
 		return;
 	}
-	if (!buf_add(&r->pending, p, len)) {
+	/* Only as much as the buffer holds at a time (a record at most):
+	 * a large segment after a partial record (TSO/GRO captures, 64 KB
+	 * segments) completes the record, and the rest follows. */
+	take = r->pending.max - r->pending.len;
+	if (take > len)
+		take = len;
+	if (take == 0 || !buf_add(&r->pending, p, take)) {
 		/* Cannot happen for a sane record; drop and resynchronise. */
 		buf_reset(&r->pending);
 		r->state = TLS_REC_RESYNC;
@@ -443,10 +449,11 @@ tls_rec_feed(struct tls_rec *r, const struct tls_rec_cb *cb, void *arg,
 		tls_rec_skim(r);
 		tls_rec_feed(r, cb, arg, rest.p, rest.len);
 		buf_cleanup(&rest);
-		return;
-	}
-	if (r->state == TLS_REC_RESYNC && r->pending.len > RESYNC_WINDOW)
+	} else if (r->state == TLS_REC_RESYNC &&
+	    r->pending.len > RESYNC_WINDOW)
 		buf_consume(&r->pending, r->pending.len - REC_HDR);
+	if (take < len)
+		tls_rec_feed(r, cb, arg, p + take, len - take);
 }
 
 void

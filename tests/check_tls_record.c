@@ -128,6 +128,37 @@ START_TEST(test_byte_by_byte)
 }
 END_TEST
 
+/*
+ * A large segment after a partial record (Wireshark's
+ * http2_follow_multistream.pcapng, frames 145 to 155: 16,346 bytes of a
+ * 16,413-byte record pending, then a 2,726-byte segment): the record is
+ * completed and what follows it read, though the two do not fit in the
+ * buffer together. Forged: a handshake record of 16,408 bytes and an
+ * application data record of 3,000, cut 16,346 bytes in (3,072 bytes
+ * follow), with the buffer of tls_stream.c.
+ */
+START_TEST(test_big_segment_after_partial)
+{
+	static uint8_t b[2 * 5 + 16408 + 3000];
+	struct tls_rec r;
+	struct seen s;
+
+	memset(b, 0x5a, sizeof(b));
+	memcpy(b, "\x16\x03\x03\x40\x18", 5);		/* 16408 */
+	memcpy(b + 5 + 16408, "\x17\x03\x03\x0b\xb8", 5);	/* 3000 */
+	memset(&s, 0, sizeof(s));
+	tls_rec_init(&r, 16384 + 2048 + 5);
+	tls_rec_feed(&r, &cb, &s, b, 16346);
+	ck_assert_int_eq(s.records, 0);
+	tls_rec_feed(&r, &cb, &s, b + 16346, sizeof(b) - 16346);
+	ck_assert_int_eq(s.records, 2);
+	ck_assert_uint_eq(s.len[0], 16408);
+	ck_assert_uint_eq(s.len[1], 3000);
+	ck_assert_int_eq(s.resync, 0);
+	tls_rec_cleanup(&r);
+}
+END_TEST
+
 START_TEST(test_not_tls)
 {
 	static const uint8_t http[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -455,6 +486,7 @@ record_suite(void)
 
 	tcase_add_loop_test(tc, test_split_everywhere, 0, sizeof(three) + 1);
 	tcase_add_test(tc, test_byte_by_byte);
+	tcase_add_test(tc, test_big_segment_after_partial);
 	tcase_add_test(tc, test_not_tls);
 	tcase_add_test(tc, test_sslv2_detect);
 	tcase_add_test(tc, test_sslv2_server_hello);
