@@ -31,6 +31,11 @@
 
 /* RFC 5246 6.2.1 / RFC 8446 5.1 content types. */
 #define CT_APPLICATION_DATA	23
+#define CT_HANDSHAKE		22
+#define HS_END_OF_EARLY_DATA	5
+/* Early data records read before the ServerHello (the key is known from
+ * it on): that many sequence numbers are tried for the first after. */
+#define EARLY_SEQ_WINDOW	64
 
 #define TLS12_VERSION		0x0303
 #define TLS13_VERSION		0x0304
@@ -165,6 +170,10 @@ struct tls_decrypt {
 	bool			 has_app[2];
 	uint8_t			 app_secret[2][SECRET_MAX];
 	struct dec_dir		 dir[2];
+	/* TLS 1.3 0-RTT (RFC 8446 2.3): the client's early data key, tried
+	 * first on its records until its EndOfEarlyData, or until one does
+	 * not open with it (the server refused the early data). */
+	struct dec_dir		 early;
 	EVP_CIPHER_CTX		*ctx;
 	uint8_t			 pt[LIMIT_RECORD_BYTES];
 };
@@ -349,6 +358,8 @@ tls13_init(struct tls_decrypt *d, const struct kl_entry *e)
 		    tls13_set_secret(d, &d->dir[i], secret))
 			any = true;
 	}
+	if (keylog_secret(e, KL_CLIENT_EARLY, d->hash_len, secret))
+		(void)tls13_set_secret(d, &d->early, secret);
 	OPENSSL_cleanse(secret, sizeof(secret));
 	return any;
 }
@@ -706,6 +717,37 @@ tls12_record(struct tls_decrypt *d, struct dec_dir *dd, uint8_t ct,
 	return TLS_DECRYPT_OK;
 }
 
+/*
+ * early_record opens a client record with the early data key: the early
+ * records before the ServerHello were read before the key was known, so
+ * the next few sequence numbers are tried. After the EndOfEarlyData, or
+ * a record that does not open, the key is given up.
+ */
+static enum tls_decrypt_result
+early_record(struct tls_decrypt *d, uint8_t ct, uint16_t version,
+    const uint8_t *p, size_t len, uint8_t *ict, size_t *n)
+{
+	uint64_t seq = d->early.seq;
+	enum tls_decrypt_result res = TLS_DECRYPT_BAD_KEY;
+
+	for (; seq < d->early.seq + EARLY_SEQ_WINDOW; seq++) {
+		struct dec_dir dd = d->early;
+
+		dd.seq = seq;
+		res = tls13_record(d, &dd, ct, version, p, len, ict, n);
+		if (res != TLS_DECRYPT_BAD_KEY) {
+			d->early.seq = dd.seq;
+			break;
+		}
+	}
+	if (res != TLS_DECRYPT_OK || (*ict == CT_HANDSHAKE && *n > 0 &&
+	    d->pt[0] == HS_END_OF_EARLY_DATA)) {
+		OPENSSL_cleanse(&d->early, sizeof(d->early));
+		d->early.active = false;
+	}
+	return res;
+}
+
 enum tls_decrypt_result
 tls_decrypt_record(struct tls_decrypt *d, int dir, uint8_t ct,
     uint16_t version, const uint8_t *p, size_t len, uint8_t *inner_ct,
@@ -723,6 +765,14 @@ tls_decrypt_record(struct tls_decrypt *d, int dir, uint8_t ct,
 		return TLS_DECRYPT_NO_KEY;
 	ict = 0;
 	n = 0;
+	if (d->tls13 && dir == 0 && d->early.active && !dd->app &&
+	    early_record(d, ct, version, p, len, &ict, &n) ==
+	    TLS_DECRYPT_OK) {
+		*inner_ct = ict;
+		*pt = d->pt;
+		*pt_len = n;
+		return TLS_DECRYPT_OK;
+	}
 	if (d->tls13)
 		res = tls13_record(d, dd, ct, version, p, len, &ict, &n);
 	else
