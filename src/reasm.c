@@ -487,6 +487,12 @@ reasm_peer_ack(struct reasm_dir *d, const struct reasm_cb *cb, void *arg,
 	rel = (int32_t)(ack - d->next);
 	if (rel <= 0)
 		return;
+	/* One past the data, nothing queued, no FIN seen: the FIN the
+	 * capture does not hold (it ends before it, or was filtered), as
+	 * likely as one lost byte; a byte it was shows once data follows
+	 * it (queued behind the hole). */
+	if (rel == 1 && d->ooo == NULL && !d->fin_seen)
+		return;
 	target = d->offset + (uint64_t)rel;
 	while (d->offset < target) {
 		if (d->ooo == NULL) {

@@ -509,6 +509,34 @@ START_TEST(test_two_isns)
 }
 END_TEST
 
+/* An ACK one past the data with no FIN seen (Wireshark's
+ * tls12-chacha20poly1305.pcap ends before the server's FIN, which the
+ * client acknowledges): the unseen FIN, not a lost byte; a byte it was
+ * shows once data follows it. */
+START_TEST(test_peer_ack_unseen_fin)
+{
+	static const struct run want[] = {
+		{ 0, 700, false }, { 700, 1, true }, { 701, 300, false },
+	};
+	struct reasm_dir d;
+	struct rec *r = rec_new();
+
+	reasm_init(&d, 65536);
+	reasm_set_isn(&d, 100);
+	add(&d, r, 101, 0, 700);
+	reasm_peer_ack(&d, &cb, r, 101 + 701);
+	ck_assert_uint_eq(d.gap_bytes, 0);
+	ck_assert_uint_eq(r->pos, 700);
+	/* Data after the byte: it was a byte after all. */
+	add(&d, r, 101, 701, 300);
+	reasm_peer_ack(&d, &cb, r, 101 + 1001);
+	ck_assert_uint_eq(d.gap_bytes, 1);
+	expect(r, want, NRUNS(want));
+	reasm_cleanup(&d);
+	free(r);
+}
+END_TEST
+
 START_TEST(test_peer_ack_fin)
 {
 	static const struct run want[] = {
@@ -843,6 +871,7 @@ reasm_suite(void)
 	tcase_add_test(core, test_hole_filled);
 	tcase_add_test(core, test_peer_ack);
 	tcase_add_test(core, test_two_isns);
+	tcase_add_test(core, test_peer_ack_unseen_fin);
 	tcase_add_test(core, test_peer_ack_fin);
 	tcase_add_test(core, test_flush);
 	tcase_add_test(core, test_midstream);
