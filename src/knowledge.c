@@ -243,10 +243,20 @@ known_chain(const struct kb *k, const struct tl_conn *c)
 	return NULL;
 }
 
+/* sni_hash: the name |c| asked for, hashed (0: no SNI). */
+static uint64_t
+sni_hash(const struct tl_conn *c)
+{
+	if (!c->ch.has_sni)
+		return 0;
+	return hash_bytes(c->ch.sni.b, c->ch.sni.len) | 1;
+}
+
 static bool
 same_client(const struct kb_user *u, const struct tl_conn *c)
 {
-	return u->af == c->af && memcmp(u->ip, c->client_ip, 16) == 0;
+	return u->af == c->af && memcmp(u->ip, c->client_ip, 16) == 0 &&
+	    u->sni_hash == sni_hash(c);
 }
 
 void
@@ -266,6 +276,7 @@ kb_learn_use(struct kb *k, const struct tl_conn *c)
 	u = &kc->users[kc->num_users++];
 	u->af = c->af;
 	memcpy(u->ip, c->client_ip, 16);
+	u->sni_hash = sni_hash(c);
 	u->conn_id = c->id;
 }
 

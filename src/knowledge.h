@@ -49,10 +49,12 @@ struct kb_chain {
 	bool			 decrypted;	/* read with a key log */
 	uint64_t		 seen;		/* connections that showed it */
 	/* Clients that sent application data over it after a completed
-	 * handshake (kb_learn_use): they accepted it. */
+	 * handshake (kb_learn_use): they accepted it for the name they
+	 * asked for (a hash of the SNI; 0: none). */
 	struct kb_user {
 		uint8_t		 af;
 		uint8_t		 ip[16];
+		uint64_t	 sni_hash;
 		uint64_t	 conn_id;	/* the first such connection */
 	}			 users[LIMIT_KB_USERS];
 	size_t			 num_users;
@@ -111,10 +113,11 @@ const char	*kb_ca_names(struct kb *k, const struct tl_conn *c,
 /*
  * kb_learn_use records that the client of |c| sent application data over
  * the server chain |c| showed, once the handshake was over: that client
- * accepted that chain. kb_used_by returns the id of a connection in which
- * the same client (address) did so over the same chain, other than |c|,
- * or 0: a client that closes another connection at once after the
- * handshake did not reject that certificate.
+ * accepted that chain for the name it asked for. kb_used_by returns the
+ * id of a connection in which the same client (address) did so over the
+ * same chain for the same name (SNI, or none), other than |c|, or 0: a
+ * client that closes another connection at once after the handshake did
+ * not reject that certificate.
  */
 void		 kb_learn_use(struct kb *k, const struct tl_conn *c);
 uint64_t	 kb_used_by(struct kb *k, const struct tl_conn *c);

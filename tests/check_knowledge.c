@@ -340,8 +340,10 @@ START_TEST(test_used_by)
 	struct tl_conn *q = shown(56, 443, "a.test", chain_a, 2);
 	struct tl_conn *o = shown(57, 443, "a.test", chain_a, 2);
 	struct tl_conn *b = shown(58, 443, "a.test", chain_b, 2);
+	struct tl_conn *n = shown(59, 443, "b.test", chain_a, 2);
 
 	a->client_ip[0] = q->client_ip[0] = b->client_ip[0] = 10;
+	n->client_ip[0] = 10;
 	o->client_ip[0] = 11;
 	kb_learn(k, a);
 	kb_learn(k, b);
@@ -351,6 +353,9 @@ START_TEST(test_used_by)
 	ck_assert_uint_eq(kb_used_by(k, a), 0);	/* itself */
 	ck_assert_uint_eq(kb_used_by(k, o), 0);	/* another client */
 	ck_assert_uint_eq(kb_used_by(k, b), 0);	/* another chain */
+	/* Another name (pcaps/kb-name-mismatch.pcap: accepted for
+	 * other.local, not for tls-server.local). */
+	ck_assert_uint_eq(kb_used_by(k, n), 0);
 	/* A midstream connection teaches nothing. */
 	o->midstream = true;
 	kb_learn_use(k, o);
@@ -360,6 +365,7 @@ START_TEST(test_used_by)
 	tl_conn_free(q);
 	tl_conn_free(o);
 	tl_conn_free(b);
+	tl_conn_free(n);
 	kb_free(k);
 }
 END_TEST

@@ -112,6 +112,20 @@ else
 	fail "kb-other-server: tshark should show two server ports"
 fi
 
+# A client that used the chain is no proof for another name: in
+# kb-name-mismatch, with its key log, #1 sent data over the chain for
+# other.local and #2 closed at once for tls-server.local (tshark: the
+# SNI of each stream); #2 stays server_cert_name_mismatch (suspect), not
+# "the same client sent data over this same chain in #1".
+names=$(tshark -r "$PCAPS/kb-name-mismatch.pcap" -Y 'tls.handshake.type == 1' \
+    -T fields -e tcp.srcport -e tls.handshake.extensions_server_name 2>/dev/null |
+    awk '$1 == 50360 || $1 == 50376 { printf "%s ", $2 }')
+if [ "$names" = "other.local tls-server.local " ] &&
+    "$TLSDIAG" --json --keylog "$PCAPS/kb-name-mismatch.keys" \
+    -r "$PCAPS/kb-name-mismatch.pcap" 2>/dev/null | grep '"port":50376' |
+    grep -q '"code":"server_cert_name_mismatch","outcome":"suspect"'
+then pass; else fail "kb-name-mismatch #2 with keys: tshark names '$names'"; fi
+
 # The client side: kb-mtls #1 (TLS 1.2) shows the CertificateRequest in the
 # clear; the TLS 1.3 rejections #2 and #3 name the CA it accepted, as
 # tshark reads it in #1, and no CA list where nothing showed one.
