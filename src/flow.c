@@ -45,6 +45,12 @@ key_hash(const struct flow_key *k)
 	return (uint32_t)(h >> 32);
 }
 
+uint32_t
+flow_key_hash(const struct flow_key *k)
+{
+	return key_hash(k);
+}
+
 size_t
 flow_entry_bytes(void)
 {

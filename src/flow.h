@@ -60,6 +60,9 @@ struct flow {
 
 struct flow_table;
 
+/* flow_key_hash is the table's hash of |k| (a key made by flow_key_of,
+ * padding zeroed, so that keys compare whole with memcmp). */
+uint32_t		 flow_key_hash(const struct flow_key *k);
 /* flow_entry_bytes is what one flow costs: its entry in the table's
  * slab and its share of the buckets (the table has at most two a flow). */
 size_t			 flow_entry_bytes(void);

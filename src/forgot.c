@@ -21,26 +21,11 @@ struct forgot {
 
 #define FORGOT_FIRST	64
 
-static bool
-same_key(const struct flow_key *x, const struct flow_key *y)
-{
-	return x->af == y->af && x->pa == y->pa && x->pb == y->pb &&
-	    memcmp(x->a, y->a, sizeof(x->a)) == 0 &&
-	    memcmp(x->b, y->b, sizeof(x->b)) == 0;
-}
-
-/* bucket_of is the bucket of |k| (field by field: the key has padding). */
+/* bucket_of is the bucket of |k|: flow.c's hash. */
 static size_t
 bucket_of(const struct forgot *g, const struct flow_key *k)
 {
-	uint64_t h = hash_bytes(k->a, sizeof(k->a)) ^
-	    hash_bytes(k->b, sizeof(k->b)) * 31 ^
-	    ((uint64_t)k->pa << 24 | (uint64_t)k->pb << 8 | k->af);
-
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 32;
-	return (size_t)(h & (2 * g->cap - 1));
+	return (size_t)flow_key_hash(k) & (2 * g->cap - 1);
 }
 
 struct forgot *
@@ -148,7 +133,7 @@ forgot_take(struct forgot *g, const struct flow_key *k, int64_t now_us,
 	if (g->n == 0)
 		return false;
 	for (p = g->bucket[bucket_of(g, k)]; p != 0; p = g->e[p - 1].next) {
-		if (g->e[p - 1].conn_id == 0 || !same_key(&g->e[p - 1].key, k))
+		if (g->e[p - 1].conn_id == 0 || memcmp(&g->e[p - 1].key, k, sizeof(*k)) != 0)
 			continue;
 		*e = g->e[p - 1];
 		g->e[p - 1].conn_id = 0;
