@@ -15,7 +15,8 @@
 # captures (skipped without it); PostgreSQL 15 server for starttls-postgres
 # and pg-ssl-refused, dante-server (danted) for socks5, xvfb-run and
 # xfreerdp (freerdp2-x11) for the real RDP client in rdp (a Python client
-# stands in without them) (each skipped without it).
+# stands in without them), nmap and testssl.sh for scan-nmap-ccs and
+# scan-testssl (each skipped without it).
 #
 # Environment: KEEP=1 keeps the temporary directory (logs). ONLY="name1 name2" records just those scenarios (the PKI is
 # then reused from pcaps/pki/ if present) and leaves expected.tsv rows of the
@@ -1055,6 +1056,51 @@ if want $n; then
 	stop_servers
 	register $n.pcap $n.keys tls 3 "#1:ok:curl TLS 1.2 to port $PORT (other.local chain)|#2:server_cert_untrusted:curl TLS 1.3 to port $P2, another server, trusting only rogueCA (unknown_ca in the clear)|#3:server_cert_untrusted:gnutls-cli TLS 1.3 to port $P2 trusting only rogueCA, encrypted alert: nothing is known of that server, no inference" \
 		"two s_servers: other.local chain on $PORT, normal chain on $P2; curl --tls-max 1.2 to the first, curl --tlsv1.3 --cacert rogueCA.crt to the second"
+fi
+
+# ---------------------------------------------------------------- scanners
+# Real TLS scanners (Debian's nmap and testssl.sh; each capture skipped
+# without its tool) against one s_server, all inside a network namespace of
+# their own, so that nothing they look up or probe leaves it. Scanners do
+# what clients do not: connect and close without a byte, send
+# ChangeCipherSpec before the key exchange, close with a close_notify
+# marked fatal once they have read the server's hello.
+
+# scan_ns NAME: a fresh namespace with lo up, the normal s_server in it on
+# $PORT (TLS 1.0 to 1.3 as OpenSSL's defaults allow), tcpdump on its lo
+scan_ns() {
+	ip netns del $NS_CAP 2>/dev/null
+	ip netns add $NS_CAP && ip -n $NS_CAP link set lo up
+	bg "$1.server" ip netns exec $NS_CAP env -C "$WORK/www" timeout 300 \
+		openssl s_server -accept 127.0.0.1:$PORT -WWW "${SERVER[@]}"
+	wait_port $PORT $NS_CAP
+	cap_start "$1" "tcp port $PORT" $NS_CAP lo
+}
+
+scan_ns_stop() {
+	cap_stop
+	stop_servers
+	ip netns del $NS_CAP
+}
+
+nextport; n=scan-nmap-ccs
+if want $n && command -v nmap >/dev/null; then
+	scan_ns $n
+	ip netns exec $NS_CAP timeout 120 nmap -sT -Pn -n -p $PORT --script ssl-ccs-injection 127.0.0.1 \
+		>>"$LOG/$n.client" 2>&1
+	scan_ns_stop
+	register $n.pcap - tls 3 "#1:closed_before_tls:nmap's connect scan (SYN, SYN-ACK, then the client's RST)|#2:client_aborted:the script's first hello; the client closes after the server's flight and the server answers the close with decode_error|#3:alert_other:the client's ChangeCipherSpec before its key exchange (the CVE-2014-0224 probe), refused with unexpected_message" \
+		"inside netns $NS_CAP: s_server (chain leaf+intermediate); nmap -sT -Pn -n -p PORT --script ssl-ccs-injection 127.0.0.1 (tcpdump in the netns)"
+fi
+
+nextport; n=scan-testssl
+if want $n && command -v testssl >/dev/null; then
+	scan_ns $n
+	ip netns exec $NS_CAP timeout 280 testssl --quiet --color 0 --warnings off -p 127.0.0.1:$PORT \
+		>>"$LOG/$n.client" 2>&1
+	scan_ns_stop
+	register $n.pcap - tls 26 "*/decode_error:closed_before_tls:testssl.sh connects and closes without a byte; OpenSSL answers the close with decode_error|#2:client_aborted:hello read, then a close_notify marked fatal (TLS 1.3)|#3:client_aborted:hello read, then a close_notify marked fatal|#6:client_aborted:hello read, then a close_notify marked fatal|#5:ok:HTTP request answered|*/protocol_version:version_mismatch:SSLv2 or TLS 1.3 drafts only|*/handshake_failure:cipher_mismatch:SSLv3 hello, no common suite|*/internal_error:server_rejected_hello:TLS 1.0 or 1.1 only (OpenSSL 3 at security level 1 refuses them)|*/-:closed_after_handshake:openssl s_client completes the handshake and leaves" \
+		"inside netns $NS_CAP: s_server (chain leaf+intermediate); testssl --quiet -p 127.0.0.1:PORT (tcpdump in the netns, on the port: testssl's own probes of port 4433 are left out)"
 fi
 
 # ---------------------------------------------------------------- expected.tsv

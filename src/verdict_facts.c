@@ -111,6 +111,14 @@ scan_events(struct vctx *x, size_t rec[8])
 				x->sclose = e;
 			break;
 		case TL_EV_ALERT:
+			/* The client's readable close_notify: how it left. */
+			if (e->dir == TL_C2S && e->alert_desc == 0 &&
+			    !e->inferred && (!e->encrypted || e->decrypted) &&
+			    x->cfin_ev == NULL) {
+				if (x->cnotify == NULL)
+					x->cnotify = e;
+				break;
+			}
 			if (x->alert != NULL)
 				break;
 			/* An encrypted alert the client sends after its
@@ -291,6 +299,39 @@ quit_facts(struct vctx *x)
 	}
 }
 
+/*
+ * early_ccs finds a ChangeCipherSpec the client sent in a full TLS 1.2 (or
+ * older) handshake after the server's ServerHelloDone and before any
+ * handshake message of its own after the hello: there is no key yet to
+ * change to. Only the probe for CCS injection (CVE-2014-0224) sends one
+ * (nmap's ssl-ccs-injection). Not when client bytes are missing: the key
+ * exchange may be among them.
+ */
+static const struct tl_event *
+early_ccs(const struct vctx *x)
+{
+	const struct tl_conn *c = x->c;
+	const struct tl_event *e;
+	bool hello_done = false;
+	size_t i;
+
+	if (x->tls13 || c->gap_bytes[TL_C2S] > 0)
+		return NULL;
+	for (i = 0; i < c->num_events; i++) {
+		e = &c->events[i];
+		if (e->type == TL_EV_CCS)
+			return e->dir == TL_C2S && hello_done ? e : NULL;
+		if (e->type != TL_EV_HANDSHAKE)
+			continue;
+		if (e->dir == TL_S2C &&
+		    e->hs_type == TLS_HS_SERVER_HELLO_DONE)
+			hello_done = true;
+		else if (e->dir == TL_C2S && e->hs_type != TLS_HS_CLIENT_HELLO)
+			return NULL;
+	}
+	return NULL;
+}
+
 void
 vf_read(struct vctx *x, const struct tl_conn *c)
 {
@@ -314,6 +355,7 @@ vf_read(struct vctx *x, const struct tl_conn *c)
 	    (c->appdata_records[0] > 0 && c->appdata_records[1] > 0 &&
 	    c->sh.present && c->sh.version != TLS_V_SSL2);
 	nrec = scan_events(x, rec);
+	x->early_ccs = early_ccs(x);
 	size_client_flight(x, rec, nrec);
 	ccert_facts(x);
 	done_facts(x);

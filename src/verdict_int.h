@@ -28,6 +28,13 @@ struct vctx {
 	const struct tl_event	*fin;		/* first FIN */
 	const struct tl_event	*cclose;	/* first FIN or RST by the client */
 	const struct tl_event	*sclose;	/* first FIN or RST by the server */
+	/* The client's first readable close_notify before its Finished: a
+	 * close, not an error, whatever level it claims (testssl.sh sends
+	 * it as fatal). */
+	const struct tl_event	*cnotify;
+	/* The client's ChangeCipherSpec before its key exchange, in a full
+	 * TLS 1.2 (or older) handshake: the CCS injection probe. */
+	const struct tl_event	*early_ccs;
 	const struct tl_event	*ch_ev;
 	const struct tl_event	*sh_ev;
 	bool			 tls13;
@@ -84,6 +91,9 @@ const struct x509_finding *vf_finding(const struct tl_chain *ch,
 /* vr_alert_known: the first fatal alert was read (not inferred from a
  * size, not encrypted without keys). */
 bool	vr_alert_known(const struct vctx *x);
+/* vr_client_close: how the client first left, its FIN or RST or a
+ * close_notify before them (NULL: it did not). */
+const struct tl_event *vr_client_close(const struct vctx *x);
 /* vr_tls_port: |port| is one where a client expects TLS at once. */
 bool	vr_tls_port(uint16_t port);
 /* vr_gap_after: the bytes of |dir| (-1: either side) missing from the

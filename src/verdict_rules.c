@@ -447,29 +447,59 @@ m_server_closed_after_hello(const struct vctx *x, bool *inf)
 	    (x->sclose != NULL && x->sclose->frame <= x->cclose->frame));
 }
 
+const struct tl_event *
+vr_client_close(const struct vctx *x)
+{
+	if (x->cnotify != NULL && (x->cclose == NULL || x->cnotify < x->cclose))
+		return x->cnotify;
+	return x->cclose;
+}
+
 /* The client closed after the server's flight, before any alert: an
- * alert the server sends after that is its reaction, not the cause. */
+ * alert the server sends after that is its reaction, not the cause. A
+ * close_notify is a close, at any level (testssl.sh sends it as fatal
+ * when it has read the server's hello). */
 static bool
 m_client_aborted(const struct vctx *x, bool *inf)
 {
+	const struct tl_event *cclose = vr_client_close(x);
+
 	(void)inf;
 	/* A client that sent its Finished did not give up: the server's
 	 * Finished is what is missing (PcapPlusPlus's tls.pcap, port
 	 * 55305: the client's second flight, False Start data, then its
 	 * FIN). */
-	if (!x->server_flight || x->done || x->cclose == NULL ||
+	if (!x->server_flight || x->done || cclose == NULL ||
 	    x->cfin_ev != NULL || x->c->ccs[TL_C2S] ||
 	    x->c->heartbeat[TL_C2S])
 		return false;
 	/* An alert from the client itself came before its close in the
 	 * stream, even when captured after it: nothing is sent after a
 	 * RST or FIN. */
-	if (x->alert != NULL && (x->alert->frame <= x->cclose->frame ||
-	    x->alert->dir == x->cclose->dir))
+	if (x->alert != NULL && (x->alert->frame <= cclose->frame ||
+	    x->alert->dir == cclose->dir))
 		return false;
-	if (x->sclose != NULL && x->sclose->frame < x->cclose->frame)
+	if (x->sclose != NULL && x->sclose->frame < cclose->frame)
 		return false;
-	return x->sh_ev != NULL && x->cclose->frame > x->sh_ev->frame;
+	return x->sh_ev != NULL && cclose->frame > x->sh_ev->frame;
+}
+
+/*
+ * The client connected and closed without sending a byte (a port probe, a
+ * TCP health check): a server alert after that answers the close, not a
+ * ClientHello (testssl.sh and sslscan open one such connection: SYN, ACK,
+ * FIN, then OpenSSL's decode_error).
+ */
+static bool
+m_closed_silent(const struct vctx *x, bool *inf)
+{
+	const struct tl_conn *c = x->c;
+
+	(void)inf;
+	return c->synack && !c->midstream && !c->data[TL_C2S] &&
+	    c->gap_bytes[TL_C2S] == 0 && x->cclose != NULL &&
+	    x->ch_ev == NULL && x->sh_ev == NULL && x->alert != NULL &&
+	    x->alert->dir == TL_S2C && x->alert > x->cclose;
 }
 
 static bool
@@ -709,6 +739,8 @@ static const struct rule rules[] = {
 	    vt_client_side_only },
 	{ VC_HANDSHAKE_NOT_SEEN, false, m_handshake_not_seen,
 	    vt_handshake_not_seen },
+	{ VC_CLOSED_BEFORE_TLS, false, m_closed_silent,
+	    vt_closed_before_tls },
 	{ VC_CLIENT_ABORTED, false, m_client_aborted,
 	    vt_client_aborted },
 	{ VC_VERSION_MISMATCH, false, m_sslv2_server, vt_sslv2_server },
@@ -873,6 +905,11 @@ verdict_decide(const struct tl_conn *c)
 	if (silence_unsure(&x, v->code))
 		v->inferred = true;
 	heartbeat_evidence(c, v);
+	if (x.early_ccs != NULL)
+		vt_evidence(v, vt_str("frame %llu: the client sent "
+		    "ChangeCipherSpec before its key exchange, with no key to "
+		    "change to: the probe for CCS injection (CVE-2014-0224)",
+		    (unsigned long long)x.early_ccs->frame));
 	if (c->one_sided) {
 		v->inferred = true;
 		vt_evidence(v, xstrdup("only one direction of this connection "

@@ -1140,11 +1140,15 @@ vt_server_cert_rejected(const struct vctx *x, struct verdict *v)
 void
 vt_client_aborted(const struct vctx *x, struct verdict *v)
 {
-	const struct tl_event *close = x->cclose;
+	const struct tl_event *close = vr_client_close(x);
 	/* Where the silence is claimed from, as the confidence has it. */
 	uint64_t lost = vr_gap_after(x->c, TL_C2S, x->sh_ev);
 
-	if (lost > 0)
+	if (close->type == TL_EV_ALERT)
+		v->summary = vt_str("the client gave up after the server's "
+		    "hello: it closed with close_notify, without an error "
+		    "alert");
+	else if (lost > 0)
 		v->summary = vt_str("the client gave up after the server's "
 		    "hello, with no alert in the capture (%llu bytes of the "
 		    "client's are missing from it after the hello: one may be "
@@ -1240,6 +1244,19 @@ vt_alert_other(const struct vctx *x, struct verdict *v)
 {
 	char ab[32];
 
+	if (x->early_ccs != NULL && x->alert->dir == TL_S2C &&
+	    x->alert > x->early_ccs) {
+		v->summary = vt_str("the server refused the client's early "
+		    "ChangeCipherSpec (sent before its key exchange: the CCS "
+		    "injection probe, CVE-2014-0224) with %s",
+		    alert_name(x->alert, ab, sizeof(ab)));
+		add_ev(v, x, x->sh_ev);
+		add_ev(v, x, x->alert);
+		v->next = xstrdup("nothing to fix on the server: it refuses "
+		    "the probe; the client is a scanner or a test of "
+		    "CVE-2014-0224");
+		return;
+	}
 	v->summary = vt_str("the %s ended the handshake with %s",
 	    side(x->alert->dir), alert_name(x->alert, ab, sizeof(ab)));
 	add_ev(v, x, x->ch_ev);
@@ -1270,11 +1287,22 @@ vt_closed_before_tls(const struct vctx *x, struct verdict *v)
 {
 	const struct tl_event *close = x->rst != NULL ? x->rst : x->fin;
 
-	v->summary = vt_str("the TCP connection was %s by the %s before any "
-	    "TLS byte was sent", close != NULL && close->type == TL_EV_RST ?
-	    "reset" : "closed", close != NULL ? side(close->dir) : "peer");
+	char ab[32];
+
+	if (x->alert != NULL)
+		/* m_closed_silent: the server's alert answers the close. */
+		v->summary = vt_str("the client %s the TCP connection without "
+		    "sending a byte; the server's %s answers that close, not "
+		    "a ClientHello", x->cclose->type == TL_EV_RST ? "reset" :
+		    "closed", alert_name(x->alert, ab, sizeof(ab)));
+	else
+		v->summary = vt_str("the TCP connection was %s by the %s "
+		    "before any TLS byte was sent", close != NULL &&
+		    close->type == TL_EV_RST ? "reset" : "closed", close != NULL ?
+		    side(close->dir) : "peer");
 	add_ev(v, x, tl_find(x->c, TL_EV_SYNACK, -1, TL_S2C));
-	add_ev(v, x, close);
+	add_ev(v, x, x->alert != NULL ? x->cclose : close);
+	add_ev(v, x, x->alert);
 	v->next = xstrdup("a port probe or health check looks like this; if a "
 	    "client was meant to connect, check it starts TLS (or STARTTLS)");
 }

@@ -69,13 +69,14 @@ hs(struct tl_conn *c, int dir, uint8_t type)
 	return e;
 }
 
-static void
+static struct tl_event *
 alert(struct tl_conn *c, int dir, uint8_t desc)
 {
 	struct tl_event *e = add(c, TL_EV_ALERT, dir);
 
 	e->alert_level = 2;
 	e->alert_desc = desc;
+	return e;
 }
 
 static struct tl_conn *
@@ -230,6 +231,48 @@ START_TEST(test_closed_before_tls)
 	add(c, TL_EV_FIN, TL_S2C);
 	c->fin[1] = true;
 	expect(c, "closed_before_tls", false);
+}
+END_TEST
+
+/* A client that connects and closes without a byte: the server's alert
+ * answers the close (testssl.sh, sslscan: OpenSSL's decode_error), not a
+ * ClientHello. */
+START_TEST(test_closed_silent_alert)
+{
+	struct tl_conn *c = conn_tcp();
+	struct verdict *v;
+
+	add(c, TL_EV_FIN, TL_C2S);
+	c->fin[0] = true;
+	alert(c, TL_S2C, 50);
+	c->tls[1] = c->data[1] = true;
+	v = expect_v(c, "closed_before_tls", false, VERDICT_FAILED);
+	ck_assert_ptr_nonnull(strstr(v->summary, "decode_error answers that "
+	    "close"));
+	verdict_free(v);
+	tl_conn_free(c);
+	/* Client bytes lost: they may have been a hello the alert refuses. */
+	c = conn_tcp();
+	add(c, TL_EV_GAP, TL_C2S)->bytes = 200;
+	c->gap_bytes[TL_C2S] = 200;
+	add(c, TL_EV_FIN, TL_C2S);
+	c->fin[0] = true;
+	alert(c, TL_S2C, 50);
+	c->tls[1] = c->data[1] = true;
+	v = verdict_decide(c);
+	ck_assert_str_ne(verdict_code_name(v->code), "closed_before_tls");
+	verdict_free(v);
+	tl_conn_free(c);
+	/* An alert before the client's close is not an answer to it. */
+	c = conn_tcp();
+	alert(c, TL_S2C, 50);
+	c->tls[1] = c->data[1] = true;
+	add(c, TL_EV_FIN, TL_C2S);
+	c->fin[0] = true;
+	v = verdict_decide(c);
+	ck_assert_str_ne(verdict_code_name(v->code), "closed_before_tls");
+	verdict_free(v);
+	tl_conn_free(c);
 }
 END_TEST
 
@@ -453,6 +496,77 @@ tls12_server_flight(void)
 	hs(c, TL_S2C, TLS_HS_SERVER_HELLO_DONE);
 	return c;
 }
+
+/* A close_notify after the server's hello is a close at any level
+ * (testssl.sh marks it fatal): the client gave up, no error alert. */
+START_TEST(test_client_close_notify)
+{
+	struct tl_conn *c = tls12_server_flight();
+	struct verdict *v;
+
+	alert(c, TL_C2S, 0);
+	add(c, TL_EV_FIN, TL_S2C);
+	c->fin[1] = true;
+	add(c, TL_EV_FIN, TL_C2S);
+	c->fin[0] = true;
+	v = expect_v(c, "client_aborted", false, VERDICT_FAILED);
+	ck_assert_ptr_nonnull(strstr(v->summary, "close_notify"));
+	verdict_free(v);
+	tl_conn_free(c);
+	/* At warning level the same. */
+	c = tls12_server_flight();
+	alert(c, TL_C2S, 0)->alert_level = 1;
+	add(c, TL_EV_FIN, TL_S2C);
+	c->fin[1] = true;
+	expect(c, "client_aborted", false);
+	/* A real error alert stays the cause. */
+	c = tls12_server_flight();
+	alert(c, TL_C2S, 48);
+	add(c, TL_EV_FIN, TL_S2C);
+	c->fin[1] = true;
+	expect(c, "server_cert_untrusted", false);
+}
+END_TEST
+
+/* A ChangeCipherSpec from the client before its key exchange: the CCS
+ * injection probe (nmap's ssl-ccs-injection), refused by the server. */
+START_TEST(test_early_ccs)
+{
+	struct tl_conn *c = tls12_server_flight();
+	struct verdict *v;
+
+	add(c, TL_EV_CCS, TL_C2S);
+	c->ccs[TL_C2S] = true;
+	alert(c, TL_S2C, 10);
+	v = expect_v(c, "alert_other", false, VERDICT_FAILED);
+	ck_assert_ptr_nonnull(strstr(v->summary, "CVE-2014-0224"));
+	ck_assert(evidence_has(v, "before its key exchange"));
+	verdict_free(v);
+	tl_conn_free(c);
+	/* After the key exchange it is the normal one. */
+	c = tls12_server_flight();
+	hs(c, TL_C2S, TLS_HS_CLIENT_KEY_EXCHANGE);
+	add(c, TL_EV_CCS, TL_C2S);
+	c->ccs[TL_C2S] = true;
+	alert(c, TL_S2C, 20);
+	v = verdict_decide(c);
+	ck_assert(!evidence_has(v, "CVE-2014-0224"));
+	ck_assert_ptr_null(strstr(v->summary, "CVE-2014-0224"));
+	verdict_free(v);
+	tl_conn_free(c);
+	/* Client bytes missing: the key exchange may be among them. */
+	c = tls12_server_flight();
+	add(c, TL_EV_GAP, TL_C2S)->bytes = 70;
+	c->gap_bytes[TL_C2S] = 70;
+	add(c, TL_EV_CCS, TL_C2S);
+	c->ccs[TL_C2S] = true;
+	alert(c, TL_S2C, 10);
+	v = verdict_decide(c);
+	ck_assert(!evidence_has(v, "CVE-2014-0224"));
+	verdict_free(v);
+	tl_conn_free(c);
+}
+END_TEST
 
 START_TEST(test_server_cert_untrusted)
 {
@@ -1042,6 +1156,7 @@ verdict_suite(void)
 	tcase_add_test(tc, test_tcp_refused);
 	tcase_add_test(tc, test_not_tls);
 	tcase_add_test(tc, test_closed_before_tls);
+	tcase_add_test(tc, test_closed_silent_alert);
 	tcase_add_test(tc, test_version_mismatch);
 	tcase_add_test(tc, test_cipher_mismatch);
 	tcase_add_test(tc, test_sni_rejected);
@@ -1056,6 +1171,8 @@ verdict_suite(void)
 	tcase_add_test(tc, test_client_cert_expired);
 	tcase_add_test(tc, test_client_cert_rejected);
 	tcase_add_test(tc, test_client_cert_reset);
+	tcase_add_test(tc, test_client_close_notify);
+	tcase_add_test(tc, test_early_ccs);
 	tcase_add_test(tc, test_server_cert_untrusted);
 	tcase_add_test(tc, test_server_cert_expired);
 	tcase_add_test(tc, test_server_cert_name_mismatch);
