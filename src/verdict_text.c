@@ -1143,8 +1143,21 @@ vt_client_aborted(const struct vctx *x, struct verdict *v)
 	const struct tl_event *close = vr_client_close(x);
 	/* Where the silence is claimed from, as the confidence has it. */
 	uint64_t lost = vr_gap_after(x->c, TL_C2S, x->sh_ev);
+	/* Asked for a certificate (in the clear, or decrypted): Chromium
+	 * closes like this while it asks its user which one to send, then
+	 * connects again. */
+	char *cas = tl_cr(x->c)->present && lost == 0 ? ca_list(x->c) : NULL;
 
-	if (close->type == TL_EV_ALERT)
+	if (cas != NULL)
+		v->summary = vt_str("the client gave up when the server asked "
+		    "for a client certificate from the CAs %s: it %s without "
+		    "sending one or an error alert; a client with no "
+		    "certificate from those CAs does this, and so does a "
+		    "browser that stops to ask its user, then connects again",
+		    cas, close->type == TL_EV_ALERT ? "closed with "
+		    "close_notify" : close->type == TL_EV_RST ? "reset the "
+		    "connection" : "closed");
+	else if (close->type == TL_EV_ALERT)
 		v->summary = vt_str("the client gave up after the server's "
 		    "hello: it closed with close_notify, without an error "
 		    "alert");
@@ -1164,10 +1177,21 @@ vt_client_aborted(const struct vctx *x, struct verdict *v)
 	/* A chain from another connection says where it comes from. */
 	known_evidence(x, v);
 	add_findings(v, x->sc, X509_SEV_WARNING);
+	if (cas != NULL)
+		vt_evidence(v, vt_str("frame %llu: server sent "
+		    "CertificateRequest accepting %s", (unsigned long long)
+		    tl_cr(x->c)->frame, cas));
 	add_ev(v, x, close);
-	v->next = xstrdup("read the client's error (a certificate it did not "
-	    "accept, a timeout, a pinned key): clients that close without an "
-	    "alert keep the reason to themselves");
+	if (cas != NULL)
+		v->next = vt_str("check that the client has a certificate and "
+		    "key issued by a CA the server accepts %s; a browser that "
+		    "asked its user connects again with the answer: look for "
+		    "its next connection", cas);
+	else
+		v->next = xstrdup("read the client's error (a certificate it "
+		    "did not accept, a timeout, a pinned key): clients that "
+		    "close without an alert keep the reason to themselves");
+	free(cas);
 }
 
 void

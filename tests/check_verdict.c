@@ -390,6 +390,37 @@ START_TEST(test_server_silent_leap)
 }
 END_TEST
 
+/* Asked for a certificate, the client left without one or an alert
+ * (Chromium with none to offer: it would ask its user, then connects
+ * again): the request and its CAs are named. */
+START_TEST(test_client_aborted_after_cr)
+{
+	struct tl_conn *c = conn_server_hello(TLS_V_TLS12);
+	struct tl_cert_request *cr;
+	struct verdict *v;
+
+	hs(c, TL_S2C, TLS_HS_CERTIFICATE)->count = 2;
+	c->server_chain.present = true;
+	hs(c, TL_S2C, TLS_HS_CERTIFICATE_REQUEST);
+	cr = tl_cr_make(c);
+	cr->present = true;
+	cr->frame = 6;
+	cr->ca_text[0] = strdup("CN=clientCA,O=LMT Corp");
+	cr->num_ca = cr->total_ca = 1;
+	hs(c, TL_S2C, TLS_HS_SERVER_HELLO_DONE);
+	add(c, TL_EV_FIN, TL_C2S);
+	c->fin[0] = true;
+	alert(c, TL_S2C, 50);
+	v = expect_v(c, "client_aborted", false, VERDICT_FAILED);
+	ck_assert_ptr_nonnull(strstr(v->summary, "asked for a client "
+	    "certificate from the CAs (CN=clientCA,O=LMT Corp)"));
+	ck_assert(evidence_has(v, "frame 6: server sent CertificateRequest"));
+	ck_assert_ptr_nonnull(strstr(v->next, "CN=clientCA"));
+	verdict_free(v);
+	tl_conn_free(c);
+}
+END_TEST
+
 START_TEST(test_client_cert_missing_tls12)
 {
 	struct tl_conn *c = conn_server_hello(TLS_V_TLS12);
@@ -1172,6 +1203,7 @@ verdict_suite(void)
 	tcase_add_test(tc, test_client_cert_rejected);
 	tcase_add_test(tc, test_client_cert_reset);
 	tcase_add_test(tc, test_client_close_notify);
+	tcase_add_test(tc, test_client_aborted_after_cr);
 	tcase_add_test(tc, test_early_ccs);
 	tcase_add_test(tc, test_server_cert_untrusted);
 	tcase_add_test(tc, test_server_cert_expired);

@@ -8,7 +8,7 @@ readme_row() { # FILE KEYS PROTO NCONN RULES DESC
 	port=$(tail -n +2 "$orc" | head -1 | cut -f3 | sed 's/.*://')
 	codes=$(awk -F'\t' -v f="$file" '$1 == f { c[$3]++; if (!(($3) in o)) o[$3] = ++n }
 		END { for (k in c) s[o[k]] = k; for (i = 1; i <= n; i++) printf "%s%s%s", (i > 1 ? ", " : ""), "`" s[i] "`", (c[s[i]] > 1 ? " x" c[s[i]] : "") }' "$EXP")
-	what=$(tail -n +2 "$orc" | awk -F'\t' -v nconn="$4" -v file="$file" '
+	what=$(tail -n +2 "$orc" | awk -F'\t' -v nconn="${4%+}" -v file="$file" '
 	NR == FNR { if ($1 == file) note[$2] = $8; next }
 	{
 		w = ""
@@ -32,17 +32,17 @@ readme_row() { # FILE KEYS PROTO NCONN RULES DESC
 		if (nconn > 1) printf "%sconn %d: %s", (FNR > 1 ? "<br>" : ""), $1, w
 		else printf "%s", w
 	}' "$EXP" -)
-	if [ "$4" -gt 4 ]; then
+	if [ "${4%+}" -gt 4 ]; then
 		what="$4 connections: $codes (rows in expected.tsv)"
 	fi
 	case "$codes" in
-	*tcp_no_answer* | *tcp_refused*) [ "$4" -eq 1 ] && filter='tcp.flags.syn==1 || tcp.flags.reset==1' ;;
-	*not_tls*) [ "$4" -eq 1 ] && filter='tcp.len>0' ;;
+	*tcp_no_answer* | *tcp_refused*) [ "${4%+}" -eq 1 ] && filter='tcp.flags.syn==1 || tcp.flags.reset==1' ;;
+	*not_tls*) [ "${4%+}" -eq 1 ] && filter='tcp.len>0' ;;
 	esac
 	[ -z "${filter:-}" ] && filter='tls.handshake.type || tls.alert_message || tcp.flags.reset==1'
 	cmd="tshark -r pcaps/$file"
 	[ "$keys" != - ] && cmd="$cmd -o tls.keylog_file:pcaps/$keys"
-	if [ "$4" -gt 1 ] && [ "$file" = mixed-20.pcap ]; then
+	if [ "${4%+}" -gt 1 ] && [ "$file" = mixed-20.pcap ]; then
 		cmd="$cmd $(tail -n +2 "$orc" | cut -f3 | sed 's/.*://' | sort -un | sed "s/.*/-d tcp.port==&,$proto/" | tr '\n' ' ')"
 		cmd="${cmd% }"
 	elif [ -n "$port" ]; then

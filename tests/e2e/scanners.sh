@@ -1,7 +1,8 @@
 #!/bin/sh
-# scanners.sh - what real TLS scanners do that clients do not, named for
-# what it is (pcaps/scan-nmap-ccs.pcap, pcaps/scan-testssl.pcap, made by
-# pcaps/make-captures.sh with Debian's nmap and testssl.sh). The codes are
+# scanners.sh - what real TLS scanners and a browser do that test clients
+# do not, named for what it is (pcaps/scan-nmap-ccs.pcap,
+# pcaps/scan-testssl.pcap and pcaps/chromium-mtls12.pcap, made by
+# pcaps/make-captures.sh with Debian's nmap, testssl.sh and chromium). The codes are
 # in tests/e2e/expected/verdicts.tsv; this checks the sentences and the
 # frames they cite against tshark:
 # - nmap's ssl-ccs-injection sends ChangeCipherSpec right after the
@@ -91,4 +92,45 @@ n=$(awk -F'\t' '$8 == "0" && $7 == "2"' "$TMP/scan-testssl.pcap.tsv" | wc -l)
 [ "$n" -ge 3 ] && pass || fail "scan-testssl.pcap: $n fatal close_notify alerts, want 3 or more"
 n=$(awk -F'\t' '$8 == "10"' "$TMP/scan-nmap-ccs.pcap.tsv" | wc -l)
 [ "$n" -eq 1 ] && pass || fail "scan-nmap-ccs.pcap: $n unexpected_message alerts, want 1"
+
+# Chromium (pcaps/chromium-mtls12.pcap) asked for a client certificate, with
+# none to give: it closes after the server's flight (it would ask its user),
+# then connects again with an empty Certificate. tshark: the frame of each
+# CertificateRequest (type 13) and the names in it, and streams whose only
+# client handshake record is the ClientHello. Such a close names the
+# request and its CA.
+cap=chromium-mtls12.pcap
+port=$(tshark -r "$PCAPS/$cap" -c 1 -T fields -e tcp.dstport 2>/dev/null)
+tshark -r "$PCAPS/$cap" -d "tcp.port==$port,tls" -Y tls.handshake -T fields \
+    -e tcp.stream -e frame.number -e tcp.srcport -e tls.handshake.type \
+    >"$TMP/cr.tsv" 2>/dev/null || fail "$cap: tshark failed"
+SSLKEYLOGFILE='' "$TLSDIAG" --json -r "$PCAPS/$cap" >"$TMP/cr.json" 2>/dev/null ||
+    fail "$cap: tlsdiag failed"
+if msg=$(python3 - "$port" "$TMP/cr.tsv" "$TMP/cr.json" <<'PY'
+import json, sys
+port = sys.argv[1]
+cr, client_hs = {}, {}
+for line in open(sys.argv[2]):
+    st, fr, sport, types = line.rstrip("\n").split("\t")
+    st = int(st)
+    if sport == port and "13" in types.split(","):
+        cr[st] = fr
+    if sport != port:
+        client_hs[st] = client_hs.get(st, 0) + 1
+conns = sorted((json.loads(l) for l in open(sys.argv[3])), key=lambda c: c["id"])
+quits = [st for st in cr if client_hs.get(st) == 1]
+errs = []
+for st in quits:
+    v = conns[st]["verdict"]
+    ev = " | ".join(v["evidence"])
+    if v["code"] != "client_aborted" or \
+            "asked for a client certificate from the CAs (CN=clientCA,O=LMT Corp)" not in v["summary"] or \
+            ("frame %s: server sent CertificateRequest" % cr[st]) not in ev:
+        errs.append("stream %d: %s %s | %s" % (st, v["code"], v["summary"], ev))
+if not quits:
+    errs.append("no connection closed after a CertificateRequest (tshark)")
+print("; ".join(errs))
+sys.exit(1 if errs else 0)
+PY
+); then pass; else fail "$cap: $msg"; fi
 finish
