@@ -152,6 +152,11 @@
 
 #define LIMIT_PREVIEW_BYTES		32
 
+/* --json=compact names at most this many offered cipher suites (the rest
+ * counted in offered_ciphers_total): a scanner's ClientHello offers
+ * hundreds, and a compact line stays under 8 KB. */
+#define LIMIT_COMPACT_SUITES		64
+
 /* STARTTLS: bytes of the plaintext preamble we follow before giving up. */
 #define LIMIT_STARTTLS_BYTES		8192
 

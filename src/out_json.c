@@ -192,32 +192,36 @@ json_endpoint(struct sb *b, const struct tl_conn *c, bool server)
 	sb_add(b, "}", 1);
 }
 
+/* json_list appends the first |num| codes of |l| (at most l->num) by
+ * name. */
 static void
 json_list(struct out_json *j, struct sb *b, const struct tl_u16s *l,
-    uint8_t kind, const char *(*name)(uint16_t))
+    size_t num, uint8_t kind, const char *(*name)(uint16_t))
 {
 	uint8_t key[MEMO_MAX_KEY];
 	size_t i, klen, start = b->len;
 	uint64_t h;
 
+	if (num > l->num)
+		num = l->num;
 	key[0] = 'L';
 	key[1] = kind;
 	klen = 2;
-	for (i = 0; i < l->num && klen + 2 <= sizeof(key); i++) {
+	for (i = 0; i < num && klen + 2 <= sizeof(key); i++) {
 		key[klen++] = (uint8_t)(l->v[i] >> 8);
 		key[klen++] = (uint8_t)l->v[i];
 	}
 	h = hash_bytes(key, klen);
-	if (i == l->num && memo_get(j, b, key, klen, h))
+	if (i == num && memo_get(j, b, key, klen, h))
 		return;
 	sb_puts(b, "[");
-	for (i = 0; i < l->num; i++) {
+	for (i = 0; i < num; i++) {
 		if (i > 0)
 			sb_puts(b, ",");
 		json_code(b, name(l->v[i]), l->v[i], true);
 	}
 	sb_puts(b, "]");
-	if (i == l->num)
+	if (i == num)
 		memo_put(j, key, klen, h, b->s + start, b->len - start);
 }
 
@@ -574,23 +578,28 @@ json_tls_client(struct out_json *j, struct sb *b, const struct tl_conn *c)
 	sb_puts(b, ",\"client_max_version\":");
 	json_code(b, tls_version_name(c->ch.max_version), c->ch.max_version,
 	    true);
+	/* --json=compact names at most LIMIT_COMPACT_SUITES suites: a
+	 * scanner's hello offers hundreds (testssl.sh: 4.6 KB of names). */
+	size_t nsuites = j->seen != NULL && c->ch.suites.num >
+	    LIMIT_COMPACT_SUITES ? LIMIT_COMPACT_SUITES : c->ch.suites.num;
+
 	sb_puts(b, ",\"offered_versions\":");
-	json_list(j, b, &c->ch.versions, 'V', tls_version_name);
+	json_list(j, b, &c->ch.versions, SIZE_MAX, 'V', tls_version_name);
 	truncated(b, "offered_versions", c->ch.versions.num,
 	    c->ch.versions.total);
 	sb_puts(b, ",\"offered_ciphers_count\":");
 	sb_u64(b, c->ch.suites.total);
 	sb_puts(b, ",\"offered_ciphers\":");
-	json_list(j, b, &c->ch.suites, 'C', tls_cipher_name);
-	truncated(b, "offered_ciphers", c->ch.suites.num, c->ch.suites.total);
+	json_list(j, b, &c->ch.suites, nsuites, 'C', tls_cipher_name);
+	truncated(b, "offered_ciphers", nsuites, c->ch.suites.total);
 	sb_puts(b, ",\"offered_groups\":");
-	json_list(j, b, &c->ch.groups, 'G', tls_group_name);
+	json_list(j, b, &c->ch.groups, SIZE_MAX, 'G', tls_group_name);
 	truncated(b, "offered_groups", c->ch.groups.num, c->ch.groups.total);
 	sb_puts(b, ",\"offered_alpn\":");
 	json_name(b, &c->ch.alpn);
 	truncated(b, "offered_alpn", c->ch.alpn.len, c->ch.alpn.wire_len);
 	sb_puts(b, ",\"extensions\":");
-	json_list(j, b, &c->ch.exts, 'E', tls_ext_name);
+	json_list(j, b, &c->ch.exts, SIZE_MAX, 'E', tls_ext_name);
 	truncated(b, "extensions", c->ch.exts.num, c->ch.exts.total);
 	/* Fingerprints: hex and digits only, no escaping needed. */
 	if (c->ch.ja4[0] != '\0')
@@ -924,7 +933,7 @@ ecs_tls(struct out_json *j, struct sb *b, const struct tl_conn *c,
 	sb_puts(b, ",\"client\":{");
 	if (c->ch.present) {
 		sb_puts(b, "\"supported_ciphers\":");
-		json_list(j, b, &c->ch.suites, 'C', tls_cipher_name);
+		json_list(j, b, &c->ch.suites, SIZE_MAX, 'C', tls_cipher_name);
 		if (c->ch.has_sni) {
 			sb_puts(b, ",\"server_name\":");
 			json_name(b, &c->ch.sni);
