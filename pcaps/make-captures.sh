@@ -16,8 +16,8 @@
 # and pg-ssl-refused, dante-server (danted) for socks5, xvfb-run and
 # xfreerdp (freerdp2-x11) for the real RDP client in rdp (a Python client
 # stands in without them), nmap and testssl.sh for scan-nmap-ccs and
-# scan-testssl, chromium and certutil (libnss3-tools) for chromium-*
-# (each skipped without it).
+# scan-testssl, chromium and certutil (libnss3-tools) for chromium-*,
+# openvpn for openvpn-* (each skipped without it).
 #
 # Environment: KEEP=1 keeps the temporary directory (logs). ONLY="name1 name2" records just those scenarios (the PKI is
 # then reused from pcaps/pki/ if present) and leaves expected.tsv rows of the
@@ -1161,6 +1161,61 @@ if want $n && have_chromium; then
 	scan_ns_stop
 	register $n.pcap $n.keys tls 1+ "*/*:server_cert_name_mismatch:Chromium (ERR_CERT_COMMON_NAME_INVALID) sends certificate_unknown, encrypted in TLS 1.3" \
 		"inside netns $NS_CAP: s_server with the other.local chain (TLS 1.3); chromium --headless https://tls-server.local:PORT/ (rootCA in its NSS database) (tcpdump in the netns)"
+fi
+
+# ---------------------------------------------------------------- a VPN
+# OpenVPN over TCP (Debian's openvpn, --dev null: no tunnel device), server
+# and client in the namespace: its TLS runs inside OpenVPN's control channel
+# packets, each framed with a 2-byte length (tshark: -d tcp.port==PORT,openvpn).
+# Skipped without openvpn. The server trusts clientCA; the client trusts
+# rootCA and gives up after 6 s (timeout).
+
+# ovpn NAME PORT "SERVER ARGS" "CLIENT ARGS"
+ovpn() {
+	local n=$1 port=$2
+	ip netns del $NS_CAP 2>/dev/null
+	ip netns add $NS_CAP && ip -n $NS_CAP link set lo up
+	cap_start "$n" "tcp port $port" $NS_CAP lo
+	# shellcheck disable=SC2086 # the argument lists are split on purpose
+	bg "$n.server" ip netns exec $NS_CAP timeout 20 openvpn --dev null --proto tcp-server \
+		--local 127.0.0.1 --port "$port" --tls-server --dh none --ca "$PKI/clientCA.crt" \
+		--cert "$PKI/server.crt" --key "$PKI/server.key" --extra-certs "$PKI/intermediateCA.crt" $3
+	wait_port "$port" $NS_CAP
+	# shellcheck disable=SC2086
+	ip netns exec $NS_CAP timeout 6 openvpn --dev null --proto tcp-client --remote 127.0.0.1 "$port" \
+		--tls-client --ca "$PKI/rootCA.crt" $4 >>"$LOG/$n.client" 2>&1
+	scan_ns_stop
+}
+OVPN_CLIENT="--cert $PKI/client.crt --key $PKI/client.key"
+
+n=openvpn-tcp443
+if want $n && command -v openvpn >/dev/null; then
+	ovpn $n 443 "" "$OVPN_CLIENT"
+	register $n.pcap - openvpn 1 "*/*:ok:OpenVPN on port 443, client certificate from clientCA accepted" \
+		"inside netns $NS_CAP: openvpn --dev null --proto tcp-server --port 443 (TLS 1.3, --ca clientCA); openvpn --proto tcp-client --cert client.crt (tcpdump in the netns)"
+fi
+
+nextport; n=openvpn-client-cert-untrusted
+if want $n && command -v openvpn >/dev/null; then
+	ovpn $n $PORT "--tls-version-max 1.2" "--tls-version-max 1.2 --connect-retry-max 1 --cert $PKI/rogue-client.crt --key $PKI/rogue-client.key"
+	register $n.pcap - openvpn 1 "*/*:client_cert_reset:the server resets after the rogueCA client certificate (no alert)" \
+		"inside netns $NS_CAP: openvpn --proto tcp-server --tls-version-max 1.2 (--ca clientCA); openvpn --proto tcp-client --connect-retry-max 1 --cert rogue-client.crt (tcpdump in the netns)"
+fi
+
+nextport; n=openvpn-tls-auth
+if want $n && command -v openvpn >/dev/null; then
+	openvpn --genkey secret "$WORK/ta.key"
+	ovpn $n $PORT "--tls-auth $WORK/ta.key 0 --auth SHA256" "--tls-auth $WORK/ta.key 1 --auth SHA256 $OVPN_CLIENT"
+	register $n.pcap - openvpn:tls_auth=32 1 "*/*:ok:tls-auth (HMAC-SHA256 on each control packet) around the TLS" \
+		"inside netns $NS_CAP: openvpn --proto tcp-server --tls-auth ta.key 0 --auth SHA256; openvpn --proto tcp-client --tls-auth ta.key 1 (tcpdump in the netns)"
+fi
+
+nextport; n=openvpn-tls-crypt
+if want $n && command -v openvpn >/dev/null; then
+	[ -f "$WORK/ta.key" ] || openvpn --genkey secret "$WORK/ta.key"
+	ovpn $n $PORT "--tls-crypt $WORK/ta.key" "--tls-crypt $WORK/ta.key $OVPN_CLIENT"
+	register $n.pcap - openvpn 1 "*/*:handshake_not_seen:tls-crypt encrypts the control channel: no TLS on the wire" \
+		"inside netns $NS_CAP: openvpn --proto tcp-server --tls-crypt ta.key; openvpn --proto tcp-client --tls-crypt ta.key (tcpdump in the netns)"
 fi
 
 # ---------------------------------------------------------------- expected.tsv

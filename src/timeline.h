@@ -313,6 +313,9 @@ struct tl_conn {
 	 * same server chain (kb_used_by), or 0. */
 	uint64_t		chain_used_by;
 	bool			starttls;
+	/* OpenVPN's control channel encrypted (tls-crypt): its TLS is not
+	 * on the wire to read. */
+	bool			tunnel_opaque;
 	const char		*starttls_proto;
 	/* A plaintext protocol tlsdiag followed before any TLS (starttls.c:
 	 * "SMTP", "FTP", "MySQL"...), and whether the client asked to

@@ -1,4 +1,5 @@
 /* tls_stream.c - one connection's TLS: the record rules of each cipher state, flights, settling. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "limits.h"
@@ -77,6 +78,8 @@ tls_stream_cleanup(struct tls_stream *ts)
 		tls_hs_cleanup(&ts->hs[d]);
 	}
 	starttls_cleanup(&ts->st);	/* line buffers of a preamble cut short */
+	free(ts->ovpn);
+	ts->ovpn = NULL;
 	tls_decrypt_free(ts->dec);
 	ts->dec = NULL;
 	tls_decrypt_free(ts->dec_next);
@@ -93,6 +96,8 @@ tls_stream_mem(const struct tls_stream *ts)
 	for (i = 0; i < 4; i++)
 		if (b[i]->cap > 0)
 			m += b[i]->cap + ALLOC_OVERHEAD;
+	if (ts->ovpn != NULL)
+		m += sizeof(*ts->ovpn) + ALLOC_OVERHEAD;
 	return m;
 }
 
@@ -820,6 +825,55 @@ preamble_events(struct tls_stream *ts, int dir, const uint8_t *p,
 	}
 }
 
+/* ovpn_tls hands the TLS that an OpenVPN packet carried to the record
+ * layer. */
+static void
+ovpn_tls(void *arg, int dir, const uint8_t *p, size_t len)
+{
+	struct tls_stream *ts = arg;
+
+	tls_rec_feed(&ts->rec[dir], &rec_cb, &ts->d[dir], p, len);
+}
+
+/*
+ * ovpn_start looks at the client's first bytes for OpenVPN's first packet
+ * (OpenVPN over TCP, on port 1194 or often 443): its TLS is then read out
+ * of the control channel's packets, and the timeline says so. With
+ * tls-crypt that channel is encrypted: nothing of its TLS can be read.
+ */
+static void
+ovpn_start(struct tls_stream *ts, const uint8_t *p, size_t len)
+{
+	struct ovpn o;
+	struct tl_event *e;
+
+	if (!ovpn_detect(&o, p, len))
+		return;
+	ts->ovpn = xcalloc(1, sizeof(*ts->ovpn));
+	*ts->ovpn = o;
+	ts->st.state = STARTTLS_DONE;
+	ts->c->starttls = true;
+	ts->c->starttls_proto = "OpenVPN";
+	ts->c->tunnel_opaque = o.opaque;
+	e = ev(ts, TL_EV_STARTTLS, TL_C2S);
+	e->what = o.opaque ? "OpenVPN, control channel encrypted (tls-crypt)" :
+	    "OpenVPN";
+}
+
+/* ovpn_read reads |dir|'s bytes of an OpenVPN connection. */
+static unsigned
+ovpn_read(struct tls_stream *ts, int dir, const uint8_t *p, size_t len)
+{
+	struct tl_event *e;
+
+	if (!ovpn_feed(ts->ovpn, dir, p, len, ovpn_tls, ts)) {
+		e = ev(ts, TL_EV_MALFORMED, dir);
+		e->what = "OpenVPN framing lost: the rest of this direction "
+		    "is not read";
+	}
+	return ts->out;
+}
+
 unsigned
 tls_stream_feed(struct tls_stream *ts, int dir, const uint8_t *p, size_t len,
     struct tls_stamp at)
@@ -828,6 +882,13 @@ tls_stream_feed(struct tls_stream *ts, int dir, const uint8_t *p, size_t len,
 
 	ts->at = at;
 	ts->out = 0;
+	if (ts->ovpn == NULL && dir == TL_C2S &&
+	    ts->st.state == STARTTLS_DETECT && ts->st.head_len[dir] == 0 &&
+	    ts->rec[dir].state == TLS_REC_DETECT &&
+	    ts->rec[dir].pending.len == 0)
+		ovpn_start(ts, p, len);
+	if (ts->ovpn != NULL)
+		return ovpn_read(ts, dir, p, len);
 	if (ts->st.state != STARTTLS_DONE && ts->rec[dir].state ==
 	    TLS_REC_DETECT && ts->rec[dir].pending.len == 0) {
 		if (ts->st.head_len[dir] == 0)
@@ -846,6 +907,8 @@ tls_stream_feed(struct tls_stream *ts, int dir, const uint8_t *p, size_t len,
 void
 tls_stream_gap(struct tls_stream *ts, int dir, uint64_t nbytes)
 {
+	if (ts->ovpn != NULL)
+		ovpn_gap(ts->ovpn, dir);
 	tls_hs_reset(&ts->hs[dir]);
 	tls_rec_gap(&ts->rec[dir], &rec_cb, &ts->d[dir], nbytes);
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ovpn.h"
 #include "starttls.h"
 #include "timeline.h"
 #include "tls_msg.h"
@@ -83,6 +84,7 @@ struct tls_stream {
 	struct tls_stamp	 st_at[2];	/* first preamble byte's */
 	struct tls_rec		 rec[2];
 	struct tls_hs		 hs[2];
+	struct ovpn		*ovpn;		/* OpenVPN over TCP, or NULL */
 	struct tls_decrypt	*dec;		/* key log state, or NULL */
 	/* A renegotiation (TLS 1.2 and below): its keys from the key log
 	 * (or NULL: none there), which each side uses from its next

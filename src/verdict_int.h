@@ -121,6 +121,7 @@ void	vt_preamble_refused(const struct vctx *, struct verdict *);
 void	vt_banner_before_hello(const struct vctx *, struct verdict *);
 void	vt_sslv2_server(const struct vctx *, struct verdict *);
 void	vt_handshake_not_seen(const struct vctx *, struct verdict *);
+void	vt_tunnel_opaque(const struct vctx *, struct verdict *);
 void	vt_client_side_only(const struct vctx *, struct verdict *);
 void	vt_not_tls(const struct vctx *, struct verdict *);
 void	vt_version_mismatch(const struct vctx *, struct verdict *);

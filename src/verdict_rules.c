@@ -98,6 +98,14 @@ m_not_tls(const struct vctx *x, bool *inf)
 	return x->c->not_tls[0] || x->c->not_tls[1];
 }
 
+/* OpenVPN with tls-crypt: its TLS is encrypted, nothing can be judged. */
+static bool
+m_tunnel_opaque(const struct vctx *x, bool *inf)
+{
+	*inf = true;
+	return x->c->tunnel_opaque && !x->any_tls;
+}
+
 static bool
 m_version_mismatch(const struct vctx *x, bool *inf)
 {
@@ -729,6 +737,7 @@ m_handshake_not_seen(const struct vctx *x, bool *inf)
 static const struct rule rules[] = {
 	{ VC_TCP_NO_ANSWER, false, m_tcp_no_answer, vt_tcp_no_answer },
 	{ VC_TCP_REFUSED, false, m_tcp_refused, vt_tcp_refused },
+	{ VC_HANDSHAKE_NOT_SEEN, false, m_tunnel_opaque, vt_tunnel_opaque },
 	{ VC_NOT_TLS, false, m_preamble_refused, vt_preamble_refused },
 	{ VC_PLAINTEXT, false, m_plain_proto, vt_plain_proto },
 	{ VC_PLAINTEXT, false, m_ssh, vt_ssh },

@@ -273,7 +273,9 @@ vt_ok(const struct vctx *x, struct verdict *v)
 	    c->sh.resumed ? " (resumed session)" : "",
 	    c->ch.has_sni ? " for " : "",
 	    c->ch.has_sni ? name_of(sni, sizeof(sni), &c->ch.sni) : "",
-	    c->starttls ? " after a STARTTLS upgrade" : "");
+	    !c->starttls ? "" : c->starttls_proto != NULL &&
+	    strcmp(c->starttls_proto, "OpenVPN") == 0 ? " inside OpenVPN's "
+	    "control channel" : " after a STARTTLS upgrade");
 	add_ev(v, x, x->ch_ev);
 	add_ev(v, x, x->sh_ev);
 	if (c->sh.present && cn != NULL)
@@ -544,6 +546,18 @@ vt_sslv2_server(const struct vctx *x, struct verdict *v)
 	add_ev(v, x, x->sh_ev);
 	v->next = xstrdup("enable TLS 1.2 or later on the server and disable "
 	    "SSL 2.0");
+}
+
+void
+vt_tunnel_opaque(const struct vctx *x, struct verdict *v)
+{
+	v->summary = xstrdup("an OpenVPN connection whose control channel is "
+	    "encrypted (tls-crypt): the TLS handshake inside it cannot be "
+	    "read from the wire");
+	add_ev(v, x, tl_find(x->c, TL_EV_STARTTLS, -1, TL_C2S));
+	v->next = xstrdup("read the OpenVPN logs of both ends (a failed "
+	    "handshake shows as \"TLS Error: TLS handshake failed\"); "
+	    "tlsdiag cannot remove tls-crypt");
 }
 
 void

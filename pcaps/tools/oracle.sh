@@ -25,11 +25,19 @@
 #             "<" server to client, "xN" N packets in a row alike
 #
 # PROTO (default tls) is what the server ports are decoded as: tls, smtp
-# (STARTTLS) or pgsql (SSLRequest); non-standard ports need it.
+# (STARTTLS), pgsql (SSLRequest) or openvpn; non-standard ports need it.
+# openvpn:tls_auth=N: OpenVPN whose control packets carry an N-byte
+# tls-auth HMAC (tshark does not guess its size).
 set -euo pipefail
 f=$1; keys=${2:-}; proto=${3:-tls}
 [ "$keys" = "-" ] && keys=
 opts=(-n -r "$f")
+case $proto in
+openvpn:tls_auth=*)
+  opts+=(-o openvpn.tls_auth_detection_override:TRUE -o openvpn.tls_auth:TRUE
+    -o "openvpn.tls_auth_hmac_size:${proto#openvpn:tls_auth=}")
+  proto=openvpn ;;
+esac
 [ -n "$keys" ] && [ -s "$keys" ] && opts+=(-o "tls.keylog_file:$keys")
 exec 3>&2 2> >(grep -v '^Running as user' >&3)
 for p in $(tshark -n -r "$f" -Y 'tcp.flags.syn==1 && tcp.flags.ack==0' -T fields -e tcp.dstport | sort -un); do

@@ -35,6 +35,12 @@ if python3 "$TOOLS/corpora_compare.py" "$TLSDIAG" "$set_dir" \
 # session on port 21 (port 62014: 220 ProFTPD, USER, PASS, 230, SYST...)
 # and MySQL sessions on 3306 (ports 56162 and 33416: a server greeting,
 # a login request, results), once closed_before_tls (failed, certain).
+# OpenVPN over TCP, once plaintext (not_tls): its TLS read out of the
+# control channel is a completed handshake (tshark -d tcp.port==10103,openvpn
+# on ipfixprobe's ovpn.pcap: Client Hello 8, Server Hello 11, both Change
+# Cipher Specs, application data; on mercury's openvpn_tcp_single.pcap with
+# -o openvpn.tls_auth:TRUE -o openvpn.tls_auth_hmac_size:32: Client Hello
+# 15, Server Hello 17, then both sides' encrypted records and data).
 M=pcapdroid/app/src/main/jni/tests/pcap/metadata.pcap
 E=mercury/unit_tests/pcaps/emix.pcap
 for c in "$M 59424 handshake_not_seen unknown" "$M 45226 handshake_not_seen unknown" \
@@ -43,7 +49,9 @@ for c in "$M 59424 handshake_not_seen unknown" "$M 45226 handshake_not_seen unkn
     "$E 62014 plaintext not_tls" "$E 56162 plaintext not_tls" \
     "$E 33416 plaintext not_tls" \
     "mercury/unit_tests/pcaps/faketls_potatovpn.pcap 61938 server_silent failed" \
-    "pcapplusplus/Tests/ExamplesTest/pcap_examples/tls.pcap 55305 handshake_incomplete incomplete"; do
+    "pcapplusplus/Tests/ExamplesTest/pcap_examples/tls.pcap 55305 handshake_incomplete incomplete" \
+    "ipfixprobe/tests/functional/inputs/ovpn.pcap 54113 ok ok" \
+    "mercury/unit_tests/pcaps/openvpn_tcp_single.pcap 38764 ok ok"; do
 	# shellcheck disable=SC2086
 	if pin_verdict "$set_dir" $c; then pass; else fail "pinned verdict: $c"; fi
 done

@@ -260,6 +260,21 @@ def tshark_fields(pcap):
            "-e", "ip.dst", "-e", "ipv6.dst", "-e", "tcp.dstport",
            "-e", "tls.handshake.type", "-e", "tls.handshake.random",
            "-e", "tls.handshake.ja3", "-e", "tls.handshake.ja3s"]
+    name = os.path.basename(pcap)
+    if name.startswith("openvpn-"):
+        # OpenVPN over TCP (pcaps/openvpn-*.pcap): its TLS is read out of
+        # the control channel; tls-auth's HMAC size (SHA-256, as
+        # make-captures.sh sets it) must be told.
+        port = subprocess.run(
+            ["tshark", "-n", "-r", pcap, "-c", "1", "-T", "fields",
+             "-e", "tcp.dstport"], capture_output=True, text=True,
+            timeout=60).stdout.strip()
+        extra = ["-d", f"tcp.port=={port},openvpn"]
+        if "tls-auth" in name:
+            extra += ["-o", "openvpn.tls_auth_detection_override:TRUE",
+                      "-o", "openvpn.tls_auth:TRUE",
+                      "-o", "openvpn.tls_auth_hmac_size:32"]
+        cmd = cmd[:4] + extra + cmd[4:]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     return r.stdout.splitlines()
 
