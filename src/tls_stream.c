@@ -882,15 +882,17 @@ tls_stream_feed(struct tls_stream *ts, int dir, const uint8_t *p, size_t len,
 
 	ts->at = at;
 	ts->out = 0;
-	if (ts->ovpn == NULL && dir == TL_C2S &&
-	    ts->st.state == STARTTLS_DETECT && ts->st.head_len[dir] == 0 &&
-	    ts->rec[dir].state == TLS_REC_DETECT &&
-	    ts->rec[dir].pending.len == 0)
-		ovpn_start(ts, p, len);
 	if (ts->ovpn != NULL)
 		return ovpn_read(ts, dir, p, len);
 	if (ts->st.state != STARTTLS_DONE && ts->rec[dir].state ==
 	    TLS_REC_DETECT && ts->rec[dir].pending.len == 0) {
+		/* The client's first bytes: OpenVPN's first packet? */
+		if (dir == TL_C2S && ts->st.state == STARTTLS_DETECT &&
+		    ts->st.head_len[dir] == 0) {
+			ovpn_start(ts, p, len);
+			if (ts->ovpn != NULL)
+				return ovpn_read(ts, dir, p, len);
+		}
 		if (ts->st.head_len[dir] == 0)
 			ts->st_at[dir] = at;
 		used = starttls_feed(&ts->st, dir, p, len);

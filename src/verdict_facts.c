@@ -315,7 +315,7 @@ early_ccs(const struct vctx *x)
 	bool hello_done = false;
 	size_t i;
 
-	if (x->tls13 || c->gap_bytes[TL_C2S] > 0)
+	if (x->tls13 || !c->ccs[TL_C2S] || c->gap_bytes[TL_C2S] > 0)
 		return NULL;
 	for (i = 0; i < c->num_events; i++) {
 		e = &c->events[i];
