@@ -17,7 +17,8 @@
 # xfreerdp (freerdp2-x11) for the real RDP client in rdp (a Python client
 # stands in without them), nmap and testssl.sh for scan-nmap-ccs and
 # scan-testssl, chromium and certutil (libnss3-tools) for chromium-*,
-# openvpn for openvpn-* (each skipped without it).
+# openvpn for openvpn-*, java, javac and keytool (a JDK) for java-* (each
+# skipped without it).
 #
 # Environment: KEEP=1 keeps the temporary directory (logs). ONLY="name1 name2" records just those scenarios (the PKI is
 # then reused from pcaps/pki/ if present) and leaves expected.tsv rows of the
@@ -1161,6 +1162,48 @@ if want $n && have_chromium; then
 	scan_ns_stop
 	register $n.pcap $n.keys tls 1+ "*/*:server_cert_name_mismatch:Chromium (ERR_CERT_COMMON_NAME_INVALID) sends certificate_unknown, encrypted in TLS 1.3" \
 		"inside netns $NS_CAP: s_server with the other.local chain (TLS 1.3); chromium --headless https://tls-server.local:PORT/ (rootCA in its NSS database) (tcpdump in the netns)"
+fi
+
+# ---------------------------------------------------------------- Java
+# Java's own TLS (JSSE, through HttpsURLConnection: tools/JavaGet.java,
+# compiled with javac), trusting rootCA from a JKS trust store made with
+# keytool. JSSE pads its TLS 1.3 records: an alert is not 19 bytes long, an
+# empty Certificate not 25. It writes no key log: the key log here is the
+# server's (s_server -keylogfile). Skipped without java, javac or keytool.
+have_java() { command -v java >/dev/null && command -v javac >/dev/null && command -v keytool >/dev/null; }
+
+# jv NAME: java JavaGet https://tls-server.local:PORT/ok.txt
+jv() {
+	local n=$1
+	mkdir -p "$WORK/java"
+	[ -f "$WORK/java/JavaGet.class" ] || javac -d "$WORK/java" "$TOOLS/JavaGet.java"
+	[ -f "$WORK/java/trust.jks" ] || keytool -importcert -noprompt -alias rootca -file "$PKI/rootCA.crt" \
+		-keystore "$WORK/java/trust.jks" -storepass changeit >/dev/null
+	echo "127.0.0.1 tls-server.local" >"$WORK/java/hosts"
+	ip netns exec $NS_CAP timeout 30 java -Djdk.net.hosts.file="$WORK/java/hosts" \
+		-Djavax.net.ssl.trustStore="$WORK/java/trust.jks" -Djavax.net.ssl.trustStorePassword=changeit \
+		-cp "$WORK/java" JavaGet "https://tls-server.local:$PORT/ok.txt" >>"$LOG/$n.client" 2>&1
+}
+
+nextport; n=java-name-mismatch
+if want $n && have_java; then
+	keys_fresh $n
+	scan_ns $n -cert "$PKI/server-other.crt" -key "$PKI/server-other.key" -cert_chain "$PKI/intermediateCA.crt" \
+		-keylogfile "$OUT/$n.keys"
+	jv $n
+	scan_ns_stop
+	register $n.pcap $n.keys tls 1 "*/*:server_cert_name_mismatch:Java (No subject alternative DNS name matching) sends certificate_unknown in a 35-byte record (padded)" \
+		"inside netns $NS_CAP: s_server with the other.local chain (TLS 1.3, -keylogfile); java JavaGet https://tls-server.local:PORT/ (trust store: rootCA) (tcpdump in the netns)"
+fi
+
+nextport; n=java-mtls13
+if want $n && have_java; then
+	keys_fresh $n
+	scan_ns $n "${SERVER[@]}" "${MTLS[@]}" -keylogfile "$OUT/$n.keys"
+	jv $n
+	scan_ns_stop
+	register $n.pcap $n.keys tls 1+ "*/*:client_cert_missing:Java has no client certificate: an empty Certificate in a 41-byte record (padded); the server refuses with certificate_required" \
+		"inside netns $NS_CAP: s_server -Verify 1 -verify_return_error -CAfile clientCA (TLS 1.3, -keylogfile); java JavaGet without a key store (tcpdump in the netns)"
 fi
 
 # ---------------------------------------------------------------- a VPN

@@ -191,6 +191,40 @@ scan_events(struct vctx *x, size_t rec[8])
 	return nrec;
 }
 
+/*
+ * padded_alert: TLS 1.3 without keys, the client's second flight is one
+ * record, too small for its Finished (and bigger than an unpadded empty
+ * Certificate), and the client closed after it with nothing encrypted
+ * from the server in between: an alert with padding (Java's JSSE pads
+ * TLS 1.3 records: its certificate_unknown is a 35-byte record, not 19).
+ * It becomes the deciding alert, which nothing can read.
+ */
+static void
+padded_alert(struct vctx *x, const size_t rec[8], size_t nrec)
+{
+	const struct tl_conn *c = x->c;
+	const struct tl_event *e = NULL, *f;
+	size_t i;
+
+	if (!x->tls13 || nrec != 1 || x->alert != NULL || x->cclose == NULL ||
+	    c->client_chain.present || rec[0] <= 8 ||
+	    rec[0] >= 4 + finished_len(c->sh.suite))
+		return;
+	for (i = 0; i < c->num_events && e == NULL; i++)
+		if (c->events[i].type == TL_EV_ENCRYPTED &&
+		    c->events[i].dir == TL_C2S &&
+		    c->events[i].flight == TL_FLIGHT_CLIENT_SECOND)
+			e = &c->events[i];
+	if (e == NULL || x->cclose < e)
+		return;
+	for (f = e + 1; f < x->cclose; f++)
+		if (f->dir == TL_S2C && (f->type == TL_EV_ENCRYPTED ||
+		    f->type == TL_EV_ALERT || f->type == TL_EV_APPDATA))
+			return;
+	x->alert = e;
+	x->alert_padded = true;
+}
+
 static void
 size_client_flight(struct vctx *x, const size_t rec[8], size_t nrec)
 {
@@ -222,8 +256,20 @@ size_client_flight(struct vctx *x, const size_t rec[8], size_t nrec)
 				break;
 		}
 		x->cflight_bytes = sum;
+		/* A first record too small for a Finished and for any
+		 * certificate, padded (Java pads TLS 1.3 records: an empty
+		 * Certificate of 24 bytes), followed by more of the flight
+		 * or by the server's answer: the empty Certificate. Alone
+		 * and followed by the client's close, it is an alert
+		 * (padded_alert). */
 		if (x->cflight == CF_UNKNOWN && rec[0] == 8)
 			x->cflight = CF_EMPTY;
+		else if (x->cflight == CF_UNKNOWN && rec[0] > 8 &&
+		    rec[0] < fin && !x->alert_padded) {
+			x->cflight = CF_EMPTY;
+			x->ccert_padded = true;
+			x->cflight_bytes = rec[0] + 17;
+		}
 		else if (x->cflight == CF_UNKNOWN && sum > fin + 8)
 			x->cflight = CF_CERT;
 		if (x->cflight == CF_EMPTY)
@@ -356,6 +402,7 @@ vf_read(struct vctx *x, const struct tl_conn *c)
 	    c->sh.present && c->sh.version != TLS_V_SSL2);
 	nrec = scan_events(x, rec);
 	x->early_ccs = early_ccs(x);
+	padded_alert(x, rec, nrec);
 	size_client_flight(x, rec, nrec);
 	ccert_facts(x);
 	done_facts(x);

@@ -35,6 +35,13 @@ struct vctx {
 	/* The client's ChangeCipherSpec before its key exchange, in a full
 	 * TLS 1.2 (or older) handshake: the CCS injection probe. */
 	const struct tl_event	*early_ccs;
+	/* TLS 1.3 without keys: the client's one record after the server's
+	 * flight was too small for its Finished and it closed after it: an
+	 * alert with padding (Java pads its records); |alert| points to it. */
+	bool			 alert_padded;
+	/* ... or, not alone, a padded empty Certificate (|cflight_bytes|
+	 * is then that record's length). */
+	bool			 ccert_padded;
 	const struct tl_event	*ch_ev;
 	const struct tl_event	*sh_ev;
 	bool			 tls13;

@@ -35,15 +35,14 @@ alert_from(const struct vctx *x, int dir)
 static bool
 alert_is(const struct vctx *x, int dir, int desc)
 {
-	return alert_from(x, dir) && !x->alert->inferred &&
-	    (!x->alert->encrypted || x->alert->decrypted) &&
+	return vr_alert_known(x) && x->alert->dir == dir &&
 	    x->alert->alert_desc == desc;
 }
 
 bool
 vr_alert_known(const struct vctx *x)
 {
-	return x->alert != NULL && !x->alert->inferred &&
+	return x->alert != NULL && !x->alert->inferred && !x->alert_padded &&
 	    (!x->alert->encrypted || x->alert->decrypted);
 }
 
@@ -914,6 +913,12 @@ verdict_decide(const struct tl_conn *c)
 	if (silence_unsure(&x, v->code))
 		v->inferred = true;
 	heartbeat_evidence(c, v);
+	if (x.alert_padded)
+		vt_evidence(v, vt_str("frame %llu: the client's %u-byte "
+		    "encrypted record is too small for its Finished (%u bytes "
+		    "with this cipher suite) and it closed after it: an alert, "
+		    "padded (inferred)", (unsigned long long)x.alert->frame,
+		    x.alert->len, 17u + 4u + (c->sh.suite == 0x1302 ? 48u : 32u)));
 	if (x.early_ccs != NULL)
 		vt_evidence(v, vt_str("frame %llu: the client sent "
 		    "ChangeCipherSpec before its key exchange, with no key to "

@@ -71,7 +71,7 @@ alert_name(const struct tl_event *e, char *buf, size_t len)
 {
 	const char *n;
 
-	if (e->inferred)
+	if (e->inferred || e->type != TL_EV_ALERT)	/* padded_alert */
 		return "an encrypted alert";
 	if (e->encrypted && !e->decrypted)
 		return "an encrypted alert";
@@ -821,6 +821,12 @@ vt_client_cert_missing(const struct vctx *x, struct verdict *v)
 		vt_evidence(v, vt_str("frame %llu: server sent "
 		    "CertificateRequest accepting %s", (unsigned long long)
 		    tl_cr(x->c)->frame, cas));
+	else if (x->cflight == CF_EMPTY && x->ccert_padded)
+		vt_evidence(v, vt_str("the client's first encrypted record "
+		    "after the server's flight is %zu bytes, too small for its "
+		    "Finished or any certificate: an empty Certificate, padded "
+		    "(Java pads its records), so the server asked for one "
+		    "(inferred)", x->cflight_bytes));
 	else if (x->cflight == CF_EMPTY)
 		vt_evidence(v, vt_str("the client's encrypted flight is %zu "
 		    "bytes: Finished plus an empty Certificate, so the server "
@@ -988,7 +994,7 @@ e_server_cert(const struct vctx *x, struct verdict *v, const char *what,
 		v->summary = vt_str("the client rejected the server "
 		    "certificate (its alert is encrypted), most likely "
 		    "because %s", f->text);
-	else if (x->alert->inferred)
+	else if (x->alert->inferred || x->alert_padded)
 		v->summary = vt_str("the client rejected the server's "
 		    "certificate: it answered the server's encrypted flight "
 		    "with an alert");
@@ -1143,7 +1149,7 @@ vt_server_cert_rejected(const struct vctx *x, struct verdict *v)
 		    "revocation checks or a policy in the client");
 		return;
 	}
-	if (x->alert->inferred) {
+	if (x->alert->inferred || x->alert_padded) {
 		free(v->next);
 		v->next = xstrdup("the alert and the certificates are "
 		    "encrypted in TLS 1.3: run again with a key log (--keylog) "

@@ -448,6 +448,57 @@ START_TEST(test_client_cert_missing_tls13_alert)
 }
 END_TEST
 
+/* Java pads its TLS 1.3 records (pcaps/java-*.pcap): its alert is a
+ * 35-byte record, its empty Certificate 41 bytes. Too small for a Finished
+ * (53 or 69 bytes), alone and followed by the client's close: an alert;
+ * followed by the server's alert: the empty Certificate. */
+START_TEST(test_padded_tls13)
+{
+	struct tl_conn *c = conn_server_hello(TLS_V_TLS13);
+	struct tl_event *e;
+	struct verdict *v;
+
+	c->sh.suite = 0x1302;
+	add(c, TL_EV_ENCRYPTED, TL_S2C)->len = 2000;
+	add(c, TL_EV_ENCRYPTED, TL_C2S)->len = 35;
+	add(c, TL_EV_FIN, TL_S2C);
+	c->fin[1] = true;
+	add(c, TL_EV_FIN, TL_C2S);
+	c->fin[0] = true;
+	v = expect_v(c, "server_cert_rejected", true, VERDICT_FAILED);
+	ck_assert(evidence_has(v, "35-byte encrypted record is too small "
+	    "for its Finished (69 bytes"));
+	verdict_free(v);
+	tl_conn_free(c);
+	/* The empty Certificate, padded, refused. */
+	c = conn_server_hello(TLS_V_TLS13);
+	c->sh.suite = 0x1302;
+	add(c, TL_EV_ENCRYPTED, TL_S2C)->len = 2000;
+	add(c, TL_EV_ENCRYPTED, TL_C2S)->len = 41;
+	e = alert(c, TL_S2C, 0);	/* a 19-byte record: nothing read */
+	e->inferred = e->encrypted = true;
+	e->alert_level = 0;
+	e->len = 19;
+	add(c, TL_EV_ENCRYPTED, TL_C2S)->len = 85;
+	v = expect_v(c, "client_cert_missing", true, VERDICT_FAILED);
+	ck_assert(evidence_has(v, "an empty Certificate, padded"));
+	verdict_free(v);
+	tl_conn_free(c);
+	/* The server answered the small record with a ticket: accepted,
+	 * not an alert. */
+	c = conn_server_hello(TLS_V_TLS13);
+	add(c, TL_EV_ENCRYPTED, TL_S2C)->len = 2000;
+	add(c, TL_EV_ENCRYPTED, TL_C2S)->len = 35;
+	add(c, TL_EV_ENCRYPTED, TL_S2C)->len = 250;
+	add(c, TL_EV_FIN, TL_C2S);
+	c->fin[0] = true;
+	v = verdict_decide(c);
+	ck_assert(!evidence_has(v, "an alert, padded"));
+	verdict_free(v);
+	tl_conn_free(c);
+}
+END_TEST
+
 static struct tl_conn *
 tls12_with_client_cert(void)
 {
@@ -1204,6 +1255,7 @@ verdict_suite(void)
 	tcase_add_test(tc, test_client_cert_reset);
 	tcase_add_test(tc, test_client_close_notify);
 	tcase_add_test(tc, test_client_aborted_after_cr);
+	tcase_add_test(tc, test_padded_tls13);
 	tcase_add_test(tc, test_early_ccs);
 	tcase_add_test(tc, test_server_cert_untrusted);
 	tcase_add_test(tc, test_server_cert_expired);
