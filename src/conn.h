@@ -69,7 +69,7 @@ struct conn_params {
 	uint32_t	shard_n;
 	/* --threads: worker |worker_k| (0-based) of |worker_n| takes the
 	 * connections of its shard whose hash divided by |shard_n| falls on
-	 * it modulo |worker_n| (conn_route); n 0 or 1: all. */
+	 * its share (conn_route, conn_worker_weight); n 0 or 1: all. */
 	uint32_t	worker_k;
 	uint32_t	worker_n;
 };
@@ -252,6 +252,14 @@ enum conn_seg		 conn_segment(struct conn_table *t,
  * then decode it first). conn_segment is given only the segments routed
  * to its table.
  */
+/*
+ * conn_worker_weight is worker |worker_k|'s share of the connections, of
+ * 2 |worker_n| - 1 in all: worker 0 runs in the thread that also reads
+ * the input and writes the reports (pool.c), so it takes one share and
+ * every other worker two. The workers' caps (--max-flows, --max-memory)
+ * are divided in the same shares.
+ */
+unsigned		 conn_worker_weight(uint32_t worker_k, uint32_t worker_n);
 unsigned		 conn_route(const struct conn_params *p,
 			    const struct segment *s);
 bool			 conn_leap_pending(const struct conn_table *t);

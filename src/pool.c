@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "analyzer.h"
+#include "conn.h"
 #include "out.h"
 #include "pool.h"
 #include "summary.h"
@@ -151,6 +152,7 @@ struct pool {
 	 * 1.125 bits per packet, however many connections.
 	 */
 	uint32_t	 nonce;
+	char		 nonce_hex[8];	/* as the ids show it: %06x */
 	uint32_t	 shard_k;
 	uint32_t	 shard_n;
 	uint64_t	*made;		/* the bits, MADE_BLOCK words a block */
@@ -201,10 +203,9 @@ static const struct {
 static size_t
 pending_id(const struct pool *pl, const char *s, size_t n, uint64_t *frame)
 {
-	char nonce[8];
+	const char *nonce = pl->nonce_hex;
 	size_t f, i, lo, lc;
 
-	(void)snprintf(nonce, sizeof(nonce), "%06x", (unsigned)pl->nonce);
 	for (f = 0; f < sizeof(id_forms) / sizeof(id_forms[0]); f++) {
 		lo = strlen(id_forms[f].open);
 		lc = strlen(id_forms[f].close);
@@ -332,15 +333,11 @@ add_made(uint64_t **v, size_t *n, size_t *cap, uint64_t frame)
 	(*v)[(*n)++] = frame;
 }
 
-/* run_chunk gives a worker's analyzer the packets of |sl| routed to it,
- * and the others' frame numbers and times. */
+/* begin_chunk points a worker's reports at its part of |sl|. */
 static void
-run_chunk(struct worker *w, const struct slot *sl)
+begin_chunk(struct worker *w, struct slot *sl)
 {
-	const struct pool_pkt *k;
 	struct res *r = &sl->res[w->k];
-	uint64_t peak;
-	size_t i;
 
 	w->cur = r;
 	if (r->mem_now == NULL) {
@@ -348,25 +345,63 @@ run_chunk(struct worker *w, const struct slot *sl)
 		r->mem_extra = xcalloc(POOL_CHUNK_PKTS,
 		    sizeof(*r->mem_extra));
 	}
-	for (i = 0; i < sl->n; i++) {
-		k = &sl->pkts[i];
-		if (k->skipped > 0)
-			analyzer_skip_frames(w->a, k->skipped);
-		if (k->worker != w->k)
-			analyzer_packet_elsewhere(w->a, k->ts_us, k->len,
-			    k->tcp ? &k->seg : NULL);
-		else if (k->tcp)
-			analyzer_segment(w->a, k->ts_us, &k->seg, k->caplen,
-			    k->len);
-		else
-			analyzer_packet(w->a, k->dlt, k->ts_us,
-			    sl->data + k->off, k->caplen, k->len);
-		if (analyzer_new_conn(w->a))
-			add_made(&r->made, &r->nmade, &r->made_cap,
-			    analyzer_frame(w->a));
-		analyzer_mem(w->a, &r->mem_now[i], &peak);
-		r->mem_extra[i] = peak - r->mem_now[i];
-	}
+}
+
+/* give_packet gives a worker's analyzer the packet |k| (the |i|th of
+ * its chunk, its bytes at |data|): whole if routed to it, else its frame
+ * number and time. */
+static void
+give_packet(struct worker *w, size_t i, const struct pool_pkt *k,
+    const uint8_t *data)
+{
+	struct res *r = w->cur;
+	uint64_t peak;
+
+	if (k->skipped > 0)
+		analyzer_skip_frames(w->a, k->skipped);
+	if (k->worker != w->k)
+		analyzer_packet_elsewhere(w->a, k->ts_us, k->len,
+		    k->tcp ? &k->seg : NULL);
+	else if (k->tcp)
+		analyzer_segment(w->a, k->ts_us, &k->seg, k->caplen, k->len);
+	else
+		analyzer_packet(w->a, k->dlt, k->ts_us, data, k->caplen,
+		    k->len);
+	if (analyzer_new_conn(w->a))
+		add_made(&r->made, &r->nmade, &r->made_cap,
+		    analyzer_frame(w->a));
+	analyzer_mem(w->a, &r->mem_now[i], &peak);
+	r->mem_extra[i] = peak - r->mem_now[i];
+}
+
+/* run_chunk gives a worker's analyzer the packets of |sl|. */
+static void
+run_chunk(struct worker *w, struct slot *sl)
+{
+	size_t i;
+
+	begin_chunk(w, sl);
+	for (i = 0; i < sl->n; i++)
+		give_packet(w, i, &sl->pkts[i], sl->data + sl->pkts[i].off);
+}
+
+/* fill_batch reports the next batch of a worker's open connections at
+ * the end of the input into its batch |b|; false after its last. */
+static bool
+fill_batch(struct worker *w, unsigned b)
+{
+	struct pool *pl = w->pl;
+	bool more;
+
+	w->at_end = true;
+	w->cur = &w->final[b];
+	more = analyzer_flush_some(w->a, POOL_FLUSH_BATCH);
+	pthread_mutex_lock(&pl->mu);
+	w->final_ready[b] = true;
+	w->final_last[b] = !more;
+	pthread_cond_broadcast(&pl->done);
+	pthread_mutex_unlock(&pl->mu);
+	return more;
 }
 
 /* flush_batches reports a worker's open connections at the end of the
@@ -379,19 +414,12 @@ flush_batches(struct worker *w)
 	unsigned b;
 	bool more = true;
 
-	w->at_end = true;
 	for (b = 0; more; b ^= 1) {
 		pthread_mutex_lock(&pl->mu);
 		while (w->final_ready[b])
 			pthread_cond_wait(&pl->work, &pl->mu);
 		pthread_mutex_unlock(&pl->mu);
-		w->cur = &w->final[b];
-		more = analyzer_flush_some(w->a, POOL_FLUSH_BATCH);
-		pthread_mutex_lock(&pl->mu);
-		w->final_ready[b] = true;
-		w->final_last[b] = !more;
-		pthread_cond_broadcast(&pl->done);
-		pthread_mutex_unlock(&pl->mu);
+		more = fill_batch(w, b);
 	}
 }
 
@@ -426,6 +454,21 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/* share_of is worker |k|'s part of a cap |total| (conn_worker_weight),
+ * at least 1. */
+static size_t
+share_of(size_t total, unsigned k, unsigned n)
+{
+	size_t sum = 0, part;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		sum += conn_worker_weight(i, n);
+	part = total / sum * conn_worker_weight(k, n);
+
+	return part > 0 ? part : 1;
+}
+
 /* run_nonce returns the nonce of the run's pending ids: random, so that
  * no name from the wire can know it. */
 static uint32_t
@@ -453,6 +496,8 @@ pool_new(unsigned n, const struct analyzer_opts *ao,
 	pl = xcalloc(1, sizeof(*pl));
 	pl->n = n;
 	pl->nonce = run_nonce();
+	(void)snprintf(pl->nonce_hex, sizeof(pl->nonce_hex), "%06x",
+	    (unsigned)pl->nonce);
 	pl->chunk_pkts = POOL_CHUNK_MIN;	/* grows while reports are few */
 	pl->shard_k = ao->shard_k;
 	pl->shard_n = ao->shard_n;
@@ -467,8 +512,6 @@ pool_new(unsigned n, const struct analyzer_opts *ao,
 	pl->w = xcalloc(n, sizeof(*pl->w));
 	woo.summary = false;
 	wo.worker_n = n;
-	wo.max_flows = ao->max_flows / n > 0 ? ao->max_flows / n : 1;
-	wo.max_memory = ao->max_memory / n > 0 ? ao->max_memory / n : 1;
 	analyzer_router_init(&pl->route, &wo);
 	for (i = 0; i < n; i++) {
 		struct worker *w = &pl->w[i];
@@ -476,6 +519,8 @@ pool_new(unsigned n, const struct analyzer_opts *ao,
 		w->pl = pl;
 		w->k = i;
 		wo.worker_k = i;
+		wo.max_flows = share_of(ao->max_flows, i, n);
+		wo.max_memory = share_of(ao->max_memory, i, n);
 		w->out = out_new(&woo, NULL);
 		w->a = analyzer_new(&wo, on_conn, w, errbuf);
 		if (w->a == NULL) {
@@ -483,7 +528,7 @@ pool_new(unsigned n, const struct analyzer_opts *ao,
 			return NULL;
 		}
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 1; i < n; i++) {	/* worker 0 is the caller */
 		if (pthread_create(&pl->w[i].th, NULL, worker_main,
 		    &pl->w[i]) != 0) {
 			snprintf(errbuf, ANALYZER_ERRBUF_SIZE,
@@ -766,9 +811,12 @@ merge_one(struct pool *pl)
 static void
 publish(struct pool *pl)
 {
+	struct slot *sl = &pl->slots[pl->published % POOL_SLOTS];
 	bool ready;
 
 	pthread_mutex_lock(&pl->mu);
+	sl->done++;		/* worker 0, this thread, is past it */
+	pl->w[0].next++;
 	pl->published++;
 	pthread_cond_broadcast(&pl->work);
 	pthread_mutex_unlock(&pl->mu);
@@ -787,6 +835,14 @@ void
 pool_skip_frames(struct pool *pl, uint64_t n)
 {
 	pl->skip += n;
+}
+
+/* rebase is |p|, a pointer into the bytes at |from|, moved to their copy
+ * at |to|. */
+static const uint8_t *
+rebase(const uint8_t *p, const uint8_t *from, uint8_t *to)
+{
+	return p != NULL ? to + (p - from) : NULL;
 }
 
 void
@@ -811,6 +867,8 @@ pool_packet(struct pool *pl, int dlt, int64_t ts_us, const uint8_t *pkt,
 		    sl->len + caplen : POOL_CHUNK_BYTES;
 		sl->data = xreallocarray(sl->data, sl->dcap, 1);
 	}
+	if (sl->n == 0)
+		begin_chunk(&pl->w[0], sl);
 	k = &sl->pkts[sl->n++];
 	k->ts_us = ts_us;
 	k->off = sl->len;
@@ -819,14 +877,30 @@ pool_packet(struct pool *pl, int dlt, int64_t ts_us, const uint8_t *pkt,
 	k->skipped = pl->skip;
 	k->dlt = dlt;
 	pl->skip = 0;
-	if (caplen > 0)		/* a frame of no bytes may come with no buffer */
+	k->worker = (uint8_t)analyzer_route(&pl->route, dlt, pkt, caplen,
+	    wirelen, &k->seg, &k->tcp);
+	if (k->worker == 0) {
+		/* Worker 0's, analysed here and now from the reader's
+		 * buffer; the others see only its addresses and ports. */
+		give_packet(&pl->w[0], sl->n - 1, k, pkt);
+		k->seg.payload = NULL;
+		k->seg.opts = NULL;
+		return;
+	}
+	/* Another's: copied, its segment pointed at the copy, which stays
+	 * while the workers read it (the data moves, grows, only before
+	 * the first packet of a chunk). */
+	if (caplen > 0) {	/* a frame of no bytes may come with no buffer */
 		memcpy(sl->data + sl->len, pkt, caplen);
-	/* Decoded from the copy, so that the segment's pointers stay good
-	 * while the workers read it: the data moves (grows) only before
-	 * the first packet of a chunk. */
-	k->worker = (uint8_t)analyzer_route(&pl->route, dlt,
-	    sl->data + sl->len, caplen, wirelen, &k->seg, &k->tcp);
+		if (k->tcp) {
+			k->seg.payload = rebase(k->seg.payload, pkt,
+			    sl->data + sl->len);
+			k->seg.opts = rebase(k->seg.opts, pkt,
+			    sl->data + sl->len);
+		}
+	}
 	sl->len += caplen;
+	give_packet(&pl->w[0], sl->n - 1, k, NULL);
 }
 
 /* join stops the workers; |flush|: they report what is still open. */
@@ -854,11 +928,14 @@ struct cursor {
 	bool		 done;
 };
 
-/* final_wait waits until worker |w|'s batch |c->b| is filled; false
+/* final_wait waits until worker |w|'s batch |c->b| is filled (worker
+ * 0's is filled here, in the caller's thread); false
  * when that batch is empty and its last (the worker has no more). */
 static bool
 final_wait(struct pool *pl, struct worker *w, struct cursor *c)
 {
+	if (w->k == 0 && !w->final_ready[c->b])	/* the caller's own */
+		(void)fill_batch(w, c->b);
 	pthread_mutex_lock(&pl->mu);
 	while (!w->final_ready[c->b])
 		pthread_cond_wait(&pl->done, &pl->mu);

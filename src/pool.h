@@ -9,12 +9,16 @@
 #include "out.h"
 
 /*
- * A pool runs |n| analyzers, each in a thread of its own. Each is one
- * shard of the connections in the sense of --shard (flow_key_shard_hash:
- * every connection to one service in one worker, so that what the
- * capture teaches about a server stays whole). The caller's thread
- * decodes each packet once and routes it (analyzer_route): its worker
- * takes it whole, and the others only see it go by (its frame number, its
+ * A pool runs |n| analyzers: worker 0 in the caller's thread, each other
+ * in a thread of its own. Each is one shard of the connections in the
+ * sense of --shard (flow_key_shard_hash: every connection to one service
+ * in one worker, so that what the capture teaches about a server stays
+ * whole); worker 0, whose thread also reads and writes, takes one share
+ * and each other worker two (conn_worker_weight). The caller's thread
+ * decodes each packet once and routes it (analyzer_route): worker 0's
+ * are analysed at once, from the caller's buffer, the others' copied
+ * into the chunk; its worker takes it whole, and the others only see it
+ * go by (its frame number, its
  * time and, for a TCP segment, the expiry walk:
  * analyzer_packet_elsewhere). So each worker reports its connections as
  * one thread would, at the same packet.
@@ -30,7 +34,7 @@
  * one case: settled connections of several workers that idled past the
  * timeout at the same packets more than once (their touches tie) and are
  * then reported at the same packet. Each worker's caps (--max-flows,
- * --max-memory) are the run's divided by |n|.
+ * --max-memory) are the run's divided in the same shares.
  */
 struct pool;
 

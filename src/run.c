@@ -372,7 +372,7 @@ run_notes(struct run *r)
 		    (unsigned long long)st->keylog_bad_lines);
 	if (r->pool != NULL && st->evicted > 0)
 		note(r->o, "%llu connections evicted over --max-flows or "
-		    "--max-memory, which the %u analysis threads share evenly, "
+		    "--max-memory, which the %u analysis threads share out, "
 		    "each evicting from its own connections (--threads 1 "
 		    "evicts as one)", (unsigned long long)st->evicted,
 		    run_threads(r->o));

@@ -505,8 +505,9 @@ END_TEST
 
 /*
  * --threads: conn_route sends both directions of a connection to one
- * worker, spreads the services over all the workers, and gives
- * another --shard's to worker 0; a table of the shard takes its own
+ * worker, spreads the services over all the workers in their shares
+ * (worker 0, which also reads, one; each other two), and gives another
+ * --shard's to worker 0; a table of the shard takes its own
  * segments and answers CONN_SEG_OTHER_SHARD for exactly the others.
  */
 START_TEST(test_route)
@@ -549,15 +550,20 @@ START_TEST(test_route)
 			ck_assert_int_eq(conn_segment(t, &c, &o),
 			    CONN_SEG_OTHER_SHARD);
 		} else {
-			ck_assert_uint_eq(w, (unsigned)(h / 3 % 2));
+			/* Shares: 0 is worker 0's, 1 and 2 worker 1's. */
+			ck_assert_uint_eq(w, h / 3 % 3 == 0 ? 0 : 1);
 			ck_assert_int_ne(conn_segment(t, &c, &o),
 			    CONN_SEG_OTHER_SHARD);
 		}
 	}
-	/* 3,000 connections: each worker has about a third. */
-	ck_assert_uint_gt(n[0], 800);
-	ck_assert_uint_gt(n[1], 800);
-	ck_assert_uint_gt(n[2], 800);
+	/* 3,000 connections in shares 1, 2, 2: about 600, 1,200, 1,200. */
+	ck_assert_uint_gt(n[0], 450);
+	ck_assert_uint_lt(n[0], 750);
+	ck_assert_uint_gt(n[1], 1000);
+	ck_assert_uint_gt(n[2], 1000);
+	ck_assert_uint_eq(conn_worker_weight(0, 3), 1);
+	ck_assert_uint_eq(conn_worker_weight(2, 3), 2);
+	ck_assert_uint_eq(conn_worker_weight(0, 1), 1);
 	ck_assert_uint_gt(other, 1600);
 	ck_assert_uint_lt(other, 2400);
 	/* One worker, or none: everything is worker 0's. */
