@@ -167,8 +167,8 @@ json_name(struct sb *b, const struct tl_name *n)
 static void
 json_code(struct sb *b, const char *name, unsigned v, bool hex)
 {
-	if (name != NULL)
-		sb_json_cstr(b, name);
+	if (name != NULL)		/* a table's (tls_names.c) */
+		sb_json_lit(b, name);
 	else {
 		sb_add(b, "\"", 1);
 		if (hex)
@@ -290,7 +290,7 @@ json_event(struct sb *b, const struct tl_conn *c, const struct tl_event *e)
 	sb_puts(b, ",\"dir\":\"");
 	sb_puts(b, tl_dir_name(e->dir));
 	sb_puts(b, "\",\"type\":");
-	sb_json_cstr(b, tl_ev_name(e));
+	sb_json_lit(b, tl_ev_name(e));
 	switch ((enum tl_ev_type)e->type) {
 	case TL_EV_SYN:
 		if (e->count > 1)
@@ -694,7 +694,7 @@ static void
 json_verdict(struct sb *b, const struct verdict *v)
 {
 	sb_puts(b, ",\"verdict\":{\"code\":");
-	sb_json_cstr(b, verdict_code_name(v->code));
+	sb_json_lit(b, verdict_code_name(v->code));
 	sb_puts(b, ",\"outcome\":\"");
 	sb_puts(b, verdict_outcome_name(v->outcome));
 	sb_puts(b, v->inferred ? "\",\"confidence\":\"inferred\"" :
@@ -858,7 +858,7 @@ ecs_event(struct sb *b, const struct tl_conn *c, const char *outcome)
 	sb_u64(b, (uint64_t)(c->last_us - c->start_us) * 1000);
 	if (v != NULL) {
 		sb_puts(b, ",\"code\":");
-		sb_json_cstr(b, verdict_code_name(v->code));
+		sb_json_lit(b, verdict_code_name(v->code));
 		sb_puts(b, ",\"reason\":");
 		sb_json_cstr(b, v->summary);
 	}
@@ -967,7 +967,7 @@ ecs_tlsdiag(struct sb *b, const struct tl_conn *c, const char *outcome)
 	}
 	if (v != NULL) {
 		sb_puts(b, ",\"verdict\":{\"code\":");
-		sb_json_cstr(b, verdict_code_name(v->code));
+		sb_json_lit(b, verdict_code_name(v->code));
 		sb_puts(b, ",\"outcome\":");
 		sb_json_cstr(b, outcome);
 		sb_puts(b, v->inferred ? ",\"confidence\":\"inferred\"" :

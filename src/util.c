@@ -6,6 +6,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "util.h"
 
@@ -174,9 +177,7 @@ fmt_simple(const char *fmt)
 {
 	const char *p;
 
-	for (p = fmt; *p != '\0'; p++) {
-		if (*p != '%')
-			continue;
+	for (p = strchr(fmt, '%'); p != NULL; p = strchr(p + 1, '%')) {
 		p++;
 		if (*p == 'l' && p[1] == 'l')
 			p += 2;
@@ -212,8 +213,8 @@ fmt_fast(struct sb *b, const char *fmt, va_list ap)
 	int len;
 
 	for (;;) {
-		for (q = p; *q != '\0' && *q != '%'; q++)
-			;
+		if ((q = strchr(p, '%')) == NULL)
+			q = p + strlen(p);
 		if (q > p)
 			sb_add(b, p, (size_t)(q - p));
 		if (*q == '\0')
@@ -314,36 +315,56 @@ sb_printf(struct sb *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* digit_pairs holds "00" to "99". */
+static const char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* put_u64 writes |v| in decimal at the end of the |n| bytes at |out|
+ * (20 are always enough) and returns where it begins. */
+static size_t
+put_u64(char *out, size_t n, uint64_t v)
+{
+	while (v >= 100) {
+		n -= 2;
+		memcpy(out + n, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		n -= 2;
+		memcpy(out + n, digit_pairs + 2 * v, 2);
+	} else
+		out[--n] = (char)('0' + v);
+	return n;
+}
+
 void
 sb_u64(struct sb *b, uint64_t v)
 {
 	char tmp[20];
-	size_t i = sizeof(tmp);
+	size_t i = put_u64(tmp, sizeof(tmp), v);
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
 	sb_add(b, tmp + i, sizeof(tmp) - i);
 }
 
 void
 sb_milli(struct sb *b, int64_t v)
 {
-	char tmp[4];
+	char tmp[25];
 	uint64_t u;
+	unsigned r;
+	size_t i;
 
-	if (v < 0) {
-		sb_add(b, "-", 1);
-		u = (uint64_t)0 - (uint64_t)v;
-	} else
-		u = (uint64_t)v;
-	sb_u64(b, u / 1000);
-	tmp[0] = '.';
-	tmp[1] = (char)('0' + u / 100 % 10);
-	tmp[2] = (char)('0' + u / 10 % 10);
-	tmp[3] = (char)('0' + u % 10);
-	sb_add(b, tmp, sizeof(tmp));
+	u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	r = (unsigned)(u % 1000);
+	tmp[24] = (char)('0' + r % 10);
+	memcpy(tmp + 22, digit_pairs + 2 * (r / 10), 2);
+	tmp[21] = '.';
+	i = put_u64(tmp, 21, u / 1000);
+	if (v < 0)
+		tmp[--i] = '-';
+	sb_add(b, tmp + i, sizeof(tmp) - i);
 }
 
 void
@@ -471,6 +492,35 @@ word_plain(const uint8_t *p)
 	return bad == 0;
 }
 
+/* plain_run16 is how many of the |len| bytes at |p| are json_plain, from
+ * the first, counted in blocks of sixteen (where SSE2 has them; else 0):
+ * the rest is for word_plain and json_plain. */
+static inline size_t
+plain_run16(const uint8_t *p, size_t len)
+{
+	size_t n = 0;
+#ifdef __SSE2__
+	__m128i v, bad;
+	unsigned mask;
+
+	for (; n + 16 <= len; n += 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(p + n));
+		/* Signed: below 0x20, or from 0x80 up (negative). */
+		bad = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+		bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+		bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+		bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+		mask = (unsigned)_mm_movemask_epi8(bad);
+		if (mask != 0)
+			return n + (size_t)__builtin_ctz(mask);
+	}
+#else
+	(void)p;
+	(void)len;
+#endif
+	return n;
+}
+
 void
 sb_json_string(struct sb *b, const uint8_t *p, size_t len)
 {
@@ -480,8 +530,10 @@ sb_json_string(struct sb *b, const uint8_t *p, size_t len)
 	sb_add(b, "\"", 1);
 	for (i = 0; i < len; i += n) {
 		/* Fast path: a run of printable ASCII that needs no escape,
-		 * eight bytes at a time while no byte needs a look. */
-		for (n = 0; i + n + 8 <= len && word_plain(p + i + n); n += 8)
+		 * sixteen or eight bytes at a time while no byte needs a
+		 * look. */
+		n = plain_run16(p + i, len - i);
+		for (; i + n + 8 <= len && word_plain(p + i + n); n += 8)
 			;
 		for (; i + n < len && json_plain[p[i + n]]; n++)
 			;

@@ -106,6 +106,23 @@ void	sb_text_escaped(struct sb *b, const uint8_t *p, size_t len);
  * result is always valid JSON. */
 void	sb_json_string(struct sb *b, const uint8_t *p, size_t len);
 void	sb_json_cstr(struct sb *b, const char *s);
+/* sb_json_lit appends |s|, a name of the program's own (printable ASCII
+ * without '"' or '\\', never bytes from the wire: the tables of
+ * tls_names.c, event and verdict names), as a JSON string, quoted
+ * without a look for escapes. */
+static inline void
+sb_json_lit(struct sb *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->cap - b->len <= n + 2)
+		sb_grow(b, n + 2);
+	b->s[b->len] = '"';
+	memcpy(b->s + b->len + 1, s, n);
+	b->s[b->len + 1 + n] = '"';
+	b->len += n + 2;
+	b->s[b->len] = '\0';
+}
 
 /*
  * time_us returns |sec| seconds plus |usec| microseconds as microseconds

@@ -59,6 +59,43 @@ START_TEST(test_tables_sorted)
 }
 END_TEST
 
+/* json_plain_name: printable ASCII without '"' or '\\' (out_json.c
+ * writes these names with sb_json_lit, without a look for escapes). */
+static void
+json_plain_name(const char *what, unsigned v, const char *n)
+{
+	const char *p;
+
+	if (n == NULL)
+		return;
+	for (p = n; *p != '\0'; p++)
+		ck_assert_msg(*p >= 0x20 && *p < 0x7f && *p != '"' &&
+		    *p != '\\', "%s %u: \"%s\" needs a JSON escape", what, v,
+		    n);
+}
+
+/* Every name of every table, for every value, needs no JSON escape. */
+START_TEST(test_names_json_plain)
+{
+	unsigned v;
+
+	for (v = 0; v <= 0xffff; v++) {
+		json_plain_name("version", v, tls_version_name((uint16_t)v));
+		json_plain_name("cipher", v, tls_cipher_name((uint16_t)v));
+		json_plain_name("group", v, tls_group_name((uint16_t)v));
+		json_plain_name("sigscheme", v,
+		    tls_sigscheme_name((uint16_t)v));
+		json_plain_name("ext", v, tls_ext_name((uint16_t)v));
+	}
+	for (v = 0; v <= 0xff; v++) {
+		json_plain_name("alert", v, tls_alert_name((uint8_t)v));
+		json_plain_name("hs", v, tls_hs_name((uint8_t)v));
+		json_plain_name("ct", v, tls_ct_name((uint8_t)v));
+		json_plain_name("cert_type", v, tls_cert_type_name((uint8_t)v));
+	}
+}
+END_TEST
+
 START_TEST(test_versions)
 {
 	static const struct want w[] = {
@@ -443,6 +480,7 @@ tls_names_suite(void)
 	s = suite_create("tls_names");
 	core = tcase_create("Core");
 	tcase_add_test(core, test_tables_sorted);
+	tcase_add_test(core, test_names_json_plain);
 	tcase_add_test(core, test_versions);
 	tcase_add_test(core, test_ciphers);
 	tcase_add_test(core, test_ciphers_tshark);

@@ -849,6 +849,10 @@ START_TEST(test_code_table)
 	for (i = 0; i < VC_COUNT; i++) {
 		ck_assert_ptr_nonnull(verdict_code_table[i].name);
 		ck_assert_ptr_nonnull(verdict_code_table[i].meaning);
+		/* Written in JSON without a look for escapes (sb_json_lit). */
+		ck_assert_uint_eq(strspn(verdict_code_table[i].name,
+		    "abcdefghijklmnopqrstuvwxyz0123456789_"),
+		    strlen(verdict_code_table[i].name));
 		ck_assert(verdict_code_parse(verdict_code_table[i].name,
 		    strlen(verdict_code_table[i].name), &vc));
 		ck_assert_int_eq(vc, (int)i);
