@@ -469,6 +469,15 @@ share_of(size_t total, unsigned k, unsigned n)
 	return part > 0 ? part : 1;
 }
 
+/* set_nonce makes |nonce| the run's, in both its forms. */
+static void
+set_nonce(struct pool *pl, uint32_t nonce)
+{
+	pl->nonce = nonce;
+	(void)snprintf(pl->nonce_hex, sizeof(pl->nonce_hex), "%06x",
+	    (unsigned)nonce);
+}
+
 /* run_nonce returns the nonce of the run's pending ids: random, so that
  * no name from the wire can know it. */
 static uint32_t
@@ -495,9 +504,7 @@ pool_new(unsigned n, const struct analyzer_opts *ao,
 		n = POOL_MAX_WORKERS;
 	pl = xcalloc(1, sizeof(*pl));
 	pl->n = n;
-	pl->nonce = run_nonce();
-	(void)snprintf(pl->nonce_hex, sizeof(pl->nonce_hex), "%06x",
-	    (unsigned)pl->nonce);
+	set_nonce(pl, run_nonce());
 	pl->chunk_pkts = POOL_CHUNK_MIN;	/* grows while reports are few */
 	pl->shard_k = ao->shard_k;
 	pl->shard_n = ao->shard_n;

@@ -18,7 +18,7 @@ pool_of(uint32_t nonce)
 {
 	struct pool *pl = xcalloc(1, sizeof(*pl));
 
-	pl->nonce = nonce;
+	set_nonce(pl, nonce);
 	return pl;
 }
 
