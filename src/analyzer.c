@@ -389,7 +389,8 @@ expire(struct analyzer *a)
 	struct conn_rt *cr;
 
 	x.phase = 0;
-	while (conn_expire_next(a->conns, a->mem, &x)) {
+	while (conn_expire_pending(a->conns, a->mem) &&
+	    conn_expire_next(a->conns, a->mem, &x)) {
 		cr = x.life->owner;
 		a->order.phase = x.why == CONN_IN_LINGER_OVER ? 0 : 1;
 		if (x.why == CONN_IN_IDLE)

@@ -365,6 +365,25 @@ expire_open(struct conn_table *t, size_t mem, struct conn_expired *x)
 }
 
 bool
+conn_expire_pending(const struct conn_table *t, size_t mem)
+{
+	int64_t tomb_us = LIMIT_TOMBSTONE_SECONDS * 1000000LL;
+	const struct flow *f;
+	size_t n = flow_count(t->flows);
+
+	if (tomb_us > t->p.idle_us)
+		tomb_us = t->p.idle_us;
+	if (linger_due(t) != NULL)
+		return true;
+	if ((f = flow_oldest_reported(t->flows)) != NULL &&
+	    (t->now_us - f->last_us > tomb_us || n > t->p.max_flows))
+		return true;
+	return (f = flow_oldest(t->flows)) != NULL &&
+	    (t->now_us - f->last_us > t->p.idle_us ||
+	    mem > t->p.max_memory || n > t->p.max_flows);
+}
+
+bool
 conn_expire_next(struct conn_table *t, size_t mem, struct conn_expired *x)
 {
 	struct conn_event e;
@@ -541,13 +560,17 @@ static int
 route_of(const struct conn_params *p, uint64_t h)
 {
 	uint64_t n = p->shard_n > 1 ? p->shard_n : 1, share;
+	uint64_t total = CONN_WEIGHT_FIRST +
+	    CONN_WEIGHT_OTHER * ((uint64_t)p->worker_n - 1);
 
 	if (n > 1 && h % n != p->shard_k - 1)
 		return -1;
 	if (p->worker_n <= 1)
 		return 0;
-	share = (h / n) % (CONN_WEIGHT_FIRST +
-	    CONN_WEIGHT_OTHER * ((uint64_t)p->worker_n - 1));
+	if (n > 1)
+		share = h / n % total;
+	else	/* every packet: a multiplication, not a division */
+		share = (uint64_t)(((unsigned __int128)h * total) >> 64);
 	if (share < CONN_WEIGHT_FIRST)
 		return 0;
 	return (int)(1 + (share - CONN_WEIGHT_FIRST) / CONN_WEIGHT_OTHER);

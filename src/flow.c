@@ -96,11 +96,19 @@ int
 flow_key_of(struct flow_key *k, const struct segment *s)
 {
 	size_t alen = s->af == 6 ? 16 : 4;
+	uint32_t x, y;
 	int c;
 
 	memset(k, 0, sizeof(*k));
 	k->af = s->af;
-	c = memcmp(s->src, s->dst, alen);
+	if (alen == 4) {	/* memcmp's order: big-endian */
+		x = (uint32_t)s->src[0] << 24 | (uint32_t)s->src[1] << 16 |
+		    (uint32_t)s->src[2] << 8 | s->src[3];
+		y = (uint32_t)s->dst[0] << 24 | (uint32_t)s->dst[1] << 16 |
+		    (uint32_t)s->dst[2] << 8 | s->dst[3];
+		c = x < y ? -1 : x > y;
+	} else
+		c = memcmp(s->src, s->dst, alen);
 	if (c == 0)
 		c = s->sport < s->dport ? -1 : (s->sport > s->dport);
 	if (c <= 0) {
