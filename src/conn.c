@@ -536,11 +536,13 @@ conn_segment_begin(struct conn_table *t)
 }
 
 /* The shares of conn_worker_weight. Measured with two workers on the
- * benchmark's captures (bench/RESULTS.md): 1 and 2 keep both threads
- * about equally busy on the bulk capture (the reading thread 52% of the
- * CPU samples) and on the handshake-only one (48%). */
-#define CONN_WEIGHT_FIRST	1
-#define CONN_WEIGHT_OTHER	2
+ * benchmark's captures (bench/RESULTS.md, session 15): the reading
+ * thread's part of the CPU samples with 2 and 3 is 50% on the
+ * handshake-only capture, 62% on the bulk one (its reading is heavier)
+ * and 45% with 200,000 connections open (the analysis is); 1 and 2 gave
+ * 48%, 52-56% and 39%, and were slower on the first and the last. */
+#define CONN_WEIGHT_FIRST	2
+#define CONN_WEIGHT_OTHER	3
 
 unsigned
 conn_worker_weight(uint32_t worker_k, uint32_t worker_n)
@@ -553,8 +555,9 @@ conn_worker_weight(uint32_t worker_k, uint32_t worker_n)
 /*
  * route_of places a connection of hash |h|: -1 another shard's (--shard
  * K/N: h mod N is not K - 1), else the worker of this shard whose it is
- * (--threads: h / N modulo the sum of the weights, 2 workers - 1, picks
- * a share: the first is worker 0's, the next two worker 1's, and so on).
+ * (--threads: h / N modulo the sum of the weights picks a share, or
+ * without --shard h scaled to that sum: the first CONN_WEIGHT_FIRST are
+ * worker 0's, the next CONN_WEIGHT_OTHER worker 1's, and so on).
  */
 static int
 route_of(const struct conn_params *p, uint64_t h)

@@ -259,9 +259,9 @@ enum conn_seg		 conn_segment(struct conn_table *t,
  */
 /*
  * conn_worker_weight is worker |worker_k|'s share of the connections, of
- * 2 |worker_n| - 1 in all: worker 0 runs in the thread that also reads
- * the input and writes the reports (pool.c), so it takes one share and
- * every other worker two. The workers' caps (--max-flows, --max-memory)
+ * 3 |worker_n| - 1 in all: worker 0 runs in the thread that also reads
+ * the input and writes the reports (pool.c), so it takes two shares and
+ * every other worker three. The workers' caps (--max-flows, --max-memory)
  * are divided in the same shares.
  */
 unsigned		 conn_worker_weight(uint32_t worker_k, uint32_t worker_n);

@@ -13,8 +13,8 @@
  * in a thread of its own. Each is one shard of the connections in the
  * sense of --shard (flow_key_shard_hash: every connection to one service
  * in one worker, so that what the capture teaches about a server stays
- * whole); worker 0, whose thread also reads and writes, takes one share
- * and each other worker two (conn_worker_weight). The caller's thread
+ * whole); worker 0, whose thread also reads and writes, takes two shares
+ * and each other worker three (conn_worker_weight). The caller's thread
  * decodes each packet once and routes it (analyzer_route): worker 0's
  * are analysed at once, from the caller's buffer, the others' copied
  * into the chunk; its worker takes it whole, and the others only see it
