@@ -152,8 +152,7 @@ out_tally(struct output *o, const struct sum_conn *sc, bool failed)
 }
 
 bool
-out_render(struct output *o, const struct tl_conn *c, const char **s,
-    size_t *n)
+out_render(struct output *o, const struct tl_conn *c, struct sb *b)
 {
 	const struct verdict *v = c->verdict;
 	const char *outcome = v != NULL ? verdict_outcome_name(v->outcome) :
@@ -167,17 +166,14 @@ out_render(struct output *o, const struct tl_conn *c, const char **s,
 		return false;
 	if (o->opt.only_id != 0 && c->id != o->opt.only_id)
 		return false;
-	sb_reset(&o->b);
 	if (o->opt.json && o->opt.json_form == OUT_JSON_ECS)
-		out_ecs_conn(o->json, &o->b, c);
+		out_ecs_conn(o->json, b, c);
 	else if (o->opt.json)
-		out_json_conn(o->json, &o->b, c);
+		out_json_conn(o->json, b, c);
 	else if (o->opt.quiet)
-		out_text_line(&o->b, c, &o->opt);
+		out_text_line(b, c, &o->opt);
 	else
-		out_text_conn(&o->b, c, &o->opt);
-	*s = o->b.s;
-	*n = o->b.len;
+		out_text_conn(b, c, &o->opt);
 	return true;
 }
 
@@ -195,14 +191,13 @@ bool
 out_conn(struct output *o, const struct tl_conn *c)
 {
 	struct sum_conn sc;
-	const char *s;
-	size_t n;
 
 	out_tally(o, o->sum != NULL && out_conn_sum(&sc, c) ? &sc : NULL,
 	    out_conn_failed(c));
-	if (!out_render(o, c, &s, &n))
+	sb_reset(&o->b);
+	if (!out_render(o, c, &o->b))
 		return false;
-	out_write(o, s, n);
+	out_write(o, o->b.s, o->b.len);
 	return true;
 }
 

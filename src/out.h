@@ -47,18 +47,19 @@ bool		 out_conn(struct output *o, const struct tl_conn *c);
  * out_conn_sum fills |sc| (pointing into |c|) and returns true when |c|
  * has a verdict, which the summary counts; out_conn_failed tells whether
  * it failed or is incomplete. out_tally counts one connection, and
- * |sc| (NULL: none) for the summary. out_render renders |c| into the
- * output's buffer when it passes the filters (--failures, --verdict,
- * --id): |*s| and |*n| are then valid until the next call. out_write
- * writes |n| bytes of |s|.
+ * |sc| (NULL: none) for the summary. out_render appends |c| rendered to
+ * |b| and returns true when it passes the filters (--failures,
+ * --verdict, --id), else leaves |b| as it is. out_write writes |n| bytes
+ * of |s|.
  */
+struct sb;
 struct sum_conn;
 bool		 out_conn_sum(struct sum_conn *sc, const struct tl_conn *c);
 bool		 out_conn_failed(const struct tl_conn *c);
 void		 out_tally(struct output *o, const struct sum_conn *sc,
 		    bool failed);
 bool		 out_render(struct output *o, const struct tl_conn *c,
-		    const char **s, size_t *n);
+		    struct sb *b);
 void		 out_write(struct output *o, const char *s, size_t n);
 /* out_verdict_selected tells whether the --verdict list |list| selects
  * verdict |code| with outcome |outcome|. */

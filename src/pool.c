@@ -292,8 +292,6 @@ on_conn(void *arg, struct tl_conn *c)
 	struct worker *w = arg;
 	struct res *r = w->cur;
 	struct rec *e;
-	const char *s;
-	size_t n;
 
 	if (r->n == r->cap) {
 		r->cap = r->cap != 0 ? r->cap * 2 : 64;
@@ -314,10 +312,10 @@ on_conn(void *arg, struct tl_conn *c)
 		e->issuer = keep_cstr(r, e->sc.cc_issuer);
 		e->ja4 = keep_cstr(r, e->sc.ja4);
 	}
-	if (out_render(w->out, c, &s, &n) && n > 0) {
-		e->text = r->bytes.len;
-		e->text_len = n;
-		sb_add(&r->bytes, s, n);
+	/* Rendered where it is kept: no copy. */
+	e->text = r->bytes.len;
+	if (out_render(w->out, c, &r->bytes) && r->bytes.len > e->text) {
+		e->text_len = r->bytes.len - e->text;
 		find_ids(w->pl, r, e);
 	}
 }
