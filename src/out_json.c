@@ -280,17 +280,47 @@ json_event_alert(struct sb *b, const struct tl_event *e)
 		sb_puts(b, ",\"inferred\":true");
 }
 
+/* put_lit copies the literal |s| to |p| and returns the byte after. */
+#define put_lit(p, s)	(memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
+
+/* json_event_head writes what every event begins with, from its frame to
+ * its type, in one piece: a few hundred thousand events a second. */
+static void
+json_event_head(struct sb *b, const struct tl_conn *c,
+    const struct tl_event *e)
+{
+	const char *name = tl_ev_name(e);	/* the program's own */
+	size_t n = strlen(name);
+	char buf[128], *p = buf;
+
+	if (n > 48) {		/* none is; the general way if one were */
+		sb_puts(b, "{\"frame\":");
+		sb_u64(b, e->frame);
+		sb_puts(b, ",\"t_ms\":");
+		sb_milli(b, e->ts_us - c->start_us);
+		sb_puts(b, ",\"dir\":\"");
+		sb_puts(b, tl_dir_name(e->dir));
+		sb_puts(b, "\",\"type\":");
+		sb_json_lit(b, name);
+		return;
+	}
+	/* 10 + 20 + 8 + 25 + 9 + 3 + 10 + 48 + 1 bytes at most. */
+	p = put_lit(p, "{\"frame\":");
+	p += fmt_u64(p, e->frame);
+	p = put_lit(p, ",\"t_ms\":");
+	p += fmt_milli(p, e->ts_us - c->start_us);
+	p = e->dir == TL_C2S ? put_lit(p, ",\"dir\":\"c2s\",\"type\":\"") :
+	    put_lit(p, ",\"dir\":\"s2c\",\"type\":\"");
+	memcpy(p, name, n);
+	p += n;
+	*p++ = '"';
+	sb_add(b, buf, (size_t)(p - buf));
+}
+
 static void
 json_event(struct sb *b, const struct tl_conn *c, const struct tl_event *e)
 {
-	sb_puts(b, "{\"frame\":");
-	sb_u64(b, e->frame);
-	sb_puts(b, ",\"t_ms\":");
-	sb_milli(b, e->ts_us - c->start_us);
-	sb_puts(b, ",\"dir\":\"");
-	sb_puts(b, tl_dir_name(e->dir));
-	sb_puts(b, "\",\"type\":");
-	sb_json_lit(b, tl_ev_name(e));
+	json_event_head(b, c, e);
 	switch ((enum tl_ev_type)e->type) {
 	case TL_EV_SYN:
 		if (e->count > 1)

@@ -339,32 +339,50 @@ put_u64(char *out, size_t n, uint64_t v)
 	return n;
 }
 
+size_t
+fmt_u64(char *out, uint64_t v)
+{
+	size_t n = 1;
+	uint64_t t;
+
+	for (t = v; t >= 10; t /= 10)
+		n++;
+	(void)put_u64(out, n, v);
+	return n;
+}
+
+size_t
+fmt_milli(char *out, int64_t v)
+{
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	unsigned r = (unsigned)(u % 1000);
+	size_t n = 0;
+
+	if (v < 0)
+		out[n++] = '-';
+	n += fmt_u64(out + n, u / 1000);
+	out[n++] = '.';
+	memcpy(out + n, digit_pairs + 2 * (r / 10), 2);
+	out[n + 2] = (char)('0' + r % 10);
+	return n + 3;
+}
+
 void
 sb_u64(struct sb *b, uint64_t v)
 {
-	char tmp[20];
-	size_t i = put_u64(tmp, sizeof(tmp), v);
-
-	sb_add(b, tmp + i, sizeof(tmp) - i);
+	if (b->cap - b->len <= 20)
+		sb_grow(b, 20);
+	b->len += fmt_u64(b->s + b->len, v);
+	b->s[b->len] = '\0';
 }
 
 void
 sb_milli(struct sb *b, int64_t v)
 {
-	char tmp[25];
-	uint64_t u;
-	unsigned r;
-	size_t i;
-
-	u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	r = (unsigned)(u % 1000);
-	tmp[24] = (char)('0' + r % 10);
-	memcpy(tmp + 22, digit_pairs + 2 * (r / 10), 2);
-	tmp[21] = '.';
-	i = put_u64(tmp, 21, u / 1000);
-	if (v < 0)
-		tmp[--i] = '-';
-	sb_add(b, tmp + i, sizeof(tmp) - i);
+	if (b->cap - b->len <= 25)
+		sb_grow(b, 25);
+	b->len += fmt_milli(b->s + b->len, v);
+	b->s[b->len] = '\0';
 }
 
 void

@@ -86,6 +86,11 @@ void	sb_printf(struct sb *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	sb_vprintf(struct sb *b, const char *fmt, va_list ap)
 	    __attribute__((format(printf, 2, 0)));
+/* fmt_u64 writes |v| in decimal at |out| (room for 20 bytes), as "%llu"
+ * would without the NUL, and returns its length; fmt_milli writes |v|
+ * thousandths as sb_milli does (room for 25 bytes). */
+size_t	fmt_u64(char *out, uint64_t v);
+size_t	fmt_milli(char *out, int64_t v);
 /* sb_u64 appends |v| in decimal, as "%llu" would, without printf. */
 void	sb_u64(struct sb *b, uint64_t v);
 /* sb_milli appends |v| thousandths as a decimal with three places, the

@@ -33,6 +33,48 @@ json(const char *in, size_t len)
 	return b.s;
 }
 
+/* sb_u64 and sb_milli against snprintf's "%llu" and "%.3f", at the edges
+ * and across digit counts. */
+START_TEST(test_numbers)
+{
+	static const int64_t ms[] = { 0, 1, -1, 999, 1000, -1000, 12345,
+	    -9999999, INT64_MAX, INT64_MIN, INT64_MIN + 1 };
+	char want[64];
+	struct sb b;
+	uint64_t v;
+	size_t i;
+
+	sb_init(&b);
+	for (v = 1, i = 0; i < 20; i++, v *= 10) {
+		uint64_t t[3] = { v - 1, v, v + 1 };
+		size_t k;
+
+		for (k = 0; k < 3; k++) {
+			sb_reset(&b);
+			sb_u64(&b, t[k]);
+			snprintf(want, sizeof(want), "%llu",
+			    (unsigned long long)t[k]);
+			ck_assert_str_eq(b.s, want);
+		}
+	}
+	sb_reset(&b);
+	sb_u64(&b, UINT64_MAX);
+	ck_assert_str_eq(b.s, "18446744073709551615");
+	for (i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+		uint64_t u = ms[i] < 0 ? (uint64_t)0 - (uint64_t)ms[i] :
+		    (uint64_t)ms[i];
+
+		sb_reset(&b);
+		sb_add(&b, "x", 1);	/* appends */
+		sb_milli(&b, ms[i]);
+		snprintf(want, sizeof(want), "x%s%llu.%03u", ms[i] < 0 ? "-" :
+		    "", (unsigned long long)(u / 1000), (unsigned)(u % 1000));
+		ck_assert_str_eq(b.s, want);
+	}
+	sb_cleanup(&b);
+}
+END_TEST
+
 START_TEST(test_text_plain)
 {
 	char *s = text("tls-server.local", 16);
@@ -330,6 +372,7 @@ util_suite(void)
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("Core");
 
+	tcase_add_test(tc, test_numbers);
 	tcase_add_test(tc, test_text_plain);
 	tcase_add_test(tc, test_text_escape_sequences);
 	tcase_add_test(tc, test_text_utf8_and_invalid);
