@@ -169,31 +169,6 @@ sb_grow(struct sb *b, size_t extra)
 	b->cap = ncap;
 }
 
-/* fmt_simple tells whether every conversion in |fmt| is one that
- * fmt_fast writes: %s %c %d %u %ld %lu %lld %llu %zd %zu and %%, with no
- * flag, width or precision. */
-static bool
-fmt_simple(const char *fmt)
-{
-	const char *p;
-
-	for (p = strchr(fmt, '%'); p != NULL; p = strchr(p + 1, '%')) {
-		p++;
-		if (*p == 'l' && p[1] == 'l')
-			p += 2;
-		else if (*p == 'l' || *p == 'z')
-			p++;
-		if (*p == 's' || *p == 'c' || *p == '%') {
-			if (p[-1] != '%')
-				return false;
-			continue;
-		}
-		if (*p != 'd' && *p != 'u')
-			return false;
-	}
-	return true;
-}
-
 static void
 sb_i64(struct sb *b, int64_t v)
 {
@@ -204,8 +179,13 @@ sb_i64(struct sb *b, int64_t v)
 		sb_u64(b, (uint64_t)v);
 }
 
-/* fmt_fast formats what fmt_simple accepted, as vsnprintf would. */
-static void
+/*
+ * fmt_fast formats |fmt| as vsnprintf would, for the conversions it
+ * knows: %s %c %d %u %ld %lu %lld %llu %zd %zu and %%, with no flag,
+ * width or precision. At any other it stops and returns false, what it
+ * wrote still in |b| (the caller takes it back and asks vsnprintf).
+ */
+static bool
 fmt_fast(struct sb *b, const char *fmt, va_list ap)
 {
 	const char *p = fmt, *q;
@@ -218,7 +198,7 @@ fmt_fast(struct sb *b, const char *fmt, va_list ap)
 		if (q > p)
 			sb_add(b, p, (size_t)(q - p));
 		if (*q == '\0')
-			break;
+			return true;
 		q++;
 		len = 0;
 		if (q[0] == 'l' && q[1] == 'l') {
@@ -231,6 +211,10 @@ fmt_fast(struct sb *b, const char *fmt, va_list ap)
 			len = 3;
 			q++;
 		}
+		if ((len != 0 && (*q == 's' || *q == 'c' || *q == '%')) ||
+		    (*q != 's' && *q != 'c' && *q != '%' && *q != 'd' &&
+		    *q != 'u'))
+			return false;
 		switch (*q) {
 		case '%':
 			sb_add(b, "%", 1);
@@ -273,19 +257,22 @@ fmt_fast(struct sb *b, const char *fmt, va_list ap)
 void
 sb_vprintf(struct sb *b, const char *fmt, va_list ap)
 {
-	va_list ap2;
-	size_t room;
+	va_list ap2, ap3;
+	size_t room, start = b->len;
 	int n;
 
-	/* The common conversions without stdio: reports are built from
-	 * thousands of short pieces. */
-	if (fmt_simple(fmt)) {
-		fmt_fast(b, fmt, ap);
+	/* The common conversions without stdio, in one pass: reports are
+	 * built from thousands of short pieces. */
+	va_copy(ap3, ap);
+	if (fmt_fast(b, fmt, ap3)) {
+		va_end(ap3);
 		if (b->s == NULL)
 			sb_grow(b, 0);
 		b->s[b->len] = '\0';
 		return;
 	}
+	va_end(ap3);
+	b->len = start;		/* taken back: vsnprintf does it all */
 	/* One pass when the text fits in the room left (the usual case);
 	 * a second, after growing, when it does not. */
 	room = b->cap - b->len;

@@ -280,6 +280,18 @@ START_TEST(test_printf_matches_snprintf)
 	SAME("%x %04x %5d|%-3u|%.2s", 0xbeefu, 0x1fu, 42, 7u, "abc");
 	SAME("%s=%02x", "byte", 5u);
 	SAME("%.3f", 1.25);
+	{
+		/* A fast start taken back for vsnprintf keeps what came
+		 * before it. */
+		struct sb b;
+
+		sb_init(&b);
+		sb_add(&b, "pre:", 4);
+		sb_printf(&b, "%s=%02x|%s", "byte", 5u, "end");
+		ck_assert_str_eq(b.s, "pre:byte=05|end");
+		ck_assert_uint_eq(b.len, 15);
+		sb_cleanup(&b);
+	}
 }
 END_TEST
 
