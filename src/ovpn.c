@@ -152,7 +152,7 @@ static bool
 first_fits(const uint8_t *p, size_t len, size_t auth)
 {
 	struct rd r;
-	uint32_t pid, id;
+	uint32_t pid = 0, id = 1;	/* read before each test */
 	uint8_t acks;
 
 	rd_init(&r, p, len);
