@@ -538,9 +538,10 @@ conn_segment_begin(struct conn_table *t)
 /* The shares of conn_worker_weight. Measured with two workers on the
  * benchmark's captures (bench/RESULTS.md, session 15): the reading
  * thread's part of the CPU samples with 2 and 3 is 50% on the
- * handshake-only capture, 62% on the bulk one (its reading is heavier)
- * and 45% with 200,000 connections open (the analysis is); 1 and 2 gave
- * 48%, 52-56% and 39%, and were slower on the first and the last. */
+ * handshake-only capture, 59 to 62% on the bulk one (its reading is
+ * heavier) and 43% with 200,000 connections open (the analysis is); 1
+ * and 2 gave 48%, 52 to 56% and 39%, and were slower on the first and
+ * the last. */
 #define CONN_WEIGHT_FIRST	2
 #define CONN_WEIGHT_OTHER	3
 
