@@ -51,7 +51,6 @@ tls_stream_init(struct tls_stream *ts, struct tl_conn *c,
 	ts->c = c;
 	ts->msg_fn = fn;
 	ts->msg_arg = arg;
-	starttls_init(&ts->st);
 	for (d = 0; d < 2; d++) {
 		ts->d[d].ts = ts;
 		ts->d[d].dir = d;
@@ -64,8 +63,19 @@ tls_stream_init(struct tls_stream *ts, struct tl_conn *c,
 		if (midstream)
 			tls_rec_gap(&ts->rec[d], &rec_cb, &ts->d[d], 0);
 	}
-	if (midstream)
-		ts->st.state = STARTTLS_DONE;
+	ts->st_done = midstream;
+}
+
+/* st_end frees the preamble's reader: nothing more is read as one. */
+static void
+st_end(struct tls_stream *ts)
+{
+	if (ts->st != NULL) {
+		starttls_cleanup(ts->st);
+		free(ts->st);
+		ts->st = NULL;
+	}
+	ts->st_done = true;
 }
 
 void
@@ -77,7 +87,7 @@ tls_stream_cleanup(struct tls_stream *ts)
 		tls_rec_cleanup(&ts->rec[d]);
 		tls_hs_cleanup(&ts->hs[d]);
 	}
-	starttls_cleanup(&ts->st);	/* line buffers of a preamble cut short */
+	st_end(ts);		/* a preamble cut short */
 	free(ts->ovpn);
 	ts->ovpn = NULL;
 	tls_decrypt_free(ts->dec);
@@ -98,6 +108,9 @@ tls_stream_mem(const struct tls_stream *ts)
 			m += b[i]->cap + ALLOC_OVERHEAD;
 	if (ts->ovpn != NULL)
 		m += sizeof(*ts->ovpn) + ALLOC_OVERHEAD;
+	if (ts->st != NULL)
+		m += sizeof(*ts->st) + ALLOC_OVERHEAD + ts->st->line[0].cap +
+		    ts->st->line[1].cap;
 	return m;
 }
 
@@ -784,7 +797,7 @@ static void
 preamble_events(struct tls_stream *ts, int dir, const uint8_t *p,
     size_t len)
 {
-	struct starttls *st = &ts->st;
+	struct starttls *st = ts->st;
 	struct tl_conn *c = ts->c;
 	struct tl_event *e;
 
@@ -851,7 +864,7 @@ ovpn_start(struct tls_stream *ts, const uint8_t *p, size_t len)
 		return;
 	ts->ovpn = xcalloc(1, sizeof(*ts->ovpn));
 	*ts->ovpn = o;
-	ts->st.state = STARTTLS_DONE;
+	st_end(ts);
 	ts->c->starttls = true;
 	ts->c->starttls_proto = "OpenVPN";
 	ts->c->tunnel_opaque = o.opaque;
@@ -884,19 +897,25 @@ tls_stream_feed(struct tls_stream *ts, int dir, const uint8_t *p, size_t len,
 	ts->out = 0;
 	if (ts->ovpn != NULL)
 		return ovpn_read(ts, dir, p, len);
-	if (ts->st.state != STARTTLS_DONE && ts->rec[dir].state ==
-	    TLS_REC_DETECT && ts->rec[dir].pending.len == 0) {
+	if (!ts->st_done && ts->rec[dir].state == TLS_REC_DETECT &&
+	    ts->rec[dir].pending.len == 0) {
+		if (ts->st == NULL) {
+			ts->st = xcalloc(1, sizeof(*ts->st));
+			starttls_init(ts->st);
+		}
 		/* The client's first bytes: OpenVPN's first packet? */
-		if (dir == TL_C2S && ts->st.state == STARTTLS_DETECT &&
-		    ts->st.head_len[dir] == 0) {
+		if (dir == TL_C2S && ts->st->state == STARTTLS_DETECT &&
+		    ts->st->head_len[dir] == 0) {
 			ovpn_start(ts, p, len);
 			if (ts->ovpn != NULL)
 				return ovpn_read(ts, dir, p, len);
 		}
-		if (ts->st.head_len[dir] == 0)
+		if (ts->st->head_len[dir] == 0)
 			ts->st_at[dir] = at;
-		used = starttls_feed(&ts->st, dir, p, len);
+		used = starttls_feed(ts->st, dir, p, len);
 		preamble_events(ts, dir, p, len);
+		if (ts->st->state == STARTTLS_DONE)
+			st_end(ts);
 		if (used == len)
 			return ts->out;
 		p += used;

@@ -80,7 +80,12 @@ struct tls_stream {
 	void			*msg_arg;
 	struct tls_stream_dir	 d[2];		/* the callbacks' argument */
 	struct tls_stamp	 at;		/* of the bytes being read */
-	struct starttls		 st;		/* preamble before TLS */
+	/* The preamble before TLS (STARTTLS, proxies): its reader, from
+	 * the first byte until it is done, then NULL with |st_done| (most
+	 * connections begin with TLS: its 232 bytes are theirs for one
+	 * call). */
+	struct starttls		*st;
+	bool			 st_done;
 	struct tls_stamp	 st_at[2];	/* first preamble byte's */
 	struct tls_rec		 rec[2];
 	struct tls_hs		 hs[2];
