@@ -310,8 +310,8 @@ on_certificate(struct facts *f, struct tl_conn *c, struct rd *body,
 	ch->present = true;
 	ch->frame = e->frame;
 	ch->total = m.total_certs;
-	ch->num = m.num_certs;
-	for (i = 0; i < m.num_certs; i++)
+	tl_chain_set(ch, m.num_certs);
+	for (i = 0; i < ch->num; i++)
 		ch->certs[i] = x509_cache_get(f->certs, rd_ptr(&m.certs[i]),
 		    rd_left(&m.certs[i]));
 	/* A chain in the clear is known at once, for the connections that
@@ -463,7 +463,8 @@ sslv2_server_hello(struct facts *f, struct tl_conn *c,
 	if (ctype == 1 && clen > 0 && !chain->present) {
 		chain->present = true;
 		chain->frame = e->frame;
-		chain->total = chain->num = 1;
+		chain->total = 1;
+		tl_chain_set(chain, 1);
 		chain->certs[0] = x509_cache_get(f->certs, rd_ptr(&cert),
 		    rd_left(&cert));
 	}
@@ -571,9 +572,10 @@ recall_chain(struct facts *f, struct tl_conn *c)
 	kb_match(f->kb, c, &m);
 	if (m.chain == NULL)
 		return;
-	for (i = 0; i < m.chain->num; i++)
+	tl_chain_set(&c->known_chain, m.chain->num);
+	for (i = 0; i < c->known_chain.num; i++)
 		c->known_chain.certs[i] = x509_cert_ref(m.chain->certs[i]);
-	c->known_chain.num = c->known_chain.total = m.chain->num;
+	c->known_chain.total = c->known_chain.num;
 	c->known_chain.present = true;
 	c->known_chain.frame = m.chain->frame;
 	c->known.conn_id = m.chain->conn_id;

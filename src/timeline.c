@@ -207,6 +207,9 @@ tl_conn_heap_bytes(const struct tl_conn *c)
 	    sizeof(uint16_t) + ch->sni.len + ch->alpn.len);
 	m += heap_bytes(c->sh.exts.num * sizeof(uint16_t) + c->sh.alpn.len);
 	m += heap_bytes(c->num_previews * sizeof(struct tl_preview));
+	m += heap_bytes(c->server_chain.num * sizeof(struct x509_cert *));
+	m += heap_bytes(c->client_chain.num * sizeof(struct x509_cert *));
+	m += heap_bytes(c->known_chain.num * sizeof(struct x509_cert *));
 	return m;
 }
 
@@ -227,8 +230,18 @@ tl_chain_clear(struct tl_chain *ch)
 
 	for (i = 0; i < ch->num; i++)
 		x509_cert_unref(ch->certs[i]);
+	free(ch->certs);
 	free(ch->findings);
 	memset(ch, 0, sizeof(*ch));
+}
+
+void
+tl_chain_set(struct tl_chain *ch, size_t n)
+{
+	if (n > LIMIT_CHAIN_CERTS)
+		n = LIMIT_CHAIN_CERTS;
+	ch->certs = n > 0 ? xcalloc(n, sizeof(*ch->certs)) : NULL;
+	ch->num = n;
 }
 
 void

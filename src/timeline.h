@@ -172,7 +172,10 @@ struct tl_chain {
 	uint64_t		frame;
 	size_t			num;		/* certs[] entries */
 	size_t			total;		/* on the wire */
-	struct x509_cert	*certs[LIMIT_CHAIN_CERTS];	/* NULL: unparseable */
+	/* heap, |num| (at most LIMIT_CHAIN_CERTS; tl_chain_set): a
+	 * connection without certificates keeps no room for them.
+	 * NULL: unparseable. */
+	struct x509_cert	**certs;
 	struct x509_finding	*findings;	/* heap, num_findings */
 	size_t			num_findings;
 	bool			store_checked;	/* against --ca-file/--ca-path */
@@ -433,6 +436,10 @@ const struct tl_event *tl_find(const struct tl_conn *c, enum tl_ev_type type,
 const struct tl_event *tl_first_alert(const struct tl_conn *c);
 /* tl_chain_clear drops a chain's certificates and findings. */
 void		 tl_chain_clear(struct tl_chain *ch);
+/* tl_chain_set gives the empty chain |ch| room for |n| certificates (at
+ * most LIMIT_CHAIN_CERTS; more are not kept), all NULL, and makes |n|
+ * its number; the caller fills them in. */
+void		 tl_chain_set(struct tl_chain *ch, size_t n);
 /* tl_ev_name returns the DESIGN.md event type name of |e|. */
 const char	*tl_ev_name(const struct tl_event *e);
 /* tl_client_ja4 returns the JA4 fingerprint of the connection's first

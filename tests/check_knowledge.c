@@ -107,9 +107,10 @@ shown(uint64_t id, uint16_t port, const char *sni, const char *const *names,
 	c->sh.version = 0x0303;
 	c->server_chain.present = true;
 	c->server_chain.frame = 6;
+	tl_chain_set(&c->server_chain, n);
 	for (i = 0; i < n; i++)
 		c->server_chain.certs[i] = get(names[i]);
-	c->server_chain.num = c->server_chain.total = n;
+	c->server_chain.total = n;
 	return c;
 }
 
