@@ -95,34 +95,40 @@ flow_table_free(struct flow_table *t)
 int
 flow_key_of(struct flow_key *k, const struct segment *s)
 {
-	size_t alen = s->af == 6 ? 16 : 4;
+	const uint8_t *lo = s->src, *hi = s->dst;
+	uint16_t plo = s->sport, phi = s->dport;
 	uint32_t x, y;
 	int c;
 
 	memset(k, 0, sizeof(*k));
 	k->af = s->af;
-	if (alen == 4) {	/* memcmp's order: big-endian */
+	if (s->af != 6) {	/* memcmp's order: big-endian */
 		x = (uint32_t)s->src[0] << 24 | (uint32_t)s->src[1] << 16 |
 		    (uint32_t)s->src[2] << 8 | s->src[3];
 		y = (uint32_t)s->dst[0] << 24 | (uint32_t)s->dst[1] << 16 |
 		    (uint32_t)s->dst[2] << 8 | s->dst[3];
 		c = x < y ? -1 : x > y;
 	} else
-		c = memcmp(s->src, s->dst, alen);
+		c = memcmp(s->src, s->dst, 16);
 	if (c == 0)
 		c = s->sport < s->dport ? -1 : (s->sport > s->dport);
-	if (c <= 0) {
-		memcpy(k->a, s->src, alen);
-		memcpy(k->b, s->dst, alen);
-		k->pa = s->sport;
-		k->pb = s->dport;
-		return 0;
+	if (c > 0) {
+		lo = s->dst;
+		hi = s->src;
+		plo = s->dport;
+		phi = s->sport;
 	}
-	memcpy(k->a, s->dst, alen);
-	memcpy(k->b, s->src, alen);
-	k->pa = s->dport;
-	k->pb = s->sport;
-	return 1;
+	/* Sizes known here, so the copies are a move or two each. */
+	if (s->af != 6) {
+		memcpy(k->a, lo, 4);
+		memcpy(k->b, hi, 4);
+	} else {
+		memcpy(k->a, lo, 16);
+		memcpy(k->b, hi, 16);
+	}
+	k->pa = plo;
+	k->pb = phi;
+	return c > 0;
 }
 
 static uint64_t
