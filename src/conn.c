@@ -329,6 +329,37 @@ forget(struct conn_table *t, struct flow *f)
 	flow_remove(t->flows, f);
 }
 
+/* tomb_due: the tombstone |f| (NULL: none) is to be forgotten now (step 2
+ * of conn_expire_next). */
+static bool
+tomb_due(const struct conn_table *t, const struct flow *f)
+{
+	int64_t tomb_us = LIMIT_TOMBSTONE_SECONDS * 1000000LL;
+
+	if (tomb_us > t->p.idle_us)
+		tomb_us = t->p.idle_us;
+	return f != NULL && (t->now_us - f->last_us > tomb_us ||
+	    flow_count(t->flows) > t->p.max_flows);
+}
+
+/* open_due: the open flow |f| (NULL: none) is to be looked at now (steps
+ * 3 and 4), for the reason put in |*in|. */
+static bool
+open_due(const struct conn_table *t, const struct flow *f, size_t mem,
+    enum conn_input *in)
+{
+	if (f == NULL)
+		return false;
+	if (t->now_us - f->last_us > t->p.idle_us)
+		*in = CONN_IN_IDLE;
+	else if (mem > t->p.max_memory ||
+	    flow_count(t->flows) > t->p.max_flows)
+		*in = CONN_IN_CAP;
+	else
+		return false;
+	return true;
+}
+
 /* expire_open is steps 3 and 4 of conn_expire_next. */
 static bool
 expire_open(struct conn_table *t, size_t mem, struct conn_expired *x)
@@ -339,12 +370,7 @@ expire_open(struct conn_table *t, size_t mem, struct conn_expired *x)
 	struct flow *f;
 
 	while ((f = flow_oldest(t->flows)) != NULL) {
-		if (t->now_us - f->last_us > t->p.idle_us)
-			e.in = CONN_IN_IDLE;
-		else if (mem > t->p.max_memory ||
-		    flow_count(t->flows) > t->p.max_flows)
-			e.in = CONN_IN_CAP;
-		else
+		if (!open_due(t, f, mem, &e.in))
 			return false;	/* nothing more to expire */
 		if ((l = f->conn) == NULL) {
 			flow_remove(t->flows, f);
@@ -367,20 +393,11 @@ expire_open(struct conn_table *t, size_t mem, struct conn_expired *x)
 bool
 conn_expire_pending(const struct conn_table *t, size_t mem)
 {
-	int64_t tomb_us = LIMIT_TOMBSTONE_SECONDS * 1000000LL;
-	const struct flow *f;
-	size_t n = flow_count(t->flows);
+	enum conn_input in;
 
-	if (tomb_us > t->p.idle_us)
-		tomb_us = t->p.idle_us;
-	if (linger_due(t) != NULL)
-		return true;
-	if ((f = flow_oldest_reported(t->flows)) != NULL &&
-	    (t->now_us - f->last_us > tomb_us || n > t->p.max_flows))
-		return true;
-	return (f = flow_oldest(t->flows)) != NULL &&
-	    (t->now_us - f->last_us > t->p.idle_us ||
-	    mem > t->p.max_memory || n > t->p.max_flows);
+	return linger_due(t) != NULL ||
+	    tomb_due(t, flow_oldest_reported(t->flows)) ||
+	    open_due(t, flow_oldest(t->flows), mem, &in);
 }
 
 bool
@@ -390,7 +407,6 @@ conn_expire_next(struct conn_table *t, size_t mem, struct conn_expired *x)
 	struct conn_step r;
 	struct conn_life *l;
 	struct flow *f;
-	int64_t tomb_us = LIMIT_TOMBSTONE_SECONDS * 1000000LL;
 
 	x->life = NULL;
 	if (x->phase == 0) {
@@ -404,11 +420,8 @@ conn_expire_next(struct conn_table *t, size_t mem, struct conn_expired *x)
 		x->phase = 1;
 	}
 	if (x->phase == 1) {
-		if (tomb_us > t->p.idle_us)
-			tomb_us = t->p.idle_us;
 		while ((f = flow_oldest_reported(t->flows)) != NULL &&
-		    (t->now_us - f->last_us > tomb_us ||
-		    flow_count(t->flows) > t->p.max_flows))
+		    tomb_due(t, f))
 			forget(t, f);
 		x->phase = 2;
 	}

@@ -168,7 +168,8 @@ bool			 conn_expire_next(struct conn_table *t, size_t mem,
 			    struct conn_expired *x);
 /* conn_expire_pending tells whether a walk now would do anything: false
  * exactly when conn_expire_next would return false at once and change
- * nothing (every packet asks; the walk is for when something is due). */
+ * nothing (the same tests of each step; every packet asks, the walk is
+ * for when something is due). */
 bool			 conn_expire_pending(const struct conn_table *t,
 			    size_t mem);
 /*

@@ -284,27 +284,19 @@ json_event_alert(struct sb *b, const struct tl_event *e)
 #define put_lit(p, s)	(memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
 
 /* json_event_head writes what every event begins with, from its frame to
- * its type, in one piece: a few hundred thousand events a second. */
+ * its type, straight into |b|: a few hundred thousand events a second. */
 static void
 json_event_head(struct sb *b, const struct tl_conn *c,
     const struct tl_event *e)
 {
 	const char *name = tl_ev_name(e);	/* the program's own */
 	size_t n = strlen(name);
-	char buf[128], *p = buf;
+	char *p;
 
-	if (n > 48) {		/* none is; the general way if one were */
-		sb_puts(b, "{\"frame\":");
-		sb_u64(b, e->frame);
-		sb_puts(b, ",\"t_ms\":");
-		sb_milli(b, e->ts_us - c->start_us);
-		sb_puts(b, ",\"dir\":\"");
-		sb_puts(b, tl_dir_name(e->dir));
-		sb_puts(b, "\",\"type\":");
-		sb_json_lit(b, name);
-		return;
-	}
-	/* 10 + 20 + 8 + 25 + 9 + 3 + 10 + 48 + 1 bytes at most. */
+	/* 9 + 20 + 8 + 25 + 21 bytes at most, then the name and its quote. */
+	if (b->cap - b->len <= 85 + n + 1)
+		sb_grow(b, 85 + n + 1);
+	p = b->s + b->len;
 	p = put_lit(p, "{\"frame\":");
 	p += fmt_u64(p, e->frame);
 	p = put_lit(p, ",\"t_ms\":");
@@ -314,7 +306,8 @@ json_event_head(struct sb *b, const struct tl_conn *c,
 	memcpy(p, name, n);
 	p += n;
 	*p++ = '"';
-	sb_add(b, buf, (size_t)(p - buf));
+	*p = '\0';
+	b->len = (size_t)(p - b->s);
 }
 
 static void
