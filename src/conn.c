@@ -584,10 +584,12 @@ route_of(const struct conn_params *p, uint64_t h)
 		return -1;
 	if (p->worker_n <= 1)
 		return 0;
-	if (n > 1)
-		share = h / n % total;
-	else	/* every packet: a multiplication, not a division */
+#ifdef __SIZEOF_INT128__
+	if (n <= 1)	/* every packet: a multiplication, not a division */
 		share = (uint64_t)(((unsigned __int128)h * total) >> 64);
+	else
+#endif
+		share = h / n % total;
 	if (share < CONN_WEIGHT_FIRST)
 		return 0;
 	return (int)(1 + (share - CONN_WEIGHT_FIRST) / CONN_WEIGHT_OTHER);
