@@ -326,14 +326,30 @@ put_u64(char *out, size_t n, uint64_t v)
 	return n;
 }
 
+/*
+ * digits_u64 is the number of decimal digits of |v|: its bit length times
+ * log10(2) (1233 / 4096) is the count or one less, and one comparison
+ * says which. above[t] is 10^t (0 for t = 0, so that 0 and 1 take one).
+ */
+static size_t
+digits_u64(uint64_t v)
+{
+	static const uint64_t above[20] = { 0ULL, 10ULL, 100ULL, 1000ULL,
+	    10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
+	    1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+	    10000000000000ULL, 100000000000000ULL, 1000000000000000ULL,
+	    10000000000000000ULL, 100000000000000000ULL,
+	    1000000000000000000ULL, 10000000000000000000ULL };
+	size_t t = (size_t)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+
+	return t + (v >= above[t]);
+}
+
 size_t
 fmt_u64(char *out, uint64_t v)
 {
-	size_t n = 1;
-	uint64_t t;
+	size_t n = digits_u64(v);
 
-	for (t = v; t >= 10; t /= 10)
-		n++;
 	(void)put_u64(out, n, v);
 	return n;
 }

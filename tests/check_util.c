@@ -57,6 +57,20 @@ START_TEST(test_numbers)
 			ck_assert_str_eq(b.s, want);
 		}
 	}
+	/* And at each bit length's edges (the digit count comes from it). */
+	for (i = 0; i < 64; i++) {
+		uint64_t t[3] = { (1ULL << i) - 1, 1ULL << i,
+		    (1ULL << i) | ((1ULL << i) - 1) };
+		size_t k;
+
+		for (k = 0; k < 3; k++) {
+			sb_reset(&b);
+			sb_u64(&b, t[k]);
+			snprintf(want, sizeof(want), "%llu",
+			    (unsigned long long)t[k]);
+			ck_assert_str_eq(b.s, want);
+		}
+	}
 	sb_reset(&b);
 	sb_u64(&b, UINT64_MAX);
 	ck_assert_str_eq(b.s, "18446744073709551615");
