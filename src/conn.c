@@ -598,13 +598,11 @@ route_of(const struct conn_params *p, uint64_t h)
 unsigned
 conn_route(const struct conn_params *p, const struct segment *s)
 {
-	struct flow_key k;
 	int w;
 
 	if (p->worker_n <= 1)
 		return 0;
-	(void)flow_key_of(&k, s);
-	w = route_of(p, flow_key_shard_hash(&k));
+	w = route_of(p, flow_segment_shard_hash(s));
 	return w < 0 ? 0 : (unsigned)w;
 }
 

@@ -143,22 +143,42 @@ fnv1a(uint64_t h, const uint8_t *p, size_t n)
 	return h;
 }
 
+/* shard_hash is flow_key_shard_hash of the service endpoint |addr| (|af|'s
+ * length) and |port|. */
+static uint64_t
+shard_hash(uint8_t af, const uint8_t *addr, uint16_t port)
+{
+	uint8_t p[2];
+	uint64_t h = 14695981039346656037ULL;
+
+	h = fnv1a(h, &af, 1);
+	h = fnv1a(h, addr, af == 6 ? 16 : 4);
+	p[0] = (uint8_t)(port >> 8);
+	p[1] = (uint8_t)(port & 0xff);
+	return fnv1a(h, p, 2);
+}
+
 uint64_t
 flow_key_shard_hash(const struct flow_key *k)
 {
-	size_t alen = k->af == 6 ? 16 : 4;
 	/* The service: the endpoint with the lower port (a on a tie). */
-	bool b_is_service = k->pb < k->pa;
-	const uint8_t *addr = b_is_service ? k->b : k->a;
-	uint16_t p = b_is_service ? k->pb : k->pa;
-	uint8_t port[2];
-	uint64_t h = 14695981039346656037ULL;
+	if (k->pb < k->pa)
+		return shard_hash(k->af, k->b, k->pb);
+	return shard_hash(k->af, k->a, k->pa);
+}
 
-	h = fnv1a(h, &k->af, 1);
-	h = fnv1a(h, addr, alen);
-	port[0] = (uint8_t)(p >> 8);
-	port[1] = (uint8_t)(p & 0xff);
-	return fnv1a(h, port, 2);
+uint64_t
+flow_segment_shard_hash(const struct segment *s)
+{
+	const uint8_t *svc;
+
+	if (s->sport != s->dport)
+		svc = s->sport < s->dport ? s->src : s->dst;
+	else	/* key a: the lower address (flow_key_of's order) */
+		svc = memcmp(s->src, s->dst, s->af == 6 ? 16 : 4) <= 0 ?
+		    s->src : s->dst;
+	return shard_hash(s->af, svc, s->sport < s->dport ? s->sport :
+	    s->dport);
 }
 
 struct flow *

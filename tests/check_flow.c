@@ -80,6 +80,58 @@ START_TEST(test_shard_hash)
 }
 END_TEST
 
+/*
+ * The route of each packet hashes the segment without making its key
+ * (flow_segment_shard_hash): the same value as the key's hash, for both
+ * directions, ports equal or not, addresses equal or not, IPv4 and IPv6.
+ * The segments are pseudo-random (a fixed seed), the ports and address
+ * bytes drawn from few values so that the ties come up often.
+ */
+START_TEST(test_shard_hash_segment)
+{
+	struct segment x, y;
+	struct flow_key k;
+	unsigned i, j, n4 = 0, n6 = 0, ties = 0;
+	uint32_t r = 12345;
+
+	for (i = 0; i < 20000; i++) {
+		memset(&x, 0, sizeof(x));
+		r = r * 1103515245u + 12345u;
+		x.af = (r >> 30) & 1 ? 6 : 4;
+		for (j = 0; j < 16; j++) {
+			r = r * 1103515245u + 12345u;
+			if (x.af == 6 || j < 4) {
+				x.src[j] = (uint8_t)((r >> 16) % 3);
+				x.dst[j] = (uint8_t)((r >> 20) % 3);
+			}
+		}
+		r = r * 1103515245u + 12345u;
+		x.sport = (uint16_t)((r >> 16) % 4 * 16000);
+		x.dport = (uint16_t)((r >> 8) % 4 * 16000);
+		y = x;
+		memcpy(y.src, x.dst, 16);
+		memcpy(y.dst, x.src, 16);
+		y.sport = x.dport;
+		y.dport = x.sport;
+		flow_key_of(&k, &x);
+		ck_assert_uint_eq(flow_segment_shard_hash(&x),
+		    flow_key_shard_hash(&k));
+		ck_assert_uint_eq(flow_segment_shard_hash(&y),
+		    flow_key_shard_hash(&k));
+		if (x.af == 6)
+			n6++;
+		else
+			n4++;
+		if (x.sport == x.dport)
+			ties++;
+	}
+	/* The draw did make each case. */
+	ck_assert_uint_gt(n4, 1000);
+	ck_assert_uint_gt(n6, 1000);
+	ck_assert_uint_gt(ties, 1000);
+}
+END_TEST
+
 START_TEST(test_table)
 {
 	struct flow_table *t = flow_table_new(4);
@@ -175,6 +227,7 @@ flow_suite(void)
 
 	tcase_add_test(tc, test_key_symmetric);
 	tcase_add_test(tc, test_shard_hash);
+	tcase_add_test(tc, test_shard_hash_segment);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_tcp_events);
 	tcase_add_test(tc, test_midstream_roles);
