@@ -720,6 +720,34 @@ analyzer_packet_elsewhere(struct analyzer *a, int64_t ts_us, size_t wirelen,
 		conn_segment_elsewhere(a->conns, s);
 }
 
+bool
+analyzer_elsewhere_run(struct analyzer *a, const struct analyzer_run *r)
+{
+	if (a->st.frames == 0 || r->ts_min < LIMIT_TS_MIN_US ||
+	    r->ts_max > LIMIT_TS_MAX_US ||
+	    !conn_clock_run(a->conns, r->n, r->ts_max, r->max_step, a->mem))
+		return false;
+	/* packet_begin's counts, for all of them; what the expiry walk
+	 * leaves when it finds nothing. */
+	a->pkt_conn = 0;
+	a->pkt_new = false;
+	a->st.frames += r->n;
+	a->st.bytes += r->wire_bytes;
+	a->frames_seen += r->n;
+	a->frame = a->frames_seen;
+	a->now_us = conn_now(a->conns);
+	if (r->any_tcp)		/* a TCP segment's walk ran */
+		a->order.phase = 2;
+	a->pkt_peak = a->mem;
+	return true;
+}
+
+int64_t
+analyzer_now(const struct analyzer *a)
+{
+	return a->now_us;
+}
+
 /* follow_segment takes a TCP segment, counted, of the current packet. */
 static void
 follow_segment(struct analyzer *a, const struct segment *s)

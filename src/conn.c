@@ -401,6 +401,25 @@ conn_expire_pending(const struct conn_table *t, size_t mem)
 }
 
 bool
+conn_clock_run(struct conn_table *t, uint64_t n, int64_t ts_max,
+    int64_t max_step, size_t mem)
+{
+	int64_t was = t->now_us;
+
+	if (n == 0 || t->jump_us != 0 || t->leap_touch || t->jump_key_set ||
+	    max_step > LIMIT_CLOCK_JUMP_US)
+		return false;
+	if (ts_max > t->now_us)
+		t->now_us = ts_max;
+	if (conn_expire_pending(t, mem)) {
+		t->now_us = was;
+		return false;
+	}
+	t->ticks += n;
+	return true;
+}
+
+bool
 conn_expire_next(struct conn_table *t, size_t mem, struct conn_expired *x)
 {
 	struct conn_event e;

@@ -130,6 +130,17 @@ int64_t			 conn_now(const struct conn_table *t);
  */
 bool			 conn_clock(struct conn_table *t, int64_t ts_us,
 			    bool first);
+/*
+ * conn_clock_run is conn_clock for |n| packets at once, whose latest time
+ * is |ts_max| and none of which is more than |max_step| ahead of the
+ * latest before it (the clock's time for the first): it moves the clock
+ * and returns true only when that is all the |n| calls would have done
+ * (no leap held back or pending, none taken, nothing due for the expiry
+ * walk at the end with |mem| bytes counted, so nothing at any of them: a
+ * deadline passed stays passed). Else it changes nothing.
+ */
+bool			 conn_clock_run(struct conn_table *t, uint64_t n,
+			    int64_t ts_max, int64_t max_step, size_t mem);
 /* conn_leapt_from: the clock's time before its last leap (more than
  * LIMIT_CLOCK_JUMP_US ahead, confirmed); INT64_MIN if it never leapt. */
 int64_t			 conn_leapt_from(const struct conn_table *t);

@@ -162,6 +162,10 @@ struct pool {
 	struct sb	 line;		/* an id's number */
 	uint64_t	 mem_peak;	/* the workers' sum at its peak */
 	size_t		 chunk_pkts;	/* packets per chunk now */
+	/* The first packet of the chunk being filled that worker 0 has
+	 * not been given yet: the others' packets wait until its next own
+	 * one, or the chunk's end, to be given as a run (give_range). */
+	size_t		 w0_next;
 };
 
 /* keep_str copies |n| bytes of |s| into |r|'s bytes, NUL-terminated, and
@@ -372,15 +376,78 @@ give_packet(struct worker *w, size_t i, const struct pool_pkt *k,
 	r->mem_extra[i] = peak - r->mem_now[i];
 }
 
+/*
+ * give_elsewhere gives a worker the run of other workers' packets that
+ * begins at |from| (before |to|; after the first, none after skipped
+ * frames) and returns where it ends: at once when they only move its
+ * clock (analyzer_elsewhere_run), else one by one.
+ */
+static size_t
+give_elsewhere(struct worker *w, struct slot *sl, size_t from, size_t to)
+{
+	const struct pool_pkt *k = &sl->pkts[from];
+	struct res *r = w->cur;
+	struct analyzer_run run;
+	int64_t latest = analyzer_now(w->a);
+	uint64_t now, peak;
+	size_t i, end;
+
+	memset(&run, 0, sizeof(run));
+	run.ts_min = run.ts_max = k->ts_us;
+	for (end = from; end < to; end++, k++) {
+		if (k->worker == w->k || (k->skipped > 0 && end > from))
+			break;
+		run.wire_bytes += k->len;
+		run.any_tcp |= k->tcp;
+		if (k->ts_us < run.ts_min)
+			run.ts_min = k->ts_us;
+		if (k->ts_us > run.ts_max)
+			run.ts_max = k->ts_us;
+		if (k->ts_us > latest) {
+			if (k->ts_us - latest > run.max_step)
+				run.max_step = k->ts_us - latest;
+			latest = k->ts_us;
+		}
+	}
+	run.n = end - from;
+	/* Skipped frames before the first: given alone. */
+	if (sl->pkts[from].skipped > 0 || !analyzer_elsewhere_run(w->a, &run)) {
+		for (i = from; i < end; i++)
+			give_packet(w, i, &sl->pkts[i],
+			    sl->data + sl->pkts[i].off);
+		return end;
+	}
+	analyzer_mem(w->a, &now, &peak);
+	for (i = from; i < end; i++) {
+		r->mem_now[i] = now;
+		r->mem_extra[i] = peak - now;
+	}
+	return end;
+}
+
+/* give_range gives a worker the packets |from| to |to| of |sl|: its own
+ * one by one, the others' in runs (give_elsewhere). */
+static void
+give_range(struct worker *w, struct slot *sl, size_t from, size_t to)
+{
+	const struct pool_pkt *k;
+	size_t i = from;
+
+	while (i < to) {
+		k = &sl->pkts[i];
+		if (k->worker == w->k)
+			give_packet(w, i++, k, sl->data + k->off);
+		else
+			i = give_elsewhere(w, sl, i, to);
+	}
+}
+
 /* run_chunk gives a worker's analyzer the packets of |sl|. */
 static void
 run_chunk(struct worker *w, struct slot *sl)
 {
-	size_t i;
-
 	begin_chunk(w, sl);
-	for (i = 0; i < sl->n; i++)
-		give_packet(w, i, &sl->pkts[i], sl->data + sl->pkts[i].off);
+	give_range(w, sl, 0, sl->n);
 }
 
 /* fill_batch reports the next batch of a worker's open connections at
@@ -819,6 +886,8 @@ publish(struct pool *pl)
 	struct slot *sl = &pl->slots[pl->published % POOL_SLOTS];
 	bool ready;
 
+	give_range(&pl->w[0], sl, pl->w0_next, sl->n);
+	pl->w0_next = 0;
 	pthread_mutex_lock(&pl->mu);
 	sl->done++;		/* worker 0, this thread, is past it */
 	pl->w[0].next++;
@@ -886,8 +955,11 @@ pool_packet(struct pool *pl, int dlt, int64_t ts_us, const uint8_t *pkt,
 	    wirelen, &k->seg, &k->tcp);
 	if (k->worker == 0) {
 		/* Worker 0's, analysed here and now from the reader's
-		 * buffer; the others see only its addresses and ports. */
+		 * buffer, after the others' before it; the others see only
+		 * its addresses and ports. */
+		give_range(&pl->w[0], sl, pl->w0_next, sl->n - 1);
 		give_packet(&pl->w[0], sl->n - 1, k, pkt);
+		pl->w0_next = sl->n;
 		k->seg.payload = NULL;
 		k->seg.opts = NULL;
 		return;
@@ -905,7 +977,6 @@ pool_packet(struct pool *pl, int dlt, int64_t ts_us, const uint8_t *pkt,
 		}
 	}
 	sl->len += caplen;
-	give_packet(&pl->w[0], sl->n - 1, k, NULL);
 }
 
 /* join stops the workers; |flush|: they report what is still open. */

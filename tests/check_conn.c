@@ -638,6 +638,55 @@ START_TEST(test_continues)
 }
 END_TEST
 
+/*
+ * conn_clock_run moves the clock for a run of other workers' packets only
+ * when that is all they would do one by one: not over a leap, not with a
+ * leap held back, not when the expiry walk would find something due at
+ * the run's end; and when it refuses, the clock is as it was.
+ */
+START_TEST(test_clock_run)
+{
+	struct conn_params p = {
+		.idle_us = 60000000, .max_flows = 100,
+		.max_memory = (size_t)1 << 30,
+	};
+	struct conn_table *t = conn_table_new(&p), *t2;
+	struct conn_seg_out o;
+	struct conn_life l;
+
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(seg_at(t, 0, SYN, 50000, &o), CONN_SEG_FOLLOW);
+	conn_attach(t, o.flow, &l, &l);
+	/* 10 packets up to 30 s, steps under a day: the clock moves. */
+	ck_assert(conn_clock_run(t, 10, 30000000, 5000000, 0));
+	ck_assert_int_eq(conn_now(t), 30000000);
+	/* None of them is later than now: nothing moves, and that is all. */
+	ck_assert(conn_clock_run(t, 3, 20000000, 0, 0));
+	ck_assert_int_eq(conn_now(t), 30000000);
+	/* Up to 61 s the connection (last seen at 0) would be idle:
+	 * refused, the clock unmoved. */
+	ck_assert(!conn_clock_run(t, 2, 61000000, 31000000, 0));
+	ck_assert_int_eq(conn_now(t), 30000000);
+	/* Over the memory cap: due at once. */
+	ck_assert(!conn_clock_run(t, 1, 30000001, 1, (size_t)1 << 31));
+	/* One step of more than a day: a leap, for the one by one path
+	 * (on a table of no flows, where nothing else is due). */
+	t2 = conn_table_new(&p);
+	(void)conn_clock(t2, 0, true);
+	ck_assert(!conn_clock_run(t2, 1, 86400000001LL, 86400000001LL, 0));
+	ck_assert_int_eq(conn_now(t2), 0);
+	ck_assert(conn_clock_run(t2, 1, 86400000000LL, 86400000000LL, 0));
+	ck_assert_int_eq(conn_now(t2), 86400000000LL);
+	conn_table_free(t2);
+	/* A leap held back by a packet given alone: refused until the
+	 * next packet confirms or forgets it. */
+	ck_assert(conn_clock(t, 30000000 + 2 * 86400000000LL, false));
+	ck_assert(!conn_clock_run(t, 1, 30000001, 1, 0));
+	ck_assert_int_eq(conn_now(t), 30000000);
+	conn_table_free(t);
+}
+END_TEST
+
 START_TEST(test_state_names)
 {
 	ck_assert_str_eq(conn_state_name(CONN_OPENING), "opening");
@@ -658,6 +707,7 @@ conn_suite(void)
 	    (int)(sizeof(scripts) / sizeof(scripts[0])));
 	tcase_add_test(tc, test_route);
 	tcase_add_test(tc, test_continues);
+	tcase_add_test(tc, test_clock_run);
 	tcase_add_test(tc, test_state_names);
 	suite_add_tcase(s, tc);
 	return s;
