@@ -694,17 +694,25 @@ void
 analyzer_router_init(struct analyzer_router *rt,
     const struct analyzer_opts *opt)
 {
-	conn_params_of(opt, &rt->cp);
+	struct conn_params cp;
+
+	conn_params_of(opt, &cp);
+	rt->cr = conn_router_new(&cp);
+}
+
+void
+analyzer_router_free(struct analyzer_router *rt)
+{
+	conn_router_free(rt->cr);
+	rt->cr = NULL;
 }
 
 unsigned
-analyzer_route(const struct analyzer_router *rt, int dlt, const uint8_t *pkt,
+analyzer_route(struct analyzer_router *rt, int dlt, const uint8_t *pkt,
     size_t caplen, size_t wirelen, struct segment *s, bool *tcp)
 {
 	*tcp = decode_frame(s, dlt, pkt, caplen, wirelen) == DECODE_OK;
-	if (!*tcp)
-		return 0;
-	return conn_route(&rt->cp, s);
+	return conn_router_packet(rt->cr, *tcp ? s : NULL, caplen);
 }
 
 void

@@ -130,13 +130,14 @@ void		 analyzer_packet(struct analyzer *a, int dlt, int64_t ts_us,
  * and the clock are every worker's.
  */
 struct analyzer_router {
-	struct conn_params	 cp;	/* the workers' */
+	struct conn_router	*cr;	/* the workers' (conn.h) */
 };
 /* analyzer_router_init makes the router of workers of options |opt|
- * once, for every analyzer_route. */
+ * once, for every analyzer_route; analyzer_router_free frees it. */
 void		 analyzer_router_init(struct analyzer_router *rt,
 		    const struct analyzer_opts *opt);
-unsigned	 analyzer_route(const struct analyzer_router *rt, int dlt,
+void		 analyzer_router_free(struct analyzer_router *rt);
+unsigned	 analyzer_route(struct analyzer_router *rt, int dlt,
 		    const uint8_t *pkt, size_t caplen, size_t wirelen,
 		    struct segment *s, bool *tcp);
 /* analyzer_segment is analyzer_packet for a frame that analyzer_route

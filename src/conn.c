@@ -567,13 +567,8 @@ conn_segment_begin(struct conn_table *t)
 	return f != NULL ? f->conn : NULL;
 }
 
-/* The shares of conn_worker_weight. Measured with two workers on the
- * benchmark's captures (bench/RESULTS.md, session 15): the reading
- * thread's part of the CPU samples with 2 and 3 is 50% on the
- * handshake-only capture, 59 to 62% on the bulk one (its reading is
- * heavier) and 43% with 200,000 connections open (the analysis is); 1
- * and 2 gave 48%, 52 to 56% and 39%, and were slower on the first and
- * the last. */
+/* The shares of conn_worker_weight: the caps of worker 0, which also
+ * reads, and of each other (bench/RESULTS.md, session 15). */
 #define CONN_WEIGHT_FIRST	2
 #define CONN_WEIGHT_OTHER	3
 
@@ -585,44 +580,94 @@ conn_worker_weight(uint32_t worker_k, uint32_t worker_n)
 	return worker_k == 0 ? CONN_WEIGHT_FIRST : CONN_WEIGHT_OTHER;
 }
 
-/*
- * route_of places a connection of hash |h|: -1 another shard's (--shard
- * K/N: h mod N is not K - 1), else the worker of this shard whose it is
- * (--threads: h / N modulo the sum of the weights picks a share, or
- * without --shard h scaled to that sum: the first CONN_WEIGHT_FIRST are
- * worker 0's, the next CONN_WEIGHT_OTHER worker 1's, and so on).
- */
-static int
-route_of(const struct conn_params *p, uint64_t h)
+/* in_shard: a connection of hash |h| is this --shard's (K/N: h mod N is
+ * K - 1; all without --shard). */
+static bool
+in_shard(const struct conn_params *p, uint64_t h)
 {
-	uint64_t n = p->shard_n > 1 ? p->shard_n : 1, share;
-	uint64_t total = CONN_WEIGHT_FIRST +
-	    CONN_WEIGHT_OTHER * ((uint64_t)p->worker_n - 1);
+	return p->shard_n <= 1 || h % p->shard_n == p->shard_k - 1;
+}
 
-	if (n > 1 && h % n != p->shard_k - 1)
-		return -1;
-	if (p->worker_n <= 1)
-		return 0;
-#ifdef __SIZEOF_INT128__
-	if (n <= 1)	/* every packet: a multiplication, not a division */
-		share = (uint64_t)(((unsigned __int128)h * total) >> 64);
-	else
-#endif
-		share = h / n % total;
-	if (share < CONN_WEIGHT_FIRST)
-		return 0;
-	return (int)(1 + (share - CONN_WEIGHT_FIRST) / CONN_WEIGHT_OTHER);
+/*
+ * The router's estimate of what a packet costs each thread, in about
+ * nanoseconds on the machines of bench/RESULTS.md (session 16): only the
+ * proportions matter. The reading thread reads, decodes and routes every
+ * packet (ROUTE_COST_READ and a byte in 2^ROUTE_READ_SHIFT), and copies
+ * those of the other workers (a byte in 2^ROUTE_COPY_SHIFT); the worker
+ * whose packet it is analyses it (ROUTE_COST_PKT), and a connection's
+ * handshake and report cost ROUTE_COST_CONN more, counted at its SYN.
+ */
+#define ROUTE_COST_READ		100
+#define ROUTE_READ_SHIFT	5
+#define ROUTE_COPY_SHIFT	5
+#define ROUTE_COST_PKT		150
+#define ROUTE_COST_CONN		5000
+
+struct conn_router {
+	struct conn_params	 p;
+	/* The worker of each bucket of services (the top bits of their
+	 * hash), plus one; 0 while none came. */
+	uint16_t		 bucket[CONN_ROUTE_BUCKETS];
+	uint64_t		*load;		/* per worker, the costs above */
+};
+
+struct conn_router *
+conn_router_new(const struct conn_params *p)
+{
+	struct conn_router *r = xcalloc(1, sizeof(*r));
+
+	r->p = *p;
+	r->load = xcalloc(p->worker_n > 0 ? p->worker_n : 1,
+	    sizeof(*r->load));
+	return r;
+}
+
+void
+conn_router_free(struct conn_router *r)
+{
+	if (r == NULL)
+		return;
+	free(r->load);
+	free(r);
+}
+
+/* least_loaded is the worker the router counts least for so far; on a
+ * tie the last (not the reading thread's). */
+static unsigned
+least_loaded(const struct conn_router *r)
+{
+	unsigned k, best = r->p.worker_n - 1;
+
+	for (k = best; k-- > 0;)
+		if (r->load[k] < r->load[best])
+			best = k;
+	return best;
 }
 
 unsigned
-conn_route(const struct conn_params *p, const struct segment *s)
+conn_router_packet(struct conn_router *r, const struct segment *s,
+    size_t caplen)
 {
-	int w;
+	uint64_t h;
+	unsigned w;
+	size_t b;
 
-	if (p->worker_n <= 1)
+	r->load[0] += ROUTE_COST_READ + (caplen >> ROUTE_READ_SHIFT);
+	if (s == NULL || r->p.worker_n <= 1)
 		return 0;
-	w = route_of(p, flow_segment_shard_hash(s));
-	return w < 0 ? 0 : (unsigned)w;
+	h = flow_segment_shard_hash(s);
+	if (!in_shard(&r->p, h))
+		return 0;	/* worker 0 counts it, no more */
+	b = (size_t)(h >> 52) % CONN_ROUTE_BUCKETS;
+	if (r->bucket[b] == 0)
+		r->bucket[b] = (uint16_t)(least_loaded(r) + 1);
+	w = r->bucket[b] - 1u;
+	r->load[w] += ROUTE_COST_PKT;
+	if ((s->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
+		r->load[w] += ROUTE_COST_CONN;
+	if (w != 0)
+		r->load[0] += caplen >> ROUTE_COPY_SHIFT;
+	return w;
 }
 
 int64_t
@@ -662,7 +707,7 @@ conn_segment(struct conn_table *t, const struct segment *s,
 		t->jump_key_set = true;
 	}
 	/* Another worker's segments never come here (conn_route). */
-	if (t->p.shard_n > 1 && route_of(&t->p, flow_key_shard_hash(&k)) < 0)
+	if (t->p.shard_n > 1 && !in_shard(&t->p, flow_key_shard_hash(&k)))
 		return CONN_SEG_OTHER_SHARD;
 	if ((f = flow_find(t->flows, &k)) == NULL) {
 		if ((f = new_flow(t, &k, s)) == NULL)

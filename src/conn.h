@@ -270,15 +270,34 @@ enum conn_seg		 conn_segment(struct conn_table *t,
  * to its table.
  */
 /*
- * conn_worker_weight is worker |worker_k|'s share of the connections, of
- * 3 |worker_n| - 1 in all: worker 0 runs in the thread that also reads
- * the input and writes the reports (pool.c), so it takes two shares and
- * every other worker three. The workers' caps (--max-flows, --max-memory)
- * are divided in the same shares.
+ * conn_worker_weight is worker |worker_k|'s share of the caps
+ * (--max-flows, --max-memory), of 3 |worker_n| - 1 in all: worker 0 runs
+ * in the thread that also reads the input and writes the reports
+ * (pool.c), so it takes two shares and every other worker three.
  */
 unsigned		 conn_worker_weight(uint32_t worker_k, uint32_t worker_n);
-unsigned		 conn_route(const struct conn_params *p,
-			    const struct segment *s);
+/*
+ * The router of --threads, in the thread that reads: it sends each TCP
+ * segment to the worker of its service (flow_segment_shard_hash, so both
+ * directions of a connection, and every connection to one server, go to
+ * one worker), and what is not a TCP segment, or another --shard's, to
+ * worker 0. A service's worker is chosen when its first packet comes:
+ * the worker the router has counted least work for so far, from the
+ * packets and connections it sent each and what reading costs the
+ * reading thread (worker 0). So a capture of one server is not analysed
+ * in the thread that also reads, and one of large transfers gives that
+ * thread fewer services. The choice depends only on the input: the same
+ * capture is split alike every time. Services are kept in
+ * CONN_ROUTE_BUCKETS buckets by their hash; beyond, they share.
+ */
+#define CONN_ROUTE_BUCKETS	4096
+struct conn_router;
+struct conn_router	*conn_router_new(const struct conn_params *p);
+void			 conn_router_free(struct conn_router *r);
+/* conn_router_packet routes a packet of |caplen| bytes: |s| its TCP
+ * segment, or NULL; it returns the worker (0-based). */
+unsigned		 conn_router_packet(struct conn_router *r,
+			    const struct segment *s, size_t caplen);
 bool			 conn_leap_pending(const struct conn_table *t);
 void			 conn_segment_elsewhere(struct conn_table *t,
 			    const struct segment *s);

@@ -1169,5 +1169,6 @@ pool_free(struct pool *pl)
 	pthread_cond_destroy(&pl->work);
 	pthread_cond_destroy(&pl->done);
 	pthread_mutex_destroy(&pl->mu);
+	analyzer_router_free(&pl->route);
 	free(pl);
 }

@@ -13,15 +13,16 @@
  * in a thread of its own. Each is one shard of the connections in the
  * sense of --shard (flow_key_shard_hash: every connection to one service
  * in one worker, so that what the capture teaches about a server stays
- * whole); worker 0, whose thread also reads and writes, takes two shares
- * and each other worker three (conn_worker_weight). The caller's thread
+ * whole); each service goes to the worker the router has counted least
+ * work for when it first comes (conn_router_packet: worker 0, whose
+ * thread also reads and writes, takes fewer). The caller's thread
  * decodes each packet once and routes it (analyzer_route): worker 0's
  * are analysed at once, from the caller's buffer, the others' copied
  * into the chunk; its worker takes it whole, and the others only see it
- * go by (its frame number, its
- * time and, for a TCP segment, the expiry walk:
- * analyzer_packet_elsewhere). So each worker reports its connections as
- * one thread would, at the same packet.
+ * go by (its frame number, its time and, for a TCP segment, the expiry
+ * walk: analyzer_packet_elsewhere, or for a run of them that only moves
+ * the clock, analyzer_elsewhere_run). So each worker reports its
+ * connections as one thread would, at the same packet.
  *
  * The caller's thread hands the packets over in chunks (up to 4,096
  * packets, fewer while the reports are many) and writes the reports: those
@@ -34,7 +35,8 @@
  * one case: settled connections of several workers that idled past the
  * timeout at the same packets more than once (their touches tie) and are
  * then reported at the same packet. Each worker's caps (--max-flows,
- * --max-memory) are the run's divided in the same shares.
+ * --max-memory) are the run's divided in shares (conn_worker_weight: two
+ * for worker 0, three for each other).
  */
 struct pool;
 

@@ -503,12 +503,27 @@ START_TEST(test_script)
 }
 END_TEST
 
+/* svc_seg: a segment of |op| between client port |port| and the server
+ * 10.|srv >> 8|.|srv & 255|.2 (port 443). */
+static struct segment
+svc_seg(enum op op, uint16_t port, unsigned srv)
+{
+	struct segment s = mkseg(op, port);
+	uint8_t *sv = s.sport == 443 ? s.src : s.dst;
+
+	sv[1] = (uint8_t)(srv >> 8);
+	sv[2] = (uint8_t)srv;
+	return s;
+}
+
 /*
- * --threads: conn_route sends both directions of a connection to one
- * worker, spreads the services over all the workers in their shares
- * (worker 0, which also reads, two; each other three), and gives another
- * --shard's to worker 0; a table of the shard takes its own
- * segments and answers CONN_SEG_OTHER_SHARD for exactly the others.
+ * --threads: the router sends both directions of a connection, and every
+ * connection to one service, to one worker; each new service to the
+ * worker it has counted least work for, so that the reading thread's
+ * worker 0 takes fewer, and none while a lone service keeps the other
+ * busy; the same input is split alike; another --shard's go to worker 0,
+ * and a table of the shard answers CONN_SEG_OTHER_SHARD for exactly
+ * those.
  */
 START_TEST(test_route)
 {
@@ -517,58 +532,111 @@ START_TEST(test_route)
 		.max_memory = (size_t)1 << 30, .worker_n = 3,
 	};
 	struct conn_params ps = p;
+	struct conn_router *r = conn_router_new(&p), *r2 = conn_router_new(&p);
+	struct conn_router *rs, *r1;
 	struct conn_table *t;
 	struct conn_seg_out o;
 	struct segment c, sv;
 	struct flow_key k;
-	unsigned w, n[3] = { 0, 0, 0 }, port, other = 0;
+	unsigned w, n[3] = { 0, 0, 0 }, srv, other = 0, first[3000];
 	uint64_t h;
 
+	for (srv = 0; srv < 3000; srv++) {
+		/* 3,000 servers, a connection each: SYN, SYN-ACK, data; each
+		 * packet routed again by a second router, which must agree
+		 * (the same input, the same split). */
+		c = svc_seg(SYN, 1000, srv);
+		sv = svc_seg(SYNACK, 1000, srv);
+		w = conn_router_packet(r, &c, 74);
+		ck_assert_uint_lt(w, 3);
+		ck_assert_uint_eq(conn_router_packet(r2, &c, 74), w);
+		ck_assert_uint_eq(conn_router_packet(r, &sv, 74), w);
+		ck_assert_uint_eq(conn_router_packet(r2, &sv, 74), w);
+		c = svc_seg(DATA_C, 1000, srv);
+		ck_assert_uint_eq(conn_router_packet(r, &c, 600), w);
+		ck_assert_uint_eq(conn_router_packet(r2, &c, 600), w);
+		/* Another client of the same server: the same worker. */
+		c = svc_seg(SYN, 2000, srv);
+		ck_assert_uint_eq(conn_router_packet(r, &c, 74), w);
+		ck_assert_uint_eq(conn_router_packet(r2, &c, 74), w);
+		if (srv == 0)	/* the first: not the reading thread's */
+			ck_assert_uint_eq(w, 2);
+		first[srv] = w;
+		n[w]++;
+	}
+	/* The buckets of services are 4,096: some servers share one. A
+	 * server costs its worker 10,600 (two SYNs at 5,150, two packets
+	 * at 150) and the reading thread about 450 (four packets read,
+	 * three copied): worker 0 takes about 130 servers fewer than each
+	 * of the others, some 910 of 3,000. */
+	ck_assert_uint_gt(n[0], 800);
+	ck_assert_uint_lt(n[0], 980);
+	ck_assert_uint_gt(n[1], n[0] + 50);
+	ck_assert_uint_gt(n[2], n[0] + 50);
+	for (srv = 0; srv < 3000; srv++) {
+		c = svc_seg(ACK_C, 3000, srv);
+		ck_assert_uint_eq(conn_router_packet(r, &c, 60), first[srv]);
+	}
+	conn_router_free(r);
+	conn_router_free(r2);
+
+	/* Two workers: a lone service that sends large segments keeps the
+	 * other worker; the next service too, as long as the reading costs
+	 * more than the analysis; once the other has much more (a flood of
+	 * connections), the next goes to worker 0. */
+	p.worker_n = 2;
+	r1 = conn_router_new(&p);
+	c = svc_seg(SYN, 1000, 1);
+	ck_assert_uint_eq(conn_router_packet(r1, &c, 74), 1);
+	c = svc_seg(DATA_C, 1000, 1);
+	for (w = 0; w < 1000; w++)
+		ck_assert_uint_eq(conn_router_packet(r1, &c, 1514), 1);
+	c = svc_seg(SYN, 1000, 2);
+	ck_assert_uint_eq(conn_router_packet(r1, &c, 74), 1);
+	for (w = 0; w < 1000; w++) {
+		c = svc_seg(SYN, (uint16_t)(1024 + w), 2);
+		ck_assert_uint_eq(conn_router_packet(r1, &c, 74), 1);
+	}
+	c = svc_seg(SYN, 1000, 3);
+	ck_assert_uint_eq(conn_router_packet(r1, &c, 74), 0);
+	/* Not a TCP segment: worker 0's. */
+	ck_assert_uint_eq(conn_router_packet(r1, NULL, 60), 0);
+	conn_router_free(r1);
+
+	/* Shard 2 of 3, two workers. */
 	ps.shard_k = 2;
 	ps.shard_n = 3;
 	ps.worker_n = 2;
+	rs = conn_router_new(&ps);
 	t = conn_table_new(&ps);
-	for (port = 1000; port < 4000; port++) {
-		/* Connections are routed by their service: 3,000 servers. */
-		c = mkseg(SYN, (uint16_t)port);
-		sv = mkseg(SYNACK, (uint16_t)port);
-		c.dst[1] = sv.src[1] = (uint8_t)(port >> 8);
-		c.dst[2] = sv.src[2] = (uint8_t)port;
-		w = conn_route(&p, &c);
-		ck_assert_uint_lt(w, 3);
-		ck_assert_uint_eq(conn_route(&p, &sv), w);
-		n[w]++;
-		/* Shard 2 of 3, two workers. */
+	for (srv = 0; srv < 3000; srv++) {
+		c = svc_seg(SYN, 1000, srv);
+		sv = svc_seg(SYNACK, 1000, srv);
 		(void)flow_key_of(&k, &c);
 		h = flow_key_shard_hash(&k);
-		w = conn_route(&ps, &c);
-		ck_assert_uint_eq(conn_route(&ps, &sv), w);
+		w = conn_router_packet(rs, &c, 74);
+		ck_assert_uint_eq(conn_router_packet(rs, &sv, 74), w);
 		conn_segment_begin(t);
 		if (h % 3 != 1) {
 			other++;
 			ck_assert_uint_eq(w, 0);
 			ck_assert_int_eq(conn_segment(t, &c, &o),
 			    CONN_SEG_OTHER_SHARD);
-		} else {
-			/* Shares: 0 and 1 are worker 0's, 2 to 4 worker 1's. */
-			ck_assert_uint_eq(w, h / 3 % 5 < 2 ? 0 : 1);
+		} else
 			ck_assert_int_ne(conn_segment(t, &c, &o),
 			    CONN_SEG_OTHER_SHARD);
-		}
 	}
-	/* 3,000 connections in shares 2, 3, 3: about 750, 1,125, 1,125. */
-	ck_assert_uint_gt(n[0], 600);
-	ck_assert_uint_lt(n[0], 900);
-	ck_assert_uint_gt(n[1], 950);
-	ck_assert_uint_gt(n[2], 950);
+	ck_assert_uint_gt(other, 1600);
+	ck_assert_uint_lt(other, 2400);
+	conn_router_free(rs);
+	/* One worker: everything is worker 0's. */
+	p.worker_n = 1;
+	r1 = conn_router_new(&p);
+	ck_assert_uint_eq(conn_router_packet(r1, &c, 74), 0);
+	conn_router_free(r1);
 	ck_assert_uint_eq(conn_worker_weight(0, 3), 2);
 	ck_assert_uint_eq(conn_worker_weight(2, 3), 3);
 	ck_assert_uint_eq(conn_worker_weight(0, 1), 1);
-	ck_assert_uint_gt(other, 1600);
-	ck_assert_uint_lt(other, 2400);
-	/* One worker, or none: everything is worker 0's. */
-	p.worker_n = 1;
-	ck_assert_uint_eq(conn_route(&p, &c), 0);
 	conn_table_free(t);
 }
 END_TEST
