@@ -24,28 +24,46 @@ static const uint8_t hrr_random[32] = {
  * One bit per ExtensionType, to find a type sent twice in one block (RFC
  * 8446 4.2: "There MUST NOT be more than one extension of the same type in
  * a given extension block"). A list walk would be quadratic in a hostile
- * block of 16383 empty extensions; the bitmap is linear.
+ * block of 16383 empty extensions; the bitmap is linear. Its 8 KB are
+ * cleared a word at a time as they are first used (|live| says which
+ * words hold bits), not all at once for every hello: ext_seen_init
+ * clears 128 bytes.
  */
 struct ext_seen {
-	uint8_t	bits[65536 / 8];
+	uint64_t	word[65536 / 64];
+	uint64_t	live[65536 / 64 / 64];
 };
+
+static void
+ext_seen_init(struct ext_seen *s)
+{
+	memset(s->live, 0, sizeof(s->live));
+}
 
 /* ext_dup marks |type| in |s| and returns true if it was marked already. */
 static bool
 ext_dup(struct ext_seen *s, uint16_t type)
 {
-	uint8_t bit = (uint8_t)(1u << (type & 7));
+	unsigned w = type >> 6;
+	uint64_t bit = 1ULL << (type & 63), lbit = 1ULL << (w & 63);
 
-	if ((s->bits[type >> 3] & bit) != 0)
+	if ((s->live[w >> 6] & lbit) == 0) {
+		s->live[w >> 6] |= lbit;
+		s->word[w] = 0;
+	}
+	if ((s->word[w] & bit) != 0)
 		return true;
-	s->bits[type >> 3] |= bit;
+	s->word[w] |= bit;
 	return false;
 }
 
 static void
 ext_unmark(struct ext_seen *s, uint16_t type)
 {
-	s->bits[type >> 3] &= (uint8_t)~(1u << (type & 7));
+	unsigned w = type >> 6;
+
+	if ((s->live[w >> 6] & (1ULL << (w & 63))) != 0)
+		s->word[w] &= ~(1ULL << (type & 63));
 }
 
 /*
@@ -511,7 +529,7 @@ tls_parse_client_hello(struct rd *body, struct tls_client_hello *out)
 	if (rd_left(body) != 0)
 		out->malformed = "bytes after the extensions";
 	out->raw_exts = exts;
-	memset(&seen, 0, sizeof(seen));
+	ext_seen_init(&seen);
 	while (rd_left(&exts) > 0) {
 		if (!ext_next(&exts, &type, &data)) {
 			if (out->malformed == NULL)
@@ -705,7 +723,7 @@ parse_draft_server_hello(struct rd *body, struct tls_server_hello *out)
 		return TLS_MALFORMED;
 	out->selected_version = out->legacy_version;
 	out->raw_exts = exts;
-	memset(&seen, 0, sizeof(seen));
+	ext_seen_init(&seen);
 	while (rd_left(&exts) > 0) {
 		if (!ext_next(&exts, &type, &data) || ext_dup(&seen, type))
 			return TLS_MALFORMED;
@@ -741,7 +759,7 @@ tls_parse_server_hello(struct rd *body, struct tls_server_hello *out)
 	if (!rd_vec16(body, &exts) || rd_left(body) != 0)
 		return TLS_MALFORMED;
 	out->raw_exts = exts;
-	memset(&seen, 0, sizeof(seen));
+	ext_seen_init(&seen);
 	while (rd_left(&exts) > 0) {
 		if (!ext_next(&exts, &type, &data) || ext_dup(&seen, type))
 			return TLS_MALFORMED;
@@ -783,7 +801,7 @@ tls_parse_certificate(struct rd *body, bool tls13,
 		if (!rd_vec8(body, &ctx))
 			return TLS_MALFORMED;
 		out->context_len = (uint8_t)rd_left(&ctx);
-		memset(&seen, 0, sizeof(seen));
+		ext_seen_init(&seen);
 	}
 	if (!rd_vec24(body, &list) || rd_left(body) != 0)
 		return TLS_MALFORMED;
@@ -861,7 +879,7 @@ cert_request13(struct rd *body, struct tls_cert_request *out)
 	    rd_left(body) != 0)
 		return TLS_MALFORMED;
 	out->context_len = (uint8_t)rd_left(&ctx);
-	memset(&seen, 0, sizeof(seen));
+	ext_seen_init(&seen);
 	while (rd_left(&exts) > 0) {
 		if (!ext_next(&exts, &type, &data) || ext_dup(&seen, type))
 			return TLS_MALFORMED;
@@ -922,7 +940,7 @@ tls_parse_encrypted_extensions(struct rd *body,
 	memset(out, 0, sizeof(*out));
 	if (!rd_vec16(body, &exts) || rd_left(body) != 0)
 		return TLS_MALFORMED;
-	memset(&seen, 0, sizeof(seen));
+	ext_seen_init(&seen);
 	while (rd_left(&exts) > 0) {
 		if (!ext_next(&exts, &type, &data) || ext_dup(&seen, type))
 			return TLS_MALFORMED;
@@ -1081,7 +1099,7 @@ tls_parse_new_session_ticket(struct rd *body, bool tls13,
 	    !rd_vec16(body, &ticket) || rd_left(&ticket) == 0 ||
 	    !rd_vec16(body, &exts) || rd_left(body) != 0)
 		return TLS_MALFORMED;
-	memset(&seen, 0, sizeof(seen));
+	ext_seen_init(&seen);
 	if (!exts_valid(exts, &seen))
 		return TLS_MALFORMED;
 	out->ticket_len = rd_left(&ticket);

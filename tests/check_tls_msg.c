@@ -1712,6 +1712,21 @@ START_TEST(test_duplicate_extension)
 	ext_empty(&bb, 0xffff);
 	bb_close(&bb);
 	ck_assert_int_eq(status_of(K_CH, bb.b, bb.len), TLS_MALFORMED);
+	/* Types 64 apart (one word of the bitmap each, its bits cleared as
+	 * it is first used): distinct, then one of them again. */
+	ch_begin(&bb, 1);
+	ext_empty(&bb, 5);
+	ext_empty(&bb, 69);
+	ext_empty(&bb, 4096 + 5);
+	bb_close(&bb);
+	ck_assert_int_eq(status_of(K_CH, bb.b, bb.len), TLS_OK);
+	ch_begin(&bb, 1);
+	ext_empty(&bb, 5);
+	ext_empty(&bb, 69);
+	ext_empty(&bb, 4096 + 5);
+	ext_empty(&bb, 69);
+	bb_close(&bb);
+	ck_assert_int_eq(status_of(K_CH, bb.b, bb.len), TLS_MALFORMED);
 }
 END_TEST
 
