@@ -68,6 +68,10 @@ struct analyzer {
 	struct analyzer_order	 order;		/* of the report being made */
 	size_t			 pkt_peak;	/* |mem| at its peak since the
 						 * expiry walk of this packet */
+	/* Counts what may change the bytes a connection holds (an event
+	 * added, a reassembly callback): a packet that moved it not needs
+	 * no mem_update (follow_segment). */
+	uint64_t		 mem_marks;
 	/* The end of input under way (analyzer_flush_some): the open
 	 * connections in the order they are reported, and how many were. */
 	struct conn_life	**flush_v;
@@ -179,6 +183,7 @@ analyzer_free(struct analyzer *a)
 static struct tl_event *
 ev(struct analyzer *a, struct conn_rt *cr, enum tl_ev_type type, int dir)
 {
+	a->mem_marks++;
 	return tl_add_event(cr->tl, type, (enum tl_dir)dir, a->frame,
 	    a->now_us);
 }
@@ -282,6 +287,7 @@ rs_data(void *arg, const uint8_t *p, size_t len)
 	struct tls_stamp at = { dc->a->frame, dc->a->now_us };
 	unsigned r;
 
+	dc->a->mem_marks++;
 	r = tls_stream_feed(&cr->ts, dc->dir, p, len, at);
 	if (!cr->told_data && cr->tl->appdata_records[TL_C2S] > 0) {
 		cr->told_data = true;
@@ -762,10 +768,13 @@ follow_segment(struct analyzer *a, const struct segment *s)
 {
 	struct conn_seg_out o;
 	struct conn_rt *cr;
+	uint64_t marks = a->mem_marks;
+	size_t ooo;
 	int dir;
 
 	if ((cr = segment_flow(a, s, &o)) == NULL)
 		return;
+	ooo = cr->rs[0].ooo_bytes + cr->rs[1].ooo_bytes;
 	dir = o.dir;
 	flow_conn(a, cr, o.flow, s, dir);
 	tcp_events(a, cr, s, o.fev, dir);
@@ -789,7 +798,12 @@ follow_segment(struct analyzer *a, const struct segment *s)
 	}
 	if (o.fev & FLOW_EV_FIN)
 		cr->rs[dir].fin_seen = true;
-	mem_update(a, cr);
+	/* What it holds changes only with payload, an event, a callback of
+	 * the reassembly, or the connection's first packet: a plain ACK is
+	 * most packets of a transfer. */
+	if (s->payload_wire_len > 0 || a->pkt_new || a->mem_marks != marks ||
+	    cr->rs[0].ooo_bytes + cr->rs[1].ooo_bytes != ooo)
+		mem_update(a, cr);
 	if (cr->tl->fin[0] && cr->tl->fin[1]) {
 		if (conn_input(a->conns, &cr->life, CONN_IN_FIN_BOTH,
 		    false).act == CONN_ACT_REPORT)
