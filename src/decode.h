@@ -82,6 +82,11 @@ bool		 decode_link_supported(int dlt);
  * from |pkt|. It never reads outside [pkt, pkt + caplen). */
 enum decode_status decode_packet(struct segment *out, int dlt,
 		    const uint8_t *pkt, size_t caplen);
+/* decode_packet_layers is decode_packet without its fast path for
+ * Ethernet, IPv4 and TCP: every frame layer by layer. The same result;
+ * the tests compare them. */
+enum decode_status decode_packet_layers(struct segment *out, int dlt,
+		    const uint8_t *pkt, size_t caplen);
 
 /*
  * decode_frame is decode_packet for a frame that was |wirelen| bytes long
