@@ -378,9 +378,10 @@ give_packet(struct worker *w, size_t i, const struct pool_pkt *k,
 
 /*
  * give_elsewhere gives a worker the run of other workers' packets that
- * begins at |from| (before |to|; after the first, none after skipped
- * frames) and returns where it ends: at once when they only move its
- * clock (analyzer_elsewhere_run), else one by one.
+ * begins at |from| (before |to|; none after skipped frames but the
+ * first, which is then given alone) and returns where it ends: at once
+ * when they only move its clock (analyzer_elsewhere_run), else one by
+ * one.
  */
 static size_t
 give_elsewhere(struct worker *w, struct slot *sl, size_t from, size_t to)
@@ -392,10 +393,14 @@ give_elsewhere(struct worker *w, struct slot *sl, size_t from, size_t to)
 	uint64_t now, peak;
 	size_t i, end;
 
+	if (k->skipped > 0) {
+		give_packet(w, from, k, sl->data + k->off);
+		return from + 1;
+	}
 	memset(&run, 0, sizeof(run));
 	run.ts_min = run.ts_max = k->ts_us;
 	for (end = from; end < to; end++, k++) {
-		if (k->worker == w->k || (k->skipped > 0 && end > from))
+		if (k->worker == w->k || k->skipped > 0)
 			break;
 		run.wire_bytes += k->len;
 		run.any_tcp |= k->tcp;
@@ -410,8 +415,7 @@ give_elsewhere(struct worker *w, struct slot *sl, size_t from, size_t to)
 		}
 	}
 	run.n = end - from;
-	/* Skipped frames before the first: given alone. */
-	if (sl->pkts[from].skipped > 0 || !analyzer_elsewhere_run(w->a, &run)) {
+	if (!analyzer_elsewhere_run(w->a, &run)) {
 		for (i = from; i < end; i++)
 			give_packet(w, i, &sl->pkts[i],
 			    sl->data + sl->pkts[i].off);
