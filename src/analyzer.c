@@ -69,8 +69,8 @@ struct analyzer {
 	size_t			 pkt_peak;	/* |mem| at its peak since the
 						 * expiry walk of this packet */
 	/* Counts what may change the bytes a connection holds (an event
-	 * added, a reassembly callback): a packet that moved it not needs
-	 * no mem_update (follow_segment). */
+	 * added, data delivered by the reassembly): a packet during which
+	 * it did not move needs no mem_update (follow_segment). */
 	uint64_t		 mem_marks;
 	/* The end of input under way (analyzer_flush_some): the open
 	 * connections in the order they are reported, and how many were. */
