@@ -592,11 +592,12 @@ in_shard(const struct conn_params *p, uint64_t h)
  * The router's estimate of what a packet costs each thread, in about
  * nanoseconds on the machines of bench/RESULTS.md (session 16): only the
  * proportions matter (ROUTE_COST_READ 130 against 100 was 3 to 8% faster
- * on each benchmark capture, in alternation). The reading thread reads, decodes and routes every
- * packet (ROUTE_COST_READ and a byte in 2^ROUTE_READ_SHIFT), and copies
- * those of the other workers (a byte in 2^ROUTE_COPY_SHIFT); the worker
- * whose packet it is analyses it (ROUTE_COST_PKT), and a connection's
- * handshake and report cost ROUTE_COST_CONN more, counted at its SYN.
+ * on each benchmark capture, in alternation). The reading thread reads,
+ * decodes and routes every packet (ROUTE_COST_READ and a byte in
+ * 2^ROUTE_READ_SHIFT), and copies those of the other workers (a byte in
+ * 2^ROUTE_COPY_SHIFT); the worker whose packet it is analyses it
+ * (ROUTE_COST_PKT), and a connection's handshake and report cost
+ * ROUTE_COST_CONN more, counted at its SYN.
  */
 #define ROUTE_COST_READ		130
 #define ROUTE_READ_SHIFT	5
@@ -707,7 +708,7 @@ conn_segment(struct conn_table *t, const struct segment *s,
 		t->jump_key = k;
 		t->jump_key_set = true;
 	}
-	/* Another worker's segments never come here (conn_route). */
+	/* Another worker's segments never come here (conn_router_packet). */
 	if (t->p.shard_n > 1 && !in_shard(&t->p, flow_key_shard_hash(&k)))
 		return CONN_SEG_OTHER_SHARD;
 	if ((f = flow_find(t->flows, &k)) == NULL) {

@@ -68,8 +68,9 @@ struct conn_params {
 	uint32_t	shard_k;	/* --shard K/N; n 0 or 1: all */
 	uint32_t	shard_n;
 	/* --threads: worker |worker_k| (0-based) of |worker_n| takes the
-	 * connections of its shard whose hash divided by |shard_n| falls on
-	 * its share (conn_route, conn_worker_weight); n 0 or 1: all. */
+	 * connections of its shard that the router sends it
+	 * (conn_router_packet); its caps are its share of the run's
+	 * (conn_worker_weight); n 0 or 1: all. */
 	uint32_t	worker_k;
 	uint32_t	worker_n;
 };
@@ -262,7 +263,7 @@ enum conn_seg		 conn_segment(struct conn_table *t,
 			    const struct segment *s, struct conn_seg_out *o);
 /*
  * --threads: the thread that reads routes each TCP segment once
- * (conn_route: the worker whose connection it is, and for another
+ * (conn_router_packet: the worker whose connection it is, and for another
  * --shard's, worker 0, which counts it). The other workers see it go by
  * with conn_segment_begin, the expiry walk and conn_segment_elsewhere,
  * which remembers its flow if it leapt the clock (conn_leap_pending:

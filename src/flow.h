@@ -88,7 +88,7 @@ int			 flow_key_of(struct flow_key *k, const struct segment *s);
  */
 uint64_t		 flow_key_shard_hash(const struct flow_key *k);
 /* flow_segment_shard_hash is flow_key_shard_hash of flow_key_of(|s|),
- * without making the key: the route of every packet (conn_route). */
+ * without making the key: the route of every packet (conn_router_packet). */
 uint64_t		 flow_segment_shard_hash(const struct segment *s);
 /* flow_find returns the flow of |k|, or NULL. */
 struct flow		*flow_find(struct flow_table *t, const struct flow_key *k);
