@@ -672,17 +672,26 @@ segment_data(struct conn_rt *cr, struct flow *f, const struct segment *s,
 	return dir;
 }
 
+/* frames_begin counts |n| packets of |wire_bytes| in all and makes the
+ * last one the current packet (packet_begin, analyzer_elsewhere_run). */
+static void
+frames_begin(struct analyzer *a, uint64_t n, uint64_t wire_bytes)
+{
+	a->pkt_conn = 0;
+	a->pkt_new = false;
+	a->pkt_peak = a->mem;
+	a->st.frames += n;
+	a->st.bytes += wire_bytes;
+	a->frames_seen += n;
+	a->frame = a->frames_seen;
+}
+
 /* packet_begin: what every packet does first, whoever's it is: its
  * frame number and the clock. */
 static void
 packet_begin(struct analyzer *a, int64_t ts_us, size_t wirelen)
 {
-	a->pkt_conn = 0;
-	a->pkt_new = false;
-	a->pkt_peak = a->mem;
-	a->st.frames++;
-	a->st.bytes += wirelen;
-	a->frame = ++a->frames_seen;
+	frames_begin(a, 1, wirelen);
 	if (ts_us < LIMIT_TS_MIN_US || ts_us > LIMIT_TS_MAX_US) {
 		/* Beyond it the idle and linger sums could overflow. */
 		a->st.clock_out_of_range++;
@@ -743,16 +752,10 @@ analyzer_elsewhere_run(struct analyzer *a, const struct analyzer_run *r)
 		return false;
 	/* packet_begin's counts, for all of them; what the expiry walk
 	 * leaves when it finds nothing. */
-	a->pkt_conn = 0;
-	a->pkt_new = false;
-	a->st.frames += r->n;
-	a->st.bytes += r->wire_bytes;
-	a->frames_seen += r->n;
-	a->frame = a->frames_seen;
+	frames_begin(a, r->n, r->wire_bytes);
 	a->now_us = conn_now(a->conns);
 	if (r->any_tcp)		/* a TCP segment's walk ran */
 		a->order.phase = 2;
-	a->pkt_peak = a->mem;
 	return true;
 }
 

@@ -35,6 +35,18 @@ json(const char *in, size_t len)
 
 /* sb_u64 and sb_milli against snprintf's "%llu" and "%.3f", at the edges
  * and across digit counts. */
+/* u64_as_printf: sb_u64 writes |v| as snprintf's %llu does. */
+static void
+u64_as_printf(struct sb *b, uint64_t v)
+{
+	char want[32];
+
+	sb_reset(b);
+	sb_u64(b, v);
+	snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+	ck_assert_str_eq(b->s, want);
+}
+
 START_TEST(test_numbers)
 {
 	static const int64_t ms[] = { 0, 1, -1, 999, 1000, -1000, 12345,
@@ -45,31 +57,17 @@ START_TEST(test_numbers)
 	size_t i;
 
 	sb_init(&b);
+	/* Each power of ten and each bit length, and their neighbours: the
+	 * digit count comes from the bit length. */
 	for (v = 1, i = 0; i < 20; i++, v *= 10) {
-		uint64_t t[3] = { v - 1, v, v + 1 };
-		size_t k;
-
-		for (k = 0; k < 3; k++) {
-			sb_reset(&b);
-			sb_u64(&b, t[k]);
-			snprintf(want, sizeof(want), "%llu",
-			    (unsigned long long)t[k]);
-			ck_assert_str_eq(b.s, want);
-		}
+		u64_as_printf(&b, v - 1);
+		u64_as_printf(&b, v);
+		u64_as_printf(&b, v + 1);
 	}
-	/* And at each bit length's edges (the digit count comes from it). */
 	for (i = 0; i < 64; i++) {
-		uint64_t t[3] = { (1ULL << i) - 1, 1ULL << i,
-		    (1ULL << i) | ((1ULL << i) - 1) };
-		size_t k;
-
-		for (k = 0; k < 3; k++) {
-			sb_reset(&b);
-			sb_u64(&b, t[k]);
-			snprintf(want, sizeof(want), "%llu",
-			    (unsigned long long)t[k]);
-			ck_assert_str_eq(b.s, want);
-		}
+		u64_as_printf(&b, (1ULL << i) - 1);
+		u64_as_printf(&b, 1ULL << i);
+		u64_as_printf(&b, (1ULL << i) | ((1ULL << i) - 1));
 	}
 	sb_reset(&b);
 	sb_u64(&b, UINT64_MAX);
