@@ -650,17 +650,15 @@ unsigned
 conn_router_packet(struct conn_router *r, const struct segment *s,
     size_t caplen)
 {
-	uint64_t h;
 	unsigned w;
 	size_t b;
 
 	r->load[0] += ROUTE_COST_READ + (caplen >> ROUTE_READ_SHIFT);
 	if (s == NULL || r->p.worker_n <= 1)
 		return 0;
-	h = flow_segment_shard_hash(s);
-	if (!in_shard(&r->p, h))
+	if (r->p.shard_n > 1 && !in_shard(&r->p, flow_segment_shard_hash(s)))
 		return 0;	/* worker 0 counts it, no more */
-	b = (size_t)(h >> 52) % CONN_ROUTE_BUCKETS;
+	b = (size_t)(flow_segment_route_hash(s) >> 20) % CONN_ROUTE_BUCKETS;
 	if (r->bucket[b] == 0)
 		r->bucket[b] = (uint16_t)(least_loaded(r) + 1);
 	w = r->bucket[b] - 1u;

@@ -279,7 +279,7 @@ enum conn_seg		 conn_segment(struct conn_table *t,
 unsigned		 conn_worker_weight(uint32_t worker_k, uint32_t worker_n);
 /*
  * The router of --threads, in the thread that reads: it sends each TCP
- * segment to the worker of its service (flow_segment_shard_hash, so both
+ * segment to the worker of its service (flow_segment_route_hash, so both
  * directions of a connection, and every connection to one server, go to
  * one worker), and what is not a TCP segment, or another --shard's, to
  * worker 0. A service's worker is chosen when its first packet comes:

@@ -1,4 +1,5 @@
 /* flow.c - the connection table: 5-tuple lookup, roles, TCP events, LRU. */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,18 +168,47 @@ flow_key_shard_hash(const struct flow_key *k)
 	return shard_hash(k->af, k->a, k->pa);
 }
 
+/* service_of points |*addr| at the service endpoint of |s| and returns its
+ * port: the endpoint with the lower port, the lower address (key a, as
+ * flow_key_of orders them) when both ports are equal. */
+static uint16_t
+service_of(const struct segment *s, const uint8_t **addr)
+{
+	if (s->sport != s->dport) {
+		*addr = s->sport < s->dport ? s->src : s->dst;
+		return s->sport < s->dport ? s->sport : s->dport;
+	}
+	*addr = memcmp(s->src, s->dst, s->af == 6 ? 16 : 4) <= 0 ?
+	    s->src : s->dst;
+	return s->sport;
+}
+
 uint64_t
 flow_segment_shard_hash(const struct segment *s)
 {
 	const uint8_t *svc;
+	uint16_t port = service_of(s, &svc);
 
-	if (s->sport != s->dport)
-		svc = s->sport < s->dport ? s->src : s->dst;
-	else	/* key a: the lower address (flow_key_of's order) */
-		svc = memcmp(s->src, s->dst, s->af == 6 ? 16 : 4) <= 0 ?
-		    s->src : s->dst;
-	return shard_hash(s->af, svc, s->sport < s->dport ? s->sport :
-	    s->dport);
+	return shard_hash(s->af, svc, port);
+}
+
+uint32_t
+flow_segment_route_hash(const struct segment *s)
+{
+	const uint64_t m = 0x9e3779b97f4a7c15ULL;
+	const uint8_t *svc;
+	uint64_t h = (uint64_t)service_of(s, &svc) << 8 | s->af;
+	uint32_t w;
+	size_t i, n = s->af == 6 ? 16 : 4;
+
+	/* Big-endian words: the same buckets on every machine. */
+	for (i = 0; i < n; i += 4) {
+		memcpy(&w, svc + i, sizeof(w));
+		h = (h ^ (uint64_t)ntohl(w) << 24) * m;
+		h ^= h >> 29;
+	}
+	h *= m;
+	return (uint32_t)(h >> 32);
 }
 
 struct flow *

@@ -90,6 +90,11 @@ uint64_t		 flow_key_shard_hash(const struct flow_key *k);
 /* flow_segment_shard_hash is flow_key_shard_hash of flow_key_of(|s|),
  * without making the key: the route of every packet (conn_router_packet). */
 uint64_t		 flow_segment_shard_hash(const struct segment *s);
+/* flow_segment_route_hash is a cheaper hash of the same service endpoint
+ * (a few multiplications where FNV-1a takes one a byte): the router's
+ * buckets when there is no --shard to honour (conn_router_packet). It
+ * does not depend on the machine's byte order either. */
+uint32_t		 flow_segment_route_hash(const struct segment *s);
 /* flow_find returns the flow of |k|, or NULL. */
 struct flow		*flow_find(struct flow_table *t, const struct flow_key *k);
 /* flow_insert adds a new flow for |k| and returns it. */

@@ -118,6 +118,9 @@ START_TEST(test_shard_hash_segment)
 		    flow_key_shard_hash(&k));
 		ck_assert_uint_eq(flow_segment_shard_hash(&y),
 		    flow_key_shard_hash(&k));
+		/* The router's hash: both directions alike too. */
+		ck_assert_uint_eq(flow_segment_route_hash(&x),
+		    flow_segment_route_hash(&y));
 		if (x.af == 6)
 			n6++;
 		else
@@ -129,6 +132,51 @@ START_TEST(test_shard_hash_segment)
 	ck_assert_uint_gt(n4, 1000);
 	ck_assert_uint_gt(n6, 1000);
 	ck_assert_uint_gt(ties, 1000);
+}
+END_TEST
+
+/* The router's hash (conn.c: its top 12 bits pick one of 4096 buckets):
+ * a service's clients do not matter, and services that differ only in
+ * their last address bytes or their port spread over the buckets. */
+START_TEST(test_route_hash)
+{
+	uint8_t seen[4096] = { 0 };
+	struct segment x, z;
+	unsigned i, used = 0, b;
+
+	for (i = 0; i < 20000; i++) {
+		memset(&x, 0, sizeof(x));
+		x.af = 4;
+		x.src[0] = 10;
+		x.src[1] = 1;
+		x.src[2] = (uint8_t)(i & 0xff);
+		x.src[3] = 7;
+		x.sport = (uint16_t)(40000 + i % 1000);
+		x.dst[0] = 10;
+		x.dst[2] = (uint8_t)(i >> 8);
+		x.dst[3] = (uint8_t)i;
+		x.dport = 443;
+		z = x;		/* another client of the same service */
+		z.src[1] = 2;
+		z.sport = 50000;
+		ck_assert_uint_eq(flow_segment_route_hash(&x),
+		    flow_segment_route_hash(&z));
+		b = flow_segment_route_hash(&x) >> 20;
+		used += seen[b] == 0;
+		seen[b] = 1;
+	}
+	/* 20,000 drawn at random would fill about 4,065 of 4,096. */
+	ck_assert_uint_gt(used, 3900);
+	memset(seen, 0, sizeof(seen));
+	used = 0;
+	for (i = 1; i <= 20000; i++) {	/* one address, many ports */
+		x.dport = (uint16_t)i;
+		x.sport = 60000;
+		b = flow_segment_route_hash(&x) >> 20;
+		used += seen[b] == 0;
+		seen[b] = 1;
+	}
+	ck_assert_uint_gt(used, 3900);
 }
 END_TEST
 
@@ -228,6 +276,7 @@ flow_suite(void)
 	tcase_add_test(tc, test_key_symmetric);
 	tcase_add_test(tc, test_shard_hash);
 	tcase_add_test(tc, test_shard_hash_segment);
+	tcase_add_test(tc, test_route_hash);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_tcp_events);
 	tcase_add_test(tc, test_midstream_roles);
