@@ -248,11 +248,12 @@ id_of(const struct pool *pl, uint64_t frame)
 
 /*
  * find_ids notes where the text of |e| (in |r|) holds pending ids: a
- * raw mark, or a backslash (an escape of two characters at least, which
- * is skipped whole when it is not an id).
+ * raw mark, or, when its rendering |escaped| control characters, a
+ * backslash (an escape of two characters at least, which is skipped
+ * whole when it is not an id).
  */
 static void
-find_ids(const struct pool *pl, struct res *r, struct rec *e)
+find_ids(const struct pool *pl, struct res *r, struct rec *e, bool escaped)
 {
 	const char *s = r->bytes.s + e->text, *end = s + e->text_len, *p;
 	const char *mark, *bs;
@@ -261,7 +262,7 @@ find_ids(const struct pool *pl, struct res *r, struct rec *e)
 
 	e->id0 = r->nids;
 	mark = memchr(s, TL_ID_MARK_OPEN, e->text_len);
-	bs = memchr(s, '\\', e->text_len);
+	bs = escaped ? memchr(s, '\\', e->text_len) : NULL;
 	for (p = s; p < end; p += len) {
 		/* Once not found, not in the rest either. */
 		if (mark != NULL && mark < p)
@@ -296,6 +297,7 @@ on_conn(void *arg, struct tl_conn *c)
 	struct worker *w = arg;
 	struct res *r = w->cur;
 	struct rec *e;
+	size_t escaped;
 
 	if (r->n == r->cap) {
 		r->cap = r->cap != 0 ? r->cap * 2 : 64;
@@ -318,9 +320,10 @@ on_conn(void *arg, struct tl_conn *c)
 	}
 	/* Rendered where it is kept: no copy. */
 	e->text = r->bytes.len;
+	escaped = r->bytes.escaped;
 	if (out_render(w->out, c, &r->bytes) && r->bytes.len > e->text) {
 		e->text_len = r->bytes.len - e->text;
-		find_ids(w->pl, r, e);
+		find_ids(w->pl, r, e, r->bytes.escaped != escaped);
 	}
 }
 

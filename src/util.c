@@ -138,6 +138,7 @@ sb_init(struct sb *b)
 	b->s = NULL;
 	b->len = 0;
 	b->cap = 0;
+	b->escaped = 0;
 }
 
 void
@@ -480,6 +481,7 @@ sb_text_escaped(struct sb *b, const uint8_t *p, size_t len)
 		}
 		/* Control, C1, bidi override or invalid byte. */
 		sb_printf(b, "\\x%02x", p[i]);
+		b->escaped++;
 		n = 1;
 	}
 }
@@ -566,6 +568,7 @@ sb_json_string(struct sb *b, const uint8_t *p, size_t len)
 		if (n == 0) {
 			/* Invalid UTF-8: the byte as U+00XX. */
 			sb_printf(b, "\\u%04x", p[i]);
+			b->escaped++;
 			n = 1;
 			continue;
 		}
@@ -580,9 +583,10 @@ sb_json_string(struct sb *b, const uint8_t *p, size_t len)
 		else if (cp == '\t')
 			sb_add(b, "\\t", 2);
 		else if (cp < 0x20 || cp == 0x7f || cp == 0x2028 ||
-		    cp == 0x2029)
+		    cp == 0x2029) {
 			sb_printf(b, "\\u%04x", cp);
-		else
+			b->escaped++;
+		} else
 			sb_add(b, (const char *)p + i, n);
 	}
 	sb_add(b, "\"", 1);

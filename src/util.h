@@ -53,6 +53,9 @@ struct sb {
 	char	*s;
 	size_t	 len;
 	size_t	 cap;
+	size_t	 escaped;	/* control characters written as escapes
+				 * (\x.., \u....): where pool.c looks for
+				 * pending ids beyond the raw ones */
 };
 
 void	sb_init(struct sb *b);

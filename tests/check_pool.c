@@ -105,7 +105,12 @@ START_TEST(test_find_ids)
 	sb_init(&r.bytes);
 	e.text = keep_cstr(&r, text);
 	e.text_len = strlen(text);
-	find_ids(pl, &r, &e);
+	/* A rendering that escaped nothing holds raw marks only. */
+	find_ids(pl, &r, &e, false);
+	ck_assert_uint_eq(e.nid, 1);
+	ck_assert_uint_eq(r.ids[0].frame, 5);
+	r.nids = 0;
+	find_ids(pl, &r, &e, true);
 	ck_assert_uint_eq(e.nid, 3);
 	ck_assert_uint_eq(r.ids[0].frame, 5);
 	ck_assert_uint_eq(r.ids[0].off, 5);

@@ -138,6 +138,31 @@ START_TEST(test_json_escapes)
 }
 END_TEST
 
+/* sb.escaped counts the control characters written as escapes (pool.c
+ * looks for ids in escaped form only then): each escaper counts its own,
+ * and plain text, quotes and backslashes leave it alone. */
+START_TEST(test_escaped_count)
+{
+	struct sb b;
+
+	sb_init(&b);
+	ck_assert_uint_eq(b.escaped, 0);
+	sb_json_string(&b, (const uint8_t *)"plain \"q\" \\", 11);
+	sb_text_escaped(&b, (const uint8_t *)"plain", 5);
+	ck_assert_uint_eq(b.escaped, 0);
+	sb_json_string(&b, (const uint8_t *)"a\001b\002", 4);
+	ck_assert_uint_eq(b.escaped, 2);
+	sb_text_escaped(&b, (const uint8_t *)"\001", 1);
+	ck_assert_uint_eq(b.escaped, 3);
+	sb_json_string(&b, (const uint8_t *)"\xc0", 1);	/* invalid */
+	ck_assert_uint_eq(b.escaped, 4);
+	sb_reset(&b);		/* a count, not a state of the text */
+	ck_assert_uint_eq(b.escaped, 4);
+	sb_cleanup(&b);
+	ck_assert_uint_eq(b.escaped, 0);
+}
+END_TEST
+
 START_TEST(test_json_invalid_utf8)
 {
 	/* Overlong "/", a surrogate, a truncated sequence: each byte becomes
@@ -402,6 +427,7 @@ util_suite(void)
 	tcase_add_test(tc, test_text_utf8_and_invalid);
 	tcase_add_test(tc, test_text_nul);
 	tcase_add_test(tc, test_json_escapes);
+	tcase_add_test(tc, test_escaped_count);
 	tcase_add_test(tc, test_json_invalid_utf8);
 	tcase_add_test(tc, test_json_utf8_passes);
 	tcase_add_loop_test(tc, test_json_every_byte, 0, 256);
