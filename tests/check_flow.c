@@ -180,6 +180,41 @@ START_TEST(test_route_hash)
 }
 END_TEST
 
+/* The table's hash (its low bits pick the bucket): keys that differ only
+ * in a client's port, or only in a client address's last bytes, spread
+ * as random keys would (16,384 of them fill about 10,356 of 16,384
+ * buckets), for IPv4 and for IPv6. */
+START_TEST(test_key_hash_spread)
+{
+	uint8_t seen[16384];
+	struct segment x;
+	struct flow_key k;
+	unsigned i, used, b, af, vary;
+
+	for (af = 4; af <= 6; af += 2)
+		for (vary = 0; vary < 2; vary++) {
+			memset(seen, 0, sizeof(seen));
+			used = 0;
+			for (i = 0; i < 16384; i++) {
+				memset(&x, 0, sizeof(x));
+				x.af = (uint8_t)af;
+				x.src[0] = x.dst[0] = 10;
+				x.src[3] = vary ? (uint8_t)i : 1;
+				x.src[2] = vary ? (uint8_t)(i >> 8) : 0;
+				x.dst[3] = 2;
+				x.sport = vary ? 40000 : (uint16_t)(1024 + i);
+				x.dport = 443;
+				flow_key_of(&k, &x);
+				b = flow_key_hash(&k) & 16383;
+				used += seen[b] == 0;
+				seen[b] = 1;
+			}
+			ck_assert_msg(used > 9800, "af %u vary %u: %u buckets",
+			    af, vary, used);
+		}
+}
+END_TEST
+
 START_TEST(test_table)
 {
 	struct flow_table *t = flow_table_new(4);
@@ -277,6 +312,7 @@ flow_suite(void)
 	tcase_add_test(tc, test_shard_hash);
 	tcase_add_test(tc, test_shard_hash_segment);
 	tcase_add_test(tc, test_route_hash);
+	tcase_add_test(tc, test_key_hash_spread);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_tcp_events);
 	tcase_add_test(tc, test_midstream_roles);
