@@ -59,25 +59,31 @@ struct tl_event {
 	uint8_t		 hs_type;	/* TL_EV_HANDSHAKE */
 	uint8_t		 alert_level;
 	uint8_t		 alert_desc;
-	bool		 encrypted;	/* alert or record under encryption */
-	bool		 decrypted;	/* read with a key log */
-	bool		 inferred;	/* type deduced from size/order */
-	bool		 sslv2;		/* SSLv2-compatible ClientHello */
 	uint8_t		 flight;	/* enum tl_flight */
-	uint16_t	 version;	/* hello versions, record version */
-	uint16_t	 cipher;	/* ServerHello */
-	uint32_t	 len;		/* record or message length */
-	uint32_t	 count;		/* SYN retransmissions, records */
-	uint64_t	 bytes;		/* gap / application data bytes */
-	const char	*what;		/* static text: malformed reason, ... */
 	uint8_t		 preview;	/* wire bytes kept: 1 + an index
 					 * into the connection's previews;
 					 * 0: none (read with tl_event_raw) */
+	bool		 encrypted:1;	/* alert or record under encryption */
+	bool		 decrypted:1;	/* read with a key log */
+	bool		 inferred:1;	/* type deduced from size/order */
+	bool		 sslv2:1;	/* SSLv2-compatible ClientHello */
+	uint16_t	 version;	/* hello versions, record version */
+	uint16_t	 cipher;	/* ServerHello */
+	uint32_t	 len;		/* record or message length */
+	/* One or the other, by type: 48 bytes an event, not 56. */
+	union {
+		uint32_t count;		/* SYN: times sent; Certificate:
+					 * certificates; CertificateRequest:
+					 * CA names */
+		uint64_t bytes;		/* gap, resync: bytes; conflict:
+					 * its offset */
+	};
+	const char	*what;		/* static text: malformed reason, ... */
 };
 
 /* The first bytes of something that is not TLS (a plaintext greeting, a
  * refusal), from the wire: escape them. Few events have one, so they are
- * kept beside the timeline, and an event is 64 bytes, not 96. */
+ * kept beside the timeline, and an event is 48 bytes, not 80. */
 struct tl_preview {
 	uint8_t		 len;
 	uint8_t		 b[LIMIT_PREVIEW_BYTES];
