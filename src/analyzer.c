@@ -33,6 +33,8 @@ struct conn_rt {
 	struct dir_ctx		 dctx[2];
 	struct tls_stream	 ts;		/* records, messages, keys */
 	size_t			 mem;		/* bytes counted in a->mem */
+	size_t			 tl_heap;	/* tl_conn_heap_bytes, as last
+						 * counted (mem_update) */
 	bool			 told_data;	/* facts_client_data was called */
 };
 
@@ -72,6 +74,11 @@ struct analyzer {
 	 * added, data delivered by the reassembly): a packet during which
 	 * it did not move needs no mem_update (follow_segment). */
 	uint64_t		 mem_marks;
+	/* Of those, what may change what a timeline holds on the heap (an
+	 * event added or dropped, a preview, a message kept): without it,
+	 * mem_update does not recount tl_conn_heap_bytes, whose fields a
+	 * data packet of a settled connection never touches otherwise. */
+	uint64_t		 tl_marks;
 	/* The end of input under way (analyzer_flush_some): the open
 	 * connections in the order they are reported, and how many were. */
 	struct conn_life	**flush_v;
@@ -184,15 +191,20 @@ static struct tl_event *
 ev(struct analyzer *a, struct conn_rt *cr, enum tl_ev_type type, int dir)
 {
 	a->mem_marks++;
+	a->tl_marks++;
 	return tl_add_event(cr->tl, type, (enum tl_dir)dir, a->frame,
 	    a->now_us);
 }
 
-/* mem_update recounts the bytes |cr| holds and adjusts the total. */
+/* mem_update recounts the bytes |cr| holds and adjusts the total; those
+ * of its timeline only if |tl| (a->tl_marks moved). */
 static void
-mem_update(struct analyzer *a, struct conn_rt *cr)
+mem_update(struct analyzer *a, struct conn_rt *cr, bool tl)
 {
 	size_t m;
+
+	if (tl)
+		cr->tl_heap = tl_conn_heap_bytes(cr->tl);
 
 	/* The connection's own structures count too, so that the memory
 	 * cap bounds a flood of connections, not only their payload: its
@@ -200,8 +212,7 @@ mem_update(struct analyzer *a, struct conn_rt *cr)
 	 * CertificateRequest, hello lists and names, previews:
 	 * tl_conn_heap_bytes). bench/RESULTS.md: the RSS per open
 	 * connection is what this counts. */
-	m = slab_object_bytes(&a->slots) + a->flow_bytes +
-	    tl_conn_heap_bytes(cr->tl);
+	m = slab_object_bytes(&a->slots) + a->flow_bytes + cr->tl_heap;
 	m += cr->rs[0].ooo_bytes + cr->rs[1].ooo_bytes +
 	    tls_stream_mem(&cr->ts);
 	a->mem = a->mem - cr->mem + m;
@@ -284,20 +295,27 @@ rs_data(void *arg, const uint8_t *p, size_t len)
 {
 	struct dir_ctx *dc = arg;
 	struct conn_rt *cr = dc->cr;
+	struct tl_conn *c = cr->tl;
 	struct tls_stamp at = { dc->a->frame, dc->a->now_us };
+	/* Whatever the stream keeps in the timeline comes with an event
+	 * (or drops one past LIMIT_EVENTS), or a preview. */
+	size_t kept = c->num_events + c->num_previews + c->dropped_events;
 	unsigned r;
 
 	dc->a->mem_marks++;
 	r = tls_stream_feed(&cr->ts, dc->dir, p, len, at);
-	if (!cr->told_data && cr->tl->appdata_records[TL_C2S] > 0) {
+	if (!cr->told_data && c->appdata_records[TL_C2S] > 0) {
 		cr->told_data = true;
-		facts_client_data(dc->a->facts, cr->tl);
+		facts_client_data(dc->a->facts, c);	/* the known chain */
+		dc->a->tl_marks++;
 	}
+	if (c->num_events + c->num_previews + c->dropped_events != kept)
+		dc->a->tl_marks++;
 	if (r & TLS_STREAM_SETTLED) {
 		/* The fast path: nothing more is buffered. */
 		(void)conn_input(dc->a->conns, &cr->life, CONN_IN_SETTLED,
 		    false);
-		mem_update(dc->a, cr);
+		mem_update(dc->a, cr, true);
 	}
 	if (r & TLS_STREAM_STOP(!dc->dir))
 		reasm_stop(&cr->rs[!dc->dir]);
@@ -771,7 +789,7 @@ follow_segment(struct analyzer *a, const struct segment *s)
 {
 	struct conn_seg_out o;
 	struct conn_rt *cr;
-	uint64_t marks = a->mem_marks;
+	uint64_t marks = a->mem_marks, tl_marks = a->tl_marks;
 	size_t ooo;
 	int dir;
 
@@ -806,7 +824,7 @@ follow_segment(struct analyzer *a, const struct segment *s)
 	 * most packets of a transfer. */
 	if (s->payload_wire_len > 0 || a->pkt_new || a->mem_marks != marks ||
 	    cr->rs[0].ooo_bytes + cr->rs[1].ooo_bytes != ooo)
-		mem_update(a, cr);
+		mem_update(a, cr, a->pkt_new || a->tl_marks != tl_marks);
 	if (cr->tl->fin[0] && cr->tl->fin[1]) {
 		if (conn_input(a->conns, &cr->life, CONN_IN_FIN_BOTH,
 		    false).act == CONN_ACT_REPORT)
