@@ -50,7 +50,7 @@ esc_name(struct sb *b, const struct tl_name *n)
 {
 	sb_text_escaped(b, n->b, n->len);
 	if (n->wire_len > n->len)
-		sb_printf(b, "...(%zu bytes)", n->wire_len);
+		sb_printf(b, "...(%u bytes)", n->wire_len);
 }
 
 static void
@@ -215,7 +215,7 @@ event_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
 				esc_name(b, &c->ch.alpn);
 			}
 			if (e->frame == c->ch.frame)
-				sb_printf(b, " suites=%zu", c->ch.suites.total);
+				sb_printf(b, " suites=%u", c->ch.suites.total);
 			if (opt->verbose && e->frame == c->ch.frame &&
 			    c->ch.ja4[0] != '\0')
 				sb_printf(b, " ja4=%s", c->ch.ja4);
@@ -363,7 +363,7 @@ u16_list(struct sb *b, const char *title, const struct tl_u16s *l,
 		code(b, name(l->v[i]), l->v[i]);
 	}
 	if (l->total > l->num)
-		sb_printf(b, " (+%zu)", l->total - l->num);
+		sb_printf(b, " (+%u)", l->total - l->num);
 	sb_puts(b, "\n");
 }
 

@@ -96,9 +96,10 @@ keep(uint8_t **at, const void *p, size_t n)
 static void
 keep_list(struct tl_u16s *dst, uint8_t **at, const struct tls_u16_list *src)
 {
+	/* Counts within one handshake message: under 2^24. */
 	dst->v = keep(at, src->v, src->num * sizeof(uint16_t));
-	dst->num = src->num;
-	dst->total = src->total;
+	dst->num = (uint32_t)src->num;
+	dst->total = (uint32_t)src->total;
 }
 
 static void
@@ -106,8 +107,8 @@ keep_name(struct tl_name *dst, uint8_t **at, const uint8_t *b, size_t len,
     size_t wire_len)
 {
 	dst->b = len > 0 ? keep(at, b, len) : empty_name;
-	dst->len = len;
-	dst->wire_len = wire_len;
+	dst->len = (uint32_t)len;		/* within one message */
+	dst->wire_len = (uint32_t)wire_len;
 }
 
 void

@@ -99,8 +99,9 @@ struct tl_preview {
  */
 struct tl_u16s {
 	const uint16_t		*v;
-	size_t			num;		/* entries kept */
-	size_t			total;		/* entries on the wire */
+	uint32_t		num;		/* entries kept */
+	uint32_t		total;		/* entries on the wire (a hello
+						 * is under 2^24 bytes) */
 };
 
 /* A name from a hello (SNI, ALPN), kept at its length: |b| points into
@@ -108,8 +109,9 @@ struct tl_u16s {
  * Wire bytes, not a C string: renderers escape them. */
 struct tl_name {
 	const uint8_t		*b;
-	size_t			len;		/* bytes kept */
-	size_t			wire_len;	/* on the wire (may exceed len) */
+	uint32_t		len;		/* bytes kept */
+	uint32_t		wire_len;	/* on the wire (may exceed len;
+						 * under 2^24, a message's) */
 };
 
 /* What the client offered, copied out of the ClientHello. */
