@@ -66,13 +66,26 @@ tls_stream_init(struct tls_stream *ts, struct tl_conn *c,
 	ts->st_done = midstream;
 }
 
+/* What a connection keeps while it reads a preamble (|ts->st| points at
+ * its reader, the first member). */
+struct preamble {
+	struct starttls		st;
+	struct tls_stamp	at[2];	/* each direction's first byte */
+};
+
+static struct preamble *
+preamble_of(const struct tls_stream *ts)
+{
+	return (struct preamble *)(void *)ts->st;
+}
+
 /* st_end frees the preamble's reader: nothing more is read as one. */
 static void
 st_end(struct tls_stream *ts)
 {
 	if (ts->st != NULL) {
 		starttls_cleanup(ts->st);
-		free(ts->st);
+		free(preamble_of(ts));
 		ts->st = NULL;
 	}
 	ts->st_done = true;
@@ -109,7 +122,8 @@ tls_stream_mem(const struct tls_stream *ts)
 	if (ts->ovpn != NULL)
 		m += sizeof(*ts->ovpn) + ALLOC_OVERHEAD;
 	if (ts->st != NULL)
-		m += sizeof(*ts->st) + ALLOC_OVERHEAD + ts->st->line[0].cap +
+		m += sizeof(struct preamble) + ALLOC_OVERHEAD +
+		    ts->st->line[0].cap +
 		    ts->st->line[1].cap;
 	return m;
 }
@@ -830,7 +844,8 @@ preamble_events(struct tls_stream *ts, int dir, const uint8_t *p,
 		st->unasked_now = false;
 		c->not_tls[TL_S2C] = true;
 		e = tl_add_event(c, TL_EV_NOT_TLS, TL_S2C,
-		    ts->st_at[TL_S2C].frame, ts->st_at[TL_S2C].ts_us);
+		    preamble_of(ts)->at[TL_S2C].frame,
+		    preamble_of(ts)->at[TL_S2C].ts_us);
 		e->flight = (uint8_t)flight(ts, TL_S2C);
 		tl_event_set_raw(c, e, st->head[TL_S2C],
 		    st->head_len[TL_S2C]);
@@ -900,7 +915,8 @@ tls_stream_feed(struct tls_stream *ts, int dir, const uint8_t *p, size_t len,
 	if (!ts->st_done && ts->rec[dir].state == TLS_REC_DETECT &&
 	    ts->rec[dir].pending.len == 0) {
 		if (ts->st == NULL) {
-			ts->st = xcalloc(1, sizeof(*ts->st));
+			ts->st = &((struct preamble *)xcalloc(1,
+			    sizeof(struct preamble)))->st;
 			starttls_init(ts->st);
 		}
 		/* The client's first bytes: OpenVPN's first packet? */
@@ -911,7 +927,7 @@ tls_stream_feed(struct tls_stream *ts, int dir, const uint8_t *p, size_t len,
 				return ovpn_read(ts, dir, p, len);
 		}
 		if (ts->st->head_len[dir] == 0)
-			ts->st_at[dir] = at;
+			preamble_of(ts)->at[dir] = at;
 		used = starttls_feed(ts->st, dir, p, len);
 		preamble_events(ts, dir, p, len);
 		if (ts->st->state == STARTTLS_DONE)

@@ -82,11 +82,11 @@ struct tls_stream {
 	struct tls_stamp	 at;		/* of the bytes being read */
 	/* The preamble before TLS (STARTTLS, proxies): its reader, from
 	 * the first byte until it is done, then NULL with |st_done| (most
-	 * connections begin with TLS: its 232 bytes are theirs for one
-	 * call). */
+	 * connections begin with TLS: its bytes are theirs for one call).
+	 * It is the first member of tls_stream.c's struct preamble, which
+	 * keeps the stamps of each direction's first preamble byte too. */
 	struct starttls		*st;
 	bool			 st_done;
-	struct tls_stamp	 st_at[2];	/* first preamble byte's */
 	struct tls_rec		 rec[2];
 	struct tls_hs		 hs[2];
 	struct ovpn		*ovpn;		/* OpenVPN over TCP, or NULL */
