@@ -435,6 +435,7 @@ names = {'bulk': 'bulk capture', 'hs': 'handshake-only capture',
          'long': 'long-transfers capture',
          'hs-ng': 'handshake-only capture as pcapng'}
 out = []
+disturbed = []
 out.append('Machine: %s CPUs, load average %s at the start (%s); memory: total %s MB, '
            'free %s MB, available %s MB' % (mach.get('cpus'), mach.get('load'), mach.get('date'),
            mach.get('mem_total_mb'), mach.get('mem_free_mb'), mach.get('mem_available_mb')))
@@ -473,7 +474,31 @@ for label in ('bulk', 'hs', 'hs-ng', 'long', 'bulk-x4', 'hs-x4', 'cc', 'cc-low')
             tool, '' if rcs == [0] else ' (exit %s)' % ','.join(map(str, rcs)), len(v), w,
             m['bytes'] / 1e6 / w, m['packets'] / w, m['tls_handshakes'] / w,
             m['connections'] / w, rss, cpu, '%.2fx' % (w / fl) if fl else '-'))
+    # How steady the machine was: the slowest round against the fastest.
+    # Each does the same work every round: on a quiet machine they stay
+    # within a few percent. The floor runs on one CPU, the worker threads
+    # on two: a VM whose second CPU is taken for a while shows it only in
+    # the latter. Past 1.15 (floor) or 1.2 (tlsdiag) the medians are not
+    # worth comparing with another run's.
+    spread, moved = [], []
+    for tool in ('floor', 'tlsdiag-json', 'tlsdiag-1cpu'):
+        v = res.get((tool, label))
+        if v and len(v) > 1:
+            sp = max(x[0] for x in v) / min(x[0] for x in v)
+            spread.append('%s %.2f' % (tool, sp))
+            if sp > (1.15 if tool == 'floor' else 1.2):
+                moved.append(tool)
+    if spread:
+        out.append('Spread of the rounds (slowest / fastest): %s%s' % (
+            ', '.join(spread), '   DISTURBED: ' + ', '.join(moved) if moved else ''))
+        if moved:
+            disturbed.append(label)
 out.append('')
+if disturbed:
+    out.append('DISTURBED run: rounds of the same command differed by more than 15%% '
+               '(floor) or 20%% (tlsdiag) on %s; compare binaries in alternation '
+               '(bench/README.md) rather than this run with another' % ', '.join(disturbed))
+    out.append('')
 out.append('Ratios and targets')
 def line(s):
     out.append('  ' + s)
