@@ -19,8 +19,7 @@ struct conn_rt;
 
 /* The context of one direction of one connection, for the callbacks. */
 struct dir_ctx {
-	struct analyzer	*a;
-	struct conn_rt	*cr;
+	struct conn_rt	*cr;		/* its analyzer: cr->a */
 	int		 dir;		/* enum tl_dir */
 };
 
@@ -276,7 +275,6 @@ conn_new(struct analyzer *a, struct flow *f, const struct segment *s,
 	c->first_frame = a->frame;
 	for (d = 0; d < 2; d++) {
 		reasm_init(&cr->rs[d], a->opt.max_stream_bytes);
-		cr->dctx[d].a = a;
 		cr->dctx[d].cr = cr;
 		cr->dctx[d].dir = d;
 	}
@@ -295,27 +293,28 @@ rs_data(void *arg, const uint8_t *p, size_t len)
 {
 	struct dir_ctx *dc = arg;
 	struct conn_rt *cr = dc->cr;
+	struct analyzer *a = cr->a;
 	struct tl_conn *c = cr->tl;
-	struct tls_stamp at = { dc->a->frame, dc->a->now_us };
+	struct tls_stamp at = { a->frame, a->now_us };
 	/* Whatever the stream keeps in the timeline comes with an event
 	 * (or drops one past LIMIT_EVENTS), or a preview. */
 	size_t kept = c->num_events + c->num_previews + c->dropped_events;
 	unsigned r;
 
-	dc->a->mem_marks++;
+	a->mem_marks++;
 	r = tls_stream_feed(&cr->ts, dc->dir, p, len, at);
 	if (!cr->told_data && c->appdata_records[TL_C2S] > 0) {
 		cr->told_data = true;
-		facts_client_data(dc->a->facts, c);	/* the known chain */
-		dc->a->tl_marks++;
+		facts_client_data(a->facts, c);	/* the known chain */
+		a->tl_marks++;
 	}
 	if (c->num_events + c->num_previews + c->dropped_events != kept)
-		dc->a->tl_marks++;
+		a->tl_marks++;
 	if (r & TLS_STREAM_SETTLED) {
 		/* The fast path: nothing more is buffered. */
-		(void)conn_input(dc->a->conns, &cr->life, CONN_IN_SETTLED,
+		(void)conn_input(a->conns, &cr->life, CONN_IN_SETTLED,
 		    false);
-		mem_update(dc->a, cr, true);
+		mem_update(a, cr, true);
 	}
 	if (r & TLS_STREAM_STOP(!dc->dir))
 		reasm_stop(&cr->rs[!dc->dir]);
@@ -331,7 +330,7 @@ rs_gap(void *arg, uint64_t nbytes)
 	uint64_t snap;
 
 	c->gap_bytes[dc->dir] += nbytes;
-	e = ev(dc->a, dc->cr, TL_EV_GAP, dc->dir);
+	e = ev(dc->cr->a, dc->cr, TL_EV_GAP, dc->dir);
 	e->bytes = nbytes;
 	/* in: bytes cut by the snapshot length reach reasm as lost ranges,
 	 * delivered only as gaps: charge this gap to them first. */
@@ -352,7 +351,7 @@ rs_conflict(void *arg, uint64_t off, size_t len)
 	struct dir_ctx *dc = arg;
 	struct tl_event *e;
 
-	e = ev(dc->a, dc->cr, TL_EV_CONFLICT, dc->dir);
+	e = ev(dc->cr->a, dc->cr, TL_EV_CONFLICT, dc->dir);
 	e->bytes = off;
 	e->len = (uint32_t)len;
 }

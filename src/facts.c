@@ -309,7 +309,7 @@ on_certificate(struct facts *f, struct tl_conn *c, struct rd *body,
 		return;
 	ch->present = true;
 	ch->frame = e->frame;
-	ch->total = m.total_certs;
+	ch->total = (uint32_t)m.total_certs;	/* in one message */
 	tl_chain_set(ch, m.num_certs);
 	for (i = 0; i < ch->num; i++)
 		ch->certs[i] = x509_cache_get(f->certs, rd_ptr(&m.certs[i]),
@@ -519,7 +519,7 @@ check_server_chain(struct facts *f, const struct tl_conn *c,
 	    &p);
 	ch->findings = xcalloc(n, sizeof(*tmp));
 	memcpy(ch->findings, tmp, n * sizeof(*tmp));
-	ch->num_findings = n;
+	ch->num_findings = (uint32_t)n;	/* at most 32 */
 	ch->store_checked = f->store != NULL;
 }
 
@@ -548,7 +548,7 @@ check_chains(struct facts *f, struct tl_conn *c)
 		    c->client_chain.certs, c->client_chain.num, &p);
 		c->client_chain.findings = xcalloc(n, sizeof(*tmp));
 		memcpy(c->client_chain.findings, tmp, n * sizeof(*tmp));
-		c->client_chain.num_findings = n;
+		c->client_chain.num_findings = (uint32_t)n;
 	}
 }
 

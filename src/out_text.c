@@ -334,7 +334,7 @@ chain(struct sb *b, const char *title, const struct tl_chain *ch,
 		sb_puts(b, "\n");
 	}
 	if (ch->total > ch->num)
-		sb_printf(b, "    (+%zu more not parsed)\n", ch->total - ch->num);
+		sb_printf(b, "    (+%u more not parsed)\n", ch->total - ch->num);
 	for (i = 0; i < ch->num_findings; i++) {
 		if (ch->findings[i].severity == X509_SEV_INFO && !opt->verbose)
 			continue;

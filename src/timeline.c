@@ -242,7 +242,7 @@ tl_chain_set(struct tl_chain *ch, size_t n)
 	if (n > LIMIT_CHAIN_CERTS)
 		n = LIMIT_CHAIN_CERTS;
 	ch->certs = n > 0 ? xcalloc(n, sizeof(*ch->certs)) : NULL;
-	ch->num = n;
+	ch->num = (uint32_t)n;
 }
 
 void

@@ -175,17 +175,18 @@ struct tl_server_hello {
 
 /* A certificate chain as sent, and what the checks found. */
 struct tl_chain {
-	bool			present;	/* a Certificate message was seen */
-	bool			encrypted_inferred; /* TLS 1.3 flight, not read */
 	uint64_t		frame;
-	size_t			num;		/* certs[] entries */
-	size_t			total;		/* on the wire */
 	/* heap, |num| (at most LIMIT_CHAIN_CERTS; tl_chain_set): a
 	 * connection without certificates keeps no room for them.
 	 * NULL: unparseable. */
 	struct x509_cert	**certs;
 	struct x509_finding	*findings;	/* heap, num_findings */
-	size_t			num_findings;
+	uint32_t		num;		/* certs[] entries */
+	uint32_t		total;		/* on the wire (within one
+						 * message: under 2^24) */
+	uint32_t		num_findings;
+	bool			present;	/* a Certificate message was seen */
+	bool			encrypted_inferred; /* TLS 1.3 flight, not read */
 	bool			store_checked;	/* against --ca-file/--ca-path */
 };
 

@@ -1123,7 +1123,7 @@ vt_server_cert_trust_left(const struct vctx *x, struct verdict *v)
 	vt_evidence(v, vt_str("server certificate %s issued by %s",
 	    leaf_subject(sc), leaf_issuer(sc)));
 	known_evidence(x, v);
-	vt_evidence(v, vt_str("%zu certificate(s) sent, each issued by the "
+	vt_evidence(v, vt_str("%u certificate(s) sent, each issued by the "
 	    "next; the chain ends at %s", sc->num, root));
 	add_ev(v, x, x->alert);
 	v->next = vt_str("add %s to the client's trust store (or point the "
