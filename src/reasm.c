@@ -50,6 +50,14 @@ struct emit {
 	uint64_t		 gap;	/* gap bytes not yet handed on */
 };
 
+/* bump adds one to a counter of reasm_dir, which stops at its top. */
+static void
+bump(uint32_t *c)
+{
+	if (*c < UINT32_MAX)
+		(*c)++;
+}
+
 static void	advance(struct reasm_dir *, uint64_t);
 static bool	emit_flush(struct emit *);
 static void	emit_gap(struct emit *, uint64_t);
@@ -153,7 +161,7 @@ emit_flush(struct emit *e)
 	if (n == 0 || e->d->stopped)
 		return !e->d->stopped;
 	e->gap = 0;
-	e->d->gaps++;
+	bump(&e->d->gaps);
 	e->d->gap_bytes += n;
 	if (e->cb != NULL && e->cb->gap != NULL)
 		e->cb->gap(e->arg, n);
@@ -185,7 +193,7 @@ emit_data(struct emit *e, const uint8_t *p, size_t len)
 static bool
 emit_conflict(struct emit *e, uint64_t off, size_t len)
 {
-	e->d->conflicts++;
+	bump(&e->d->conflicts);
 	if (e->cb != NULL && e->cb->conflict != NULL)
 		e->cb->conflict(e->arg, off, len);
 	return !e->d->stopped;
@@ -405,9 +413,9 @@ add_out_of_order(struct emit *e, uint64_t start, const uint8_t *p,
 		prevp = &q->next;
 	}
 	if (d->ooo_count > count)
-		d->out_of_order++;
+		bump(&d->out_of_order);
 	else
-		d->retrans++;		/* every byte already queued */
+		bump(&d->retrans);	/* every byte already queued */
 	while (d->ooo != NULL && (d->ooo_bytes > d->max_ooo_bytes ||
 	    d->ooo_count > LIMIT_OOO_SEGMENTS)) {
 		if (!give_up_hole(e))
@@ -438,14 +446,14 @@ reasm_add(struct reasm_dir *d, const struct reasm_cb *cb, void *arg,
 	other_isn(d, seq);
 	rel = (int32_t)(seq - d->next);
 	if (rel + (int64_t)wire_len <= 0) {
-		d->retrans++;		/* nothing after |next| */
+		bump(&d->retrans);	/* nothing after |next| */
 		return;
 	}
 	if (d->stopped) {
 		/* Count only; keep |next| at the highest byte seen so
 		 * that retransmissions are still told apart. */
 		if (rel > 0)
-			d->out_of_order++;
+			bump(&d->out_of_order);
 		advance(d, (uint64_t)(rel + (int64_t)wire_len));
 		return;
 	}

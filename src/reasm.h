@@ -33,18 +33,20 @@ struct reasm_dir {
 	bool		 have_alt;	/* |alt_next|: another ISN's first */
 	uint32_t	 next;		/* next expected sequence number */
 	uint32_t	 alt_next;
+	uint32_t	 ooo_count;	/* at most LIMIT_OOO_SEGMENTS + 1 */
 	uint64_t	 offset;	/* stream offset of |next| */
 	struct reasm_seg *ooo;		/* sorted by sequence, non-overlapping */
 	size_t		 ooo_bytes;
-	size_t		 ooo_count;
 	size_t		 max_ooo_bytes;
-	/* Counters for the timeline and the summary. */
+	/* Counters of what happened (bytes in 64 bits; the counts of calls
+	 * and segments in 32, and they stop at UINT32_MAX): every open
+	 * connection has two of these. */
 	uint64_t	 delivered;	/* bytes handed to data() */
 	uint64_t	 gap_bytes;	/* bytes handed to gap() */
-	uint64_t	 gaps;		/* gap() calls */
-	uint64_t	 retrans;	/* segments entirely already seen */
-	uint64_t	 conflicts;	/* conflict() calls */
-	uint64_t	 out_of_order;	/* segments that had to be queued */
+	uint32_t	 gaps;		/* gap() calls */
+	uint32_t	 retrans;	/* segments entirely already seen */
+	uint32_t	 conflicts;	/* conflict() calls */
+	uint32_t	 out_of_order;	/* segments that had to be queued */
 };
 
 /* reasm_init prepares |d|; at most |max_ooo_bytes| wait behind a hole. */

@@ -293,6 +293,12 @@ START_TEST(test_duplicates)
 	expect(r, want, NRUNS(want));
 	expect_bytes(r, pattern, 0, PAT_LEN);
 	ck_assert_uint_eq(d.conflicts, 0);
+	/* The counts are 32-bit: at their top they stay there. */
+	d.retrans = UINT32_MAX - 1;
+	add(&d, r, 1, 0, 700);
+	ck_assert_uint_eq(d.retrans, UINT32_MAX);
+	add(&d, r, 1, 0, 700);
+	ck_assert_uint_eq(d.retrans, UINT32_MAX);
 	reasm_cleanup(&d);
 	free(r);
 }
