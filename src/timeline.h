@@ -116,25 +116,26 @@ struct tl_name {
 
 /* What the client offered, copied out of the ClientHello. */
 struct tl_client_hello {
-	bool			present;
-	bool			sslv2;
 	uint64_t		frame;
-	uint16_t		legacy_version;
-	uint16_t		max_version;	/* highest offered */
 	const char		*malformed;	/* where it broke the RFC, or NULL
 						 * (static text, tls_msg.h) */
+	void			*heap;		/* the lists' entries and the
+						 * names' bytes, one allocation
+						 * (tl_keep_client_hello) */
 	struct tl_u16s		versions;
 	struct tl_u16s		suites;
 	struct tl_u16s		groups;
 	struct tl_u16s		key_shares;
 	struct tl_u16s		sig_algs;
 	struct tl_u16s		exts;
-	bool			has_sni;
 	struct tl_name		sni;
 	struct tl_name		alpn;		/* offered, joined with ',' */
-	void			*heap;		/* the lists' entries and the
-						 * names' bytes, one allocation
-						 * (tl_keep_client_hello) */
+	uint16_t		legacy_version;
+	uint16_t		max_version;	/* highest offered */
+	/* (The small fields together: no padding between them.) */
+	bool			present;
+	bool			sslv2;
+	bool			has_sni;
 	bool			has_session_id;
 	bool			has_ticket;
 	bool			has_psk;
@@ -153,23 +154,23 @@ struct tl_client_hello {
 
 /* What the server chose. */
 struct tl_server_hello {
-	bool			present;
-	bool			hrr_seen;
 	uint64_t		frame;
+	void			*heap;		/* exts and alpn, one allocation
+						 * (tl_keep_server_hello) */
+	struct tl_name		alpn;
+	struct tl_u16s		exts;
 	uint16_t		version;	/* negotiated */
-	bool			tls13;		/* TLS 1.3 or one of its drafts */
 	uint16_t		suite;
 	uint16_t		group;
+	uint16_t		hrr_group;
+	bool			present;
+	bool			hrr_seen;
+	bool			tls13;		/* TLS 1.3 or one of its drafts */
 	bool			has_alpn;
-	struct tl_name		alpn;
 	bool			resumed;	/* echoed session id or PSK */
 	bool			ems;
 	uint8_t			compression;	/* method chosen; 0 none */
-	struct tl_u16s		exts;
-	void			*heap;		/* exts and alpn, one allocation
-						 * (tl_keep_server_hello) */
 	uint8_t			random[32];
-	uint16_t		hrr_group;
 	char			ja3s[FP_MD5_LEN + 1];	/* "" when not computed */
 };
 
@@ -231,11 +232,11 @@ struct tl_conn {
 	int64_t			last_us;
 	uint64_t		first_frame;
 	enum tl_end		end;
-	int64_t			end_us;		/* capture time of the report */
 	/* Ended idle after a leap of the capture's clock that came after
 	 * its last packet (conn_leapt_from): how long it was silent is not
 	 * known, only that the capture holds nothing more of it. */
 	bool			end_at_leap;
+	int64_t			end_us;		/* capture time of the report */
 
 	struct tl_event		*events;	/* heap, up to LIMIT_EVENTS */
 	size_t			num_events;
