@@ -140,6 +140,18 @@ void		 analyzer_router_free(struct analyzer_router *rt);
 unsigned	 analyzer_route(struct analyzer_router *rt, int dlt,
 		    const uint8_t *pkt, size_t caplen, size_t wirelen,
 		    struct segment *s, bool *tcp);
+/* analyzer_prefetch_bucket and analyzer_prefetch_flow are hints for
+ * the TCP segment |s| that this analyzer is given soon
+ * (conn_prefetch_bucket): the first returns the hash the second takes.
+ * analyzer_prefetch_pays: whether this analyzer has connections enough
+ * open for that to pay. */
+bool		 analyzer_prefetch_pays(const struct analyzer *a);
+uint32_t	 analyzer_prefetch_bucket(const struct analyzer *a,
+		    const struct segment *s);
+void		 analyzer_prefetch_flow(const struct analyzer *a, uint32_t h);
+/* analyzer_prefetch_conn, a little after analyzer_prefetch_flow, starts
+ * loading the connection's state that a segment reads. */
+void		 analyzer_prefetch_conn(const struct analyzer *a, uint32_t h);
 /* analyzer_segment is analyzer_packet for a frame that analyzer_route
  * decoded into the TCP segment |s|. */
 void		 analyzer_segment(struct analyzer *a, int64_t ts_us,

@@ -691,6 +691,30 @@ conn_segment_elsewhere(struct conn_table *t, const struct segment *s)
 	}
 }
 
+uint32_t
+conn_prefetch_bucket(const struct conn_table *t, const struct segment *s)
+{
+	struct flow_key k;
+	uint32_t h;
+
+	(void)flow_key_of(&k, s);
+	h = flow_key_hash(&k);
+	flow_prefetch_bucket(t->flows, h);
+	return h;
+}
+
+void
+conn_prefetch_flow(const struct conn_table *t, uint32_t h)
+{
+	flow_prefetch_entry(t->flows, h);
+}
+
+const struct conn_life *
+conn_prefetched_life(const struct conn_table *t, uint32_t h)
+{
+	return flow_prefetched_conn(t->flows, h);
+}
+
 enum conn_seg
 conn_segment(struct conn_table *t, const struct segment *s,
     struct conn_seg_out *o)

@@ -256,6 +256,20 @@ struct conn_seg_out {
  * connection returned (NULL: none), whose caller dates that packet anew.
  */
 struct conn_life	*conn_segment_begin(struct conn_table *t);
+/* conn_prefetch_bucket starts loading the hash bucket of the flow of
+ * |s| and returns its hash; conn_prefetch_flow, given that hash a little
+ * later, the flow the bucket holds first (flow_prefetch_bucket): a worker
+ * calls them for the segments it will take next, so that conn_segment
+ * does not wait for memory with many connections open. */
+uint32_t		 conn_prefetch_bucket(const struct conn_table *t,
+			    const struct segment *s);
+void			 conn_prefetch_flow(const struct conn_table *t,
+			    uint32_t h);
+/* conn_prefetched_life, after conn_prefetch_flow has had time, returns
+ * the connection of that flow (flow_prefetched_conn: maybe another's, or
+ * NULL), for its caller to prefetch what it keeps with it. */
+const struct conn_life	*conn_prefetched_life(const struct conn_table *t,
+			    uint32_t h);
 /* conn_segment finds (or makes) the flow of |s| and runs its TCP events:
  * the shard, keepalives of no connection, port reuse and the SYN retry
  * after a reset. Run conn_segment_begin and the expiry walk before it. */

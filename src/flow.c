@@ -225,6 +225,32 @@ flow_segment_route_hash(const struct segment *s)
 	return (uint32_t)(h >> 32);
 }
 
+void
+flow_prefetch_bucket(const struct flow_table *t, uint32_t h)
+{
+	__builtin_prefetch(&t->bucket[h & (t->nbucket - 1)]);
+}
+
+void
+flow_prefetch_entry(const struct flow_table *t, uint32_t h)
+{
+	const char *f = (const char *)t->bucket[h & (t->nbucket - 1)];
+	size_t i;
+
+	/* A prefetch never faults: the entry may go before it is read. */
+	if (f != NULL)
+		for (i = 0; i < sizeof(struct flow); i += 64)
+			__builtin_prefetch(f + i);
+}
+
+void *
+flow_prefetched_conn(const struct flow_table *t, uint32_t h)
+{
+	const struct flow *f = t->bucket[h & (t->nbucket - 1)];
+
+	return f != NULL && f->hash == h ? f->conn : NULL;
+}
+
 struct flow *
 flow_find(struct flow_table *t, const struct flow_key *k)
 {

@@ -95,6 +95,18 @@ uint64_t		 flow_segment_shard_hash(const struct segment *s);
  * buckets when there is no --shard to honour (conn_router_packet). It
  * does not depend on the machine's byte order either. */
 uint32_t		 flow_segment_route_hash(const struct segment *s);
+/* flow_prefetch_bucket and flow_prefetch_entry are hints, for a key of
+ * hash |h| (flow_key_hash) looked up soon: the first starts loading its
+ * bucket, the second, once that is loaded, the entry the bucket holds
+ * first. Neither changes anything, nor reads more than the bucket. */
+void			 flow_prefetch_bucket(const struct flow_table *t,
+			    uint32_t h);
+void			 flow_prefetch_entry(const struct flow_table *t,
+			    uint32_t h);
+/* flow_prefetched_conn, once the entry is loaded too, returns its |conn|
+ * if its hash is |h| (a hint: the key is not compared), else NULL. */
+void			*flow_prefetched_conn(const struct flow_table *t,
+			    uint32_t h);
 /* flow_find returns the flow of |k|, or NULL. */
 struct flow		*flow_find(struct flow_table *t, const struct flow_key *k);
 /* flow_insert adds a new flow for |k| and returns it. */

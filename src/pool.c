@@ -432,6 +432,63 @@ give_elsewhere(struct worker *w, struct slot *sl, size_t from, size_t to)
 	return end;
 }
 
+/*
+ * With many connections open, a worker would wait for memory at each
+ * segment's flow lookup and again at its connection. It looks ahead in
+ * the chunk instead, at its own segments: 2 PF_AHEAD packets ahead it
+ * starts loading the flow's hash bucket, PF_AHEAD ahead the flow the
+ * bucket holds first, PF_AHEAD / 2 ahead that flow's connection (the
+ * hashes in between kept in |hash|, at the packet's index modulo
+ * PF_RING). It does so when it has flows enough for that to pay
+ * (analyzer_prefetch_pays, decided a chunk at a time). Worker 0 analyses
+ * each packet as it is read and has nothing ahead.
+ */
+#define PF_AHEAD	4
+#define PF_RING		(4 * PF_AHEAD)
+
+struct lookahead {
+	size_t		 bucket;	/* the next packet to prefetch */
+	size_t		 flow;
+	size_t		 conn;
+	uint32_t	 hash[PF_RING];
+};
+
+/* prefetch_ahead runs the look-ahead up to the packet |i| of |sl| (of
+ * those before |to|), which the worker takes next. */
+static void
+prefetch_ahead(const struct worker *w, const struct slot *sl,
+    struct lookahead *la, size_t i, size_t to)
+{
+	const struct pool_pkt *k;
+	size_t end;
+
+	end = to - i > 2 * PF_AHEAD ? i + 2 * PF_AHEAD : to;
+	for (; la->bucket < end; la->bucket++) {
+		k = &sl->pkts[la->bucket];
+		if (k->worker == w->k && k->tcp)
+			la->hash[la->bucket % PF_RING] =
+			    analyzer_prefetch_bucket(w->a, &k->seg);
+	}
+	end = to - i > PF_AHEAD ? i + PF_AHEAD : to;
+	if (la->flow < i)
+		la->flow = i;	/* passed, not to be given: too late */
+	for (; la->flow < end; la->flow++) {
+		k = &sl->pkts[la->flow];
+		if (k->worker == w->k && k->tcp)
+			analyzer_prefetch_flow(w->a,
+			    la->hash[la->flow % PF_RING]);
+	}
+	end = to - i > PF_AHEAD / 2 ? i + PF_AHEAD / 2 : to;
+	if (la->conn < i)
+		la->conn = i;
+	for (; la->conn < end; la->conn++) {
+		k = &sl->pkts[la->conn];
+		if (k->worker == w->k && k->tcp)
+			analyzer_prefetch_conn(w->a,
+			    la->hash[la->conn % PF_RING]);
+	}
+}
+
 /* give_range gives a worker the packets |from| to |to| of |sl|: its own
  * one by one, the others' in runs (give_elsewhere). */
 static void
@@ -449,12 +506,34 @@ give_range(struct worker *w, struct slot *sl, size_t from, size_t to)
 	}
 }
 
+/* give_chunk_ahead is give_range over all of |sl|, looking ahead. */
+static void
+give_chunk_ahead(struct worker *w, struct slot *sl)
+{
+	const struct pool_pkt *k;
+	struct lookahead la;
+	size_t i = 0;
+
+	la.bucket = la.flow = la.conn = 0;
+	while (i < sl->n) {
+		prefetch_ahead(w, sl, &la, i, sl->n);
+		k = &sl->pkts[i];
+		if (k->worker == w->k)
+			give_packet(w, i++, k, sl->data + k->off);
+		else
+			i = give_elsewhere(w, sl, i, sl->n);
+	}
+}
+
 /* run_chunk gives a worker's analyzer the packets of |sl|. */
 static void
 run_chunk(struct worker *w, struct slot *sl)
 {
 	begin_chunk(w, sl);
-	give_range(w, sl, 0, sl->n);
+	if (w->k != 0 && analyzer_prefetch_pays(w->a))
+		give_chunk_ahead(w, sl);
+	else
+		give_range(w, sl, 0, sl->n);
 }
 
 /* fill_batch reports the next batch of a worker's open connections at

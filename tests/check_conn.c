@@ -763,6 +763,47 @@ START_TEST(test_state_names)
 }
 END_TEST
 
+/*
+ * The look-ahead of a worker (pool.c): the hash conn_prefetch_bucket returns for either direction of a flow leads
+ * conn_prefetched_life to that flow's connection or to nothing (never
+ * another's: their hashes differ), and a tuple never seen to nothing.
+ */
+START_TEST(test_prefetch)
+{
+	struct conn_params p = {
+		.idle_us = 60000000, .max_flows = 20000,
+		.max_memory = (size_t)1 << 30,
+	};
+	struct conn_table *t = conn_table_new(&p);
+	static struct conn_life l[8192];
+	struct conn_seg_out o;
+	struct segment s;
+	const struct conn_life *got_l;
+	unsigned i, own = 0;
+	uint32_t h;
+
+	for (i = 0; i < 8192; i++) {
+		ck_assert_int_eq(seg_at(t, 0, SYN, (uint16_t)(1024 + i), &o),
+		    CONN_SEG_FOLLOW);
+		memset(&l[i], 0, sizeof(l[i]));
+		conn_attach(t, o.flow, &l[i], &l[i]);
+	}
+	for (i = 0; i < 8192; i++) {
+		s = mkseg(i % 2 == 0 ? DATA_C : DATA_S, (uint16_t)(1024 + i));
+		h = conn_prefetch_bucket(t, &s);
+		conn_prefetch_flow(t, h);
+		got_l = conn_prefetched_life(t, h);
+		ck_assert(got_l == NULL || got_l == &l[i]);
+		own += got_l == &l[i];
+	}
+	/* At most one flow a bucket on average: most are first in theirs. */
+	ck_assert_uint_gt(own, 8192 / 2);
+	s = mkseg(DATA_C, 1000);
+	ck_assert(conn_prefetched_life(t, conn_prefetch_bucket(t, &s)) == NULL);
+	conn_table_free(t);
+}
+END_TEST
+
 static Suite *
 conn_suite(void)
 {
@@ -776,6 +817,7 @@ conn_suite(void)
 	tcase_add_test(tc, test_route);
 	tcase_add_test(tc, test_continues);
 	tcase_add_test(tc, test_clock_run);
+	tcase_add_test(tc, test_prefetch);
 	tcase_add_test(tc, test_state_names);
 	suite_add_tcase(s, tc);
 	return s;
