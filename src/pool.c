@@ -439,9 +439,9 @@ give_elsewhere(struct worker *w, struct slot *sl, size_t from, size_t to)
  * starts loading the flow's hash bucket, PF_AHEAD ahead the flow the
  * bucket holds first, PF_AHEAD / 2 ahead that flow's connection (the
  * hashes in between kept in |hash|, at the packet's index modulo
- * PF_RING). It does so when it has flows enough for that to pay
- * (analyzer_prefetch_pays, decided a chunk at a time). Worker 0 analyses
- * each packet as it is read and has nothing ahead.
+ * PF_RING). It does so when it has connections enough open for that to
+ * pay (analyzer_prefetch_pays, decided a chunk at a time). Worker 0
+ * analyses each packet as it is read and has nothing ahead.
  */
 #define PF_AHEAD	4
 #define PF_RING		(4 * PF_AHEAD)
