@@ -490,14 +490,18 @@ prefetch_ahead(const struct worker *w, const struct slot *sl,
 }
 
 /* give_range gives a worker the packets |from| to |to| of |sl|: its own
- * one by one, the others' in runs (give_elsewhere). */
+ * one by one, the others' in runs (give_elsewhere); looking ahead with
+ * |la| (NULL: not). */
 static void
-give_range(struct worker *w, struct slot *sl, size_t from, size_t to)
+give_range(struct worker *w, struct slot *sl, size_t from, size_t to,
+    struct lookahead *la)
 {
 	const struct pool_pkt *k;
 	size_t i = from;
 
 	while (i < to) {
+		if (la != NULL)
+			prefetch_ahead(w, sl, la, i, to);
 		k = &sl->pkts[i];
 		if (k->worker == w->k)
 			give_packet(w, i++, k, sl->data + k->off);
@@ -506,34 +510,16 @@ give_range(struct worker *w, struct slot *sl, size_t from, size_t to)
 	}
 }
 
-/* give_chunk_ahead is give_range over all of |sl|, looking ahead. */
-static void
-give_chunk_ahead(struct worker *w, struct slot *sl)
-{
-	const struct pool_pkt *k;
-	struct lookahead la;
-	size_t i = 0;
-
-	la.bucket = la.flow = la.conn = 0;
-	while (i < sl->n) {
-		prefetch_ahead(w, sl, &la, i, sl->n);
-		k = &sl->pkts[i];
-		if (k->worker == w->k)
-			give_packet(w, i++, k, sl->data + k->off);
-		else
-			i = give_elsewhere(w, sl, i, sl->n);
-	}
-}
-
 /* run_chunk gives a worker's analyzer the packets of |sl|. */
 static void
 run_chunk(struct worker *w, struct slot *sl)
 {
+	struct lookahead la;
+
 	begin_chunk(w, sl);
-	if (w->k != 0 && analyzer_prefetch_pays(w->a))
-		give_chunk_ahead(w, sl);
-	else
-		give_range(w, sl, 0, sl->n);
+	la.bucket = la.flow = la.conn = 0;
+	give_range(w, sl, 0, sl->n,
+	    w->k != 0 && analyzer_prefetch_pays(w->a) ? &la : NULL);
 }
 
 /* fill_batch reports the next batch of a worker's open connections at
@@ -972,7 +958,7 @@ publish(struct pool *pl)
 	struct slot *sl = &pl->slots[pl->published % POOL_SLOTS];
 	bool ready;
 
-	give_range(&pl->w[0], sl, pl->w0_next, sl->n);
+	give_range(&pl->w[0], sl, pl->w0_next, sl->n, NULL);
 	pl->w0_next = 0;
 	pthread_mutex_lock(&pl->mu);
 	sl->done++;		/* worker 0, this thread, is past it */
@@ -1043,7 +1029,7 @@ pool_packet(struct pool *pl, int dlt, int64_t ts_us, const uint8_t *pkt,
 		/* Worker 0's, analysed here and now from the reader's
 		 * buffer, after the others' before it; the others see only
 		 * its addresses and ports. */
-		give_range(&pl->w[0], sl, pl->w0_next, sl->n - 1);
+		give_range(&pl->w[0], sl, pl->w0_next, sl->n - 1, NULL);
 		give_packet(&pl->w[0], sl->n - 1, k, pkt);
 		pl->w0_next = sl->n;
 		k->seg.payload = NULL;
