@@ -89,7 +89,7 @@ else
 fi
 
 # 10,000 connections open at once: a worker with thousands open looks
-# ahead in its packets (pool.c give_chunk_ahead), the thread that reads
+# ahead in its packets (pool.c prefetch_ahead), the thread that reads
 # does not; neither changes a report.
 if command -v python3 >/dev/null 2>&1 &&
     python3 "$top_srcdir/bench/make-bench-pcap.py" -o "$TMP/cc.pcap" \
