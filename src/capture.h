@@ -54,11 +54,21 @@ struct capture_live_opts {
  * shell's <(...)). Such a file is not opened to check it before it is
  * read, nor read by more than one thread. */
 bool	 capture_is_stream(const char *path);
+/* An open capture file: libpcap's handle and the buffer its stream reads
+ * into (NULL for a compressed file), which must outlive the handle. */
+struct capture_file {
+	pcap_t		*p;
+	char		*buf;
+};
+
 /* capture_open_file opens |path| ("-" for standard input) as a pcap or
- * pcapng file. It returns NULL, with |errbuf| naming the file and the
- * cause, when it cannot. */
-pcap_t	*capture_open_file(const char *path, enum capture_error *err,
-	    char errbuf[CAPTURE_ERRBUF_SIZE]);
+ * pcapng file into |cf| and returns its handle (cf->p). It returns NULL,
+ * with |errbuf| naming the file and the cause, when it cannot; |cf| then
+ * holds nothing. capture_close_file closes the handle, then frees the
+ * buffer. */
+pcap_t	*capture_open_file(struct capture_file *cf, const char *path,
+	    enum capture_error *err, char errbuf[CAPTURE_ERRBUF_SIZE]);
+void	 capture_close_file(struct capture_file *cf);
 /* capture_open_live opens an interface with a CAPTURE_TIMEOUT_MS timeout
  * (TPACKET_V3 blocks on Linux) and, when |o->fanout| asks, joins the
  * AF_PACKET fanout group |o->fanout_id|. */

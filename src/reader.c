@@ -168,13 +168,14 @@ read_file(struct reader *r, const char *path, struct batch **bp)
 	const u_char *bytes;
 	struct bpf_program prog;
 	enum capture_error cerr;
+	struct capture_file cf;
 	pcap_t *p;
 	int rc, dlt;
 	bool go_on = true, have_prog = false;
 	uint32_t skipped = 0;
 	uint64_t npkts = 0;
 
-	p = capture_open_file(path, &cerr, r->err);
+	p = capture_open_file(&cf, path, &cerr, r->err);
 	if (p == NULL) {
 		r->failed = true;
 		return false;
@@ -182,7 +183,7 @@ read_file(struct reader *r, const char *path, struct batch **bp)
 	if (!capture_check_link(p, path, r->err) ||
 	    !capture_compile(p, &prog, &have_prog, r->filter, false, NULL,
 	    r->err)) {
-		pcap_close(p);
+		capture_close_file(&cf);
 		r->failed = true;
 		return false;
 	}
@@ -211,7 +212,7 @@ read_file(struct reader *r, const char *path, struct batch **bp)
 	}
 	if (have_prog)
 		pcap_freecode(&prog);
-	pcap_close(p);
+	capture_close_file(&cf);
 	return go_on;
 }
 

@@ -442,21 +442,22 @@ static bool
 check_files(const struct run_opts *o, char errbuf[CAPTURE_ERRBUF_SIZE])
 {
 	enum capture_error cerr;
+	struct capture_file cf;
 	size_t i;
 	pcap_t *p;
 
 	for (i = 0; i < o->nfiles; i++) {
 		if (capture_is_stream(o->files[i]))
 			continue;
-		p = capture_open_file(o->files[i], &cerr, errbuf);
+		p = capture_open_file(&cf, o->files[i], &cerr, errbuf);
 		if (p == NULL)
 			return false;
 		if (!capture_check_link(p, o->files[i], errbuf) ||
 		    !capture_set_filter(p, o->filter, false, NULL, errbuf)) {
-			pcap_close(p);
+			capture_close_file(&cf);
 			return false;
 		}
-		pcap_close(p);
+		capture_close_file(&cf);
 	}
 	return true;
 }
@@ -523,12 +524,13 @@ read_loop(struct run *r)
 	const struct run_opts *o = r->o;
 	enum capture_error cerr;
 	struct bpf_program prog;
+	struct capture_file cf;
 	bool have_prog, ok;
 	size_t i;
 	pcap_t *p;
 
 	for (i = 0; i < o->nfiles && !*o->stop; i++) {
-		p = capture_open_file(o->files[i], &cerr, r->errbuf);
+		p = capture_open_file(&cf, o->files[i], &cerr, r->errbuf);
 		if (p == NULL) {
 			r->input_error = true;
 			break;
@@ -536,7 +538,7 @@ read_loop(struct run *r)
 		if (!capture_check_link(p, o->files[i], r->errbuf) ||
 		    !capture_compile(p, &prog, &have_prog, o->filter, false,
 		    NULL, r->errbuf)) {
-			pcap_close(p);
+			capture_close_file(&cf);
 			r->input_error = true;
 			break;
 		}
@@ -548,7 +550,7 @@ read_loop(struct run *r)
 			*o->cur = NULL;
 		if (have_prog)
 			pcap_freecode(&prog);
-		pcap_close(p);
+		capture_close_file(&cf);
 		if (!ok) {
 			r->input_error = true;
 			break;
