@@ -143,48 +143,68 @@ leaf_issuer(const struct tl_chain *ch)
 	return unread_cert(ch);
 }
 
-/* ev_line describes event |e| in one line for the evidence list. */
+/*
+ * ev_line describes event |e| in one line for the evidence list, built
+ * piece by piece rather than through vt_str: a report has several and
+ * most connections have a report.
+ */
 static char *
 ev_line(const struct vctx *x, const struct tl_event *e)
 {
 	char vb[16], ab[32], sni[LIMIT_NAME_BYTES * 2 + 4];
 	const struct tl_conn *c = x->c;
+	const char *cn;
+	struct sb b;
 
-	if (e->type == TL_EV_ALERT)
-		return vt_str("frame %llu: %s sent %s%s%s", (unsigned long long)
-		    e->frame, side(e->dir), e->inferred ?
+	sb_init(&b);
+	sb_puts(&b, "frame ");
+	sb_u64(&b, e->frame);
+	sb_puts(&b, ": ");
+	if (e->type == TL_EV_ALERT) {
+		sb_puts(&b, side(e->dir));
+		sb_puts(&b, " sent ");
+		sb_puts(&b, e->inferred ?
 		    "a 19-byte encrypted record, the size of an alert" :
-		    alert_name(e, ab, sizeof(ab)),
-		    e->alert_level == 2 ? " (fatal)" : "",
-		    e->decrypted ? " (decrypted)" : "");
-	if (e->type == TL_EV_HANDSHAKE && e->hs_type == TLS_HS_CLIENT_HELLO)
-		return vt_str("frame %llu: ClientHello offering up to %s%s%s%s",
-		    (unsigned long long)e->frame,
-		    ver_name(e->version, vb, sizeof(vb)),
-		    c->ch.has_sni ? " with SNI " : " without SNI",
-		    c->ch.has_sni ? name_of(sni, sizeof(sni), &c->ch.sni) : "",
-		    e->sslv2 ? " (SSLv2-compatible)" : "");
-	if (e->type == TL_EV_HANDSHAKE && e->hs_type == TLS_HS_SERVER_HELLO) {
-		const char *cn = tls_cipher_name(e->cipher);
-
+		    alert_name(e, ab, sizeof(ab)));
+		if (e->alert_level == 2)
+			sb_puts(&b, " (fatal)");
+		if (e->decrypted)
+			sb_puts(&b, " (decrypted)");
+	} else if (e->type == TL_EV_HANDSHAKE &&
+	    e->hs_type == TLS_HS_CLIENT_HELLO) {
+		sb_puts(&b, "ClientHello offering up to ");
+		sb_puts(&b, ver_name(e->version, vb, sizeof(vb)));
+		if (c->ch.has_sni) {
+			sb_puts(&b, " with SNI ");
+			sb_puts(&b, name_of(sni, sizeof(sni), &c->ch.sni));
+		} else
+			sb_puts(&b, " without SNI");
 		if (e->sslv2)
-			return vt_str("frame %llu: ServerHello choosing SSL "
-			    "2.0 (prohibited since RFC 6176)",
-			    (unsigned long long)e->frame);
-		return vt_str("frame %llu: ServerHello choosing %s, %s",
-		    (unsigned long long)e->frame,
-		    ver_name(e->version, vb, sizeof(vb)),
-		    cn != NULL ? cn : "an unknown cipher");
+			sb_puts(&b, " (SSLv2-compatible)");
+	} else if (e->type == TL_EV_HANDSHAKE &&
+	    e->hs_type == TLS_HS_SERVER_HELLO && e->sslv2)
+		sb_puts(&b, "ServerHello choosing SSL 2.0 (prohibited since "
+		    "RFC 6176)");
+	else if (e->type == TL_EV_HANDSHAKE &&
+	    e->hs_type == TLS_HS_SERVER_HELLO) {
+		cn = tls_cipher_name(e->cipher);
+		sb_puts(&b, "ServerHello choosing ");
+		sb_puts(&b, ver_name(e->version, vb, sizeof(vb)));
+		sb_puts(&b, ", ");
+		sb_puts(&b, cn != NULL ? cn : "an unknown cipher");
+	} else if (e->type == TL_EV_HANDSHAKE &&
+	    e->hs_type == TLS_HS_CERTIFICATE) {
+		sb_puts(&b, side(e->dir));
+		sb_puts(&b, " sent Certificate with ");
+		sb_u64(&b, e->count);
+		sb_puts(&b, " certificate(s)");
+	} else {
+		sb_puts(&b, side(e->dir));
+		sb_puts(&b, e->type == TL_EV_RST || e->type == TL_EV_FIN ?
+		    " sent " : " ");
+		sb_puts(&b, tl_ev_name(e));
 	}
-	if (e->type == TL_EV_RST || e->type == TL_EV_FIN)
-		return vt_str("frame %llu: %s sent %s", (unsigned long long)
-		    e->frame, side(e->dir), tl_ev_name(e));
-	if (e->type == TL_EV_HANDSHAKE && e->hs_type == TLS_HS_CERTIFICATE)
-		return vt_str("frame %llu: %s sent Certificate with %u "
-		    "certificate(s)", (unsigned long long)e->frame,
-		    side(e->dir), e->count);
-	return vt_str("frame %llu: %s %s", (unsigned long long)e->frame,
-	    side(e->dir), tl_ev_name(e));
+	return b.s;
 }
 
 static void
@@ -266,20 +286,34 @@ vt_ok(const struct vctx *x, struct verdict *v)
 	const struct tl_conn *c = x->c;
 	char vb[16], sni[LIMIT_NAME_BYTES * 2 + 4];
 	const char *cn = tls_cipher_name(c->sh.suite);
+	struct sb b;
 	size_t i;
 
-	v->summary = vt_str("%s handshake completed%s%s%s%s", c->sh.present ?
-	    ver_name(c->sh.version, vb, sizeof(vb)) : "TLS",
-	    c->sh.resumed ? " (resumed session)" : "",
-	    c->ch.has_sni ? " for " : "",
-	    c->ch.has_sni ? name_of(sni, sizeof(sni), &c->ch.sni) : "",
-	    !c->starttls ? "" : c->starttls_proto != NULL &&
-	    strcmp(c->starttls_proto, "OpenVPN") == 0 ? " inside OpenVPN's "
-	    "control channel" : " after a STARTTLS upgrade");
+	/* Most connections end here: the sentence is built piece by piece
+	 * rather than through vt_str. */
+	sb_init(&b);
+	sb_puts(&b, c->sh.present ? ver_name(c->sh.version, vb, sizeof(vb)) :
+	    "TLS");
+	sb_puts(&b, " handshake completed");
+	if (c->sh.resumed)
+		sb_puts(&b, " (resumed session)");
+	if (c->ch.has_sni) {
+		sb_puts(&b, " for ");
+		sb_puts(&b, name_of(sni, sizeof(sni), &c->ch.sni));
+	}
+	if (c->starttls)
+		sb_puts(&b, c->starttls_proto != NULL &&
+		    strcmp(c->starttls_proto, "OpenVPN") == 0 ? " inside "
+		    "OpenVPN's control channel" : " after a STARTTLS upgrade");
+	v->summary = b.s;
 	add_ev(v, x, x->ch_ev);
 	add_ev(v, x, x->sh_ev);
-	if (c->sh.present && cn != NULL)
-		vt_evidence(v, vt_str("cipher %s", cn));
+	if (c->sh.present && cn != NULL) {
+		sb_init(&b);
+		sb_puts(&b, "cipher ");
+		sb_puts(&b, cn);
+		vt_evidence(v, b.s);
+	}
 	if (x->done_ev != NULL)
 		add_ev(v, x, x->done_ev);
 	if (x->late_alert != NULL)
