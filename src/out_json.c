@@ -186,7 +186,7 @@ json_endpoint(struct sb *b, const struct tl_conn *c, bool server)
 
 	fmt_addr(ip, sizeof(ip), c->af, server ? c->server_ip : c->client_ip);
 	sb_puts(b, "{\"ip\":");
-	sb_json_cstr(b, ip);
+	sb_json_lit(b, ip);	/* digits, dots, hex and colons */
 	sb_puts(b, ",\"port\":");
 	sb_u64(b, server ? c->server_port : c->client_port);
 	sb_add(b, "}", 1);
