@@ -19,6 +19,8 @@
  */
 #define MEMO_SLOTS	256
 #define MEMO_MAX_KEY	(2 + 2 * LIMIT_HELLO_LIST)
+/* The key of a hello's "tls" fields (client_key): most hellos fit. */
+#define MEMO_CLIENT_KEY	1024
 
 struct memo_slot {
 	uint64_t	 hash;
@@ -594,9 +596,10 @@ json_tls_server(struct sb *b, const struct tl_conn *c)
 	sb_puts(b, c->sh.hrr_seen ? ",\"hrr\":true," : ",\"hrr\":false,");
 }
 
-/* json_tls_client appends what the ClientHello offered. */
+/* json_tls_client_render appends what the ClientHello offered. */
 static void
-json_tls_client(struct out_json *j, struct sb *b, const struct tl_conn *c)
+json_tls_client_render(struct out_json *j, struct sb *b,
+    const struct tl_conn *c)
 {
 	sb_puts(b, ",\"client_max_version\":");
 	json_code(b, tls_version_name(c->ch.max_version), c->ch.max_version,
@@ -629,6 +632,69 @@ json_tls_client(struct out_json *j, struct sb *b, const struct tl_conn *c)
 		sb_printf(b, ",\"ja4\":\"%s\"", c->ch.ja4);
 	if (c->ch.ja3[0] != '\0')
 		sb_printf(b, ",\"ja3\":\"%s\"", c->ch.ja3);
+}
+
+/*
+ * client_key writes into |k| (|cap| bytes) everything
+ * json_tls_client_render reads, so that hellos of one kind share its
+ * text, and returns the key's length, or 0 when it does not fit.
+ */
+static size_t
+client_key(uint8_t *k, size_t cap, const struct tl_conn *c)
+{
+	const struct tl_client_hello *ch = &c->ch;
+	const struct tl_u16s *l[4] = { &ch->versions, &ch->suites,
+	    &ch->groups, &ch->exts };
+	uint32_t head[13];
+	size_t i, n, need, ja4 = strlen(ch->ja4), ja3 = strlen(ch->ja3);
+
+	head[0] = 'T';
+	head[1] = ch->max_version;
+	need = sizeof(head) + ch->alpn.len + ja4 + ja3;
+	for (i = 0; i < 4; i++) {
+		head[2 + 2 * i] = l[i]->num;
+		head[3 + 2 * i] = l[i]->total;
+		need += (size_t)l[i]->num * sizeof(uint16_t);
+	}
+	head[10] = ch->alpn.len;
+	head[11] = ch->alpn.wire_len;
+	head[12] = (uint32_t)(ja4 << 8 | ja3);
+	if (need > cap)
+		return 0;
+	memcpy(k, head, sizeof(head));
+	n = sizeof(head);
+	for (i = 0; i < 4; i++) {
+		if (l[i]->num > 0)	/* v may be NULL when num is 0 */
+			memcpy(k + n, l[i]->v, l[i]->num * sizeof(uint16_t));
+		n += l[i]->num * sizeof(uint16_t);
+	}
+	if (ch->alpn.len > 0)
+		memcpy(k + n, ch->alpn.b, ch->alpn.len);
+	n += ch->alpn.len;
+	memcpy(k + n, ch->ja4, ja4);
+	n += ja4;
+	memcpy(k + n, ch->ja3, ja3);
+	return n + ja3;
+}
+
+/* json_tls_client appends what the ClientHello offered: from the memo
+ * when a hello with the same lists, ALPN and fingerprints came before
+ * (the clients of a capture are mostly a few kinds of client). */
+static void
+json_tls_client(struct out_json *j, struct sb *b, const struct tl_conn *c)
+{
+	uint8_t key[MEMO_CLIENT_KEY];
+	size_t klen = client_key(key, sizeof(key), c), start = b->len;
+	uint64_t h = 0;
+
+	if (klen > 0) {
+		h = hash_bytes(key, klen);
+		if (memo_get(j, b, key, klen, h))
+			return;
+	}
+	json_tls_client_render(j, b, c);
+	if (klen > 0)
+		memo_put(j, key, klen, h, b->s + start, b->len - start);
 }
 
 /* json_tls appends the "tls" object. */

@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out.h"
 #include "timeline.h"
 #include "tls_msg.h"
+#include "util.h"
 #include "verdict.h"
 #include "check_main.h"
 
@@ -1232,6 +1234,70 @@ START_TEST(test_client_side_only)
 }
 END_TEST
 
+/* render_json returns |c|'s JSON report as output |j| writes it (the
+ * caller frees it). */
+static char *
+render_json(struct out_json *j, struct tl_conn *c)
+{
+	struct sb b;
+
+	c->verdict = verdict_decide(c);
+	sb_init(&b);
+	out_json_conn(j, &b, c);
+	verdict_free(c->verdict);
+	c->verdict = NULL;
+	return b.s;
+}
+
+/*
+ * One JSON output renders hellos that differ in one suite, in the ALPN
+ * they offer, in a fingerprint: each report shows its own, although the
+ * "tls" fields of a hello seen before come from the output's memo
+ * (out_json.c, client_key), and the same hello again gives the same text.
+ */
+START_TEST(test_json_hello_memo)
+{
+	static const uint16_t s1[] = { 0x1301, 0x1302 };
+	static const uint16_t s2[] = { 0x1301, 0x1303 };
+	static const char *const ja4[] = {
+		"t13d0200h2_000000000000_000000000000",
+		"t13d0200h2_000000000000_000000000001",
+	};
+	struct out_json *j = out_json_new(false);
+	struct tl_conn *c;
+	char *t[5];
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		c = conn_hello(TLS_V_TLS13);
+		c->ch.suites.v = i == 1 ? s2 : s1;
+		c->ch.suites.num = c->ch.suites.total = 2;
+		c->ch.alpn.b = (const uint8_t *)(i == 2 ? "h2" : "h3");
+		c->ch.alpn.len = c->ch.alpn.wire_len = 2;
+		memcpy(c->ch.ja4, ja4[i == 3], sizeof(c->ch.ja4));
+		t[i] = render_json(j, c);
+		tl_conn_free(c);
+	}
+	ck_assert_ptr_nonnull(strstr(t[0], "\"offered_ciphers\":["
+	    "\"TLS_AES_128_GCM_SHA256\",\"TLS_AES_256_GCM_SHA384\"]"));
+	ck_assert_ptr_nonnull(strstr(t[1], "\"offered_ciphers\":["
+	    "\"TLS_AES_128_GCM_SHA256\",\"TLS_CHACHA20_POLY1305_SHA256\"]"));
+	ck_assert_ptr_nonnull(strstr(t[0], "\"offered_alpn\":\"h3\""));
+	ck_assert_ptr_nonnull(strstr(t[2], "\"offered_alpn\":\"h2\""));
+	ck_assert_ptr_nonnull(strstr(t[0], ja4[0]));
+	ck_assert_ptr_nonnull(strstr(t[3], ja4[1]));
+	ck_assert_ptr_null(strstr(t[3], ja4[0]));
+	ck_assert_str_eq(t[4], t[0]);
+	/* The evidence of the verdict: the hello's line, built piece by
+	 * piece (verdict_text.c, ev_line). */
+	ck_assert_ptr_nonnull(strstr(t[0], "\"frame 3: ClientHello offering "
+	    "up to TLS1.3 with SNI tls-server.local\""));
+	for (i = 0; i < 5; i++)
+		free(t[i]);
+	out_json_free(j);
+}
+END_TEST
+
 static Suite *
 verdict_suite(void)
 {
@@ -1284,6 +1350,7 @@ verdict_suite(void)
 	tcase_add_test(tc, test_client_side_only);
 	tcase_add_test(tc, test_plain_proto);
 	tcase_add_test(tc, test_ssh_tls_port);
+	tcase_add_test(tc, test_json_hello_memo);
 	suite_add_tcase(s, tc);
 	return s;
 }
