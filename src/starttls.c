@@ -232,16 +232,22 @@ connect_port(const uint8_t *p, size_t len)
 	return v <= 65535 ? (uint16_t)v : 0;
 }
 
-static bool
-detect(struct starttls *st, int dir, const uint8_t *p, size_t len)
+bool
+starttls_is_tls(const uint8_t *p, size_t len)
 {
 	bool more;
 
 	/* Too short to tell is TLS only when the first byte could start a
 	 * record (content types 20 to 24) or an SSLv2 hello (high bit): a
 	 * 4-byte SOCKS5 greeting (05 02 00 01, curl's) is not. */
-	if (tls_rec_looks_like_tls(p, len, &more) || (more && len > 0 &&
-	    ((p[0] >= 20 && p[0] <= 24) || (p[0] & 0x80) != 0)))
+	return tls_rec_looks_like_tls(p, len, &more) || (more && len > 0 &&
+	    ((p[0] >= 20 && p[0] <= 24) || (p[0] & 0x80) != 0));
+}
+
+static bool
+detect(struct starttls *st, int dir, const uint8_t *p, size_t len)
+{
+	if (starttls_is_tls(p, len))
 		return false;
 	if (dir == 1) {
 		if (prefix_ci(p, len, "220"))

@@ -56,6 +56,10 @@ struct starttls {
 };
 
 void	starttls_init(struct starttls *st);
+/* starttls_is_tls says whether |len| bytes that begin a direction are
+ * TLS, or too short to tell but begin as a record or an SSLv2 hello
+ * would: then they are no preamble, whichever side sends them. */
+bool	starttls_is_tls(const uint8_t *p, size_t len);
 void	starttls_cleanup(struct starttls *st);
 /*
  * starttls_feed takes |len| stream bytes of direction |dir| (0 client to

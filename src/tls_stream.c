@@ -913,6 +913,19 @@ tls_stream_feed(struct tls_stream *ts, int dir, const uint8_t *p, size_t len,
 	if (ts->ovpn != NULL)
 		return ovpn_read(ts, dir, p, len);
 	if (!ts->st_done && ts->rec[dir].state == TLS_REC_DETECT &&
+	    ts->rec[dir].pending.len == 0 && ts->st == NULL &&
+	    starttls_is_tls(p, len)) {
+		/* TLS from the first byte, as on most connections: no
+		 * preamble reader to set up and tear down (it would give up
+		 * at once), only OpenVPN's first packet to look for. */
+		if (dir == TL_C2S) {
+			ovpn_start(ts, p, len);
+			if (ts->ovpn != NULL)
+				return ovpn_read(ts, dir, p, len);
+		}
+		st_end(ts);
+	}
+	if (!ts->st_done && ts->rec[dir].state == TLS_REC_DETECT &&
 	    ts->rec[dir].pending.len == 0) {
 		if (ts->st == NULL) {
 			ts->st = &((struct preamble *)xcalloc(1,
