@@ -457,35 +457,6 @@ utf8_seq(const uint8_t *p, size_t len, uint32_t *cp)
 	return n;
 }
 
-void
-sb_text_escaped(struct sb *b, const uint8_t *p, size_t len)
-{
-	size_t i, n;
-	uint32_t cp;
-
-	for (i = 0; i < len; i += n) {
-		n = utf8_seq(p + i, len - i, &cp);
-		if (n == 1 && cp >= 0x20 && cp < 0x7f && cp != '\\') {
-			sb_add(b, (const char *)p + i, 1);
-			continue;
-		}
-		if (n == 1 && cp == '\\') {
-			sb_add(b, "\\\\", 2);
-			continue;
-		}
-		if (n > 1 && !(cp >= 0x80 && cp < 0xa0) && cp != 0x2028 &&
-		    cp != 0x2029 && !(cp >= 0x202a && cp <= 0x202e) &&
-		    !(cp >= 0x2066 && cp <= 0x2069)) {
-			sb_add(b, (const char *)p + i, n);
-			continue;
-		}
-		/* Control, C1, bidi override or invalid byte. */
-		sb_printf(b, "\\x%02x", p[i]);
-		b->escaped++;
-		n = 1;
-	}
-}
-
 /* json_plain[c] is 1 for the bytes a JSON string holds as they are:
  * printable ASCII except '"' and '\\'. */
 static const uint8_t json_plain[256] = {
@@ -497,10 +468,11 @@ static const uint8_t json_plain[256] = {
 	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
 };
 
-/* word_plain tells whether the eight bytes at |p| are all json_plain:
- * none below 0x20, none from 0x7f up, no '"' and no '\\'. */
+/* word_plain tells whether the eight bytes at |p| are all printable
+ * ASCII other than |q| and '\\': none below 0x20, none from 0x7f up.
+ * With |q| '"' that is json_plain; with '\\', what text keeps as is. */
 static inline bool
-word_plain(const uint8_t *p)
+word_plain(const uint8_t *p, uint8_t q)
 {
 	const uint64_t ones = 0x0101010101010101ULL;
 	const uint64_t high = 0x8080808080808080ULL;
@@ -509,7 +481,7 @@ word_plain(const uint8_t *p)
 	memcpy(&w, p, sizeof(w));
 	bad = w & high;				/* >= 0x80 */
 	bad |= (w - ones * 0x20) & ~w & high;	/* < 0x20 */
-	bad |= ((w ^ (ones * 0x22)) - ones) & ~(w ^ (ones * 0x22)) & high;
+	bad |= ((w ^ (ones * q)) - ones) & ~(w ^ (ones * q)) & high;
 	bad |= ((w ^ (ones * 0x5c)) - ones) & ~(w ^ (ones * 0x5c)) & high;
 	bad |= ((w ^ (ones * 0x7f)) - ones) & ~(w ^ (ones * 0x7f)) & high;
 	return bad == 0;
@@ -519,7 +491,7 @@ word_plain(const uint8_t *p)
  * the first, counted in blocks of sixteen (where SSE2 has them; else 0):
  * the rest is for word_plain and json_plain. */
 static inline size_t
-plain_run16(const uint8_t *p, size_t len)
+plain_run16(const uint8_t *p, size_t len, char q)
 {
 	size_t n = 0;
 #ifdef __SSE2__
@@ -530,7 +502,7 @@ plain_run16(const uint8_t *p, size_t len)
 		v = _mm_loadu_si128((const __m128i *)(const void *)(p + n));
 		/* Signed: below 0x20, or from 0x80 up (negative). */
 		bad = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
-		bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+		bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8(q)));
 		bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
 		bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
 		mask = (unsigned)_mm_movemask_epi8(bad);
@@ -540,6 +512,7 @@ plain_run16(const uint8_t *p, size_t len)
 #else
 	(void)p;
 	(void)len;
+	(void)q;
 #endif
 	return n;
 }
@@ -555,8 +528,8 @@ sb_json_string(struct sb *b, const uint8_t *p, size_t len)
 		/* Fast path: a run of printable ASCII that needs no escape,
 		 * sixteen or eight bytes at a time while no byte needs a
 		 * look. */
-		n = plain_run16(p + i, len - i);
-		for (; i + n + 8 <= len && word_plain(p + i + n); n += 8)
+		n = plain_run16(p + i, len - i, '"');
+		for (; i + n + 8 <= len && word_plain(p + i + n, '"'); n += 8)
 			;
 		for (; i + n < len && json_plain[p[i + n]]; n++)
 			;
@@ -596,6 +569,44 @@ void
 sb_json_cstr(struct sb *b, const char *s)
 {
 	sb_json_string(b, (const uint8_t *)s, strlen(s));
+}
+
+void
+sb_text_escaped(struct sb *b, const uint8_t *p, size_t len)
+{
+	size_t i, n;
+	uint32_t cp;
+
+	for (i = 0; i < len; i += n) {
+		/* Fast path, as in sb_json_string: a run of printable ASCII
+		 * but '\\' ('"' included), kept as it is. */
+		n = plain_run16(p + i, len - i, '\\');
+		for (; i + n + 8 <= len && word_plain(p + i + n, '\\');
+		    n += 8)
+			;
+		for (; i + n < len && (json_plain[p[i + n]] ||
+		    p[i + n] == '"'); n++)
+			;
+		if (n > 0) {
+			sb_add(b, (const char *)p + i, n);
+			continue;
+		}
+		n = utf8_seq(p + i, len - i, &cp);
+		if (n == 1 && cp == '\\') {
+			sb_add(b, "\\\\", 2);
+			continue;
+		}
+		if (n > 1 && !(cp >= 0x80 && cp < 0xa0) && cp != 0x2028 &&
+		    cp != 0x2029 && !(cp >= 0x202a && cp <= 0x202e) &&
+		    !(cp >= 0x2066 && cp <= 0x2069)) {
+			sb_add(b, (const char *)p + i, n);
+			continue;
+		}
+		/* Control, C1, bidi override or invalid byte. */
+		sb_printf(b, "\\x%02x", p[i]);
+		b->escaped++;
+		n = 1;
+	}
 }
 
 /* time_us: see util.h. Saturates where the exact sum would not fit. */

@@ -138,6 +138,46 @@ START_TEST(test_json_escapes)
 }
 END_TEST
 
+/*
+ * sb_text_escaped takes runs of plain text 16 and 8 bytes at a time: a
+ * byte that needs a look, at every place in a 41-byte text and in every
+ * length up to it, is still written as the byte-by-byte rules say.
+ */
+START_TEST(test_text_escaped_runs)
+{
+	static const struct {
+		const char	*in;
+		size_t		 in_len;
+		const char	*out;
+	} special[] = {
+		{ "\x00", 1, "\\x00" }, { "\x1f", 1, "\\x1f" },
+		{ "\"", 1, "\"" }, { "\\", 1, "\\\\" },
+		{ "\x7f", 1, "\\x7f" }, { "\x80", 1, "\\x80" },
+		{ "\xc3\xa9", 2, "\xc3\xa9" },		/* U+00E9 */
+		{ "\xc2\x85", 2, "\\xc2\\x85" },		/* C1: NEL */
+		{ "\xe2\x80\xae", 3, "\\xe2\\x80\\xae" },	/* bidi */
+	};
+	char in[64], want[96], *got;
+	size_t k, at, len, sl, ol;
+
+	for (k = 0; k < sizeof(special) / sizeof(special[0]); k++) {
+		sl = special[k].in_len;
+		ol = strlen(special[k].out);
+		for (at = 0; at + sl <= 41; at++)
+			for (len = at + sl; len <= 41; len++) {
+				memset(in, 'a', sizeof(in));
+				memcpy(in + at, special[k].in, sl);
+				memset(want, 'a', sizeof(want));
+				memcpy(want + at, special[k].out, ol);
+				want[at + ol + (len - at - sl)] = '\0';
+				got = text(in, len);
+				ck_assert_str_eq(got, want);
+				free(got);
+			}
+	}
+}
+END_TEST
+
 /* sb.escaped counts the control characters written as escapes (pool.c
  * looks for ids in escaped form only then): each escaper counts its own,
  * and plain text, quotes and backslashes leave it alone. */
@@ -428,6 +468,7 @@ util_suite(void)
 	tcase_add_test(tc, test_text_nul);
 	tcase_add_test(tc, test_json_escapes);
 	tcase_add_test(tc, test_escaped_count);
+	tcase_add_test(tc, test_text_escaped_runs);
 	tcase_add_test(tc, test_json_invalid_utf8);
 	tcase_add_test(tc, test_json_utf8_passes);
 	tcase_add_loop_test(tc, test_json_every_byte, 0, 256);
