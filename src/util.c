@@ -349,7 +349,18 @@ digits_u64(uint64_t v)
 size_t
 fmt_u64(char *out, uint64_t v)
 {
-	size_t n = digits_u64(v);
+	size_t n;
+
+	/* Counts, lengths and zeros are most of a report's numbers. */
+	if (v < 10) {
+		out[0] = (char)('0' + v);
+		return 1;
+	}
+	if (v < 100) {
+		memcpy(out, digit_pairs + 2 * v, 2);
+		return 2;
+	}
+	n = digits_u64(v);
 
 	(void)put_u64(out, n, v);
 	return n;
