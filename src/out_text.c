@@ -69,11 +69,10 @@ endpoint(struct sb *b, const struct tl_conn *c, bool server)
 
 	fmt_addr(ip, sizeof(ip), c->af, server ? c->server_ip : c->client_ip);
 	if (c->af == 6)
-		sb_printf(b, "[%s]:%u", ip, server ? c->server_port :
-		    c->client_port);
-	else
-		sb_printf(b, "%s:%u", ip, server ? c->server_port :
-		    c->client_port);
+		sb_puts(b, "[");
+	sb_puts(b, ip);
+	sb_puts(b, c->af == 6 ? "]:" : ":");
+	sb_u64(b, server ? c->server_port : c->client_port);
 }
 
 /* date_time appends |us| as "2024-02-29 18:40:22.123456" (UTC), the
@@ -141,7 +140,9 @@ header(struct sb *b, const struct tl_conn *c, const struct out_opts *opt)
 	char idb[TL_ID_STRLEN];
 
 	col(b, opt, C_BOLD);
-	sb_printf(b, "#%s ", tl_id_str(idb, c->id));
+	sb_puts(b, "#");
+	sb_puts(b, tl_id_str(idb, c->id));
+	sb_puts(b, " ");
 	date_time(b, c->start_us);
 	sb_puts(b, " ");
 	endpoint(b, c, false);
@@ -164,8 +165,9 @@ header(struct sb *b, const struct tl_conn *c, const struct out_opts *opt)
 	if (v != NULL) {
 		sb_puts(b, "  ");
 		col(b, opt, outcome_color(v));
-		sb_printf(b, "%s %s", outcome_label(v->outcome),
-		    verdict_code_name(v->code));
+		sb_puts(b, outcome_label(v->outcome));
+		sb_puts(b, " ");
+		sb_puts(b, verdict_code_name(v->code));
 		if (v->inferred)
 			sb_puts(b, " (inferred)");
 		col(b, opt, C_RESET);
@@ -214,8 +216,10 @@ event_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
 				sb_puts(b, " alpn=");
 				esc_name(b, &c->ch.alpn);
 			}
-			if (e->frame == c->ch.frame)
-				sb_printf(b, " suites=%u", c->ch.suites.total);
+			if (e->frame == c->ch.frame) {
+				sb_puts(b, " suites=");
+				sb_u64(b, c->ch.suites.total);
+			}
 			if (opt->verbose && e->frame == c->ch.frame &&
 			    c->ch.ja4[0] != '\0')
 				sb_printf(b, " ja4=%s", c->ch.ja4);
@@ -230,12 +234,16 @@ event_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
 			if (e->hs_type == TLS_HS_SERVER_HELLO &&
 			    c->sh.resumed && e->frame == c->sh.frame)
 				sb_puts(b, " (resumed)");
-		} else if (e->hs_type == TLS_HS_CERTIFICATE)
-			sb_printf(b, " (%u cert%s)", e->count,
-			    e->count == 1 ? "" : "s");
-		else if (e->hs_type == TLS_HS_CERTIFICATE_REQUEST)
-			sb_printf(b, " (%u acceptable CA%s)", e->count,
-			    e->count == 1 ? "" : "s");
+		} else if (e->hs_type == TLS_HS_CERTIFICATE) {
+			sb_puts(b, " (");
+			sb_u64(b, e->count);
+			sb_puts(b, e->count == 1 ? " cert)" : " certs)");
+		} else if (e->hs_type == TLS_HS_CERTIFICATE_REQUEST) {
+			sb_puts(b, " (");
+			sb_u64(b, e->count);
+			sb_puts(b, e->count == 1 ? " acceptable CA)" :
+			    " acceptable CAs)");
+		}
 		if (e->encrypted)
 			sb_puts(b, " (encrypted)");
 		break;
@@ -253,15 +261,18 @@ event_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
 		}
 		break;
 	case TL_EV_APPDATA:
-		sb_printf(b, " (%llu records, %llu bytes)",
-		    (unsigned long long)c->appdata_records[e->dir],
-		    (unsigned long long)c->appdata_bytes[e->dir]);
+		sb_puts(b, " (");
+		sb_u64(b, c->appdata_records[e->dir]);
+		sb_puts(b, " records, ");
+		sb_u64(b, c->appdata_bytes[e->dir]);
+		sb_puts(b, " bytes)");
 		break;
 	case TL_EV_ENCRYPTED:
 	case TL_EV_HEARTBEAT:	/* a Heartbeat says when it was not read */
-		sb_printf(b, " %u bytes%s", e->len, e->type ==
-		    TL_EV_HEARTBEAT && e->encrypted && !e->decrypted ?
-		    " (encrypted)" : "");
+		sb_puts(b, " ");
+		sb_u64(b, e->len);
+		sb_puts(b, e->type == TL_EV_HEARTBEAT && e->encrypted &&
+		    !e->decrypted ? " bytes (encrypted)" : " bytes");
 		break;
 	case TL_EV_GAP:
 		sb_printf(b, " %llu bytes missing", (unsigned long long)
