@@ -193,6 +193,57 @@ event_note(struct sb *b, const struct tl_event *e)
 	}
 }
 
+/* hs_detail appends what a handshake message's line says after its
+ * name. */
+static void
+hs_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
+    const struct out_opts *opt)
+{
+	if (e->hs_type == TLS_HS_CLIENT_HELLO) {
+		sb_puts(b, " ");
+		code(b, tls_version_name(e->version), e->version);
+		if (e->sslv2)
+			sb_puts(b, " (SSLv2 format)");
+		if (c->ch.has_sni && e->frame == c->ch.frame) {
+			sb_puts(b, " sni=");
+			esc_name(b, &c->ch.sni);
+		}
+		if (c->ch.alpn.len > 0 && e->frame == c->ch.frame) {
+			sb_puts(b, " alpn=");
+			esc_name(b, &c->ch.alpn);
+		}
+		if (e->frame == c->ch.frame) {
+			sb_puts(b, " suites=");
+			sb_u64(b, c->ch.suites.total);
+		}
+		if (opt->verbose && e->frame == c->ch.frame &&
+		    c->ch.ja4[0] != '\0')
+			sb_printf(b, " ja4=%s", c->ch.ja4);
+	} else if (e->hs_type == TLS_HS_SERVER_HELLO ||
+	    e->hs_type == TLS_HS_HELLO_RETRY_REQUEST) {
+		sb_puts(b, " ");
+		code(b, tls_version_name(e->version), e->version);
+		if (!e->sslv2) {
+			sb_puts(b, " ");
+			code(b, tls_cipher_name(e->cipher), e->cipher);
+		}
+		if (e->hs_type == TLS_HS_SERVER_HELLO &&
+		    c->sh.resumed && e->frame == c->sh.frame)
+			sb_puts(b, " (resumed)");
+	} else if (e->hs_type == TLS_HS_CERTIFICATE) {
+		sb_puts(b, " (");
+		sb_u64(b, e->count);
+		sb_puts(b, e->count == 1 ? " cert)" : " certs)");
+	} else if (e->hs_type == TLS_HS_CERTIFICATE_REQUEST) {
+		sb_puts(b, " (");
+		sb_u64(b, e->count);
+		sb_puts(b, e->count == 1 ? " acceptable CA)" :
+		    " acceptable CAs)");
+	}
+	if (e->encrypted)
+		sb_puts(b, " (encrypted)");
+}
+
 static void
 event_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
     const struct out_opts *opt)
@@ -203,49 +254,7 @@ event_detail(struct sb *b, const struct tl_conn *c, const struct tl_event *e,
 			sb_printf(b, " (sent %u times)", e->count);
 		break;
 	case TL_EV_HANDSHAKE:
-		if (e->hs_type == TLS_HS_CLIENT_HELLO) {
-			sb_puts(b, " ");
-			code(b, tls_version_name(e->version), e->version);
-			if (e->sslv2)
-				sb_puts(b, " (SSLv2 format)");
-			if (c->ch.has_sni && e->frame == c->ch.frame) {
-				sb_puts(b, " sni=");
-				esc_name(b, &c->ch.sni);
-			}
-			if (c->ch.alpn.len > 0 && e->frame == c->ch.frame) {
-				sb_puts(b, " alpn=");
-				esc_name(b, &c->ch.alpn);
-			}
-			if (e->frame == c->ch.frame) {
-				sb_puts(b, " suites=");
-				sb_u64(b, c->ch.suites.total);
-			}
-			if (opt->verbose && e->frame == c->ch.frame &&
-			    c->ch.ja4[0] != '\0')
-				sb_printf(b, " ja4=%s", c->ch.ja4);
-		} else if (e->hs_type == TLS_HS_SERVER_HELLO ||
-		    e->hs_type == TLS_HS_HELLO_RETRY_REQUEST) {
-			sb_puts(b, " ");
-			code(b, tls_version_name(e->version), e->version);
-			if (!e->sslv2) {
-				sb_puts(b, " ");
-				code(b, tls_cipher_name(e->cipher), e->cipher);
-			}
-			if (e->hs_type == TLS_HS_SERVER_HELLO &&
-			    c->sh.resumed && e->frame == c->sh.frame)
-				sb_puts(b, " (resumed)");
-		} else if (e->hs_type == TLS_HS_CERTIFICATE) {
-			sb_puts(b, " (");
-			sb_u64(b, e->count);
-			sb_puts(b, e->count == 1 ? " cert)" : " certs)");
-		} else if (e->hs_type == TLS_HS_CERTIFICATE_REQUEST) {
-			sb_puts(b, " (");
-			sb_u64(b, e->count);
-			sb_puts(b, e->count == 1 ? " acceptable CA)" :
-			    " acceptable CAs)");
-		}
-		if (e->encrypted)
-			sb_puts(b, " (encrypted)");
+		hs_detail(b, c, e, opt);
 		break;
 	case TL_EV_ALERT:
 		if (e->inferred)
