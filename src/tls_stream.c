@@ -913,42 +913,36 @@ tls_stream_feed(struct tls_stream *ts, int dir, const uint8_t *p, size_t len,
 	if (ts->ovpn != NULL)
 		return ovpn_read(ts, dir, p, len);
 	if (!ts->st_done && ts->rec[dir].state == TLS_REC_DETECT &&
-	    ts->rec[dir].pending.len == 0 && ts->st == NULL &&
-	    starttls_is_tls(p, len)) {
-		/* TLS from the first byte, as on most connections: no
-		 * preamble reader to set up and tear down (it would give up
-		 * at once), only OpenVPN's first packet to look for. */
-		if (dir == TL_C2S) {
-			ovpn_start(ts, p, len);
-			if (ts->ovpn != NULL)
-				return ovpn_read(ts, dir, p, len);
-		}
-		st_end(ts);
-	}
-	if (!ts->st_done && ts->rec[dir].state == TLS_REC_DETECT &&
 	    ts->rec[dir].pending.len == 0) {
-		if (ts->st == NULL) {
-			ts->st = &((struct preamble *)xcalloc(1,
-			    sizeof(struct preamble)))->st;
-			starttls_init(ts->st);
-		}
 		/* The client's first bytes: OpenVPN's first packet? */
-		if (dir == TL_C2S && ts->st->state == STARTTLS_DETECT &&
-		    ts->st->head_len[dir] == 0) {
+		if (dir == TL_C2S && (ts->st == NULL ||
+		    (ts->st->state == STARTTLS_DETECT &&
+		    ts->st->head_len[dir] == 0))) {
 			ovpn_start(ts, p, len);
 			if (ts->ovpn != NULL)
 				return ovpn_read(ts, dir, p, len);
 		}
-		if (ts->st->head_len[dir] == 0)
-			preamble_of(ts)->at[dir] = at;
-		used = starttls_feed(ts->st, dir, p, len);
-		preamble_events(ts, dir, p, len);
-		if (ts->st->state == STARTTLS_DONE)
+		/* TLS from the first byte, as on most connections: no
+		 * preamble reader to set up, it would give up at once. */
+		if (ts->st == NULL && starttls_is_tls(p, len))
 			st_end(ts);
-		if (used == len)
-			return ts->out;
-		p += used;
-		len -= used;
+		else {
+			if (ts->st == NULL) {
+				ts->st = &((struct preamble *)xcalloc(1,
+				    sizeof(struct preamble)))->st;
+				starttls_init(ts->st);
+			}
+			if (ts->st->head_len[dir] == 0)
+				preamble_of(ts)->at[dir] = at;
+			used = starttls_feed(ts->st, dir, p, len);
+			preamble_events(ts, dir, p, len);
+			if (ts->st->state == STARTTLS_DONE)
+				st_end(ts);
+			if (used == len)
+				return ts->out;
+			p += used;
+			len -= used;
+		}
 	}
 	tls_rec_feed(&ts->rec[dir], &rec_cb, &ts->d[dir], p, len);
 	return ts->out;
